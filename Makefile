@@ -1,0 +1,47 @@
+# nq57 — the two commands: `make run` and `make test`. Everything else is
+# what they are made of. Build directories: build/ (release), build-san/
+# (ASan + UBSan, used by the tests).
+
+BUILD     ?= build
+BUILD_SAN ?= build-san
+MESON_OPTS ?=
+
+.PHONY: all run test build build-san deps deps-test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=release $(MESON_OPTS)
+
+$(BUILD_SAN)/build.ninja:
+	meson setup $(BUILD_SAN) --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
+		-Ddebug_arena=true $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+build-san: deps-test $(BUILD_SAN)/build.ninja
+	ninja -C $(BUILD_SAN)
+
+# Serves the demo on SQLite at http://127.0.0.1:8057 (NQ57_* variables apply).
+run: build
+	@mkdir -p var
+	$(BUILD)/nq57 serve
+
+# Every test: unit (cmocka), API on SQLite and PostgreSQL, browser.
+test: build-san
+	tests/run.sh $(BUILD_SAN)
+
+bench:
+	@scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory build
+	BUILD=$(BUILD) bench/http.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN)

@@ -1,0 +1,78 @@
+/* nq57 serve: migrate, then serve HTTP until SIGINT/SIGTERM. */
+#include "api/api.h"
+#include "cli/cli.h"
+#include "cli/config.h"
+#include "db/migrate.h"
+#include "http/server.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <signal.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SHUTDOWN_GRACE_MS 10000
+
+/* Opens the database once to apply migrations and read the version; the
+ * workers open their own connections afterwards. */
+static int prepare_database(api_app *app, const nq57_config *cfg)
+{
+	db_conn *db;
+	int rc, applied;
+	if ((rc = db_open(&db, cfg->db_url)) < 0)
+		return rc;
+	if ((rc = migrate_apply(&applied, db)) == 0)
+		rc = migrate_current(&app->schema_version, db);
+	db_close(db);
+	app->db_kind = cfg->db_kind;
+	return rc;
+}
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	int sig = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigwait(&set, &sig);
+	return sig;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	static const char *const allowed[] = { "db", "listen", "data-dir", "web-dir", "threads", "max-body", "log", NULL };
+	nq57_config cfg;
+	api_app app = { .version = NQ57_VERSION };
+	int rc;
+	if ((rc = config_load_env(&cfg)) < 0 || (rc = config_parse_args(&cfg, argc, argv, allowed)) < 0 ||
+	    (rc = config_check_db(&cfg)) < 0 || (rc = config_check_serve(&cfg)) < 0)
+		return cli_fail("%s", err_msg());
+	/* Block the stop signals in every thread; this one waits for them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = prepare_database(&app, &cfg)) < 0)
+		return cli_fail("%s", err_msg());
+	clock_gettime(CLOCK_MONOTONIC, &app.started);
+	http_server_config hc = {
+		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .max_body = cfg.max_body,
+		.web_dir = cfg.web_dir, .db_url = cfg.db_url, .api = api_dispatch, .app = &app,
+	};
+	http_server *srv;
+	if ((rc = http_server_start(&srv, &hc)) < 0)
+		return cli_fail("%s", err_msg());
+	int v6 = strchr(cfg.host, ':') != NULL;
+	log_info("nq57 %s listening on http://%s%s%s:%d (database %s, schema %d, %d threads)", NQ57_VERSION,
+		v6 ? "[" : "", cfg.host, v6 ? "]" : "", http_server_port(srv), db_kind_name(cfg.db_kind),
+		app.schema_version, cfg.threads);
+	int sig = wait_for_signal();
+	log_info("received %s; finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_server_stop(srv, SHUTDOWN_GRACE_MS);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* main: the nq57 command. Subcommands live in one table; each has a file
+ * cmd_<name>.c and its own --help. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+	{ "serve", cmd_serve, "run the HTTP server (web UI and API)",
+	  "usage: nq57 serve [options]\n"
+	  "Applies pending migrations, then serves the web UI and /api/v1 until\n"
+	  "SIGINT or SIGTERM; requests in flight finish before it exits.\n\n"
+	  "options (each also read from the environment variable shown):\n"
+	  "  --db URL          sqlite:PATH or postgresql://USER@HOST:PORT/DB  [NQ57_DB, default sqlite:var/nq57.db]\n"
+	  "  --listen H:P      address to listen on, port 0 picks a free one  [NQ57_LISTEN, default 127.0.0.1:8057]\n"
+	  "  --data-dir DIR    where uploaded evidence files are stored       [NQ57_DATA_DIR, default var/data]\n"
+	  "  --web-dir DIR     the built web UI                               [NQ57_WEB_DIR, default web/ beside the binary]\n"
+	  "  --threads N       HTTP worker threads                            [NQ57_THREADS, default: CPU count]\n"
+	  "  --max-body SIZE   largest accepted request body, e.g. 1M         [NQ57_MAX_BODY, default 1M]\n"
+	  "  --log LEVEL       debug, info, warn, error or off                [NQ57_LOG, default info]\n" },
+	{ "migrate", cmd_migrate, "apply pending database migrations",
+	  "usage: nq57 migrate [--db URL] [--status]\n"
+	  "Applies every pending migration in one transaction and prints the\n"
+	  "schema version; with --status only prints the versions.\n" },
+	{ "schema", cmd_schema, "print the database's tables and columns as JSON",
+	  "usage: nq57 schema [--db URL]\n"
+	  "Prints {\"table\": [\"column\", ...]} for the database as it is.\n" },
+	{ "version", cmd_version, "print the version",
+	  "usage: nq57 version\n" },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("nq57: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_wants_help(int argc, char **argv, const cli_command *cmd)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(cmd->usage, stdout);
+			return 1;
+		}
+	return 0;
+}
+
+const cli_command *cli_find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: nq57 <command> [options]\n\n"
+	      "nq57 tracks a programme under Resolution 57-NQ/TW: indicators, tasks,\n"
+	      "units, reports, approvals, dashboards and indices.\n\ncommands:\n", f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n'nq57 <command> --help' tells more about one command.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		const cli_command *cmd = argc > 2 ? cli_find(argv[2]) : NULL;
+		if (cmd)
+			fputs(cmd->usage, stdout);
+		else
+			usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0)
+		return cmd_version(1, argv + 1);
+	const cli_command *cmd = cli_find(argv[1]);
+	if (!cmd) {
+		cli_fail("unknown command '%s' (see nq57 --help)", argv[1]);
+		return 2;
+	}
+	if (cli_wants_help(argc - 1, argv + 1, cmd))
+		return 0;
+	return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,98 @@
+/* db: URL checking and dispatch to the backend of a connection. */
+#include "db/db.h"
+#include "util/err.h"
+
+#include <string.h>
+
+int db_url_check(db_kind *out, const char *url)
+{
+	if (!url || !*url)
+		return err_set(ERR_INVALID, "database URL is empty (use sqlite:PATH or postgresql://...)");
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		if (url[7] == '\0')
+			return err_set(ERR_INVALID, "database URL 'sqlite:' has no file path");
+		*out = DB_SQLITE;
+		return 0;
+	}
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+		*out = DB_POSTGRES;
+		return 0;
+	}
+	const char *colon = strchr(url, ':');
+	int n = colon ? (int)(colon - url) : (int)strlen(url);
+	if (n > 40)
+		n = 40;
+	return err_set(ERR_INVALID, "database URL scheme '%.*s' is not supported (use sqlite:PATH or postgresql://...)", n, url);
+}
+
+const char *db_kind_name(db_kind k) { return k == DB_SQLITE ? "sqlite" : "postgresql"; }
+
+int db_open(db_conn **out, const char *url)
+{
+	db_kind kind;
+	int rc;
+	*out = NULL;
+	if ((rc = db_url_check(&kind, url)) < 0)
+		return rc;
+	const db_backend *be = kind == DB_SQLITE ? &db_sqlite_backend : &db_pg_backend;
+	if ((rc = be->open(out, url)) < 0)
+		return rc;
+	(*out)->be = be;
+	(*out)->kind = kind;
+	return 0;
+}
+
+void db_close(db_conn *c)
+{
+	if (c)
+		c->be->close(c);
+}
+
+db_kind db_conn_kind(const db_conn *c) { return c->kind; }
+int db_exec(db_conn *c, const char *sql) { return c->be->exec(c, sql); }
+int db_begin(db_conn *c) { return c->be->exec(c, "BEGIN"); }
+int db_commit(db_conn *c) { return c->be->exec(c, "COMMIT"); }
+
+int db_rollback(db_conn *c)
+{
+	/* Keep the error that made the caller roll back. */
+	int code = err_code();
+	char msg[512];
+	strncpy(msg, err_msg(), sizeof(msg) - 1);
+	msg[sizeof(msg) - 1] = '\0';
+	int rc = c->be->exec(c, "ROLLBACK");
+	if (code)
+		err_set(code, "%s", msg);
+	return rc;
+}
+
+int db_prepare(db_stmt **out, db_conn *c, const char *sql)
+{
+	int rc = c->be->prepare(out, c, sql);
+	if (rc == 0) {
+		(*out)->be = c->be;
+		(*out)->conn = c;
+	}
+	return rc;
+}
+
+int db_bind_text(db_stmt *s, int i, const char *v) { return v ? s->be->bind_text(s, i, v) : s->be->bind_null(s, i); }
+int db_bind_int64(db_stmt *s, int i, int64_t v) { return s->be->bind_int64(s, i, v); }
+int db_bind_double(db_stmt *s, int i, double v) { return s->be->bind_double(s, i, v); }
+int db_bind_null(db_stmt *s, int i) { return s->be->bind_null(s, i); }
+int db_step(db_stmt *s) { return s->be->step(s); }
+int db_reset(db_stmt *s) { return s->be->reset(s); }
+
+void db_finalize(db_stmt *s)
+{
+	if (s)
+		s->be->finalize(s);
+}
+
+int db_column_count(db_stmt *s) { return s->be->column_count(s); }
+const char *db_column_name(db_stmt *s, int i) { return s->be->column_name(s, i); }
+bool db_column_is_null(db_stmt *s, int i) { return s->be->column_is_null(s, i); }
+const char *db_column_text(db_stmt *s, int i) { return s->be->column_text(s, i); }
+int64_t db_column_int64(db_stmt *s, int i) { return s->be->column_int64(s, i); }
+double db_column_double(db_stmt *s, int i) { return s->be->column_double(s, i); }
+int64_t db_changes(db_conn *c) { return c->be->changes(c); }

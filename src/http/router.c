@@ -1,0 +1,66 @@
+/* router: segment-by-segment matching of the route table. */
+#include "http/router.h"
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Matches path against pattern, capturing {name} segments into params. */
+static bool pattern_match(const char *pattern, const char *path, strv *params, int *n_params)
+{
+	int n = 0;
+	const char *p = pattern, *q = path;
+	while (*p && *q) {
+		if (*p != '/' || *q != '/')
+			return false;
+		p++, q++;
+		size_t plen = strcspn(p, "/"), qlen = strcspn(q, "/");
+		if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
+			if (qlen == 0 || n >= HTTP_MAX_PARAMS)
+				return false;
+			params[n++] = (strv){ q, qlen };
+		} else if (plen != qlen || memcmp(p, q, plen) != 0) {
+			return false;
+		}
+		p += plen, q += qlen;
+	}
+	if (*p || *q)
+		return false;
+	*n_params = n;
+	return true;
+}
+
+static void allow_add(char *allow, size_t size, const char *method)
+{
+	if (strstr(allow, method))
+		return;
+	size_t len = strlen(allow);
+	snprintf(allow + len, size - len, "%s%s", len ? ", " : "", method);
+}
+
+int http_route_match(const http_route **out, const http_route *table, size_t n_routes,
+	http_req *req, char *allow, size_t allow_size)
+{
+	strv params[HTTP_MAX_PARAMS];
+	int n_params = 0;
+	bool path_known = false;
+	allow[0] = '\0';
+	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	for (size_t i = 0; i < n_routes; i++) {
+		if (!pattern_match(table[i].pattern, req->path, params, &n_params))
+			continue;
+		if (strcmp(table[i].method, method) == 0) {
+			memcpy(req->params, params, sizeof(params[0]) * (size_t)n_params);
+			req->n_params = n_params;
+			*out = &table[i];
+			return 0;
+		}
+		path_known = true;
+		allow_add(allow, allow_size, table[i].method);
+	}
+	*out = NULL;
+	if (path_known)
+		return err_set(ERR_METHOD, "method %s is not allowed on %s (allowed: %s)", req->method, req->path, allow);
+	return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
+}

@@ -1,0 +1,78 @@
+/* server: the HTTP server on libmicrohttpd (epoll thread pool). It owns the
+ * listening socket, one request context with its arena per request, the
+ * worker threads' database connections, and the access log. It calls the
+ * application's dispatcher for /api/ paths and serves web/ for the rest. */
+#ifndef NQ57_HTTP_SERVER_H
+#define NQ57_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "util/arena.h"
+#include "util/str.h"
+
+typedef struct http_server http_server;
+typedef struct http_req http_req;
+
+/* Handles one API request: must answer with http_respond() (or a helper on
+ * top of it) and return 0, or return a negative ERR_* code. */
+typedef int (*http_dispatch_fn)(http_req *req);
+
+typedef struct http_server_config {
+	const char *host;        /* numeric IPv4 or IPv6 address */
+	int port;                /* 0 picks a free port */
+	int threads;
+	size_t max_body;         /* bytes; larger bodies get 413 */
+	const char *web_dir;
+	const char *db_url;      /* each worker opens its own connection */
+	http_dispatch_fn api;    /* for paths under /api/ */
+	void *app;               /* read-only application state, req->app */
+} http_server_config;
+
+#define HTTP_MAX_PARAMS 8
+#define HTTP_MAX_RESP_HEADERS 8
+
+struct http_req {
+	arena a;                 /* everything request-scoped */
+	http_server *srv;
+	void *app;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;        /* decoded path, without the query */
+	char id[20];             /* request id, also in X-Request-Id */
+	str body;
+	size_t max_body;
+	bool too_large;
+	int n_params;            /* route parameters, filled by the router */
+	strv params[HTTP_MAX_PARAMS];
+	int n_headers;           /* extra response headers */
+	const char *resp_headers[HTTP_MAX_RESP_HEADERS][2];
+	int status;              /* 0 until answered */
+	size_t resp_bytes;
+	uint64_t started_ns;
+};
+
+/* Binds and starts serving; *out is owned by the caller (http_server_stop).
+ * Errors: ERR_UNAVAILABLE "address 127.0.0.1:8057 is already in use" etc. */
+int http_server_start(http_server **out, const http_server_config *cfg);
+/* The port actually bound (useful with port 0). */
+int http_server_port(const http_server *s);
+/* Stops accepting, lets requests in flight finish (up to grace_ms), stops
+ * the workers and closes their database connections; frees s. */
+void http_server_stop(http_server *s, int grace_ms);
+
+/* The calling worker's database connection, opened on first use. */
+int http_req_db(db_conn **out, http_req *req);
+/* A request header or query argument, or NULL. Borrowed from the request. */
+const char *http_req_header(http_req *req, const char *name);
+const char *http_req_query(http_req *req, const char *name);
+/* Adds a response header; both strings must live as long as the request. */
+void http_req_add_header(http_req *req, const char *name, const char *value);
+/* Queues the response (body copied). Returns 0 or ERR_GENERIC. */
+int http_respond(http_req *req, int status, const char *content_type, const char *body, size_t len);
+/* Queues a file response; takes ownership of fd. */
+int http_respond_fd(http_req *req, int status, const char *content_type, int fd, uint64_t size);
+
+#endif

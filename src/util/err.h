@@ -1,0 +1,34 @@
+/* err: the one error convention. Functions return 0 on success and a
+ * negative ERR_* code on failure; the message is set once, where the
+ * failure is found, and read by whoever reports it. */
+#ifndef NQ57_ERR_H
+#define NQ57_ERR_H
+
+enum {
+	ERR_OK = 0,
+	ERR_GENERIC = -1,     /* anything unexpected: I/O, database, OOM */
+	ERR_NOTFOUND = -2,
+	ERR_INVALID = -3,     /* well-formed input that breaks a rule */
+	ERR_CONFLICT = -4,
+	ERR_FORBIDDEN = -5,
+	ERR_UNAUTHORIZED = -6,
+	ERR_TOOLARGE = -7,
+	ERR_UNAVAILABLE = -8, /* a dependency (database) cannot be reached */
+	ERR_NOMEM = -9,
+	ERR_METHOD = -10,     /* HTTP method not allowed on a known resource */
+	ERR_MALFORMED = -11   /* input that cannot be parsed at all (bad JSON) */
+};
+
+/* Records code and message for this thread; returns code so callers can
+ * write `return err_set(ERR_INVALID, "...")`. */
+int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The message of the last err_set on this thread ("" if none). */
+const char *err_msg(void);
+/* The code of the last err_set on this thread (0 if none). */
+int err_code(void);
+void err_clear(void);
+/* A short stable name for a code: "invalid", "not_found", ... */
+const char *err_name(int code);
+
+#endif

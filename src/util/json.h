@@ -1,0 +1,32 @@
+/* json: helpers around jansson for request bodies and responses. */
+#ifndef NQ57_JSON_H
+#define NQ57_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util/str.h"
+
+/* Parses p[0..len) strictly (one value, no duplicate keys, valid UTF-8).
+ * On failure returns ERR_MALFORMED with "invalid JSON at line L, column C: why".
+ * *out is a new reference owned by the caller. */
+int json_parse(json_t **out, const char *p, size_t len);
+
+/* Requires root to be an object; returns ERR_INVALID naming what it is. */
+int json_require_object(const json_t *root, const char *what);
+
+/* Reads member key of obj as a string. Missing: returns ERR_INVALID if
+ * required, else 0 with *out = NULL. Present but not a string: ERR_INVALID
+ * naming the key. The string is borrowed from obj. */
+int json_get_string(const char **out, const json_t *obj, const char *key, int required);
+/* Same for integers (JSON integers only, no fractions). */
+int json_get_int(long long *out, int *present, const json_t *obj, const char *key, int required);
+/* Same for numbers (integer or real). */
+int json_get_number(double *out, int *present, const json_t *obj, const char *key, int required);
+/* Same for booleans. */
+int json_get_bool(int *out, int *present, const json_t *obj, const char *key, int required);
+
+/* Appends the compact serialisation of v to s (keys in insertion order). */
+void json_append(str *s, const json_t *v);
+
+#endif
