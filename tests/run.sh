@@ -29,7 +29,7 @@ section() { printf '\n=== %s ===\n' "$1"; }
 # --- unit tests: each binary prints cmocka's summary
 section "unit tests ($BUILD)"
 for t in "$BUILD"/tests/unit/test_*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	log=$OUT/$(basename "$t").log
 	"$t" >"$log" 2>&1
 	rc=$?

@@ -56,16 +56,18 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = prepare_database(&app, &cfg)) < 0)
-		return cli_fail("%s", err_msg());
-	clock_gettime(CLOCK_MONOTONIC, &app.started);
 	http_server_config hc = {
 		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .max_body = cfg.max_body,
 		.web_dir = cfg.web_dir, .db_url = cfg.db_url, .api = api_dispatch, .app = &app,
 	};
 	http_server *srv;
-	if ((rc = http_server_start(&srv, &hc)) < 0)
+	if ((rc = http_server_bind(&srv, &hc)) < 0)
 		return cli_fail("%s", err_msg());
+	clock_gettime(CLOCK_MONOTONIC, &app.started);
+	if ((rc = prepare_database(&app, &cfg)) < 0 || (rc = http_server_run(srv)) < 0) {
+		http_server_stop(srv, 0);
+		return cli_fail("%s", err_msg());
+	}
 	int v6 = strchr(cfg.host, ':') != NULL;
 	log_info("nq57 %s listening on http://%s%s%s:%d (database %s, schema %d, %d threads)", NQ57_VERSION,
 		v6 ? "[" : "", cfg.host, v6 ? "]" : "", http_server_port(srv), db_kind_name(cfg.db_kind),

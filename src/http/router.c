@@ -39,28 +39,36 @@ static void allow_add(char *allow, size_t size, const char *method)
 	snprintf(allow + len, size - len, "%s%s", len ? ", " : "", method);
 }
 
+/* Among the patterns that match a path, the ones with the fewest {name}
+ * segments own it: GET /periods/resolve is the literal route's path (405
+ * if only POST is routed there), not a {code} of GET /periods/{code}. */
 int http_route_match(const http_route **out, const http_route *table, size_t n_routes,
 	http_req *req, char *allow, size_t allow_size)
 {
 	strv params[HTTP_MAX_PARAMS];
-	int n_params = 0;
-	bool path_known = false;
+	int n_params = 0, fewest = HTTP_MAX_PARAMS + 1;
+	const http_route *best = NULL;
 	allow[0] = '\0';
 	const char *method = strcmp(req->method, "HEAD") == 0 ? "GET" : req->method;
+	for (size_t i = 0; i < n_routes; i++)
+		if (pattern_match(table[i].pattern, req->path, params, &n_params) && n_params < fewest)
+			fewest = n_params;
+	*out = NULL;
+	if (fewest > HTTP_MAX_PARAMS)
+		return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
 	for (size_t i = 0; i < n_routes; i++) {
-		if (!pattern_match(table[i].pattern, req->path, params, &n_params))
+		if (!pattern_match(table[i].pattern, req->path, params, &n_params) || n_params != fewest)
 			continue;
-		if (strcmp(table[i].method, method) == 0) {
+		allow_add(allow, allow_size, table[i].method);
+		if (!best && strcmp(table[i].method, method) == 0) {
+			best = &table[i];
 			memcpy(req->params, params, sizeof(params[0]) * (size_t)n_params);
 			req->n_params = n_params;
-			*out = &table[i];
-			return 0;
 		}
-		path_known = true;
-		allow_add(allow, allow_size, table[i].method);
 	}
-	*out = NULL;
-	if (path_known)
-		return err_set(ERR_METHOD, "method %s is not allowed on %s (allowed: %s)", req->method, req->path, allow);
-	return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
+	if (best) {
+		*out = best;
+		return 0;
+	}
+	return err_set(ERR_METHOD, "method %s is not allowed on %s (allowed: %s)", req->method, req->path, allow);
 }

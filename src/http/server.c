@@ -106,11 +106,30 @@ static void body_append(http_req *req, const char *data, size_t n)
 	str_appendn(&req->body, data, n);
 }
 
+/* libmicrohttpd decodes the path before the handler sees it, so "%00"
+ * would silently cut it short; the raw URI is checked here instead and
+ * such a request is marked for a 400. */
+static char bad_uri_mark;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	size_t path_len = strcspn(uri, "?");
+	for (size_t i = 0; i + 2 < path_len; i++)
+		if (uri[i] == '%' && uri[i + 1] == '0' && uri[i + 2] == '0')
+			return &bad_uri_mark;
+	return NULL;
+}
+
 static int dispatch(http_req *req)
 {
 	int rc;
 	log_set_request_id(req->id);
-	if (strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0)
+	if (req->bad_path) {
+		static const char msg[] = "the request path contains an encoded NUL byte\n";
+		rc = http_respond(req, 400, "text/plain; charset=utf-8", msg, sizeof(msg) - 1);
+	} else if (strncmp(req->path, "/api/", 5) == 0 || strcmp(req->path, "/api") == 0)
 		rc = req->srv->cfg.api(req);
 	else
 		rc = http_static_serve(req, req->srv->cfg.web_dir);
@@ -130,9 +149,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	http_server *s = cls;
 	http_req *req = *con_cls;
 	(void)version;
-	if (!req) {
-		if (!(req = req_new(s, conn, method, url)))
+	if (!req || req == (void *)&bad_uri_mark) {
+		bool bad_path = req != NULL;
+		if (!(req = req_new(s, conn, method, url))) {
+			*con_cls = NULL;
 			return MHD_NO;
+		}
+		req->bad_path = bad_path;
 		*con_cls = req;
 		atomic_fetch_add(&s->in_flight, 1);
 		if (content_length_exceeds(conn, s->cfg.max_body)) {
@@ -157,9 +180,10 @@ static void access_log(const http_req *req)
 {
 	if (log_threshold > LOG_INFO)
 		return;
-	char line[640];
+	char line[640], at[40];
 	uint64_t us = (now_ns() - req->started_ns) / 1000;
-	int n = snprintf(line, sizeof(line), "access req=%s %s %.400s %d %zu %llu.%03llums",
+	log_timestamp(at, sizeof(at));
+	int n = snprintf(line, sizeof(line), "%s access req=%s %s %.400s %d %zu %llu.%03llums", at,
 		req->id, req->method, req->path, req->status, req->resp_bytes,
 		(unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
 	if (n > 0)
@@ -172,8 +196,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_server *s = cls;
 	http_req *req = *con_cls;
 	(void)conn;
-	if (!req)
+	if (!req || req == (void *)&bad_uri_mark) {
+		*con_cls = NULL;
 		return;
+	}
 	if (req->status == 0)
 		req->status = toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? 0 : 499;
 	access_log(req);
@@ -328,7 +354,7 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("libmicrohttpd: %s", buf);
 }
 
-int http_server_start(http_server **out, const http_server_config *cfg)
+int http_server_bind(http_server **out, const http_server_config *cfg)
 {
 	http_server *s = calloc(1, sizeof(*s));
 	int rc;
@@ -345,23 +371,35 @@ int http_server_start(http_server **out, const http_server_config *cfg)
 		free(s);
 		return rc;
 	}
+	*out = s;
+	return 0;
+}
+
+int http_server_run(http_server *s)
+{
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 		MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_END);
-	if (!s->daemon) {
-		close(s->listen_fd);
-		pthread_mutex_destroy(&s->dbs_lock);
-		free(s);
-		return err_set(ERR_GENERIC, "cannot start the HTTP server on %s:%d", cfg->host, cfg->port);
-	}
-	*out = s;
+	if (!s->daemon)
+		return err_set(ERR_GENERIC, "cannot start the HTTP server on %s:%d", s->cfg.host, s->port);
 	return 0;
+}
+
+int http_server_start(http_server **out, const http_server_config *cfg)
+{
+	int rc = http_server_bind(out, cfg);
+	if (rc == 0 && (rc = http_server_run(*out)) < 0) {
+		http_server_stop(*out, 0);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int http_server_port(const http_server *s) { return s->port; }
@@ -370,7 +408,17 @@ void http_server_stop(http_server *s, int grace_ms)
 {
 	if (!s)
 		return;
+	if (!s->daemon) {   /* bound but never run */
+		close(s->listen_fd);
+		pthread_mutex_destroy(&s->dbs_lock);
+		free(s);
+		return;
+	}
+	/* Closing the listening socket now refuses new connections at once
+	 * (otherwise the kernel would queue them until the daemon stops). */
 	MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	uint64_t deadline = now_ns() + (uint64_t)grace_ms * 1000000u;
 	int left;
 	while ((left = atomic_load(&s->in_flight)) > 0 && now_ns() < deadline) {
@@ -380,8 +428,6 @@ void http_server_stop(http_server *s, int grace_ms)
 	if (left > 0)
 		log_warn("stopping with %d requests still in flight", left);
 	MHD_stop_daemon(s->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	close_worker_dbs(s);
 	pthread_mutex_destroy(&s->dbs_lock);
 	free(s);

@@ -45,6 +45,7 @@ struct http_req {
 	str body;
 	size_t max_body;
 	bool too_large;
+	bool bad_path;           /* an encoded NUL in the path: answered 400 */
 	int n_params;            /* route parameters, filled by the router */
 	strv params[HTTP_MAX_PARAMS];
 	int n_headers;           /* extra response headers */
@@ -54,7 +55,12 @@ struct http_req {
 	uint64_t started_ns;
 };
 
-/* Binds and starts serving; *out is owned by the caller (http_server_stop).
+/* Binds the listening socket without serving yet (so a port in use is
+ * reported before anything else is done); *out is owned by the caller
+ * (http_server_stop). Then http_server_run starts the workers. */
+int http_server_bind(http_server **out, const http_server_config *cfg);
+int http_server_run(http_server *s);
+/* Both of the above; *out is owned by the caller (http_server_stop).
  * Errors: ERR_UNAVAILABLE "address 127.0.0.1:8057 is already in use" etc. */
 int http_server_start(http_server **out, const http_server_config *cfg);
 /* The port actually bound (useful with port 0). */

@@ -39,19 +39,24 @@ void log_write_line(const char *line, unsigned long len)
 	(void)r;
 }
 
-void log__emit(enum log_level level, const char *file, int line, const char *fmt, ...)
+int log_timestamp(char *buf, unsigned long size)
 {
-	static const char *tags[] = { "debug", "info", "warn", "error" };
-	char buf[2048];
 	struct timespec ts;
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
+	return snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+}
+
+void log__emit(enum log_level level, const char *file, int line, const char *fmt, ...)
+{
+	static const char *tags[] = { "debug", "info", "warn", "error" };
+	char buf[2048], at[40];
 	const char *base = strrchr(file, '/');
 	base = base ? base + 1 : file;
-	int n = snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s:%d%s%s ",
-		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		ts.tv_nsec / 1000000, tags[level], base, line,
+	log_timestamp(at, sizeof(at));
+	int n = snprintf(buf, sizeof(buf), "%s %s %s:%d%s%s ", at, tags[level], base, line,
 		request_id ? " req=" : "", request_id ? request_id : "");
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		n = 0;

@@ -13,6 +13,8 @@ int log_level_parse(enum log_level *out, const char *s);
 /* The request id shown on this thread's lines; NULL clears it. The string
  * must outlive its use (it is borrowed). */
 void log_set_request_id(const char *id);
+/* Writes the current UTC time as 2026-01-31T08:00:00.000Z; returns its length. */
+int log_timestamp(char *buf, unsigned long size);
 /* Writes one preformatted line (a newline is added) in a single write. */
 void log_write_line(const char *line, unsigned long len);
 

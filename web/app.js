@@ -1,0 +1,215 @@
+// The nq57 web shell: header with the language switch, side navigation,
+// hash-routed views and a footer that shows the server's health.
+import { html, render, useCallback, useEffect, useRef, useState } from './ui.js';
+import { loadLang, saveLang, translator } from './i18n.js';
+import { apiGet } from './api.js';
+import { formatDateTime, formatDuration } from './format.js';
+
+// The views in navigation order; `id` is both the hash route and the i18n key.
+const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
+const HOME = VIEWS[0];
+const HEALTH_REFRESH_MS = 60000;
+
+// "#/chi-tieu/..." -> "chi-tieu"; an empty hash is the overview.
+function routeFromHash(hash) {
+  const first = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return first === '' ? HOME : decodeURIComponent(first);
+}
+
+function useRoute() {
+  const [route, setRoute] = useState(() => routeFromHash(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(routeFromHash(location.hash));
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+function useLang() {
+  const [lang, setLang] = useState(loadLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    saveLang(lang);
+  }, [lang]);
+  return [lang, setLang];
+}
+
+// Polls GET /api/v1/health; returns [{state, data, error, at}, recheck].
+function useHealth() {
+  const [health, setHealth] = useState({ state: 'pending' });
+  const inflight = useRef(null);
+  const check = useCallback(async () => {
+    inflight.current?.abort();
+    const ctl = new AbortController();
+    inflight.current = ctl;
+    try {
+      const data = await apiGet('/api/v1/health', { signal: ctl.signal });
+      setHealth({ state: data.status === 'ok' ? 'ok' : 'degraded', data, at: new Date() });
+    } catch (error) {
+      if (error.name !== 'AbortError') setHealth({ state: 'error', error, at: new Date() });
+    }
+  }, []);
+  useEffect(() => {
+    check();
+    const timer = setInterval(() => { if (!document.hidden) check(); }, HEALTH_REFRESH_MS);
+    return () => { clearInterval(timer); inflight.current?.abort(); };
+  }, [check]);
+  return [health, check];
+}
+
+function healthText(t, health) {
+  switch (health.state) {
+    case 'ok': return t('status.ok', health.data);
+    case 'degraded': return t('status.degraded', health.data);
+    case 'error': {
+      const e = health.error;
+      const detail = e.kind === 'http' ? `HTTP ${e.status}` : t(e.kind === 'network' ? 'error.network' : 'error.invalid');
+      return t('status.error', detail);
+    }
+    default: return t('status.checking');
+  }
+}
+
+// ---------------------------------------------------------------- frame
+
+// Keeps document numbers such as "57-NQ/TW" on one line: browsers would
+// otherwise break them at the hyphen on narrow screens.
+function keepCodesWhole(text) {
+  return text.split(/(\d+-[\p{Lu}Đ]+(?:\/[\p{Lu}Đ]+)*)/u)
+    .map((part, i) => (i % 2 ? html`<span class="nowrap">${part}</span>` : part));
+}
+
+function Header({ t, lang, onLang }) {
+  return html`
+    <header class="app-header">
+      <a class="brand" href="#/">
+        <span class="brand-name">nq57</span>
+        <span class="brand-tagline">${keepCodesWhole(t('app.tagline'))}</span>
+      </a>
+      <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
+        ${['vi', 'en'].map((code) => html`
+          <button type="button" lang=${code} title=${t(`lang.${code}`)}
+            aria-pressed=${lang === code ? 'true' : 'false'}
+            onClick=${() => onLang(code)}>${code.toUpperCase()}</button>`)}
+      </div>
+    </header>`;
+}
+
+function Nav({ t, route }) {
+  return html`
+    <nav class="app-nav" aria-label=${t('nav.label')}>
+      <ul>
+        ${VIEWS.map((id) => html`
+          <li>
+            <a href=${`#/${id}`} class=${route === id ? 'active' : undefined}
+              aria-current=${route === id ? 'page' : undefined}>${t(`view.${id}`)}</a>
+          </li>`)}
+      </ul>
+    </nav>`;
+}
+
+function Footer({ t, health }) {
+  return html`
+    <footer class="app-footer">
+      <p class="status-line">
+        <span class=${`status-dot status-${health.state}`} aria-hidden="true"></span>
+        <span id="server-status" role="status">${healthText(t, health)}</span>
+      </p>
+    </footer>`;
+}
+
+// ---------------------------------------------------------------- views
+
+// Gives focus to a view's heading when the view changes, so keyboard and
+// screen-reader users land on the new content (not on the first load).
+function useHeadingFocus(route) {
+  const ref = useRef(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    ref.current?.focus();
+  }, [route]);
+  return ref;
+}
+
+function HomeView({ t, health, onRecheck, headingRef }) {
+  return html`
+    <section class="view view-home">
+      <h1 tabindex="-1" ref=${headingRef}>${t('view.tong-quan')}</h1>
+      <p class="lead">${t('home.intro')}</p>
+      <div class="cards">
+        <article class="card">
+          <h2>${t('status.heading')}</h2>
+          <p class=${`health health-${health.state}`}>
+            <span class=${`status-dot status-${health.state}`} aria-hidden="true"></span>
+            ${healthText(t, health)}
+          </p>
+          ${health.data && html`
+            <p class="muted">${t('status.uptime', formatDuration(health.data.uptime_seconds, t))}</p>`}
+          ${health.at && html`<p class="muted">${t('status.checkedAt', formatDateTime(health.at))}</p>`}
+          <button type="button" class="button" onClick=${onRecheck}>${t('status.retry')}</button>
+        </article>
+        <article class="card">
+          <h2>${t('wip.title')}</h2>
+          <p>${t('home.coming')}</p>
+          <ul class="modules">
+            ${VIEWS.slice(1).map((id) => html`
+              <li><a href=${`#/${id}`}>${t(`view.${id}`)}</a> — ${t(`about.${id}`)}</li>`)}
+          </ul>
+        </article>
+      </div>
+    </section>`;
+}
+
+function WipView({ t, route, headingRef }) {
+  const name = t(`view.${route}`);
+  return html`
+    <section class="view view-wip">
+      <h1 tabindex="-1" ref=${headingRef}>${name}</h1>
+      <div class="card notice">
+        <h2>${t('wip.title')}</h2>
+        <p>${t('wip.body', name)}</p>
+        <p class="muted">${t(`about.${route}`)}</p>
+      </div>
+    </section>`;
+}
+
+function NotFoundView({ t, headingRef }) {
+  return html`
+    <section class="view view-notfound">
+      <h1 tabindex="-1" ref=${headingRef}>${t('notfound.title')}</h1>
+      <p>${t('notfound.body')}</p>
+      <p><a href="#/">${t('notfound.back')}</a></p>
+    </section>`;
+}
+
+// ---------------------------------------------------------------- app
+
+function App() {
+  const [lang, setLang] = useLang();
+  const route = useRoute();
+  const [health, recheck] = useHealth();
+  const headingRef = useHeadingFocus(route);
+  const t = translator(lang);
+
+  useEffect(() => { document.title = t('app.title'); }, [lang]);
+
+  let view;
+  if (route === HOME) view = html`<${HomeView} t=${t} health=${health} onRecheck=${recheck} headingRef=${headingRef} />`;
+  else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
+  else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;
+
+  return html`
+    <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>${t('app.skip')}</a>
+    <${Header} t=${t} lang=${lang} onLang=${setLang} />
+    <${Nav} t=${t} route=${route} />
+    <main id="main" class="app-main" tabindex="-1">${view}</main>
+    <${Footer} t=${t} health=${health} />`;
+}
+
+// index.html carries a static copy of the frame for the first paint; the
+// live app replaces it.
+const root = document.getElementById('app');
+root.replaceChildren();
+render(html`<${App} />`, root);
