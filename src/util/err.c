@@ -3,16 +3,21 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local int last_code;
 static _Thread_local char last_msg[512];
 
 int err_set(int code, const char *fmt, ...)
 {
+	/* Formatted aside first: callers may pass err_msg() as an argument
+	 * to wrap the previous message ("migration 0002: %s"). */
+	char buf[sizeof(last_msg)];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	memcpy(last_msg, buf, sizeof(buf));
 	last_code = code;
 	return code;
 }

@@ -52,3 +52,10 @@ test('API answers are not cached by browsers', async () => {
   await res.arrayBuffer();
   assert.equal(res.headers.get('cache-control'), 'no-store');
 });
+
+test('?db=1 asks the database itself', async () => {
+  const res = await fetch(`${srv.url}/api/v1/health?db=1`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.ok(body.schema_version >= 1);
+});
