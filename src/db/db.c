@@ -51,6 +51,7 @@ void db_close(db_conn *c)
 db_kind db_conn_kind(const db_conn *c) { return c->kind; }
 int db_exec(db_conn *c, const char *sql) { return c->be->exec(c, sql); }
 int db_begin(db_conn *c) { return c->be->exec(c, "BEGIN"); }
+int db_begin_write(db_conn *c) { return c->be->exec(c, c->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN"); }
 int db_commit(db_conn *c) { return c->be->exec(c, "COMMIT"); }
 
 int db_rollback(db_conn *c)

@@ -32,6 +32,10 @@ const char *db_kind_name(db_kind k);   /* "sqlite" or "postgresql" */
 int db_exec(db_conn *c, const char *sql);
 
 int db_begin(db_conn *c);
+/* A transaction that will write: on SQLite it takes the write lock at once
+ * (BEGIN IMMEDIATE), so two writers wait for each other instead of failing
+ * with "database is locked" when the reader upgrades. */
+int db_begin_write(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);   /* safe to call when no transaction is open */
 

@@ -3,9 +3,9 @@
 #include "db/migrate.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/time.h"
 
 #include <string.h>
-#include <time.h>
 
 static const char *dialect_dir(db_kind kind) { return kind == DB_SQLITE ? "sqlite" : "postgres"; }
 
@@ -44,22 +44,14 @@ int migrate_current(int *out, db_conn *c)
 	return query_int(out, c, "SELECT MAX(version) FROM schema_version");
 }
 
-static void now_iso(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int record_version(db_conn *c, const struct migration *m)
 {
 	db_stmt *s;
-	char at[32];
+	char at[TIME_ISO_SIZE];
 	int rc = db_prepare(&s, c, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)");
 	if (rc < 0)
 		return rc;
-	now_iso(at);
+	time_now_iso(at);
 	if ((rc = db_bind_int64(s, 1, m->version)) == 0 && (rc = db_bind_text(s, 2, m->name)) == 0 &&
 	    (rc = db_bind_text(s, 3, at)) == 0)
 		rc = db_step(s);
@@ -100,9 +92,9 @@ int migrate_apply(int *n_applied, db_conn *c)
 {
 	int rc;
 	*n_applied = 0;
-	/* IMMEDIATE takes SQLite's write lock now, so two starting servers
-	 * do not both decide to migrate. */
-	rc = db_exec(c, db_conn_kind(c) == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+	/* The write lock is taken now, so two starting servers do not both
+	 * decide to migrate. */
+	rc = db_begin_write(c);
 	if (rc < 0)
 		return rc;
 	if ((rc = apply_pending(n_applied, c)) < 0) {

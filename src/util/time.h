@@ -1,0 +1,21 @@
+/* time: wall-clock timestamps as the database stores them, ISO 8601 in UTC
+ * with whole seconds ("2026-11-23T02:55:13Z"), so that text order is time
+ * order on both SQLite and PostgreSQL. */
+#ifndef NQ57_TIME_H
+#define NQ57_TIME_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#define TIME_ISO_SIZE 21
+
+/* Now, and now plus `seconds` (may be negative). */
+void time_now_iso(char out[static TIME_ISO_SIZE]);
+void time_iso_from_now(char out[static TIME_ISO_SIZE], long seconds);
+void time_iso_from(char out[static TIME_ISO_SIZE], time_t t);
+
+/* Parses the format above (also "YYYY-MM-DD", as midnight UTC).
+ * Returns false when s is not such a timestamp. */
+bool time_parse_iso(time_t *out, const char *s);
+
+#endif
