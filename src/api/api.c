@@ -1,18 +1,162 @@
 /* api: route table, dispatch, error mapping, JSON in and out. */
 #include "api/api.h"
+#include "domain/password.h"
+#include "domain/session.h"
 #include "http/router.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/log.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 static const http_route routes[] = {
-	{ "GET", "/api/v1/health", api_health_get },
-	{ "GET", "/api/v1/periods/{code}", api_periods_get },
-	{ "POST", "/api/v1/periods/resolve", api_periods_resolve },
+	{ "GET", "/api/v1/health", api_health_get, 0 },
+	{ "GET", "/api/v1/periods/{code}", api_periods_get, 0 },
+	{ "POST", "/api/v1/periods/resolve", api_periods_resolve, 0 },
+	{ "GET", "/api/v1/session", api_session_get, 0 },
+	{ "POST", "/api/v1/session", api_session_create, ROUTE_NO_CSRF },
+	{ "DELETE", "/api/v1/session", api_session_delete, 0 },
+	{ "POST", "/api/v1/session/password", api_session_password, 0 },
+	{ "GET", "/api/v1/tokens", api_tokens_list, 0 },
+	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
+	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_delete, 0 },
+	{ "GET", "/api/v1/audit", api_audit_list, 0 },
+	{ "GET", "/api/v1/units", api_units_list, 0 },
+	{ "POST", "/api/v1/units", api_units_create, 0 },
+	{ "GET", "/api/v1/units/export", api_units_export, 0 },
+	{ "POST", "/api/v1/units/import", api_units_import, 0 },
+	{ "GET", "/api/v1/units/{id}", api_units_get, 0 },
+	{ "PATCH", "/api/v1/units/{id}", api_units_update, 0 },
+	{ "GET", "/api/v1/people", api_people_list, 0 },
+	{ "POST", "/api/v1/people", api_people_create, 0 },
+	{ "GET", "/api/v1/people/{id}", api_people_get, 0 },
+	{ "PATCH", "/api/v1/people/{id}", api_people_update, 0 },
+	{ "POST", "/api/v1/people/{id}/grants", api_people_grant, 0 },
+	{ "DELETE", "/api/v1/people/{id}/grants/{grant_id}", api_people_revoke, 0 },
 };
+
+/* ------------------------------------------------------ who is asking */
+
+typedef struct api_ctx {
+	bool resolved;
+	principal who;
+	const char *csrf;            /* of the cookie's session */
+	const char *session_token;   /* the cookie, when it signed the request in */
+} api_ctx;
+
+static api_ctx *ctx_of(http_req *req)
+{
+	if (!req->ctx && (req->ctx = arena_alloc(&req->a, sizeof(api_ctx))))
+		memset(req->ctx, 0, sizeof(api_ctx));
+	return req->ctx;
+}
+
+static const char *bearer_token(http_req *req)
+{
+	const char *h = http_req_header(req, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return *h ? h : NULL;
+}
+
+int api_principal(const principal **out, http_req *req)
+{
+	api_ctx *c = ctx_of(req);
+	if (!c)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!c->resolved) {
+		const char *bearer = bearer_token(req), *cookie = http_req_cookie(req, API_SESSION_COOKIE);
+		db_conn *db;
+		int rc = 0;
+		if ((bearer || cookie) && (rc = http_req_db(&db, req)) < 0)
+			return rc;
+		if (bearer)
+			rc = token_resolve(&c->who, db, &req->a, bearer);
+		else if (cookie && (rc = session_resolve(&c->who, &c->csrf, db, &req->a, cookie)) == 0 &&
+			 c->who.person_id)
+			c->session_token = cookie;
+		if (rc < 0)
+			return rc;
+		c->resolved = true;
+	}
+	*out = &c->who;
+	return 0;
+}
+
+int api_require(http_req *req, action a, const char *unit_path)
+{
+	const principal *who;
+	int rc = api_principal(&who, req);
+	return rc < 0 ? rc : authz_check(who, a, unit_path);
+}
+
+const char *api_session_token(http_req *req)
+{
+	const principal *who;
+	if (api_principal(&who, req) < 0)
+		return NULL;
+	return ((api_ctx *)req->ctx)->session_token;
+}
+
+int api_db(db_conn **out, http_req *req) { return http_req_db(out, req); }
+
+/* A write signed in by the session cookie must repeat the session's CSRF
+ * token in a header, which another site's page cannot read or send. */
+static int check_csrf(http_req *req)
+{
+	const principal *who;
+	int rc = api_principal(&who, req);
+	if (rc < 0)
+		return rc;
+	api_ctx *c = req->ctx;
+	if (!c->session_token)
+		return 0;
+	const char *sent = http_req_header(req, API_CSRF_HEADER);
+	if (!sent || !c->csrf || !secret_equal(sent, c->csrf))
+		return err_set(ERR_FORBIDDEN, "the %s header is missing or does not match this session", API_CSRF_HEADER);
+	return 0;
+}
+
+static bool is_read(const char *method) { return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0; }
+
+int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, int64_t min, int64_t max)
+{
+	const char *v = http_req_query(req, name);
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || *end || n < min || n > max)
+		return err_set(ERR_INVALID, "query parameter '%s' must be a whole number from %lld to %lld",
+			name, (long long)min, (long long)max);
+	*out = n;
+	return 0;
+}
+
+int api_param_id(int64_t *out, http_req *req, int index)
+{
+	strv p = req->params[index];
+	int64_t n = 0;
+	if (index >= req->n_params || p.len == 0 || p.len > 18)
+		return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
+	for (size_t i = 0; i < p.len; i++) {
+		if (p.p[i] < '0' || p.p[i] > '9')
+			return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
+		n = n * 10 + (p.p[i] - '0');
+	}
+	if (n <= 0)
+		return err_set(ERR_NOTFOUND, "no such resource: %s", req->path);
+	*out = n;
+	return 0;
+}
 
 int api_status_for(int code)
 {
@@ -25,6 +169,7 @@ int api_status_for(int code)
 	case ERR_CONFLICT: return 409;
 	case ERR_TOOLARGE: return 413;
 	case ERR_INVALID: return 422;
+	case ERR_TOOMANY: return 429;
 	case ERR_UNAVAILABLE: return 503;
 	default: return 500;
 	}
@@ -100,7 +245,9 @@ int api_dispatch(http_req *req)
 		rc = http_route_match(&route, routes, sizeof(routes) / sizeof(routes[0]), req, allow, sizeof(allow));
 		if (rc == ERR_METHOD)
 			http_req_add_header(req, "Allow", arena_strdup(&req->a, allow));
-		else if (rc == 0)
+		else if (rc == 0 && !is_read(req->method) && !(route->flags & ROUTE_NO_CSRF))
+			rc = check_csrf(req);
+		if (rc == 0)
 			rc = route->handler(req);
 	}
 	if (rc < 0 && req->status == 0)

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "domain/authz.h"
 #include "http/server.h"
 
 /* Read-only state shared by all requests (req->app). */
@@ -37,9 +38,54 @@ int api_respond_raw(http_req *req, int status, const char *json, size_t len);
  * the caller. */
 int api_body_object(json_t **out, http_req *req);
 
+#define API_SESSION_COOKIE "nq57_session"
+#define API_CSRF_HEADER "X-CSRF-Token"
+
+/* The request's principal, resolved once from an "Authorization: Bearer"
+ * API token or else the session cookie; anonymous (person_id 0) when
+ * neither is valid. Borrowed from the request. */
+int api_principal(const principal **out, http_req *req);
+/* The one authorisation call of every handler: authz_check for the
+ * request's principal. Returns 0, or ERR_UNAUTHORIZED / ERR_FORBIDDEN with
+ * the message set, which the handler returns as it is. */
+int api_require(http_req *req, action a, const char *unit_path);
+/* The session token of the request's cookie, if that is what signed it in. */
+const char *api_session_token(http_req *req);
+/* The worker's database connection. */
+int api_db(db_conn **out, http_req *req);
+/* An integer query parameter: def when absent; ERR_INVALID naming it when
+ * it is not an integer within [min, max]. */
+int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, int64_t min, int64_t max);
+/* A path parameter {id} as a positive integer, or ERR_NOTFOUND. */
+int api_param_id(int64_t *out, http_req *req, int index);
+
 /* Handlers, one file per resource. */
 int api_health_get(http_req *req);
 int api_periods_get(http_req *req);
 int api_periods_resolve(http_req *req);
+/* auth.c: signing in and out, password, API tokens */
+int api_session_get(http_req *req);
+int api_session_create(http_req *req);
+int api_session_delete(http_req *req);
+int api_session_password(http_req *req);
+int api_tokens_list(http_req *req);
+int api_tokens_create(http_req *req);
+int api_tokens_delete(http_req *req);
+/* audit.c */
+int api_audit_list(http_req *req);
+/* units.c */
+int api_units_list(http_req *req);
+int api_units_create(http_req *req);
+int api_units_get(http_req *req);
+int api_units_update(http_req *req);
+int api_units_import(http_req *req);
+int api_units_export(http_req *req);
+/* people.c */
+int api_people_list(http_req *req);
+int api_people_create(http_req *req);
+int api_people_get(http_req *req);
+int api_people_update(http_req *req);
+int api_people_grant(http_req *req);
+int api_people_revoke(http_req *req);
 
 #endif

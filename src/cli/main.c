@@ -26,6 +26,31 @@ static const cli_command commands[] = {
 	{ "schema", cmd_schema, "print the database's tables and columns as JSON",
 	  "usage: nq57 schema [--db URL]\n"
 	  "Prints {\"table\": [\"column\", ...]} for the database as it is.\n" },
+	{ "user", cmd_user, "add people, set passwords, disable, grant roles",
+	  "usage: nq57 user add LOGIN --name NAME [--email E] [--role ROLE --unit CODE]\n"
+	  "       nq57 user passwd LOGIN\n"
+	  "       nq57 user disable LOGIN\n"
+	  "       nq57 user enable LOGIN\n"
+	  "       nq57 user grant LOGIN --role ROLE --unit CODE\n"
+	  "       nq57 user list\n"
+	  "Passwords are read from standard input (one line), never from the\n"
+	  "command line. ROLE is admin, steering, officer or viewer; CODE is a\n"
+	  "unit's code. Every change is recorded in the audit trail.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
+	{ "unit", cmd_unit, "import and export organisation units as CSV",
+	  "usage: nq57 unit import FILE.csv\n"
+	  "       nq57 unit export [FILE.csv]\n"
+	  "       nq57 unit list\n"
+	  "CSV columns (header row, any order): code, name, and optionally\n"
+	  "parent_code (or province_code), kind, active, public. A row whose code\n"
+	  "exists updates that unit. One bad row changes nothing; every bad row is\n"
+	  "reported with its line number.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
+	{ "audit", cmd_audit, "verify the audit trail's hash chain",
+	  "usage: nq57 audit verify\n"
+	  "Recomputes every entry's hash in order and names the first entry that\n"
+	  "does not match (exit 1); prints the number of entries checked.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "version", cmd_version, "print the version",
 	  "usage: nq57 version\n" },
 };

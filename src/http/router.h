@@ -10,10 +10,13 @@
 
 typedef int (*http_handler)(http_req *req);
 
+enum { ROUTE_NO_CSRF = 1 };   /* a write that needs no CSRF token (signing in) */
+
 typedef struct http_route {
 	const char *method;
 	const char *pattern;
 	http_handler handler;
+	unsigned flags;
 } http_route;
 
 /* Finds the route for req->method and req->path. Returns 0 with *out set,

@@ -38,6 +38,7 @@ struct http_req {
 	arena a;                 /* everything request-scoped */
 	http_server *srv;
 	void *app;
+	void *ctx;               /* the API layer's per-request state (arena) */
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;        /* decoded path, without the query */
@@ -74,6 +75,13 @@ int http_req_db(db_conn **out, http_req *req);
 /* A request header or query argument, or NULL. Borrowed from the request. */
 const char *http_req_header(http_req *req, const char *name);
 const char *http_req_query(http_req *req, const char *name);
+/* The client's IP address as text ("127.0.0.1"), or "" if unknown. */
+const char *http_req_address(http_req *req);
+/* A cookie sent with the request, or NULL. */
+const char *http_req_cookie(http_req *req, const char *name);
+/* True if the request came over TLS or through a proxy that says so
+ * (X-Forwarded-Proto: https): cookies are then marked Secure. */
+bool http_req_secure(http_req *req);
 /* Adds a response header; both strings must live as long as the request. */
 void http_req_add_header(http_req *req, const char *name, const char *value);
 /* Queues the response (body copied). Returns 0 or ERR_GENERIC. */

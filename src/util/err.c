@@ -45,6 +45,7 @@ const char *err_name(int code)
 	case ERR_NOMEM: return "out_of_memory";
 	case ERR_METHOD: return "method_not_allowed";
 	case ERR_MALFORMED: return "malformed";
+	case ERR_TOOMANY: return "too_many_requests";
 	default: return "internal";
 	}
 }

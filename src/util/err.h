@@ -16,7 +16,8 @@ enum {
 	ERR_UNAVAILABLE = -8, /* a dependency (database) cannot be reached */
 	ERR_NOMEM = -9,
 	ERR_METHOD = -10,     /* HTTP method not allowed on a known resource */
-	ERR_MALFORMED = -11   /* input that cannot be parsed at all (bad JSON) */
+	ERR_MALFORMED = -11,  /* input that cannot be parsed at all (bad JSON) */
+	ERR_TOOMANY = -12     /* too many attempts: wait and try again (429) */
 };
 
 /* Records code and message for this thread; returns code so callers can

@@ -61,7 +61,7 @@ export async function startServer({ args = [], env = {}, db, keepDir = false } =
   const dbUrl = fresh.url;
   const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl,
     '--data-dir', path.join(dir, 'data'), '--web-dir', path.join(buildDir, 'web'), ...args],
-  { env: { ...process.env, NQ57_LOG: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  { env: { ...process.env, NQ57_LOG: 'info', NQ57_PWHASH: 'fast', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });

@@ -1,0 +1,1 @@
+/* person: placeholder until built. */

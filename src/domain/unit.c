@@ -1,0 +1,1 @@
+/* unit: placeholder until built. */

@@ -1,0 +1,1 @@
+/* csv: placeholder until built. */
