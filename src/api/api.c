@@ -104,6 +104,11 @@ const char *api_session_token(http_req *req)
 	return ((api_ctx *)req->ctx)->session_token;
 }
 
+const char *api_session_csrf(http_req *req)
+{
+	return api_session_token(req) ? ((api_ctx *)req->ctx)->csrf : NULL;
+}
+
 int api_db(db_conn **out, http_req *req) { return http_req_db(out, req); }
 
 /* A write signed in by the session cookie must repeat the session's CSRF

@@ -51,6 +51,8 @@ int api_principal(const principal **out, http_req *req);
 int api_require(http_req *req, action a, const char *unit_path);
 /* The session token of the request's cookie, if that is what signed it in. */
 const char *api_session_token(http_req *req);
+/* That session's CSRF token, or NULL. */
+const char *api_session_csrf(http_req *req);
 /* The worker's database connection. */
 int api_db(db_conn **out, http_req *req);
 /* An integer query parameter: def when absent; ERR_INVALID naming it when

@@ -1,6 +1,8 @@
 /* main: the nq57 command. Subcommands live in one table; each has a file
  * cmd_<name>.c and its own --help. */
 #include "cli/cli.h"
+#include "domain/password.h"
+#include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,6 +114,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0)
 		return cmd_version(1, argv + 1);
+	if (password_init() < 0)
+		return cli_fail("%s", err_msg());
 	const cli_command *cmd = cli_find(argv[1]);
 	if (!cmd) {
 		cli_fail("unknown command '%s' (see nq57 --help)", argv[1]);

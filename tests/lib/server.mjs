@@ -98,3 +98,14 @@ export async function startServer({ args = [], env = {}, db, keepDir = false } =
     },
   };
 }
+
+// Runs SQL directly on a test database (as an intruder or an operator
+// would): sqlite3 for sqlite: URLs, psql for postgresql:// ones. Returns
+// the output, rows as lines with '|' between columns.
+export function dbExec(dbUrl, sql) {
+  const r = dbUrl.startsWith('sqlite:')
+    ? spawnSync('sqlite3', ['-bail', dbUrl.slice('sqlite:'.length), sql], { encoding: 'utf8' })
+    : spawnSync('psql', [dbUrl, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${sql}: ${r.stderr || r.error}`);
+  return r.stdout.trim();
+}

@@ -15,11 +15,11 @@ static int h_get(http_req *req) { (void)req; return 2; }
 static int h_post(http_req *req) { (void)req; return 3; }
 
 static const http_route table[] = {
-	{ "GET", "/api/v1/units", h_list },
-	{ "GET", "/api/v1/units/{id}", h_get },
-	{ "POST", "/api/v1/units", h_post },
-	{ "PUT", "/api/v1/units/{id}/parent/{pid}", h_post },
-	{ "POST", "/api/v1/units/import", h_post },
+	{ "GET", "/api/v1/units", h_list, 0 },
+	{ "GET", "/api/v1/units/{id}", h_get, 0 },
+	{ "POST", "/api/v1/units", h_post, 0 },
+	{ "PUT", "/api/v1/units/{id}/parent/{pid}", h_post, 0 },
+	{ "POST", "/api/v1/units/import", h_post, 0 },
 };
 
 static int match(const http_route **r, http_req *req, const char *method, const char *path, char *allow)
