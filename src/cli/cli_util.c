@@ -7,6 +7,7 @@
 #include "util/err.h"
 
 #include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,6 +31,10 @@ int cli_parse(cli_args *a, int argc, char **argv, const char *const *own)
 	memset(a, 0, sizeof(*a));
 	if ((rc = config_load_env(&a->cfg)) < 0)
 		return rc;
+	/* Commands print their own result; routine log lines (migrations
+	 * applied) stay out of the way unless asked for. */
+	if (!getenv("NQ57_LOG"))
+		a->cfg.log_level = "warn";
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {

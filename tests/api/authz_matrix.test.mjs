@@ -1,0 +1,147 @@
+// The authorisation matrix: every role, acting on its own subtree and on
+// another, against every write endpoint, gets the expected allow or deny —
+// and a denied write changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, dbExec } from '../lib/server.mjs';
+import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+
+// The city; its department; two communes. Everyone is granted on commune A:
+// "own" targets lie under A, "other" targets under B.
+const UNITS = [
+  'code,name,parent_code,kind',
+  'HN,Thành phố Hà Nội,,province',
+  'HN-KHCN,Sở Khoa học và Công nghệ,HN,department',
+  'A,Phường Ba Đình,HN,commune',
+  'B,Phường Ngọc Hà,HN,commune',
+  'A1,Tổ dân phố 1 Ba Đình,A,other',
+  'B1,Tổ dân phố 1 Ngọc Hà,B,other',
+].join('\n') + '\n';
+
+const ROLES = ['admin', 'steering', 'officer', 'viewer'];
+let srv;
+const ids = {};
+const sessions = {};
+
+before(async () => {
+  srv = await startServer();
+  await importUnits(srv, UNITS);
+  for (const row of dbExec(srv.db, 'SELECT code, id FROM unit').split('\n')) {
+    const [code, id] = row.split('|');
+    ids[code] = Number(id);
+  }
+  for (const r of ROLES) {
+    await addUser(srv, `u-${r}`, { role: r, unit: 'A' });
+    sessions[r] = await signIn(srv, `u-${r}`);
+  }
+  // People to act upon: one holding a grant under each commune.
+  await addUser(srv, 'staff-a', { role: 'viewer', unit: 'A1' });
+  await addUser(srv, 'staff-b', { role: 'viewer', unit: 'B1' });
+});
+after(async () => { await srv?.stop(); });
+
+const personId = (login) => Number(dbExec(srv.db, `SELECT id FROM person WHERE login = '${login}'`));
+const grantId = (login) => Number(dbExec(srv.db, `SELECT g.id FROM role_grant g JOIN person p ON p.id = g.person_id WHERE p.login = '${login}' ORDER BY g.id LIMIT 1`));
+let serial = 0;
+
+// Each write endpoint: how to call it on a target in `side` ('A' or 'B'),
+// and which roles may. `check` returns a fingerprint of what the call would
+// change, compared before and after a refused call.
+const endpoints = [
+  {
+    name: 'POST /api/v1/units (create under)',
+    allowed: ['admin'],
+    call: (c, side) => c.post('/api/v1/units', { code: `N${++serial}`, name: `Đơn vị mới ${serial}`, kind: 'other', parent_id: ids[`${side}1`] }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM unit'),
+  },
+  {
+    name: 'PATCH /api/v1/units/{id} (rename)',
+    allowed: ['admin'],
+    call: (c, side) => c.patch(`/api/v1/units/${ids[`${side}1`]}`, { name: `Tổ dân phố đổi tên ${++serial}` }),
+    check: () => dbExec(srv.db, 'SELECT name FROM unit ORDER BY id'),
+  },
+  {
+    name: 'POST /api/v1/units/import',
+    allowed: ['admin'],
+    call: (c, side) => c.post('/api/v1/units/import', `code,name,parent_code,kind\nI${++serial},Đơn vị nhập ${serial},${side}1,other\n`, { 'content-type': 'text/csv' }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM unit'),
+  },
+  {
+    name: 'POST /api/v1/people/{id}/grants',
+    allowed: ['admin'],
+    call: (c, side) => c.post(`/api/v1/people/${personId(`staff-${side.toLowerCase()}`)}/grants`, { role: 'officer', unit_id: ids[`${side}1`] }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM role_grant'),
+  },
+  {
+    name: 'PATCH /api/v1/people/{id}',
+    allowed: ['admin'],
+    call: (c, side) => c.patch(`/api/v1/people/${personId(`staff-${side.toLowerCase()}`)}`, { name: `Cán bộ ${++serial}` }),
+    check: () => dbExec(srv.db, 'SELECT name FROM person ORDER BY id'),
+  },
+  {
+    name: 'DELETE /api/v1/people/{id}/grants/{grant_id}',
+    allowed: ['admin'],
+    // Give the person a spare grant first (as the command line), then try to remove it.
+    call: async (c, side) => {
+      const login = `staff-${side.toLowerCase()}`;
+      const spare = dbExec(srv.db, `SELECT COUNT(*) FROM role_grant g JOIN person p ON p.id = g.person_id WHERE p.login = '${login}'`);
+      if (Number(spare) < 2) await addGrant(login, side);
+      return c.del(`/api/v1/people/${personId(login)}/grants/${grantId(login)}`);
+    },
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM role_grant'),
+  },
+];
+
+async function addGrant(login, side) {
+  const { runCliInput } = await import('../lib/auth.mjs');
+  const r = await runCliInput(['user', 'grant', login, '--role', 'viewer', '--unit', side, '--db', srv.db]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+for (const ep of endpoints) {
+  for (const role of ROLES) {
+    for (const side of ['A', 'B']) {
+      const expectAllow = ep.allowed.includes(role) && side === 'A';
+      test(`${ep.name}: ${role} on ${side === 'A' ? 'own' : 'other'} subtree is ${expectAllow ? 'allowed' : 'denied'}`, async () => {
+        const beforeAudit = dbExec(srv.db, 'SELECT COUNT(*) FROM audit');
+        const before = await ep.check();
+        const res = await ep.call(sessions[role], side);
+        if (expectAllow) {
+          assert.ok(res.status >= 200 && res.status < 300, `${res.status} ${res.text}`);
+          assert.ok(Number(dbExec(srv.db, 'SELECT COUNT(*) FROM audit')) > Number(beforeAudit), 'audited');
+        } else {
+          assert.equal(res.status, 403, `${res.status} ${res.text}`);
+          assert.equal(res.json?.error?.code, 'forbidden');
+          assert.deepEqual(await ep.check(), before, 'nothing changed');
+        }
+      });
+    }
+  }
+  test(`${ep.name}: anonymous is 401`, async () => {
+    const before = await ep.check();
+    const res = await ep.call(client(srv), 'A');
+    assert.equal(res.status, 401, `${res.status} ${res.text}`);
+    assert.deepEqual(await ep.check(), before);
+  });
+}
+
+test('POST /api/v1/people: only administrators add people', async () => {
+  for (const role of ROLES) {
+    const before = dbExec(srv.db, 'SELECT COUNT(*) FROM person');
+    const res = await sessions[role].post('/api/v1/people', { login: `moi-${role}`, name: 'Người mới', password: 'mật khẩu đủ dài 2025' });
+    if (role === 'admin') assert.equal(res.status, 201, res.text);
+    else {
+      assert.equal(res.status, 403, `${role}: ${res.text}`);
+      assert.equal(dbExec(srv.db, 'SELECT COUNT(*) FROM person'), before);
+    }
+  }
+});
+
+test('own-account writes (tokens, password, sign-out) are open to every signed-in role', async () => {
+  for (const role of ROLES) {
+    const c = sessions[role];
+    const t = await c.post('/api/v1/tokens', { name: `của ${role}` });
+    assert.equal(t.status, 201, `${role}: ${t.text}`);
+    assert.equal((await c.del(`/api/v1/tokens/${t.json.id}`)).status, 200);
+  }
+});
