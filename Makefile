@@ -30,8 +30,11 @@ build-san: deps-test $(BUILD_SAN)/build.ninja
 	ninja -C $(BUILD_SAN)
 
 # Serves the demo on SQLite at http://127.0.0.1:8057 (NQ57_* variables apply).
+# The default var/nq57.db gets the demo units and a demo administrator
+# while it has no people (never a database named by NQ57_DB).
 run: build
 	@mkdir -p var
+	@[ -n "$${NQ57_DB:-}" ] || scripts/demo-seed.sh $(BUILD)/nq57 sqlite:var/nq57.db
 	$(BUILD)/nq57 serve
 
 # Every test: unit (cmocka), API on SQLite and PostgreSQL, browser.

@@ -2,6 +2,7 @@
  * administrators (writes) and the steering office (reads). */
 #include "api/api.h"
 #include "domain/person.h"
+#include "domain/unit.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -83,7 +84,7 @@ static int read_grants(struct person_grant_new *out, int *n, http_req *req, db_c
 			return err_set(ERR_INVALID, "grants[%zu] must be an object {role, unit_id}", i);
 		if ((rc = json_get_string(&role, g, "role", 1)) < 0 || (rc = json_get_int(&unit_id, &present, g, "unit_id", 1)) < 0)
 			return rc;
-		if ((rc = person_unit_path(&path, db, &req->a, unit_id)) < 0)
+		if ((rc = unit_path(&path, db, &req->a, unit_id)) < 0)
 			return rc == ERR_NOTFOUND ? err_set(ERR_INVALID, "grants[%zu]: %s", i, err_msg()) : rc;
 		if ((rc = api_require(req, ACT_PERSON_WRITE, path)) < 0)
 			return rc;
@@ -155,7 +156,7 @@ int api_people_grant(http_req *req)
 		return rc;
 	if ((rc = json_get_string(&role, body, "role", 1)) < 0 || (rc = json_get_int(&unit_id, &present, body, "unit_id", 1)) < 0)
 		goto done;
-	if ((rc = person_unit_path(&path, db, &req->a, unit_id)) < 0) {
+	if ((rc = unit_path(&path, db, &req->a, unit_id)) < 0) {
 		rc = rc == ERR_NOTFOUND ? err_set(ERR_INVALID, "%s", err_msg()) : rc;
 		goto done;
 	}

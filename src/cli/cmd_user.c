@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "domain/password.h"
 #include "domain/person.h"
+#include "domain/unit.h"
 #include "util/err.h"
 
 #include <stdio.h>
@@ -17,6 +18,14 @@ typedef struct user_cmd {
 	principal cli;
 	const char *login;
 } user_cmd;
+
+static int unit_by_code(int64_t *out, db_conn *db, const char *code)
+{
+	int rc = unit_id_by_code(out, db, code);
+	if (rc == 0 && !*out)
+		return err_set(ERR_NOTFOUND, "no unit with code '%s'", code);
+	return rc;
+}
 
 static int need_login(user_cmd *u, const char *verb)
 {
@@ -42,7 +51,7 @@ static int user_add(user_cmd *u)
 	if ((role == NULL) != (unit == NULL))
 		return err_set(ERR_INVALID, "--role and --unit go together");
 	if (role) {
-		if ((rc = person_unit_by_code(&g.unit_id, u->db, unit)) < 0)
+		if ((rc = unit_by_code(&g.unit_id, u->db, unit)) < 0)
 			return rc;
 		g.role = role;
 		p.grants = &g;
@@ -87,7 +96,7 @@ static int user_grant(user_cmd *u)
 		return rc;
 	if (!role || !unit)
 		return err_set(ERR_INVALID, "nq57 user grant needs --role and --unit");
-	if ((rc = person_id_by_login(&id, u->db, u->login)) < 0 || (rc = person_unit_by_code(&unit_id, u->db, unit)) < 0 ||
+	if ((rc = person_id_by_login(&id, u->db, u->login)) < 0 || (rc = unit_by_code(&unit_id, u->db, unit)) < 0 ||
 	    (rc = person_grant(&grant_id, u->db, &u->cli, id, role, unit_id)) < 0)
 		return rc;
 	printf("granted %s of %s to '%s'\n", role, unit, u->login);

@@ -35,14 +35,6 @@ static int lookup_text(const char **out, db_conn *db, arena *a, const char *sql,
 	return rc < 0 ? rc : 0;
 }
 
-int person_unit_path(const char **out, db_conn *db, arena *a, int64_t unit_id)
-{
-	int rc = lookup_text(out, db, a, "SELECT path FROM unit WHERE id = ?", unit_id, 0);
-	if (rc == 0 && !*out)
-		return err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)unit_id);
-	return rc;
-}
-
 int grant_unit_path(const char **out, db_conn *db, arena *a, int64_t person_id, int64_t grant_id)
 {
 	int rc = lookup_text(out, db, a,
@@ -72,14 +64,6 @@ int person_id_by_login(int64_t *out, db_conn *db, const char *login)
 	int rc = id_by_text(out, db, "SELECT id FROM person WHERE login = ?", login);
 	if (rc == 0 && !*out)
 		return err_set(ERR_NOTFOUND, "no person with login '%s'", login);
-	return rc;
-}
-
-int person_unit_by_code(int64_t *out, db_conn *db, const char *code)
-{
-	int rc = id_by_text(out, db, "SELECT id FROM unit WHERE code = ?", code);
-	if (rc == 0 && !*out)
-		return err_set(ERR_NOTFOUND, "no unit with code '%s'", code);
 	return rc;
 }
 

@@ -53,10 +53,7 @@ int person_list(json_t **out, db_conn *db, const char *q, int64_t unit_id, int64
 int person_id_by_login(int64_t *out, db_conn *db, const char *login);
 /* The paths of the units person id holds grants on (arena a); *n may be 0. */
 int person_grant_paths(const char ***out, int *n, db_conn *db, arena *a, int64_t id);
-/* The path of a unit (for authorisation), and of a grant's unit (arena a). ERR_NOTFOUND. */
-int person_unit_path(const char **out, db_conn *db, arena *a, int64_t unit_id);
+/* The path of a grant's unit (arena a). ERR_NOTFOUND. */
 int grant_unit_path(const char **out, db_conn *db, arena *a, int64_t person_id, int64_t grant_id);
-/* Id of the unit with this code; ERR_NOTFOUND naming it. */
-int person_unit_by_code(int64_t *out, db_conn *db, const char *code);
 
 #endif
