@@ -82,10 +82,13 @@ const endpoints = [
     name: 'DELETE /api/v1/people/{id}/grants/{grant_id}',
     allowed: ['admin'],
     // Give the person a spare grant first (as the command line), then try to remove it.
-    call: async (c, side) => {
+    prepare: async (side) => {
       const login = `staff-${side.toLowerCase()}`;
       const spare = dbExec(srv.db, `SELECT COUNT(*) FROM role_grant g JOIN person p ON p.id = g.person_id WHERE p.login = '${login}'`);
       if (Number(spare) < 2) await addGrant(login, side);
+    },
+    call: (c, side) => {
+      const login = `staff-${side.toLowerCase()}`;
       return c.del(`/api/v1/people/${personId(login)}/grants/${grantId(login)}`);
     },
     check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM role_grant'),
@@ -103,6 +106,7 @@ for (const ep of endpoints) {
     for (const side of ['A', 'B']) {
       const expectAllow = ep.allowed.includes(role) && side === 'A';
       test(`${ep.name}: ${role} on ${side === 'A' ? 'own' : 'other'} subtree is ${expectAllow ? 'allowed' : 'denied'}`, async () => {
+        if (ep.prepare) await ep.prepare(side);
         const beforeAudit = dbExec(srv.db, 'SELECT COUNT(*) FROM audit');
         const before = await ep.check();
         const res = await ep.call(sessions[role], side);
@@ -118,6 +122,7 @@ for (const ep of endpoints) {
     }
   }
   test(`${ep.name}: anonymous is 401`, async () => {
+    if (ep.prepare) await ep.prepare('A');
     const before = await ep.check();
     const res = await ep.call(client(srv), 'A');
     assert.equal(res.status, 401, `${res.status} ${res.text}`);
