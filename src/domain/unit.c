@@ -889,18 +889,31 @@ static int landing_path(char *out, size_t size, importer *im, db_conn *db, int i
 	return rc;
 }
 
+static int row_changes(bool *out, db_conn *db, const import_row *row, int64_t id, int64_t parent_id);
+
+/* Rows that create or change a unit must land within who's reach; rows
+ * that change nothing need no right (so an exported file re-imports). */
 static int authorise_rows(importer *im, db_conn *db, const principal *who)
 {
 	char path[320];
 	for (int i = 0; i < im->n; i++) {
-		unit_ref existing;
+		const import_row *row = &im->rows[i];
+		unit_ref existing, parent = { 0 };
+		bool changed = true;
 		int rc;
-		if ((rc = landing_path(path, sizeof(path), im, db, i)) < 0 ||
-		    (rc = ref_by_code(&existing, db, im->rows[i].code)) < 0)
+		if ((rc = ref_by_code(&existing, db, row->code)) < 0 ||
+		    (*row->parent_code && (rc = ref_by_code(&parent, db, row->parent_code)) < 0))
+			return rc;
+		if (existing.id && (parent.id || !*row->parent_code) &&
+		    (rc = row_changes(&changed, db, row, existing.id, parent.id)) < 0)
+			return rc;
+		if (!changed)
+			continue;
+		if ((rc = landing_path(path, sizeof(path), im, db, i)) < 0)
 			return rc;
 		if ((existing.id && (rc = authz_check(who, ACT_UNIT_WRITE, existing.path)) < 0) ||
 		    (rc = authz_check(who, ACT_UNIT_WRITE, path)) < 0)
-			return err_set(rc, "line %d: %s", im->rows[i].line, err_msg());
+			return err_set(rc, "line %d: %s", row->line, err_msg());
 	}
 	return 0;
 }
