@@ -34,3 +34,37 @@ export async function apiGet(path, { signal } = {}) {
   if (body === null || typeof body !== 'object') throw new ApiError('invalid', 'response is not a JSON object');
   return body;
 }
+
+// Writes (and reads that may be refused): sends JSON or text, the session's
+// CSRF token on anything but GET, and turns the error shape into an
+// ApiError carrying `details` (e.g. the bad rows of an import) and
+// `retryAfter` (seconds, on 429).
+export async function apiSend(method, path, body, { csrf, contentType = 'application/json' } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  let payload;
+  if (body !== undefined) {
+    headers['Content-Type'] = contentType;
+    payload = contentType === 'application/json' ? JSON.stringify(body) : body;
+  }
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError('network', e.message);
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const err = data && data.error ? data.error : {};
+    const e = new ApiError('http', err.message || `HTTP ${res.status}`, { status: res.status, code: err.code || '' });
+    e.details = err.details || [];
+    e.retryAfter = Number(res.headers.get('retry-after')) || 0;
+    throw e;
+  }
+  return data;
+}

@@ -4,6 +4,10 @@ import { html, render, useCallback, useEffect, useRef, useState } from './ui.js'
 import { loadLang, saveLang, translator } from './i18n.js';
 import { apiGet } from './api.js';
 import { formatDateTime, formatDuration } from './format.js';
+import { useSession } from './session.js';
+import { SignInView } from './views/signin.js';
+import { UnitsView } from './views/units.js';
+import { PeopleView } from './views/people.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
 const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
@@ -80,13 +84,26 @@ function keepCodesWhole(text) {
     .map((part, i) => (i % 2 ? html`<span class="nowrap">${part}</span>` : part));
 }
 
-function Header({ t, lang, onLang }) {
+function Who({ t, session }) {
+  if (!session.ready) return null;
+  if (!session.me) return html`<a class="who-signin" href="#/dang-nhap">${t('session.signIn')}</a>`;
+  const units = [...new Set(session.me.grants.map((g) => g.unit_name))];
+  return html`
+    <div class="who">
+      <span class="who-name">${session.me.person.name}</span>
+      ${units.length > 0 && html`<span class="who-units" title=${t('session.units')}>${units.join(', ')}</span>`}
+      <button type="button" class="who-signout" onClick=${() => session.signOut()}>${t('session.signOut')}</button>
+    </div>`;
+}
+
+function Header({ t, lang, onLang, session }) {
   return html`
     <header class="app-header">
       <a class="brand" href="#/">
         <span class="brand-name">nq57</span>
         <span class="brand-tagline">${keepCodesWhole(t('app.tagline'))}</span>
       </a>
+      <${Who} t=${t} session=${session} />
       <div class="lang-switch" role="group" aria-label=${t('lang.label')}>
         ${['vi', 'en'].map((code) => html`
           <button type="button" lang=${code} title=${t(`lang.${code}`)}
@@ -96,11 +113,12 @@ function Header({ t, lang, onLang }) {
     </header>`;
 }
 
-function Nav({ t, route }) {
+function Nav({ t, route, session }) {
+  const items = session.isAdmin ? [...VIEWS, 'nguoi-dung'] : VIEWS;
   return html`
     <nav class="app-nav" aria-label=${t('nav.label')}>
       <ul>
-        ${VIEWS.map((id) => html`
+        ${items.map((id) => html`
           <li>
             <a href=${`#/${id}`} class=${route === id ? 'active' : undefined}
               aria-current=${route === id ? 'page' : undefined}>${t(`view.${id}`)}</a>
@@ -191,19 +209,23 @@ function App() {
   const route = useRoute();
   const [health, recheck] = useHealth();
   const headingRef = useHeadingFocus(route);
+  const session = useSession();
   const t = translator(lang);
 
   useEffect(() => { document.title = t('app.title'); }, [lang]);
 
   let view;
   if (route === HOME) view = html`<${HomeView} t=${t} health=${health} onRecheck=${recheck} headingRef=${headingRef} />`;
+  else if (route === 'dang-nhap') view = html`<${SignInView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'don-vi') view = html`<${UnitsView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
   else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;
 
   return html`
     <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>${t('app.skip')}</a>
-    <${Header} t=${t} lang=${lang} onLang=${setLang} />
-    <${Nav} t=${t} route=${route} />
+    <${Header} t=${t} lang=${lang} onLang=${setLang} session=${session} />
+    <${Nav} t=${t} route=${route} session=${session} />
     <main id="main" class="app-main" tabindex="-1">${view}</main>
     <${Footer} t=${t} health=${health} />`;
 }
