@@ -6,6 +6,7 @@
 #include "domain/unit.h"
 #include "util/err.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@ typedef struct user_cmd {
 	cli_args args;
 	db_conn *db;
 	principal cli;
-	const char *login;
+	char login[72];   /* lower-cased, as stored */
 } user_cmd;
 
 static int unit_by_code(int64_t *out, db_conn *db, const char *code)
@@ -31,7 +32,11 @@ static int need_login(user_cmd *u, const char *verb)
 {
 	if (u->args.n_pos != 2)
 		return err_set(ERR_INVALID, "usage: nq57 user %s LOGIN (see nq57 user --help)", verb);
-	u->login = u->args.pos[1];
+	const char *given = u->args.pos[1];
+	size_t i = 0;
+	for (; given[i] && i + 1 < sizeof(u->login); i++)
+		u->login[i] = (char)tolower((unsigned char)given[i]);
+	u->login[i] = '\0';
 	return 0;
 }
 
