@@ -293,7 +293,7 @@ static int add_history(json_t *unit, db_conn *db, int64_t id)
 	json_t *list = json_array();
 	int rc = db_prepare(&s, db,
 		"SELECT h.parent_id, p.code, p.name, h.valid_from, h.valid_to FROM unit_parent_history h "
-		"LEFT JOIN unit p ON p.id = h.parent_id WHERE h.unit_id = ? ORDER BY h.valid_from, h.valid_to");
+		"LEFT JOIN unit p ON p.id = h.parent_id WHERE h.unit_id = ? ORDER BY h.valid_from, (h.valid_to IS NULL), h.valid_to");
 	if (rc == 0) {
 		db_bind_int64(s, 1, id);
 		while ((rc = db_step(s)) == DB_ROW)
