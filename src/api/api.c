@@ -36,6 +36,14 @@ static const http_route routes[] = {
 	{ "PATCH", "/api/v1/people/{id}", api_people_update, 0 },
 	{ "POST", "/api/v1/people/{id}/grants", api_people_grant, 0 },
 	{ "DELETE", "/api/v1/people/{id}/grants/{grant_id}", api_people_revoke, 0 },
+	{ "GET", "/api/v1/documents", api_documents_list, 0 },
+	{ "POST", "/api/v1/documents", api_documents_create, 0 },
+	{ "GET", "/api/v1/documents/{id}", api_documents_get, 0 },
+	{ "PATCH", "/api/v1/documents/{id}", api_documents_update, 0 },
+	{ "GET", "/api/v1/indicators", api_indicators_list, 0 },
+	{ "POST", "/api/v1/indicators", api_indicators_create, 0 },
+	{ "GET", "/api/v1/indicators/{id}", api_indicators_get, 0 },
+	{ "PUT", "/api/v1/indicators/{id}/targets", api_indicators_targets, 0 },
 };
 
 /* ------------------------------------------------------ who is asking */
@@ -219,14 +227,19 @@ int api_respond_error(http_req *req, int code, json_t *details)
 	return api_respond_json(req, status, json_pack("{s:o}", "error", err));
 }
 
-int api_body_object(json_t **out, http_req *req)
+int api_body_json(json_t **out, http_req *req)
 {
 	const char *ct = http_req_header(req, "Content-Type");
 	*out = NULL;
 	if (ct && strncasecmp(ct, "application/json", 16) != 0)
 		return err_set(ERR_INVALID, "Content-Type must be application/json, not '%.60s'", ct);
+	return json_parse(out, req->body.ptr ? req->body.ptr : "", req->body.len);
+}
+
+int api_body_object(json_t **out, http_req *req)
+{
 	json_t *v;
-	int rc = json_parse(&v, req->body.ptr ? req->body.ptr : "", req->body.len);
+	int rc = api_body_json(&v, req);
 	if (rc < 0)
 		return rc;
 	if ((rc = json_require_object(v, "the request body")) < 0) {

@@ -37,6 +37,8 @@ int api_respond_raw(http_req *req, int status, const char *json, size_t len);
  * ERR_INVALID for a non-object or a wrong Content-Type. *out is owned by
  * the caller. */
 int api_body_object(json_t **out, http_req *req);
+/* The same for any JSON value (an array of targets). */
+int api_body_json(json_t **out, http_req *req);
 
 #define API_SESSION_COOKIE "nq57_session"
 #define API_CSRF_HEADER "X-CSRF-Token"
@@ -89,5 +91,15 @@ int api_people_get(http_req *req);
 int api_people_update(http_req *req);
 int api_people_grant(http_req *req);
 int api_people_revoke(http_req *req);
+/* documents.c */
+int api_documents_list(http_req *req);
+int api_documents_create(http_req *req);
+int api_documents_get(http_req *req);
+int api_documents_update(http_req *req);
+/* indicators.c */
+int api_indicators_list(http_req *req);
+int api_indicators_create(http_req *req);
+int api_indicators_get(http_req *req);
+int api_indicators_targets(http_req *req);
 
 #endif

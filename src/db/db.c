@@ -2,6 +2,7 @@
 #include "db/db.h"
 #include "util/err.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 int db_url_check(db_kind *out, const char *url)
@@ -97,3 +98,28 @@ const char *db_column_text(db_stmt *s, int i) { return s->be->column_text(s, i);
 int64_t db_column_int64(db_stmt *s, int i) { return s->be->column_int64(s, i); }
 double db_column_double(db_stmt *s, int i) { return s->be->column_double(s, i); }
 int64_t db_changes(db_conn *c) { return c->be->changes(c); }
+
+int db_run(db_conn *c, int64_t *out_first, const char *sql, const char *types, ...)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, c, sql);
+	if (out_first)
+		*out_first = 0;
+	if (rc < 0)
+		return rc;
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i] && rc == 0; i++) {
+		switch (types[i]) {
+		case 't': rc = db_bind_text(s, i + 1, va_arg(ap, const char *)); break;
+		case 'i': rc = db_bind_int64(s, i + 1, va_arg(ap, int64_t)); break;
+		case 'd': rc = db_bind_double(s, i + 1, va_arg(ap, double)); break;
+		default: rc = db_bind_null(s, i + 1); break;
+		}
+	}
+	va_end(ap);
+	if (rc == 0 && (rc = db_step(s)) == DB_ROW && out_first)
+		*out_first = db_column_is_null(s, 0) ? 0 : db_column_int64(s, 0);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}

@@ -61,6 +61,12 @@ const char *db_column_text(db_stmt *s, int i);
 int64_t db_column_int64(db_stmt *s, int i);
 double db_column_double(db_stmt *s, int i);
 
+/* Runs one statement with parameters given by types, one letter each:
+ * 't' text (NULL binds NULL), 'i' int64_t, 'd' double, 'n' NULL (no
+ * argument). For writes and for reads of one value: *out_first (may be
+ * NULL) gets the first column of the first row as int64, 0 if no row. */
+int db_run(db_conn *c, int64_t *out_first, const char *sql, const char *types, ...);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE statement on c. */
 int64_t db_changes(db_conn *c);
 

@@ -370,32 +370,12 @@ int unit_id_by_code(int64_t *out, db_conn *db, const char *code)
 	return rc;
 }
 
-static int exec_bound(db_conn *db, const char *sql, const char *fmt, ...)
-{
-	db_stmt *s;
-	int rc = db_prepare(&s, db, sql);
-	if (rc < 0)
-		return rc;
-	va_list ap;
-	va_start(ap, fmt);
-	for (int i = 0; fmt[i]; i++) {
-		if (fmt[i] == 't')
-			db_bind_text(s, i + 1, va_arg(ap, const char *));
-		else
-			db_bind_int64(s, i + 1, va_arg(ap, int64_t));
-	}
-	va_end(ap);
-	rc = db_step(s);
-	db_finalize(s);
-	return rc < 0 ? rc : 0;
-}
-
 static int history_open(db_conn *db, int64_t id, int64_t parent_id, const char *now)
 {
 	if (parent_id)
-		return exec_bound(db, "INSERT INTO unit_parent_history (unit_id, parent_id, valid_from) VALUES (?, ?, ?)",
+		return db_run(db, NULL, "INSERT INTO unit_parent_history (unit_id, parent_id, valid_from) VALUES (?, ?, ?)",
 			"iit", id, parent_id, now);
-	return exec_bound(db, "INSERT INTO unit_parent_history (unit_id, parent_id, valid_from) VALUES (?, NULL, ?)",
+	return db_run(db, NULL, "INSERT INTO unit_parent_history (unit_id, parent_id, valid_from) VALUES (?, NULL, ?)",
 		"it", id, now);
 }
 
@@ -437,7 +417,7 @@ static int insert_unit(int64_t *out, db_conn *db, const unit_fields *f, const ch
 	if (rc < 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s%lld/", parent ? parent->path : "/", (long long)*out);
-	if ((rc = exec_bound(db, "UPDATE unit SET path = ? WHERE id = ?", "ti", path, *out)) < 0)
+	if ((rc = db_run(db, NULL, "UPDATE unit SET path = ? WHERE id = ?", "ti", path, *out)) < 0)
 		return rc;
 	return history_open(db, *out, parent ? parent->id : 0, now);
 }
@@ -499,17 +479,17 @@ static int move_unit(db_conn *db, const unit_ref *u, const unit_ref *new_parent,
 	snprintf(new_path, sizeof(new_path), "%s%lld/", new_parent ? new_parent->path : "/", (long long)u->id);
 	subtree_end(end, sizeof(end), u->path);
 	int64_t shift = (new_parent ? new_parent->depth + 1 : 0) - u->depth;
-	int rc = exec_bound(db,
+	int rc = db_run(db, NULL,
 		"UPDATE unit SET path = CAST(? AS TEXT) || substr(path, CAST(? AS INTEGER)), "
 		"depth = depth + CAST(? AS INTEGER) WHERE path >= ? AND path < ?",
 		"tiitt", new_path, (int64_t)strlen(u->path) + 1, shift, u->path, end);
 	if (rc < 0)
 		return rc;
 	if (new_parent)
-		rc = exec_bound(db, "UPDATE unit SET parent_id = ?, updated_at = ? WHERE id = ?", "iti", new_parent->id, now, u->id);
+		rc = db_run(db, NULL, "UPDATE unit SET parent_id = ?, updated_at = ? WHERE id = ?", "iti", new_parent->id, now, u->id);
 	else
-		rc = exec_bound(db, "UPDATE unit SET parent_id = NULL, updated_at = ? WHERE id = ?", "ti", now, u->id);
-	if (rc < 0 || (rc = exec_bound(db, "UPDATE unit_parent_history SET valid_to = ? WHERE unit_id = ? AND valid_to IS NULL",
+		rc = db_run(db, NULL, "UPDATE unit SET parent_id = NULL, updated_at = ? WHERE id = ?", "ti", now, u->id);
+	if (rc < 0 || (rc = db_run(db, NULL, "UPDATE unit_parent_history SET valid_to = ? WHERE unit_id = ? AND valid_to IS NULL",
 			       "ti", now, u->id)) < 0)
 		return rc;
 	return history_open(db, u->id, new_parent ? new_parent->id : 0, now);
@@ -523,23 +503,23 @@ static int apply_fields(db_conn *db, int64_t id, const unit_fields *f, const cha
 		char *folded = NULL;
 		if ((rc = vn_fold(&folded, name, strlen(name))) < 0)
 			return rc;
-		rc = exec_bound(db, "UPDATE unit SET name = ?, name_folded = ?, updated_at = ? WHERE id = ?", "ttti", name,
+		rc = db_run(db, NULL, "UPDATE unit SET name = ?, name_folded = ?, updated_at = ? WHERE id = ?", "ttti", name,
 			folded, now, id);
 		free(folded);
 		if (rc < 0)
 			return rc;
 	}
-	if (f->code && *f->code && (rc = exec_bound(db, "UPDATE unit SET code = ?, updated_at = ? WHERE id = ?", "tti",
+	if (f->code && *f->code && (rc = db_run(db, NULL, "UPDATE unit SET code = ?, updated_at = ? WHERE id = ?", "tti",
 					     f->code, now, id)) < 0)
 		return rc == ERR_CONFLICT ? err_set(ERR_CONFLICT, "a unit with code '%s' exists already", f->code) : rc;
-	if (f->code && !*f->code && (rc = exec_bound(db, "UPDATE unit SET code = NULL WHERE id = ?", "i", id)) < 0)
+	if (f->code && !*f->code && (rc = db_run(db, NULL, "UPDATE unit SET code = NULL WHERE id = ?", "i", id)) < 0)
 		return rc;
-	if (f->kind && (rc = exec_bound(db, "UPDATE unit SET kind = ?, updated_at = ? WHERE id = ?", "tti", f->kind, now, id)) < 0)
+	if (f->kind && (rc = db_run(db, NULL, "UPDATE unit SET kind = ?, updated_at = ? WHERE id = ?", "tti", f->kind, now, id)) < 0)
 		return rc;
-	if (f->active >= 0 && (rc = exec_bound(db, "UPDATE unit SET active = ?, updated_at = ? WHERE id = ?", "iti",
+	if (f->active >= 0 && (rc = db_run(db, NULL, "UPDATE unit SET active = ?, updated_at = ? WHERE id = ?", "iti",
 				       (int64_t)f->active, now, id)) < 0)
 		return rc;
-	if (f->is_public >= 0 && (rc = exec_bound(db, "UPDATE unit SET public = ?, updated_at = ? WHERE id = ?", "iti",
+	if (f->is_public >= 0 && (rc = db_run(db, NULL, "UPDATE unit SET public = ?, updated_at = ? WHERE id = ?", "iti",
 					  (int64_t)f->is_public, now, id)) < 0)
 		return rc;
 	return 0;

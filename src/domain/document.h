@@ -1,0 +1,31 @@
+/* document: the official documents of the programme (số hiệu such as
+ * "57-NQ/TW", "71/NQ-CP", "43/KH-UBND"), the document each implements,
+ * and their objectives and task groups. */
+#ifndef NQ57_DOCUMENT_H
+#define NQ57_DOCUMENT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/authz.h"
+
+/* "resolution", "programme", "plan", "decision", "directive", "regulation",
+ * "official_letter", "other"; NULL-terminated. */
+extern const char *const document_kinds[];
+
+/* {"documents": [...], "total"} ordered by issue date then number; q
+ * matches the number or the folded title. */
+int document_list(json_t **out, db_conn *db, const char *q, int64_t limit, int64_t offset);
+/* One document with "chain" (the documents it implements, the root
+ * first), "implemented_by" and "objectives". ERR_NOTFOUND. */
+int document_get(json_t **out, db_conn *db, int64_t id);
+
+/* Creates a document from JSON {number, kind, title, issued_on?, issuer?,
+ * basis_id? | basis_number?, objectives?: [{code, kind?, title}]}.
+ * ERR_INVALID naming the field; ERR_CONFLICT for a number in use. */
+int document_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
+/* Changes title, kind, issued_on, issuer or basis (no cycles). */
+int document_update(db_conn *db, const principal *who, int64_t id, const json_t *in);
+
+#endif

@@ -1,0 +1,96 @@
+// The programme's documents (the chain NQ57 → 71/NQ-CP → the city plan)
+// and indicators: derived formulas checked, targets by period and unit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, dbExec } from '../lib/server.mjs';
+import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+
+let srv, steering, officer;
+before(async () => {
+  srv = await startServer();
+  await importUnits(srv, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\nHN-SKHCN,Sở Khoa học và Công nghệ,01,department\n00004,Phường Ba Đình,01,commune\n');
+  await addUser(srv, 'bcd', { role: 'steering', unit: '01' });
+  await addUser(srv, 'bd-officer', { role: 'officer', unit: '00004' });
+  steering = await signIn(srv, 'bcd');
+  officer = await signIn(srv, 'bd-officer');
+});
+after(async () => { await srv?.stop(); });
+
+test('documents form a chain that can be walked both ways', async () => {
+  const nq = await steering.post('/api/v1/documents', { number: '57-NQ/TW', kind: 'resolution', issued_on: '2024-12-22', issuer: 'Bộ Chính trị',
+    title: 'Về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia' });
+  assert.equal(nq.status, 201, nq.text);
+  const cp = await steering.post('/api/v1/documents', { number: '71/NQ-CP', kind: 'resolution', issued_on: '2025-04-01', issuer: 'Chính phủ',
+    title: 'Chương trình hành động của Chính phủ thực hiện Nghị quyết 57-NQ/TW', basis_number: '57-NQ/TW' });
+  assert.equal(cp.status, 201, cp.text);
+  const kh = await steering.post('/api/v1/documents', { number: '139/KH-UBND', kind: 'plan', issued_on: '2025-05-16', issuer: 'UBND thành phố Hà Nội',
+    title: 'Kế hoạch thực hiện Nghị quyết 71/NQ-CP', basis_id: cp.json.id,
+    objectives: [{ code: 'MT1', title: 'Kinh tế số chiếm tỷ trọng lớn trong GRDP' }, { code: 'NV1', kind: 'task_group', title: 'Hoàn thiện thể chế' }] });
+  assert.equal(kh.status, 201, kh.text);
+  assert.deepEqual(kh.json.chain.map((d) => d.number), ['57-NQ/TW', '71/NQ-CP']);
+  assert.deepEqual(kh.json.objectives.map((o) => [o.code, o.kind]), [['MT1', 'objective'], ['NV1', 'task_group']]);
+  const top = await client(srv).get(`/api/v1/documents/${nq.json.id}`);
+  assert.equal(top.status, 200, 'documents are public');
+  assert.deepEqual(top.json.implemented_by.map((d) => d.number), ['71/NQ-CP']);
+  // No loops: 57-NQ/TW cannot implement the plan that implements it.
+  const loop = await steering.patch(`/api/v1/documents/${nq.json.id}`, { basis_id: kh.json.id });
+  assert.equal(loop.status, 422, loop.text);
+  assert.match(loop.json.error.message, /cannot implement itself/);
+  const found = await client(srv).get('/api/v1/documents?q=chuong%20trinh%20hanh%20dong');
+  assert.deepEqual(found.json.documents.map((d) => d.number), ['71/NQ-CP']);
+  const dup = await steering.post('/api/v1/documents', { number: '57-NQ/TW', kind: 'resolution', title: 'x' });
+  assert.equal(dup.status, 409);
+  const badDate = await steering.post('/api/v1/documents', { number: '1/QĐ', kind: 'decision', title: 'x', issued_on: '2025-02-30' });
+  assert.equal(badDate.status, 422);
+  assert.match(badDate.json.error.message, /issued_on/);
+});
+
+test('a unit officer and anonymous callers cannot define the programme', async () => {
+  const before = dbExec(srv.db, 'SELECT COUNT(*) FROM document');
+  assert.equal((await officer.post('/api/v1/documents', { number: '2/KH', kind: 'plan', title: 'x' })).status, 403);
+  assert.equal((await client(srv).post('/api/v1/documents', { number: '2/KH', kind: 'plan', title: 'x' })).status, 401);
+  assert.equal((await officer.post('/api/v1/indicators', { code: 'X', name_vi: 'x', direction: 'up', aggregation: 'sum' })).status, 403);
+  assert.equal(dbExec(srv.db, 'SELECT COUNT(*) FROM document'), before);
+  assert.equal(dbExec(srv.db, 'SELECT COUNT(*) FROM indicator'), '0');
+});
+
+test('indicators: derived formulas name existing indicators, without cycles; targets by period', async () => {
+  const mk = (b) => steering.post('/api/v1/indicators', b);
+  assert.equal((await mk({ code: 'GRDP', name_vi: 'Tổng sản phẩm trên địa bàn', measure: 'tỷ đồng', direction: 'up', aggregation: 'sum' })).status, 201);
+  assert.equal((await mk({ code: 'KTS-GT', name_vi: 'Giá trị kinh tế số', measure: 'tỷ đồng', direction: 'up', aggregation: 'sum' })).status, 201);
+  const share = await mk({ code: 'KTS-TT', name_vi: 'Tỷ trọng kinh tế số trong GRDP', name_en: 'Digital economy share of GRDP', measure: '%',
+    direction: 'up', aggregation: 'none', formula: '{KTS-GT} / GRDP * 100', baseline_value: 22.5, baseline_year: 2024,
+    targets: [{ unit_code: '01', period: '2030', value: 40 }, { unit_code: '01', period: '2045', value: 50 }] });
+  assert.equal(share.status, 201, share.text);
+  assert.equal(share.json.derived, true);
+  assert.deepEqual(share.json.operands, ['KTS-GT', 'GRDP']);
+  assert.deepEqual(share.json.targets.map((t) => [t.unit_code, t.period, t.value]), [['01', '2030', 40], ['01', '2045', 50]]);
+  assert.equal(share.json.baseline_value, 22.5);
+
+  const bad = async (body, pattern) => {
+    const r = await mk({ code: 'BAD', name_vi: 'Chỉ tiêu lỗi', direction: 'up', aggregation: 'sum', ...body });
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.json.error.message, pattern);
+  };
+  await bad({ formula: 'GRDP / ' }, /formula.*column 8/);
+  await bad({ formula: 'KHONG_CO * 2' }, /no indicator with code 'KHONG_CO'/);
+  await bad({ code: 'GRDP2', formula: 'GRDP2 + 1' }, /depend on itself/);
+  await bad({ direction: 'sideways' }, /direction/);
+  await bad({ aggregation: 'weighted_mean' }, /weight_code/);
+  await bad({ targets: [{ unit_code: '01', period: '2025Q5', value: 1 }] }, /targets\[0\].*2025Q5/);
+  await bad({ targets: [{ unit_code: 'KHONG', period: '2025', value: 1 }] }, /targets\[0\]: no such unit/);
+  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator WHERE code IN ('BAD', 'GRDP2')"), '0');
+
+  // Replacing the targets: per unit too, periods in canonical form.
+  const res = await fetch(`${srv.url}/api/v1/indicators/${share.json.id}/targets`, {
+    method: 'PUT', headers: { cookie: steering.cookie, 'x-csrf-token': steering.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify([{ unit_code: '01', period: '2030', value: 40 }, { unit_code: '00004', period: '2025S2', value: 25 }]),
+  });
+  assert.equal(res.status, 200);
+  const after = await client(srv).get(`/api/v1/indicators/${share.json.id}`);
+  assert.deepEqual(after.json.targets.map((x) => [x.unit_code, x.period, x.value]), [['01', '2030', 40], ['00004', '2025S2', 25]]);
+  const list = await client(srv).get('/api/v1/indicators?q=ty%20trong%20kinh%20te%20so');
+  assert.deepEqual(list.json.indicators.map((i) => i.code), ['KTS-TT']);
+  const audit = await steering.get(`/api/v1/audit?entity=indicator&entity_id=${share.json.id}`);
+  assert.deepEqual(audit.json.entries.map((e) => e.action), ['targets', 'create']);
+});
