@@ -44,6 +44,12 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/indicators", api_indicators_create, 0 },
 	{ "GET", "/api/v1/indicators/{id}", api_indicators_get, 0 },
 	{ "PUT", "/api/v1/indicators/{id}/targets", api_indicators_targets, 0 },
+	{ "GET", "/api/v1/values", api_values_list, 0 },
+	{ "PUT", "/api/v1/values", api_values_save, 0 },
+	{ "GET", "/api/v1/values/{id}", api_values_get, 0 },
+	{ "POST", "/api/v1/values/{id}/submit", api_values_submit, 0 },
+	{ "POST", "/api/v1/values/{id}/approve", api_values_approve, 0 },
+	{ "POST", "/api/v1/values/{id}/return", api_values_return, 0 },
 };
 
 /* ------------------------------------------------------ who is asking */

@@ -101,5 +101,12 @@ int api_indicators_list(http_req *req);
 int api_indicators_create(http_req *req);
 int api_indicators_get(http_req *req);
 int api_indicators_targets(http_req *req);
+/* values.c */
+int api_values_list(http_req *req);
+int api_values_save(http_req *req);
+int api_values_get(http_req *req);
+int api_values_submit(http_req *req);
+int api_values_approve(http_req *req);
+int api_values_return(http_req *req);
 
 #endif

@@ -57,8 +57,8 @@ static int throttle_wait(long *out, db_conn *db, const char *key)
 	db_bind_text(s, 1, key);
 	if ((rc = db_step(s)) == DB_ROW && !db_column_is_null(s, 0)) {
 		time_t until;
-		if (time_parse_iso(&until, db_column_text(s, 0)) && until > time(NULL))
-			*out = (long)(until - time(NULL));
+		if (time_parse_iso(&until, db_column_text(s, 0)) && until > time_now())
+			*out = (long)(until - time_now());
 	}
 	db_finalize(s);
 	return rc < 0 ? rc : 0;

@@ -9,6 +9,8 @@
 
 #define TIME_ISO_SIZE 21
 
+/* Now (the test clock when NQ57_TEST_CLOCK_FILE is set; see time.c). */
+time_t time_now(void);
 /* Now, and now plus `seconds` (may be negative). */
 void time_now_iso(char out[static TIME_ISO_SIZE]);
 void time_iso_from_now(char out[static TIME_ISO_SIZE], long seconds);

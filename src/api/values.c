@@ -1,0 +1,113 @@
+/* values: /api/v1/values — a unit's officers save and submit the values
+ * they report for their subtree; the steering office approves or returns
+ * them. Approved values of public indicators are public. */
+#include "api/api.h"
+#include "domain/value.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/period.h"
+
+#include <string.h>
+
+int api_values_save(http_req *req)
+{
+	const principal *who;
+	const char *path, *note = NULL;
+	json_t *body, *out;
+	value_key k;
+	double value;
+	int present, rc;
+	int64_t id;
+	db_conn *db;
+	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_db(&db, req)) < 0 || (rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if ((rc = value_key_read(&k, &path, db, &req->a, body)) < 0 || (rc = api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
+	    (rc = json_get_number(&value, &present, body, "value", 1)) < 0 || (rc = json_get_string(&note, body, "note", 0)) < 0 ||
+	    (rc = value_save(&id, db, who, &k, value, note)) < 0 || (rc = value_get(&out, db, id)) < 0) {
+		json_decref(body);
+		return rc;
+	}
+	json_decref(body);
+	return api_respond_json(req, 200, out);
+}
+
+/* submit needs the right to report for the unit; approve and return the
+ * right to approve there. */
+static int step(http_req *req, value_step st)
+{
+	const principal *who;
+	const char *path, *status, *reason = NULL;
+	json_t *body = NULL, *out;
+	int64_t id;
+	db_conn *db;
+	int rc;
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	if (!who->person_id)
+		return err_set(ERR_UNAUTHORIZED, "sign in to review values");
+	if ((rc = value_lookup(&path, &status, db, &req->a, id)) < 0 ||
+	    (rc = api_require(req, st == VALUE_SUBMIT ? ACT_REPORT_WRITE : ACT_APPROVE, path)) < 0)
+		return rc;
+	if (st == VALUE_RETURN) {
+		if ((rc = api_body_object(&body, req)) < 0)
+			return rc;
+		if ((rc = json_get_string(&reason, body, "reason", 1)) < 0) {
+			json_decref(body);
+			return rc;
+		}
+	}
+	rc = value_step_apply(db, who, id, st, reason);
+	json_decref(body);
+	if (rc < 0 || (rc = value_get(&out, db, id)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_values_submit(http_req *req) { return step(req, VALUE_SUBMIT); }
+int api_values_approve(http_req *req) { return step(req, VALUE_APPROVE); }
+int api_values_return(http_req *req) { return step(req, VALUE_RETURN); }
+
+int api_values_get(http_req *req)
+{
+	const principal *who;
+	const char *path, *status;
+	int64_t id;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = value_lookup(&path, &status, db, &req->a, id)) < 0)
+		return rc;
+	if ((rc = value_get(&out, db, id)) < 0)
+		return rc;
+	/* Not yet approved: only those who may read the unit. */
+	if (strcmp(status, "approved") != 0 && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0) {
+		json_decref(out);
+		return rc;
+	}
+	return api_respond_json(req, 200, out);
+}
+
+int api_values_list(http_req *req)
+{
+	const principal *who;
+	value_filter f = { .period = http_req_query(req, "period"), .status = http_req_query(req, "status") };
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_query_int64(&f.indicator_id, req, "indicator_id", 0, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&f.unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&f.limit, req, "limit", 100, 1, 10000)) < 0 ||
+	    (rc = api_query_int64(&f.offset, req, "offset", 0, 0, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	if (f.period && !*f.period)
+		f.period = NULL;
+	if (f.status && !*f.status)
+		f.status = NULL;
+	f.who = who;
+	if ((rc = value_list(&out, db, &f)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
