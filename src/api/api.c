@@ -50,6 +50,12 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/values/{id}/submit", api_values_submit, 0 },
 	{ "POST", "/api/v1/values/{id}/approve", api_values_approve, 0 },
 	{ "POST", "/api/v1/values/{id}/return", api_values_return, 0 },
+	{ "GET", "/api/v1/tasks", api_tasks_list, 0 },
+	{ "POST", "/api/v1/tasks", api_tasks_create, 0 },
+	{ "GET", "/api/v1/tasks/{id}", api_tasks_get, 0 },
+	{ "POST", "/api/v1/tasks/{id}/reports", api_tasks_report, 0 },
+	{ "POST", "/api/v1/tasks/{id}/reports/{report_id}/approve", api_tasks_approve, 0 },
+	{ "POST", "/api/v1/tasks/{id}/reports/{report_id}/return", api_tasks_return, 0 },
 };
 
 /* ------------------------------------------------------ who is asking */

@@ -108,5 +108,12 @@ int api_values_get(http_req *req);
 int api_values_submit(http_req *req);
 int api_values_approve(http_req *req);
 int api_values_return(http_req *req);
+/* tasks.c */
+int api_tasks_list(http_req *req);
+int api_tasks_create(http_req *req);
+int api_tasks_get(http_req *req);
+int api_tasks_report(http_req *req);
+int api_tasks_approve(http_req *req);
+int api_tasks_return(http_req *req);
 
 #endif

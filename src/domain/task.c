@@ -1,0 +1,498 @@
+/* task: creating tasks, reporting on them, reviewing completion, and the
+ * derived status. */
+#include "domain/task.h"
+#include "domain/audit.h"
+#include "util/err.h"
+#include "util/json.h"
+#include "util/str.h"
+#include "util/time.h"
+#include "util/utf8.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEXT_MAX 8000
+#define SUPPORTING_MAX 50
+
+/* ------------------------------------------------------------------ status */
+
+static const struct {
+	const char *code, *vi;
+} status_names[] = {
+	[TASK_DONE_ON_TIME] = { "done_on_time", "Hoàn thành đúng hạn" },
+	[TASK_DONE_LATE] = { "done_late", "Hoàn thành quá hạn" },
+	[TASK_OPEN_OVERDUE] = { "open_overdue", "Chưa hoàn thành – quá hạn" },
+	[TASK_OPEN_DUE_SOON] = { "open_due_soon", "Sắp đến hạn" },
+	[TASK_OPEN_IN_TIME] = { "open_in_time", "Chưa hoàn thành – trong hạn" },
+};
+
+#define N_STATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
+
+const char *task_status_code(task_status s) { return status_names[s].code; }
+const char *task_status_label_vi(task_status s) { return status_names[s].vi; }
+
+int task_status_parse(const char *code)
+{
+	for (int i = 0; code && i < N_STATUS; i++)
+		if (strcmp(code, status_names[i].code) == 0)
+			return i;
+	return -1;
+}
+
+task_status task_status_derive(const task_facts *f, date_ymd as_of, int warn_days)
+{
+	long today = date_to_days(as_of);
+	if (f->completed) {
+		if (!f->has_deadline || date_to_days(f->completed_on) <= date_to_days(f->deadline))
+			return TASK_DONE_ON_TIME;
+		return TASK_DONE_LATE;
+	}
+	if (!f->has_deadline)
+		return TASK_OPEN_IN_TIME;
+	long due = date_to_days(f->deadline);
+	if (today > due)
+		return TASK_OPEN_OVERDUE;
+	if (due - today <= warn_days && f->progress < TASK_DUE_SOON_PROGRESS)
+		return TASK_OPEN_DUE_SOON;
+	return TASK_OPEN_IN_TIME;
+}
+
+static int warn_days(int *out, db_conn *db)
+{
+	int64_t set = 0, days = TASK_DEFAULT_WARN_DAYS;
+	int rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'task_warn_days'", "");
+	if (rc == 0 && set)
+		rc = db_run(db, &days, "SELECT value FROM setting WHERE key = 'task_warn_days'", "");
+	*out = (int)days;
+	return rc;
+}
+
+/* ----------------------------------------------------------------- create */
+
+static int code_to_id(int64_t *out, db_conn *db, const char *table_sql, const char *code, const char *field)
+{
+	int rc = db_run(db, out, table_sql, "t", code);
+	if (rc == 0 && !*out)
+		return err_set(ERR_INVALID, "'%s': nothing with code '%s'", field, code);
+	return rc;
+}
+
+typedef struct task_fields {
+	const char *code, *title, *lead_code, *document_number, *product, *deadline;
+	long long lead_id, document_id, objective_id;
+	int has_lead, has_doc, has_objective;
+	int64_t lead, doc;
+} task_fields;
+
+static int read_task(task_fields *f, db_conn *db, const json_t *in)
+{
+	int rc;
+	memset(f, 0, sizeof(*f));
+	if ((rc = json_require_object(in, "the task")) < 0 || (rc = json_get_string(&f->code, in, "code", 1)) < 0 ||
+	    (rc = json_get_string(&f->title, in, "title", 1)) < 0 ||
+	    (rc = json_get_string(&f->lead_code, in, "lead_unit_code", 0)) < 0 ||
+	    (rc = json_get_int(&f->lead_id, &f->has_lead, in, "lead_unit_id", 0)) < 0 ||
+	    (rc = json_get_string(&f->document_number, in, "document_number", 0)) < 0 ||
+	    (rc = json_get_int(&f->document_id, &f->has_doc, in, "document_id", 0)) < 0 ||
+	    (rc = json_get_int(&f->objective_id, &f->has_objective, in, "objective_id", 0)) < 0 ||
+	    (rc = json_get_string(&f->product, in, "product", 0)) < 0 ||
+	    (rc = json_get_string(&f->deadline, in, "deadline", 0)) < 0)
+		return rc;
+	if (!*f->code || strlen(f->code) > 40 || strpbrk(f->code, " \t\r\n,\""))
+		return err_set(ERR_INVALID, "'code' must have 1 to 40 characters without spaces, commas or quotes");
+	if (!*f->title || strlen(f->title) > TEXT_MAX)
+		return err_set(ERR_INVALID, "'title' must have 1 to %d bytes", TEXT_MAX);
+	date_ymd d;
+	if (f->deadline && date_parse(&d, f->deadline, strlen(f->deadline)) < 0)
+		return err_set(ERR_INVALID, "'deadline': %s", err_msg());
+	f->lead = f->lead_id;
+	if (f->lead_code && (rc = code_to_id(&f->lead, db, "SELECT id FROM unit WHERE code = ?", f->lead_code, "lead_unit_code")) < 0)
+		return rc;
+	if (!f->lead_code && f->has_lead && (rc = db_run(db, &f->lead, "SELECT id FROM unit WHERE id = ?", "i", (int64_t)f->lead_id)) < 0)
+		return rc;
+	if (!f->lead)
+		return err_set(ERR_INVALID, "'lead_unit_code' or 'lead_unit_id' must name a unit");
+	f->doc = f->document_id;
+	if (f->document_number &&
+	    (rc = code_to_id(&f->doc, db, "SELECT id FROM document WHERE number = ?", f->document_number, "document_number")) < 0)
+		return rc;
+	int64_t found = 0;
+	if (f->has_objective &&
+	    ((rc = db_run(db, &found, "SELECT COUNT(*) FROM objective WHERE id = ?", "i", (int64_t)f->objective_id)) < 0 || !found))
+		return rc < 0 ? rc : err_set(ERR_INVALID, "'objective_id': no such objective");
+	return 0;
+}
+
+static int insert_supporting(db_conn *db, int64_t task_id, int64_t lead, const json_t *list)
+{
+	if (!list)
+		return 0;
+	if (!json_is_array(list) || json_array_size(list) > SUPPORTING_MAX)
+		return err_set(ERR_INVALID, "'supporting_unit_codes' must be an array of at most %d unit codes", SUPPORTING_MAX);
+	size_t i;
+	json_t *c;
+	json_array_foreach(list, i, c) {
+		int64_t unit = 0;
+		int rc;
+		if (!json_is_string(c))
+			return err_set(ERR_INVALID, "supporting_unit_codes[%zu] must be a unit code", i);
+		if ((rc = code_to_id(&unit, db, "SELECT id FROM unit WHERE code = ?", json_string_value(c), "supporting_unit_codes")) < 0)
+			return rc;
+		if (unit == lead)
+			continue;
+		rc = db_run(db, NULL, "INSERT INTO task_unit (task_id, unit_id) VALUES (?, ?)", "ii", task_id, unit);
+		if (rc < 0 && rc != ERR_CONFLICT)
+			return rc;
+	}
+	return 0;
+}
+
+date_ymd task_today(void)
+{
+	time_t t = time_now();
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return (date_ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+static int audit_task(db_conn *db, const principal *who, const char *action, int64_t id, json_t *before)
+{
+	json_t *after;
+	char id_text[24];
+	int rc = task_get(&after, db, id, task_today());
+	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+	if (rc == 0) {
+		json_object_del(after, "status");
+		json_object_del(after, "status_label");
+		if (before) {
+			json_object_del(before, "status");
+			json_object_del(before, "status_label");
+		}
+		rc = audit_append_json(db, who, action, "task", id_text, before, after);
+	}
+	json_decref(after);
+	return rc;
+}
+
+int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+{
+	task_fields f;
+	char now[TIME_ISO_SIZE], *title = NULL, *folded = NULL;
+	int rc;
+	time_now_iso(now);
+	if ((rc = db_begin_write(db)) < 0)
+		return rc;
+	if ((rc = read_task(&f, db, in)) < 0 || (rc = utf8_nfc(&title, f.title, strlen(f.title))) < 0 ||
+	    (rc = vn_fold(&folded, title, strlen(title))) < 0)
+		goto fail;
+	rc = db_run(db, out_id,
+		"INSERT INTO task (code, title, title_folded, lead_unit_id, product, deadline, created_at, updated_at) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"tttittt" "t", f.code, title, folded, f.lead, f.product, f.deadline, now, now);
+	if (rc == ERR_CONFLICT)
+		rc = err_set(ERR_CONFLICT, "a task with code '%s' exists already", f.code);
+	if (rc < 0 || (f.doc && (rc = db_run(db, NULL, "UPDATE task SET document_id = ? WHERE id = ?", "ii", f.doc, *out_id)) < 0) ||
+	    (f.has_objective && (rc = db_run(db, NULL, "UPDATE task SET objective_id = ? WHERE id = ?", "ii",
+					 (int64_t)f.objective_id, *out_id)) < 0) ||
+	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0 ||
+	    (rc = audit_task(db, who, "create", *out_id, NULL)) < 0)
+		goto fail;
+	free(title);
+	free(folded);
+	return db_commit(db);
+fail:
+	free(title);
+	free(folded);
+	db_rollback(db);
+	return rc;
+}
+
+int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn *db, arena *a, int64_t id)
+{
+	db_stmt *s;
+	*lead = NULL;
+	*n = 0;
+	*supporting = NULL;
+	int rc = db_prepare(&s, db, "SELECT u.path FROM task t JOIN unit u ON u.id = t.lead_unit_id WHERE t.id = ?");
+	if (rc < 0)
+		return rc;
+	db_bind_int64(s, 1, id);
+	if ((rc = db_step(s)) == DB_ROW)
+		*lead = arena_strdup(a, db_column_text(s, 0));
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!*lead)
+		return err_set(ERR_NOTFOUND, "no task with id %lld", (long long)id);
+	const char **paths = arena_alloc(a, sizeof(char *) * SUPPORTING_MAX);
+	if (!paths)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = db_prepare(&s, db, "SELECT u.path FROM task_unit tu JOIN unit u ON u.id = tu.unit_id WHERE tu.task_id = ?")) < 0)
+		return rc;
+	db_bind_int64(s, 1, id);
+	while ((rc = db_step(s)) == DB_ROW && *n < SUPPORTING_MAX)
+		paths[(*n)++] = arena_strdup(a, db_column_text(s, 0));
+	db_finalize(s);
+	*supporting = paths;
+	return rc < 0 ? rc : 0;
+}
+
+int task_lead_unit(int64_t *out, db_conn *db, int64_t id)
+{
+	int rc = db_run(db, out, "SELECT lead_unit_id FROM task WHERE id = ?", "i", id);
+	if (rc == 0 && !*out)
+		return err_set(ERR_NOTFOUND, "no task with id %lld", (long long)id);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- reports */
+
+static int open_completion(int64_t *out, db_conn *db, int64_t task_id, const char *status)
+{
+	return db_run(db, out, "SELECT COUNT(*) FROM task_report WHERE task_id = ? AND kind = 'completion' AND status = ?",
+		"it", task_id, status);
+}
+
+int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
+	int progress, const char *text, bool complete)
+{
+	char now[TIME_ISO_SIZE];
+	json_t *before = NULL;
+	date_ymd today = task_today();
+	int64_t pending = 0, done = 0;
+	int rc;
+	if (progress < 0 || progress > 100)
+		return err_set(ERR_INVALID, "'progress' must be a percentage from 0 to 100");
+	if (complete && progress != 100)
+		return err_set(ERR_INVALID, "a completion request reports 100%% progress");
+	if (text && strlen(text) > TEXT_MAX)
+		return err_set(ERR_INVALID, "'text' is longer than %d bytes", TEXT_MAX);
+	time_now_iso(now);
+	if ((rc = db_begin_write(db)) < 0)
+		return rc;
+	if ((rc = task_get(&before, db, task_id, today)) < 0 || (rc = open_completion(&pending, db, task_id, "submitted")) < 0 ||
+	    (rc = open_completion(&done, db, task_id, "approved")) < 0)
+		goto fail;
+	if (done) {
+		rc = err_set(ERR_CONFLICT, "the task's completion was approved; it takes no more reports");
+		goto fail;
+	}
+	if (complete && pending) {
+		rc = err_set(ERR_CONFLICT, "a completion request is already waiting for review");
+		goto fail;
+	}
+	if ((rc = db_run(db, out_id,
+		     "INSERT INTO task_report (task_id, unit_id, person_id, at, progress, text, kind, status) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		     "iiitittt", task_id, unit_id, who->person_id, now, (int64_t)progress, text,
+		     complete ? "completion" : "progress", complete ? "submitted" : "recorded")) < 0 ||
+	    (rc = audit_task(db, who, complete ? "request_completion" : "report", task_id, before)) < 0)
+		goto fail;
+	json_decref(before);
+	return db_commit(db);
+fail:
+	json_decref(before);
+	db_rollback(db);
+	return rc;
+}
+
+int task_report_review(db_conn *db, const principal *who, int64_t task_id, int64_t report_id, bool approve,
+	const char *reason)
+{
+	char now[TIME_ISO_SIZE];
+	json_t *before = NULL;
+	date_ymd today = task_today();
+	int64_t waiting = 0;
+	int rc;
+	if (!approve && (!reason || !*reason))
+		return err_set(ERR_INVALID, "'reason': say why the completion is returned");
+	time_now_iso(now);
+	if ((rc = db_begin_write(db)) < 0)
+		return rc;
+	if ((rc = task_get(&before, db, task_id, today)) < 0 ||
+	    (rc = db_run(db, &waiting, "SELECT COUNT(*) FROM task_report WHERE id = ? AND task_id = ? AND kind = 'completion' "
+				   "AND status = 'submitted'", "ii", report_id, task_id)) < 0)
+		goto fail;
+	if (!waiting) {
+		rc = err_set(ERR_CONFLICT, "report %lld is not a completion request waiting for review", (long long)report_id);
+		goto fail;
+	}
+	if ((rc = db_run(db, NULL, "UPDATE task_report SET status = ?, reason = ?, reviewed_at = ?, reviewed_by = ? WHERE id = ?",
+		     "tttii", approve ? "approved" : "returned", approve ? NULL : reason, now, who->person_id, report_id)) < 0 ||
+	    (rc = audit_task(db, who, approve ? "approve_completion" : "return_completion", task_id, before)) < 0)
+		goto fail;
+	json_decref(before);
+	return db_commit(db);
+fail:
+	json_decref(before);
+	db_rollback(db);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ reads */
+
+/* The end of day as_of, bound twice as TASK_SELECT's first parameters:
+ * reports made later do not count for that day. */
+static void bind_as_of(db_stmt *s, date_ymd as_of)
+{
+	char day[11], end[TIME_ISO_SIZE + 4];
+	date_format_iso(as_of, day);
+	snprintf(end, sizeof(end), "%sT23:59:59Z", day);
+	db_bind_text(s, 1, end);
+	db_bind_text(s, 2, end);
+}
+
+#define TASK_SELECT \
+	"SELECT t.id, t.code, t.title, t.product, t.deadline, t.lead_unit_id, u.code, u.name, d.number, " \
+	"(SELECT r.progress FROM task_report r WHERE r.task_id = t.id AND r.at <= ? ORDER BY r.id DESC LIMIT 1), " \
+	"(SELECT MIN(r.at) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'approved' " \
+	"AND r.reviewed_at <= ?), " \
+	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted') " \
+	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id"
+
+static json_t *task_row(db_stmt *s, date_ymd as_of, int warn)
+{
+	task_facts f = { 0 };
+	const char *deadline = db_column_text(s, 4), *done = db_column_text(s, 10);
+	f.has_deadline = deadline && date_parse(&f.deadline, deadline, strlen(deadline)) == 0;
+	f.completed = done && strlen(done) >= 10 && date_parse(&f.completed_on, done, 10) == 0;
+	f.progress = db_column_is_null(s, 9) ? 0 : (int)db_column_int64(s, 9);
+	task_status st = task_status_derive(&f, as_of, warn);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:I, s:s?, s:s, s:s?, s:i, s:s, s:s, s:b}", "id",
+		(json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "title", db_column_text(s, 2), "product",
+		db_column_text(s, 3), "deadline", deadline, "lead_unit_id", (json_int_t)db_column_int64(s, 5),
+		"lead_unit_code", db_column_text(s, 6), "lead_unit_name", db_column_text(s, 7), "document_number",
+		db_column_text(s, 8), "progress", f.progress, "status", task_status_code(st), "status_label",
+		task_status_label_vi(st), "completion_waiting", db_column_int64(s, 11) > 0);
+	return o;
+}
+
+static int add_details(json_t *t, db_conn *db, int64_t id)
+{
+	db_stmt *s;
+	json_t *units = json_array(), *reports = json_array();
+	int rc = db_prepare(&s, db, "SELECT u.id, u.code, u.name FROM task_unit tu JOIN unit u ON u.id = tu.unit_id "
+				    "WHERE tu.task_id = ? ORDER BY u.path");
+	if (rc == 0) {
+		db_bind_int64(s, 1, id);
+		while ((rc = db_step(s)) == DB_ROW)
+			json_array_append_new(units, json_pack("{s:I, s:s?, s:s}", "id", (json_int_t)db_column_int64(s, 0),
+				"code", db_column_text(s, 1), "name", db_column_text(s, 2)));
+		db_finalize(s);
+	}
+	if (rc >= 0 && (rc = db_prepare(&s, db,
+				"SELECT r.id, r.at, u.code, p.login, r.progress, r.text, r.kind, r.status, r.reason FROM task_report r "
+				"JOIN unit u ON u.id = r.unit_id LEFT JOIN person p ON p.id = r.person_id "
+				"WHERE r.task_id = ? ORDER BY r.id")) == 0) {
+		db_bind_int64(s, 1, id);
+		while ((rc = db_step(s)) == DB_ROW)
+			json_array_append_new(reports, json_pack("{s:I, s:s, s:s?, s:s?, s:i, s:s?, s:s, s:s, s:s?}", "id",
+				(json_int_t)db_column_int64(s, 0), "at", db_column_text(s, 1), "unit_code", db_column_text(s, 2),
+				"by", db_column_text(s, 3), "progress", (int)db_column_int64(s, 4), "text", db_column_text(s, 5),
+				"kind", db_column_text(s, 6), "status", db_column_text(s, 7), "reason", db_column_text(s, 8)));
+		db_finalize(s);
+	}
+	json_object_set_new(t, "supporting_units", units);
+	json_object_set_new(t, "reports", reports);
+	return rc < 0 ? rc : 0;
+}
+
+int task_get(json_t **out, db_conn *db, int64_t id, date_ymd as_of)
+{
+	db_stmt *s;
+	int warn, rc = warn_days(&warn, db);
+	*out = NULL;
+	if (rc < 0 || (rc = db_prepare(&s, db, TASK_SELECT " WHERE t.id = ?")) < 0)
+		return rc;
+	bind_as_of(s, as_of);
+	db_bind_int64(s, 3, id);
+	if ((rc = db_step(s)) == DB_ROW)
+		*out = task_row(s, as_of, warn);
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!*out)
+		return err_set(ERR_NOTFOUND, "no task with id %lld", (long long)id);
+	if ((rc = add_details(*out, db, id)) < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int task_list(json_t **out, db_conn *db, const char *q, const char *status, int64_t unit_id, date_ymd as_of,
+	int64_t limit, int64_t offset)
+{
+	char *like = NULL;
+	int warn, rc;
+	*out = NULL;
+	if (status && task_status_parse(status) < 0)
+		return err_set(ERR_INVALID, "'status' must be one of done_on_time, done_late, open_overdue, open_due_soon, open_in_time");
+	if ((rc = warn_days(&warn, db)) < 0)
+		return rc;
+	if (q && *q) {
+		char *folded;
+		if ((rc = vn_fold(&folded, q, strlen(q))) < 0)
+			return rc;
+		like = malloc(strlen(folded) + 3);
+		if (like)
+			sprintf(like, "%%%s%%", folded);
+		free(folded);
+		if (!like)
+			return err_set(ERR_NOMEM, "out of memory");
+	}
+	str sql = STR_INIT;
+	str_append(&sql, TASK_SELECT " WHERE 1=1");
+	if (like)
+		str_append(&sql, " AND (LOWER(t.code) LIKE ? OR t.title_folded LIKE ?)");
+	if (unit_id)
+		str_append(&sql, " AND (t.lead_unit_id = ? OR t.id IN (SELECT task_id FROM task_unit WHERE unit_id = ?))");
+	str_append(&sql, " ORDER BY t.deadline, t.code");
+	db_stmt *s;
+	rc = str_oom(&sql) ? err_set(ERR_NOMEM, "out of memory") : db_prepare(&s, db, sql.ptr);
+	str_free(&sql);
+	if (rc < 0) {
+		free(like);
+		return rc;
+	}
+	int k = 3;
+	bind_as_of(s, as_of);
+	if (like) {
+		db_bind_text(s, k++, like);
+		db_bind_text(s, k++, like);
+	}
+	if (unit_id) {
+		db_bind_int64(s, k++, unit_id);
+		db_bind_int64(s, k++, unit_id);
+	}
+	/* The status is derived per row, so the filter and the counts are
+	 * applied here rather than in SQL. */
+	json_t *list = json_array(), *counts = json_object();
+	int64_t total = 0;
+	for (int i = 0; i < N_STATUS; i++)
+		json_object_set_new(counts, status_names[i].code, json_integer(0));
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *t = task_row(s, as_of, warn);
+		const char *st = json_string_value(json_object_get(t, "status"));
+		json_object_set_new(counts, st, json_integer(json_integer_value(json_object_get(counts, st)) + 1));
+		if (status && strcmp(st, status) != 0) {
+			json_decref(t);
+			continue;
+		}
+		if (total >= offset && total < offset + limit)
+			json_array_append_new(list, t);
+		else
+			json_decref(t);
+		total++;
+	}
+	db_finalize(s);
+	free(like);
+	if (rc < 0) {
+		json_decref(list);
+		json_decref(counts);
+		return rc;
+	}
+	*out = json_pack("{s:o, s:I, s:o}", "tasks", list, "total", (json_int_t)total, "counts", counts);
+	return 0;
+}

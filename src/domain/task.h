@@ -1,0 +1,77 @@
+/* task: tasks (nhiệm vụ) with a lead unit, supporting units, a product
+ * and a deadline; progress reports; a completion request that the
+ * steering office approves or returns. The status is derived, in the
+ * official words:
+ *   hoàn thành đúng hạn / hoàn thành quá hạn (completion approved; on time
+ *     if it was requested by the deadline),
+ *   chưa hoàn thành – quá hạn (past the deadline),
+ *   sắp đến hạn (due within task_warn_days, 14 by default, with progress
+ *     under 80%),
+ *   chưa hoàn thành – trong hạn (otherwise). */
+#ifndef NQ57_TASK_H
+#define NQ57_TASK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "domain/authz.h"
+#include "util/arena.h"
+#include "util/period.h"
+
+#define TASK_DEFAULT_WARN_DAYS 14
+#define TASK_DUE_SOON_PROGRESS 80
+
+typedef enum task_status {
+	TASK_DONE_ON_TIME,
+	TASK_DONE_LATE,
+	TASK_OPEN_OVERDUE,
+	TASK_OPEN_DUE_SOON,
+	TASK_OPEN_IN_TIME,
+} task_status;
+
+typedef struct task_facts {
+	bool has_deadline;
+	date_ymd deadline;
+	bool completed;          /* a completion request was approved */
+	date_ymd completed_on;   /* the day that request was made */
+	int progress;            /* the latest reported percentage */
+} task_facts;
+
+/* Today (UTC) by the server's clock. */
+date_ymd task_today(void);
+/* The status on day as_of. Pure. */
+task_status task_status_derive(const task_facts *f, date_ymd as_of, int warn_days);
+/* "done_on_time", ... and "hoàn thành đúng hạn", ... */
+const char *task_status_code(task_status s);
+const char *task_status_label_vi(task_status s);
+int task_status_parse(const char *code);   /* -1 if unknown */
+
+/* Creates a task from JSON {code, title, lead_unit_code | lead_unit_id,
+ * supporting_unit_codes?, document_number? | document_id?, objective_id?,
+ * product?, deadline?}. */
+int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
+
+/* The lead unit's path and the paths of the supporting units (arena). */
+int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn *db, arena *a, int64_t id);
+
+/* The lead unit's id. ERR_NOTFOUND. */
+int task_lead_unit(int64_t *out, db_conn *db, int64_t id);
+
+/* A progress report (complete: a completion request, lead unit only,
+ * progress 100). unit_id is the reporting unit. */
+int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
+	int progress, const char *text, bool complete);
+/* Approves or returns completion request report_id of task_id. */
+int task_report_review(db_conn *db, const principal *who, int64_t task_id, int64_t report_id, bool approve,
+	const char *reason);
+
+/* One task with status (as of as_of), progress, units and reports. */
+int task_get(json_t **out, db_conn *db, int64_t id, date_ymd as_of);
+/* {"tasks": [...], "total", "counts": {status: n}}; status (NULL: any)
+ * filters on the derived status; unit_id (0: any) on lead or supporting. */
+int task_list(json_t **out, db_conn *db, const char *q, const char *status, int64_t unit_id, date_ymd as_of,
+	int64_t limit, int64_t offset);
+
+#endif

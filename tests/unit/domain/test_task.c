@@ -1,0 +1,66 @@
+/* Tests for domain/task: the derived status in the official words. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "domain/task.h"
+
+#define D(y, m, d) ((date_ymd){ (y), (m), (d) })
+
+static task_facts due(date_ymd deadline, int progress)
+{
+	return (task_facts){ .has_deadline = true, .deadline = deadline, .progress = progress };
+}
+
+static void test_task__open_tasks_around_the_deadline(void **state)
+{
+	(void)state;
+	task_facts f = due(D(2025, 12, 31), 30);
+	assert_int_equal(task_status_derive(&f, D(2025, 11, 1), 14), TASK_OPEN_IN_TIME);
+	assert_int_equal(task_status_derive(&f, D(2025, 12, 17), 14), TASK_OPEN_DUE_SOON);
+	assert_int_equal(task_status_derive(&f, D(2025, 12, 16), 14), TASK_OPEN_IN_TIME);
+	assert_int_equal(task_status_derive(&f, D(2025, 12, 31), 14), TASK_OPEN_DUE_SOON);   /* the last day is still in time */
+	assert_int_equal(task_status_derive(&f, D(2026, 1, 1), 14), TASK_OPEN_OVERDUE);
+	f.progress = 90;   /* nearly done: not flagged */
+	assert_int_equal(task_status_derive(&f, D(2025, 12, 20), 14), TASK_OPEN_IN_TIME);
+	task_facts none = { .progress = 0 };
+	assert_int_equal(task_status_derive(&none, D(2030, 1, 1), 14), TASK_OPEN_IN_TIME);
+}
+
+static void test_task__done_on_time_or_late_by_the_request_day(void **state)
+{
+	(void)state;
+	task_facts f = due(D(2025, 6, 30), 100);
+	f.completed = true;
+	f.completed_on = D(2025, 6, 30);
+	assert_int_equal(task_status_derive(&f, D(2025, 8, 1), 14), TASK_DONE_ON_TIME);
+	f.completed_on = D(2025, 7, 1);
+	assert_int_equal(task_status_derive(&f, D(2025, 8, 1), 14), TASK_DONE_LATE);
+	task_facts open_ended = { .completed = true, .completed_on = D(2030, 1, 1) };
+	assert_int_equal(task_status_derive(&open_ended, D(2030, 1, 2), 14), TASK_DONE_ON_TIME);
+}
+
+static void test_task__official_words(void **state)
+{
+	(void)state;
+	assert_string_equal(task_status_label_vi(TASK_DONE_ON_TIME), "Hoàn thành đúng hạn");
+	assert_string_equal(task_status_label_vi(TASK_DONE_LATE), "Hoàn thành quá hạn");
+	assert_string_equal(task_status_label_vi(TASK_OPEN_OVERDUE), "Chưa hoàn thành – quá hạn");
+	assert_string_equal(task_status_label_vi(TASK_OPEN_IN_TIME), "Chưa hoàn thành – trong hạn");
+	assert_string_equal(task_status_label_vi(TASK_OPEN_DUE_SOON), "Sắp đến hạn");
+	assert_int_equal(task_status_parse("open_overdue"), TASK_OPEN_OVERDUE);
+	assert_int_equal(task_status_parse("overdue"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_task__open_tasks_around_the_deadline),
+		cmocka_unit_test(test_task__done_on_time_or_late_by_the_request_day),
+		cmocka_unit_test(test_task__official_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
