@@ -50,6 +50,8 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/values/{id}/submit", api_values_submit, 0 },
 	{ "POST", "/api/v1/values/{id}/approve", api_values_approve, 0 },
 	{ "POST", "/api/v1/values/{id}/return", api_values_return, 0 },
+	{ "POST", "/api/v1/attachments", api_attachments_upload, 0 },
+	{ "GET", "/api/v1/attachments/{id}", api_attachments_get, 0 },
 	{ "GET", "/api/v1/tasks", api_tasks_list, 0 },
 	{ "POST", "/api/v1/tasks", api_tasks_create, 0 },
 	{ "GET", "/api/v1/tasks/{id}", api_tasks_get, 0 },

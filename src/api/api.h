@@ -18,6 +18,7 @@ typedef struct api_app {
 	db_kind db_kind;
 	int schema_version;
 	struct timespec started;   /* CLOCK_MONOTONIC */
+	const char *data_dir;      /* uploaded evidence lives under it */
 } api_app;
 
 /* The server's dispatcher for /api/ paths. */
@@ -108,6 +109,9 @@ int api_values_get(http_req *req);
 int api_values_submit(http_req *req);
 int api_values_approve(http_req *req);
 int api_values_return(http_req *req);
+/* attachments.c */
+int api_attachments_upload(http_req *req);
+int api_attachments_get(http_req *req);
 /* tasks.c */
 int api_tasks_list(http_req *req);
 int api_tasks_create(http_req *req);

@@ -26,6 +26,7 @@ static int prepare_database(api_app *app, const nq57_config *cfg)
 		rc = migrate_current(&app->schema_version, db);
 	db_close(db);
 	app->db_kind = cfg->db_kind;
+	app->data_dir = cfg->data_dir;
 	return rc;
 }
 
@@ -42,7 +43,7 @@ static int wait_for_signal(void)
 
 int cmd_serve(int argc, char **argv)
 {
-	static const char *const allowed[] = { "db", "listen", "data-dir", "web-dir", "threads", "max-body", "log", NULL };
+	static const char *const allowed[] = { "db", "listen", "data-dir", "web-dir", "threads", "max-body", "max-upload", "log", NULL };
 	nq57_config cfg;
 	api_app app = { .version = NQ57_VERSION };
 	int rc;
@@ -57,7 +58,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	http_server_config hc = {
-		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .max_body = cfg.max_body,
+		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .max_body = cfg.max_body, .max_upload = cfg.max_upload,
 		.web_dir = cfg.web_dir, .db_url = cfg.db_url, .api = api_dispatch, .app = &app,
 	};
 	http_server *srv;

@@ -51,6 +51,7 @@ int config_load_env(nq57_config *c)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	c->threads = n > 0 && n <= 64 ? (int)n : 2;
 	c->max_body = 1024 * 1024;
+	c->max_upload = 20 * 1024 * 1024;
 	if ((v = getenv("NQ57_DB")) && *v)
 		c->db_url = v;
 	if ((v = getenv("NQ57_LISTEN")) && *v)
@@ -65,6 +66,8 @@ int config_load_env(nq57_config *c)
 		return err_set(rc, "NQ57_THREADS: %s", err_msg());
 	if ((v = getenv("NQ57_MAX_BODY")) && *v && (rc = config_parse_size(&c->max_body, v)) < 0)
 		return err_set(rc, "NQ57_MAX_BODY: %s", err_msg());
+	if ((v = getenv("NQ57_MAX_UPLOAD")) && *v && (rc = config_parse_size(&c->max_upload, v)) < 0)
+		return err_set(rc, "NQ57_MAX_UPLOAD: %s", err_msg());
 	return 0;
 }
 
@@ -84,6 +87,8 @@ int config_set(nq57_config *c, const char *name, const char *value)
 		return parse_threads(&c->threads, value);
 	else if (strcmp(name, "max-body") == 0)
 		return config_parse_size(&c->max_body, value);
+	else if (strcmp(name, "max-upload") == 0)
+		return config_parse_size(&c->max_upload, value);
 	else
 		return err_set(ERR_INVALID, "unknown option --%s", name);
 	return 0;

@@ -15,6 +15,7 @@ typedef struct nq57_config {
 	const char *log_level;   /* NQ57_LOG, --log */
 	int threads;             /* NQ57_THREADS, --threads */
 	size_t max_body;         /* NQ57_MAX_BODY, --max-body: bytes, k/M suffix */
+	size_t max_upload;       /* NQ57_MAX_UPLOAD, --max-upload: evidence files */
 	/* Filled by config_check: */
 	db_kind db_kind;
 	char host[64];

@@ -20,6 +20,7 @@ static const cli_command commands[] = {
 	  "  --web-dir DIR     the built web UI                               [NQ57_WEB_DIR, default web/ beside the binary]\n"
 	  "  --threads N       HTTP worker threads                            [NQ57_THREADS, default: CPU count]\n"
 	  "  --max-body SIZE   largest accepted request body, e.g. 1M         [NQ57_MAX_BODY, default 1M]\n"
+	  "  --max-upload SIZE largest evidence file                          [NQ57_MAX_UPLOAD, default 20M]\n"
 	  "  --log LEVEL       debug, info, warn, error or off                [NQ57_LOG, default info]\n" },
 	{ "migrate", cmd_migrate, "apply pending database migrations",
 	  "usage: nq57 migrate [--db URL] [--status]\n"

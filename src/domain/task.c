@@ -1,6 +1,7 @@
 /* task: creating tasks, reporting on them, reviewing completion, and the
  * derived status. */
 #include "domain/task.h"
+#include "domain/attachment.h"
 #include "domain/audit.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -392,6 +393,14 @@ static int add_details(json_t *t, db_conn *db, int64_t id)
 				"by", db_column_text(s, 3), "progress", (int)db_column_int64(s, 4), "text", db_column_text(s, 5),
 				"kind", db_column_text(s, 6), "status", db_column_text(s, 7), "reason", db_column_text(s, 8)));
 		db_finalize(s);
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(reports, i, r) {
+		json_t *evidence;
+		if (rc < 0 || (rc = attachment_list(&evidence, db, "task_report", json_integer_value(json_object_get(r, "id")))) < 0)
+			break;
+		json_object_set_new(r, "evidence", evidence);
 	}
 	json_object_set_new(t, "supporting_units", units);
 	json_object_set_new(t, "reports", reports);

@@ -1,5 +1,6 @@
 /* value: saving, submitting, approving and returning indicator values. */
 #include "domain/value.h"
+#include "domain/attachment.h"
 #include "domain/audit.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -122,8 +123,11 @@ static int audit_value(db_conn *db, const principal *who, const char *action, in
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
 	if (rc == 0) {
 		json_object_del(after, "history");
-		if (before)
+		json_object_del(after, "evidence");
+		if (before) {
 			json_object_del(before, "history");
+			json_object_del(before, "evidence");
+		}
 		rc = audit_append_json(db, who, action, "indicator_value", id_text, before, after);
 	}
 	json_decref(after);
@@ -328,11 +332,14 @@ int value_get(json_t **out, db_conn *db, int64_t id)
 		return rc;
 	if (!*out)
 		return err_set(ERR_NOTFOUND, "no value with id %lld", (long long)id);
-	if ((rc = add_history(*out, db, id)) < 0) {
+	json_t *evidence = NULL;
+	if ((rc = add_history(*out, db, id)) < 0 || (rc = attachment_list(&evidence, db, "indicator_value", id)) < 0) {
 		json_decref(*out);
 		*out = NULL;
+		return rc;
 	}
-	return rc;
+	json_object_set_new(*out, "evidence", evidence);
+	return 0;
 }
 
 /* What who may see: everything (steering, command line); else approved

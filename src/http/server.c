@@ -69,7 +69,8 @@ static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char
 	req->method = method;
 	req->path = url;
 	req->started_ns = now_ns();
-	req->max_body = s->cfg.max_body;
+	req->max_body = s->cfg.max_upload && strncmp(url, HTTP_UPLOAD_PREFIX, strlen(HTTP_UPLOAD_PREFIX)) == 0
+		? s->cfg.max_upload : s->cfg.max_body;
 	uint64_t n = atomic_fetch_add(&s->id_counter, 1);
 	snprintf(req->id, sizeof(req->id), "%06x%010llx", s->id_prefix & 0xffffffu,
 		(unsigned long long)(n & 0xffffffffffull));
@@ -98,7 +99,7 @@ static void body_append(http_req *req, const char *data, size_t n)
 {
 	if (req->too_large)
 		return;
-	if (req->body.len + n > req->srv->cfg.max_body) {
+	if (req->body.len + n > req->max_body) {
 		req->too_large = true;
 		str_free(&req->body);
 		return;
@@ -158,7 +159,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req->bad_path = bad_path;
 		*con_cls = req;
 		atomic_fetch_add(&s->in_flight, 1);
-		if (content_length_exceeds(conn, s->cfg.max_body)) {
+		if (content_length_exceeds(conn, req->max_body)) {
 			/* Answer now without reading the body; MHD then closes
 			 * the connection, which is what we want here. */
 			req->too_large = true;
