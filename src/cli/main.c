@@ -54,6 +54,12 @@ static const cli_command commands[] = {
 	  "Recomputes every entry's hash in order and names the first entry that\n"
 	  "does not match (exit 1); prints the number of entries checked.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "programme", cmd_programme, "load documents, indicators and tasks from JSON",
+	  "usage: nq57 programme load FILE.json\n"
+	  "Loads {\"documents\": [...], \"indicators\": [...], \"tasks\": [...]} (each item\n"
+	  "as POST /api/v1/documents, /indicators and /tasks take it) in one\n"
+	  "transaction: the first bad item is named and nothing is saved.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "version", cmd_version, "print the version",
 	  "usage: nq57 version\n" },
 };

@@ -274,7 +274,7 @@ static int audit_doc(db_conn *db, const principal *who, const char *action, int6
 	return rc;
 }
 
-int document_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+int document_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
 	doc_fields f;
 	char now[TIME_ISO_SIZE], *title = NULL, *folded = NULL;
@@ -282,13 +282,9 @@ int document_create(int64_t *out_id, db_conn *db, const principal *who, const js
 	int rc;
 	if ((rc = read_fields(&f, in, true)) < 0 || (rc = utf8_nfc(&title, f.title, strlen(f.title))) < 0)
 		return rc;
-	if ((rc = vn_fold(&folded, title, strlen(title))) < 0)
+	if ((rc = vn_fold(&folded, title, strlen(title))) < 0 || (rc = resolve_basis(&basis, db, &f, 0)) < 0)
 		goto done;
 	time_now_iso(now);
-	if ((rc = db_begin_write(db)) < 0)
-		goto done;
-	if ((rc = resolve_basis(&basis, db, &f, 0)) < 0)
-		goto fail;
 	const char *issued = f.issued_on && *f.issued_on ? f.issued_on : NULL;
 	if (basis)
 		rc = db_run(db, out_id, "INSERT INTO document (number, kind, title, title_folded, issued_on, issuer, basis_id, "
@@ -300,17 +296,24 @@ int document_create(int64_t *out_id, db_conn *db, const principal *who, const js
 			"tttttttt", f.number, f.kind, title, folded, issued, f.issuer, now, now);
 	if (rc == ERR_CONFLICT)
 		rc = err_set(ERR_CONFLICT, "a document numbered '%s' exists already", f.number);
-	if (rc < 0 || (rc = insert_objectives(db, *out_id, json_object_get(in, "objectives"))) < 0 ||
-	    (rc = audit_doc(db, who, "create", *out_id, NULL)) < 0)
-		goto fail;
-	rc = db_commit(db);
-	goto done;
-fail:
-	db_rollback(db);
+	if (rc == 0 && (rc = insert_objectives(db, *out_id, json_object_get(in, "objectives"))) == 0)
+		rc = audit_doc(db, who, "create", *out_id, NULL);
 done:
 	free(title);
 	free(folded);
 	return rc;
+}
+
+int document_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+{
+	int rc = db_begin_write(db);
+	if (rc < 0)
+		return rc;
+	if ((rc = document_insert(out_id, db, who, in)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 int document_update(db_conn *db, const principal *who, int64_t id, const json_t *in)

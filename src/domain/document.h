@@ -25,6 +25,8 @@ int document_get(json_t **out, db_conn *db, int64_t id);
  * basis_id? | basis_number?, objectives?: [{code, kind?, title}]}.
  * ERR_INVALID naming the field; ERR_CONFLICT for a number in use. */
 int document_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
+/* The same inside the caller's open write transaction (for loaders). */
+int document_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 /* Changes title, kind, issued_on, issuer or basis (no cycles). */
 int document_update(db_conn *db, const principal *who, int64_t id, const json_t *in);
 

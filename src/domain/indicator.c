@@ -416,25 +416,30 @@ static int audit_ind(db_conn *db, const principal *who, const char *action, int6
 	return rc;
 }
 
-int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+int indicator_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
 	ind_fields f;
 	char *name = NULL, *folded = NULL;
 	int rc;
-	if ((rc = db_begin_write(db)) < 0)
-		return rc;
-	if ((rc = read_fields(&f, db, in)) < 0 || (rc = utf8_nfc(&name, f.name_vi, strlen(f.name_vi))) < 0 ||
-	    (rc = vn_fold(&folded, name, strlen(name))) < 0 || (rc = insert_indicator(out_id, db, &f, name, folded)) < 0 ||
-	    (rc = insert_targets(db, *out_id, json_object_get(in, "targets"))) < 0 ||
-	    (rc = audit_ind(db, who, "create", *out_id, NULL)) < 0) {
-		db_rollback(db);
-		goto done;
-	}
-	rc = db_commit(db);
-done:
+	if ((rc = read_fields(&f, db, in)) == 0 && (rc = utf8_nfc(&name, f.name_vi, strlen(f.name_vi))) == 0 &&
+	    (rc = vn_fold(&folded, name, strlen(name))) == 0 && (rc = insert_indicator(out_id, db, &f, name, folded)) == 0 &&
+	    (rc = insert_targets(db, *out_id, json_object_get(in, "targets"))) == 0)
+		rc = audit_ind(db, who, "create", *out_id, NULL);
 	free(name);
 	free(folded);
 	return rc;
+}
+
+int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+{
+	int rc = db_begin_write(db);
+	if (rc < 0)
+		return rc;
+	if ((rc = indicator_insert(out_id, db, who, in)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 int indicator_set_targets(db_conn *db, const principal *who, int64_t id, const json_t *in)

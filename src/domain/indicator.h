@@ -28,6 +28,8 @@ int indicator_owner_path(const char **out, db_conn *db, arena *a, int64_t id);
  * targets name a unit (unit_id or unit_code) and a period code. Every
  * problem is ERR_INVALID naming the field. */
 int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
+/* The same inside the caller's open write transaction (for loaders). */
+int indicator_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 /* Replaces the targets with in = [{unit_id | unit_code, period, value}]. */
 int indicator_set_targets(db_conn *db, const principal *who, int64_t id, const json_t *in);
 

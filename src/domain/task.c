@@ -176,37 +176,43 @@ static int audit_task(db_conn *db, const principal *who, const char *action, int
 	return rc;
 }
 
-int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
 	task_fields f;
 	char now[TIME_ISO_SIZE], *title = NULL, *folded = NULL;
 	int rc;
 	time_now_iso(now);
-	if ((rc = db_begin_write(db)) < 0)
-		return rc;
 	if ((rc = read_task(&f, db, in)) < 0 || (rc = utf8_nfc(&title, f.title, strlen(f.title))) < 0 ||
 	    (rc = vn_fold(&folded, title, strlen(title))) < 0)
-		goto fail;
+		goto done;
 	rc = db_run(db, out_id,
 		"INSERT INTO task (code, title, title_folded, lead_unit_id, product, deadline, created_at, updated_at) "
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"tttittt" "t", f.code, title, folded, f.lead, f.product, f.deadline, now, now);
+		"tttitttt", f.code, title, folded, f.lead, f.product, f.deadline, now, now);
 	if (rc == ERR_CONFLICT)
 		rc = err_set(ERR_CONFLICT, "a task with code '%s' exists already", f.code);
 	if (rc < 0 || (f.doc && (rc = db_run(db, NULL, "UPDATE task SET document_id = ? WHERE id = ?", "ii", f.doc, *out_id)) < 0) ||
 	    (f.has_objective && (rc = db_run(db, NULL, "UPDATE task SET objective_id = ? WHERE id = ?", "ii",
 					 (int64_t)f.objective_id, *out_id)) < 0) ||
-	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0 ||
-	    (rc = audit_task(db, who, "create", *out_id, NULL)) < 0)
-		goto fail;
+	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0)
+		goto done;
+	rc = audit_task(db, who, "create", *out_id, NULL);
+done:
 	free(title);
 	free(folded);
-	return db_commit(db);
-fail:
-	free(title);
-	free(folded);
-	db_rollback(db);
 	return rc;
+}
+
+int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
+{
+	int rc = db_begin_write(db);
+	if (rc < 0)
+		return rc;
+	if ((rc = task_insert(out_id, db, who, in)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn *db, arena *a, int64_t id)

@@ -94,3 +94,34 @@ test('indicators: derived formulas name existing indicators, without cycles; tar
   const audit = await steering.get(`/api/v1/audit?entity=indicator&entity_id=${share.json.id}`);
   assert.deepEqual(audit.json.entries.map((e) => e.action), ['targets', 'create']);
 });
+
+test('nq57 programme load: the demo programme loads whole, and a bad item loads nothing', async () => {
+  const { runCli } = await import('../lib/server.mjs');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const path = (await import('node:path')).default;
+  const { fileURLToPath } = await import('node:url');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const s = await startServer();
+  try {
+    await importUnits(s, (await import('node:fs')).readFileSync(path.join(root, 'scripts', 'demo', 'units.csv'), 'utf8'));
+    const ok = await runCli(['programme', 'load', path.join(root, 'scripts', 'demo', 'programme.json'), '--db', s.db]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /5 documents, 15 indicators, 48 tasks loaded/);
+    const doc = await client(s).get('/api/v1/documents?q=43/KH-UBND');
+    const plan = await client(s).get(`/api/v1/documents/${doc.json.documents[0].id}`);
+    assert.deepEqual(plan.json.chain.map((d) => d.number), ['57-NQ/TW', '03/NQ-CP']);
+    const dir = mkdtempSync(path.join(s.dir, 'prog-'));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ documents: [{ number: '1/KH', kind: 'plan', title: 'Mới' }],
+      tasks: [{ code: 'T-1', title: 'Tốt', lead_unit_code: '01' }, { code: 'T-2', title: 'Lỗi', lead_unit_code: 'KHONG-CO' }] }));
+    const before = dbExec(s.db, 'SELECT COUNT(*) FROM audit');
+    const r = await runCli(['programme', 'load', bad, '--db', s.db]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /tasks\[1\]: 'lead_unit_code': nothing with code 'KHONG-CO'; nothing was loaded/);
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM document WHERE number = '1/KH'"), '0');
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM task WHERE code = 'T-1'"), '0');
+    assert.equal(dbExec(s.db, 'SELECT COUNT(*) FROM audit'), before);
+  } finally {
+    await s.stop();
+  }
+});
