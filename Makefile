@@ -37,8 +37,9 @@ run: build
 	@[ -n "$${NQ57_DB:-}" ] || scripts/demo-seed.sh $(BUILD)/nq57 sqlite:var/nq57.db
 	$(BUILD)/nq57 serve
 
-# Every test: unit (cmocka), API on SQLite and PostgreSQL, browser.
-test: build-san
+# Every test: unit (cmocka), API on SQLite and PostgreSQL, browser. The
+# release build is built too, so that `make run` stays warning-free at -O3.
+test: build build-san
 	tests/run.sh $(BUILD_SAN)
 
 bench:

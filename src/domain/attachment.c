@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #define NAME_MAX_BYTES 200
+#define PATH_BYTES 4096
 
 static bool ends_with(const char *name, const char *ext)
 {
@@ -88,10 +89,12 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 	return *unit_path ? 0 : err_set(ERR_NOTFOUND, "no %s with id %lld", entity, (long long)entity_id);
 }
 
-/* DATA_DIR/attachments/ab/<hash> */
-static void stored_path(char *out, size_t size, const char *data_dir, const char *hash)
+/* DATA_DIR/attachments/ab/<hash>; ERR_INVALID if the data dir's path is
+ * too long for it. */
+static int stored_path(char out[PATH_BYTES], const char *data_dir, const char *hash)
 {
-	snprintf(out, size, "%s/attachments/%.2s/%s", data_dir, hash, hash);
+	int n = snprintf(out, PATH_BYTES, "%s/attachments/%.2s/%s", data_dir, hash, hash);
+	return n > 0 && n < PATH_BYTES ? 0 : err_set(ERR_INVALID, "the data directory's path is too long");
 }
 
 static int mkdir_p(const char *dir)
@@ -114,10 +117,10 @@ static int mkdir_p(const char *dir)
 /* Writes the bytes to a temporary file beside the target and renames it:
  * a reader never sees half a file; storing the same bytes twice is
  * harmless. */
-static int store(const char *path, const char *p, size_t len)
+static int store(const char path[PATH_BYTES], const char *p, size_t len)
 {
-	char dir[4096], tmp[4200];
-	snprintf(dir, sizeof(dir), "%s", path);
+	char dir[PATH_BYTES], tmp[PATH_BYTES + 32];
+	memcpy(dir, path, PATH_BYTES);
 	*strrchr(dir, '/') = '\0';
 	int rc = mkdir_p(dir);
 	if (rc < 0)
@@ -157,7 +160,7 @@ int attachment_add(json_t **out, db_conn *db, const principal *who, const char *
 	int64_t entity_id, const char *name, const char *p, size_t len)
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
-	char hash[65], path[4200], now[TIME_ISO_SIZE], id_text[24];
+	char hash[65], path[PATH_BYTES], now[TIME_ISO_SIZE], id_text[24];
 	int64_t id = 0;
 	int rc;
 	*out = NULL;
@@ -168,8 +171,7 @@ int attachment_add(json_t **out, db_conn *db, const principal *who, const char *
 		return ERR_INVALID;
 	crypto_hash_sha256(digest, (const unsigned char *)p, len);
 	sodium_bin2hex(hash, sizeof(hash), digest, sizeof(digest));
-	stored_path(path, sizeof(path), data_dir, hash);
-	if ((rc = store(path, p, len)) < 0)
+	if ((rc = stored_path(path, data_dir, hash)) < 0 || (rc = store(path, p, len)) < 0)
 		return rc;
 	time_now_iso(now);
 	if ((rc = db_begin_write(db)) < 0)
@@ -201,14 +203,14 @@ int attachment_find(attachment_file *out, db_conn *db, arena *a, const char *dat
 		return rc;
 	db_bind_int64(s, 1, id);
 	if ((rc = db_step(s)) == DB_ROW) {
-		char path[4200];
+		char path[PATH_BYTES];
 		out->entity = arena_strdup(a, db_column_text(s, 0));
 		out->entity_id = db_column_int64(s, 1);
 		out->name = arena_strdup(a, db_column_text(s, 2));
 		out->type = arena_strdup(a, db_column_text(s, 3));
 		out->size = db_column_int64(s, 4);
-		stored_path(path, sizeof(path), data_dir, db_column_text(s, 5));
-		out->path = arena_strdup(a, path);
+		if (stored_path(path, data_dir, db_column_text(s, 5)) == 0)
+			out->path = arena_strdup(a, path);
 	}
 	db_finalize(s);
 	if (rc < 0)
