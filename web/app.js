@@ -8,6 +8,8 @@ import { useSession } from './session.js';
 import { SignInView } from './views/signin.js';
 import { UnitsView } from './views/units.js';
 import { PeopleView } from './views/people.js';
+import { IndicatorsView, TasksView } from './views/programme.js';
+import { MyWorkView } from './views/mywork.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
 const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
@@ -114,7 +116,7 @@ function Header({ t, lang, onLang, session }) {
 }
 
 function Nav({ t, route, session }) {
-  const items = session.isAdmin ? [...VIEWS, 'nguoi-dung'] : VIEWS;
+  const items = [...VIEWS, ...(session.me ? ['viec-cua-toi'] : []), ...(session.isAdmin ? ['nguoi-dung'] : [])];
   return html`
     <nav class="app-nav" aria-label=${t('nav.label')}>
       <ul>
@@ -218,6 +220,9 @@ function App() {
   if (route === HOME) view = html`<${HomeView} t=${t} health=${health} onRecheck=${recheck} headingRef=${headingRef} />`;
   else if (route === 'dang-nhap') view = html`<${SignInView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'don-vi') view = html`<${UnitsView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'chi-tieu') view = html`<${IndicatorsView} t=${t} headingRef=${headingRef} />`;
+  else if (route === 'nhiem-vu') view = html`<${TasksView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'viec-cua-toi') view = html`<${MyWorkView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
   else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;

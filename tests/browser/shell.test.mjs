@@ -113,10 +113,11 @@ describe('web shell', () => {
     const current = page.getByRole('navigation').locator('a[aria-current="page"]');
     assert.equal(await current.innerText(), 'Chỉ tiêu');
     assert.equal(await current.getAttribute('class'), 'active');
-    await page.getByRole('heading', { name: 'Đang xây dựng' }).waitFor();
+    await page.getByLabel('Tìm chỉ tiêu').waitFor();
 
     await page.goto(`${baseUrl}/#/bao-cao`);
     await page.getByRole('heading', { level: 1, name: 'Báo cáo' }).waitFor();
+    await page.getByRole('heading', { name: 'Đang xây dựng' }).waitFor();
     assert.equal(await current.innerText(), 'Báo cáo');
 
     await page.goto(`${baseUrl}/#/khong-co`);
