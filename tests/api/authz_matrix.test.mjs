@@ -37,7 +37,33 @@ before(async () => {
   // People to act upon: one holding a grant under each commune.
   await addUser(srv, 'staff-a', { role: 'viewer', unit: 'A1' });
   await addUser(srv, 'staff-b', { role: 'viewer', unit: 'B1' });
+  // The city's administrator prepares records to act upon.
+  await addUser(srv, 'root-admin', { role: 'admin', unit: 'HN' });
+  root = await signIn(srv, 'root-admin');
+  const ind = await root.post('/api/v1/indicators', { code: 'M-1', name_vi: 'Chỉ tiêu thử', direction: 'up', aggregation: 'sum' });
+  assert.equal(ind.status, 201, ind.text);
+  for (const side of ['A', 'B']) {
+    const t = await root.post('/api/v1/tasks', { code: `T-${side}`, title: `Nhiệm vụ của ${side}`, lead_unit_code: `${side}1` });
+    assert.equal(t.status, 201, t.text);
+    taskIds[side] = t.json.id;
+  }
 });
+
+let root;
+const taskIds = {};
+let period = 1990;
+
+// A value of unit `${side}1` in a fresh period, saved (and submitted) by the city administrator.
+async function freshValue(side, submit) {
+  const res = await fetch(`${srv.url}/api/v1/values`, {
+    method: 'PUT', headers: { cookie: root.cookie, 'x-csrf-token': root.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ indicator_code: 'M-1', unit_code: `${side}1`, period: String(++period), value: 1 }),
+  });
+  const v = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(v));
+  if (submit) assert.equal((await root.post(`/api/v1/values/${v.id}/submit`)).status, 200);
+  return v.id;
+}
 after(async () => { await srv?.stop(); });
 
 const personId = (login) => Number(dbExec(srv.db, `SELECT id FROM person WHERE login = '${login}'`));
@@ -93,7 +119,60 @@ const endpoints = [
     },
     check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM role_grant'),
   },
+  {
+    name: 'POST /api/v1/indicators (owned by the unit)',
+    allowed: ['admin', 'steering'],
+    call: (c, side) => c.post('/api/v1/indicators', { code: `I-${++serial}`, name_vi: 'Chỉ tiêu mới', direction: 'up', aggregation: 'sum', owner_unit_id: ids[`${side}1`] }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM indicator'),
+  },
+  {
+    name: 'PUT /api/v1/values (report for the unit)',
+    allowed: ['admin', 'officer'],
+    call: (c, side) => c.put('/api/v1/values', { indicator_code: 'M-1', unit_code: `${side}1`, period: String(2100 + ++serial), value: 5 }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM indicator_value'),
+  },
+  {
+    name: 'POST /api/v1/values/{id}/submit',
+    allowed: ['admin', 'officer'],
+    prepare: async (side) => { pending[side] = await freshValue(side, false); },
+    call: (c, side) => c.post(`/api/v1/values/${pending[side]}/submit`),
+    check: () => dbExec(srv.db, 'SELECT status FROM indicator_value ORDER BY id'),
+  },
+  {
+    name: 'POST /api/v1/values/{id}/approve',
+    allowed: ['admin', 'steering'],
+    prepare: async (side) => { pending[side] = await freshValue(side, true); },
+    call: (c, side) => c.post(`/api/v1/values/${pending[side]}/approve`),
+    check: () => dbExec(srv.db, 'SELECT status FROM indicator_value ORDER BY id'),
+  },
+  {
+    name: 'POST /api/v1/values/{id}/return',
+    allowed: ['admin', 'steering'],
+    prepare: async (side) => { pending[side] = await freshValue(side, true); },
+    call: (c, side) => c.post(`/api/v1/values/${pending[side]}/return`, { reason: 'Thiếu minh chứng' }),
+    check: () => dbExec(srv.db, 'SELECT status FROM indicator_value ORDER BY id'),
+  },
+  {
+    name: 'POST /api/v1/attachments (evidence for a value)',
+    allowed: ['admin', 'officer'],
+    prepare: async (side) => { pending[side] = await freshValue(side, false); },
+    call: (c, side) => c.post(`/api/v1/attachments?entity=indicator_value&entity_id=${pending[side]}&name=bang.csv`, 'ma,gia_tri\nA1,1\n', { 'content-type': 'text/csv' }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM attachment'),
+  },
+  {
+    name: 'POST /api/v1/tasks (led by the unit)',
+    allowed: ['admin', 'steering'],
+    call: (c, side) => c.post('/api/v1/tasks', { code: `NV-${++serial}`, title: 'Nhiệm vụ mới', lead_unit_code: `${side}1` }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM task'),
+  },
+  {
+    name: 'POST /api/v1/tasks/{id}/reports (progress of the unit\'s task)',
+    allowed: ['admin', 'officer'],
+    call: (c, side) => c.post(`/api/v1/tasks/${taskIds[side]}/reports`, { progress: 10 + (++serial % 50) }),
+    check: () => dbExec(srv.db, 'SELECT COUNT(*) FROM task_report'),
+  },
 ];
+const pending = {};
 
 async function addGrant(login, side) {
   const { runCliInput } = await import('../lib/auth.mjs');
@@ -129,6 +208,18 @@ for (const ep of endpoints) {
     assert.deepEqual(await ep.check(), before);
   });
 }
+
+test('POST /api/v1/documents: the steering office and administrators define the programme', async () => {
+  for (const role of ROLES) {
+    const before = dbExec(srv.db, 'SELECT COUNT(*) FROM document');
+    const res = await sessions[role].post('/api/v1/documents', { number: `${role}/KH`, kind: 'plan', title: 'Kế hoạch' });
+    if (role === 'admin' || role === 'steering') assert.equal(res.status, 201, `${role}: ${res.text}`);
+    else {
+      assert.equal(res.status, 403, `${role}: ${res.text}`);
+      assert.equal(dbExec(srv.db, 'SELECT COUNT(*) FROM document'), before);
+    }
+  }
+});
 
 test('POST /api/v1/people: only administrators add people', async () => {
   for (const role of ROLES) {

@@ -85,6 +85,7 @@ export function client(srv, { cookie, csrf, bearer, me } = {}) {
     get: (p, h) => call('GET', p, undefined, h),
     post: (p, b, h) => call('POST', p, b, h),
     patch: (p, b, h) => call('PATCH', p, b, h),
+    put: (p, b, h) => call('PUT', p, b, h),
     del: (p, h) => call('DELETE', p, undefined, h),
   };
 }
