@@ -109,6 +109,10 @@ int api_values_get(http_req *req);
 int api_values_submit(http_req *req);
 int api_values_approve(http_req *req);
 int api_values_return(http_req *req);
+int api_values_import(http_req *req);
+int api_values_export(http_req *req);
+int api_dhis2_import(http_req *req);
+int api_dhis2_export(http_req *req);
 /* attachments.c */
 int api_attachments_upload(http_req *req);
 int api_attachments_get(http_req *req);

@@ -2,12 +2,15 @@
  * they report for their subtree; the steering office approves or returns
  * them. Approved values of public indicators are public. */
 #include "api/api.h"
+#include "domain/exchange.h"
 #include "domain/value.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int api_values_save(http_req *req)
 {
@@ -109,5 +112,119 @@ int api_values_list(http_req *req)
 	f.who = who;
 	if ((rc = value_list(&out, db, &f)) < 0)
 		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+/* ------------------------------------------------------------- exchange */
+
+static int import_rows(http_req *req, exchange_rows *rows, bool dry_run, bool dhis2)
+{
+	const principal *who;
+	db_conn *db;
+	exchange_result r;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	rc = exchange_import(&r, db, who, rows->rows, rows->n, &rows->src, dry_run);
+	if (rc == ERR_INVALID && r.problems)
+		return api_respond_error(req, rc, r.problems);
+	if (rc < 0)
+		return rc;
+	if (dhis2)
+		return api_respond_json(req, 200, json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:i}, s:[]}", "status", "SUCCESS",
+			"dryRun", dry_run, "importCount", "imported", r.created, "updated", r.updated, "ignored", 0,
+			"deleted", 0, "conflicts"));
+	return api_respond_json(req, 200, json_pack("{s:i, s:i, s:i, s:b}", "created", r.created, "updated", r.updated,
+		"total", r.total, "dry_run", dry_run));
+}
+
+static bool flag(http_req *req, const char *name)
+{
+	const char *v = http_req_query(req, name);
+	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+int api_values_import(http_req *req)
+{
+	const char *ct = http_req_header(req, "Content-Type");
+	exchange_rows rows;
+	int rc;
+	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0)
+		return rc;
+	if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
+		return err_set(ERR_INVALID, "send the values as text/csv, not '%.60s'", ct ? ct : "nothing");
+	if ((rc = exchange_csv_read(&rows, req->body.ptr ? req->body.ptr : "", req->body.len)) < 0)
+		return rc;
+	rc = import_rows(req, &rows, flag(req, "dry_run"), false);
+	exchange_rows_free(&rows);
+	return rc;
+}
+
+int api_dhis2_import(http_req *req)
+{
+	const char *strategy = http_req_query(req, "importStrategy");
+	exchange_rows rows;
+	json_t *body;
+	int rc;
+	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0)
+		return rc;
+	if (strategy && strcmp(strategy, "CREATE_AND_UPDATE") != 0 && strcmp(strategy, "CREATE") != 0 &&
+	    strcmp(strategy, "UPDATE") != 0)
+		return err_set(ERR_INVALID, "importStrategy %s is not supported (CREATE_AND_UPDATE, CREATE, UPDATE)", strategy);
+	if ((rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if ((rc = exchange_dhis2_read(&rows, body)) == 0)
+		rc = import_rows(req, &rows, flag(req, "dryRun"), true);
+	exchange_rows_free(&rows);
+	json_decref(body);
+	return rc;
+}
+
+/* The values the caller may see, filtered like GET /api/v1/values. */
+static int visible_values(json_t **out, http_req *req)
+{
+	const principal *who;
+	value_filter f = { .period = http_req_query(req, "period"), .status = http_req_query(req, "status"), .limit = 1000000 };
+	db_conn *db;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_query_int64(&f.indicator_id, req, "indicator_id", 0, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&f.unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	if (f.period && !*f.period)
+		f.period = NULL;
+	if (f.status && !*f.status)
+		f.status = NULL;
+	f.who = who;
+	return value_list(out, db, &f);
+}
+
+int api_values_export(http_req *req)
+{
+	json_t *list;
+	char *csv;
+	size_t len;
+	int rc;
+	if ((rc = visible_values(&list, req)) < 0)
+		return rc;
+	rc = exchange_csv_write(&csv, &len, list);
+	json_decref(list);
+	if (rc < 0)
+		return rc;
+	http_req_add_header(req, "Content-Disposition", "attachment; filename=\"values.csv\"");
+	http_req_add_header(req, "Cache-Control", "no-store");
+	rc = http_respond(req, 200, "text/csv; charset=utf-8", csv, len);
+	free(csv);
+	return rc;
+}
+
+int api_dhis2_export(http_req *req)
+{
+	json_t *list;
+	int rc = visible_values(&list, req);
+	if (rc < 0)
+		return rc;
+	json_t *out = exchange_dhis2_write(list);
+	json_decref(list);
 	return api_respond_json(req, 200, out);
 }

@@ -182,7 +182,8 @@ static int save_in_tx(int64_t *out_id, json_t **before, db_conn *db, const princ
 		"iitdttit", k->indicator_id, k->unit_id, k->period, value, note, deadline, who->person_id, now);
 }
 
-int value_save(int64_t *out_id, db_conn *db, const principal *who, const value_key *k, double value, const char *note)
+int value_save_in_tx(int64_t *out_id, bool *created, db_conn *db, const principal *who, const value_key *k, double value,
+	const char *note)
 {
 	char now[TIME_ISO_SIZE];
 	json_t *before = NULL;
@@ -192,15 +193,24 @@ int value_save(int64_t *out_id, db_conn *db, const principal *who, const value_k
 	if (note && strlen(note) > NOTE_MAX)
 		return err_set(ERR_INVALID, "'note' is longer than %d bytes", NOTE_MAX);
 	time_now_iso(now);
-	if ((rc = db_begin_write(db)) < 0)
+	if ((rc = save_in_tx(out_id, &before, db, who, k, value, note, now)) == 0 &&
+	    (rc = history(db, who, *out_id, "save", now)) == 0)
+		rc = audit_value(db, who, "save", *out_id, before);
+	if (created)
+		*created = before == NULL;
+	json_decref(before);
+	return rc;
+}
+
+int value_save(int64_t *out_id, db_conn *db, const principal *who, const value_key *k, double value, const char *note)
+{
+	int rc = db_begin_write(db);
+	if (rc < 0)
 		return rc;
-	if ((rc = save_in_tx(out_id, &before, db, who, k, value, note, now)) < 0 ||
-	    (rc = history(db, who, *out_id, "save", now)) < 0 || (rc = audit_value(db, who, "save", *out_id, before)) < 0) {
-		json_decref(before);
+	if ((rc = value_save_in_tx(out_id, NULL, db, who, k, value, note)) < 0) {
 		db_rollback(db);
 		return rc;
 	}
-	json_decref(before);
 	return db_commit(db);
 }
 

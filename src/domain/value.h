@@ -32,6 +32,11 @@ int value_key_read(value_key *out, const char **unit_path, db_conn *db, arena *a
  * one). ERR_CONFLICT when it is submitted or approved. */
 int value_save(int64_t *out_id, db_conn *db, const principal *who, const value_key *k, double value, const char *note);
 
+/* The same inside the caller's open write transaction; *created (may be
+ * NULL) tells whether the value is new. */
+int value_save_in_tx(int64_t *out_id, bool *created, db_conn *db, const principal *who, const value_key *k, double value,
+	const char *note);
+
 typedef enum value_step { VALUE_SUBMIT, VALUE_APPROVE, VALUE_RETURN } value_step;
 
 /* Moves value id one step (return needs a reason). ERR_CONFLICT naming

@@ -1,0 +1,93 @@
+// Values in and out: our CSV template and DHIS2 dataValueSets. One bad
+// cell saves nothing and is named by row and column; a good file
+// round-trips export → import → export unchanged.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, dbExec } from '../lib/server.mjs';
+import { addUser, importUnits, signIn } from '../lib/auth.mjs';
+
+let srv, officer, steering;
+before(async () => {
+  srv = await startServer();
+  await importUnits(srv, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n00004,Phường Ba Đình,01,commune\n00008,Phường Ngọc Hà,01,commune\n');
+  await addUser(srv, 'bcd', { role: 'steering', unit: '01' });
+  await addUser(srv, 'can-bo-bd', { role: 'officer', unit: '00004' });
+  steering = await signIn(srv, 'bcd');
+  officer = await signIn(srv, 'can-bo-bd');
+  for (const [code, formula] of [['DN-KHCN'], ['NL-RD'], ['GRDP'], ['TL', 'NL-RD.x']]) {
+    const body = { code, name_vi: `Chỉ tiêu ${code}`, direction: 'up', aggregation: 'sum' };
+    if (formula) body.formula = '{NL-RD} / GRDP';
+    assert.equal((await steering.post('/api/v1/indicators', body)).status, 201);
+  }
+});
+after(async () => { await srv?.stop(); });
+
+const csvPost = (c, text, q = '') => c.post(`/api/v1/values/import${q}`, text, { 'content-type': 'text/csv' });
+const count = () => dbExec(srv.db, 'SELECT COUNT(*) FROM indicator_value');
+
+test('one bad cell of each kind saves nothing and is named by row and column', async () => {
+  const text = [
+    'indicator_code,unit_code,period,value,note',
+    'DN-KHCN,00004,2025Q3,12,',
+    'NL-RD,00004,2025Q3,"12,5",dấu phẩy',
+    'NL-RD,99999,2025Q3,3,',
+    'NL-RD,00004,2025Q5,3,',
+    'TL,00004,2025Q3,0.5,',
+    'GRDP,00008,2025Q3,1000,',
+  ].join('\n');
+  const r = await csvPost(officer, text);
+  assert.equal(r.status, 422, r.text);
+  const got = r.json.error.details.map((p) => `${p.row}:${p.column}:${p.field}`);
+  assert.deepEqual(got, ['3:D:value', '4:B:unit_code', '5:C:period', '6:A:indicator_code', '7:B:unit_code']);
+  assert.match(r.json.error.details[0].message, /'12,5' is not a number/);
+  assert.match(r.json.error.details[4].message, /may not report for unit 00008/);
+  assert.equal(count(), '0');
+});
+
+test('a good file round-trips: export → import → export gives the same contents', async () => {
+  const text = 'indicator_code,unit_code,period,value,note\r\nDN-KHCN,00004,2025Q3,12,\r\nNL-RD,00004,2025Q3,13.25,"Ghi chú, có dấu phẩy"\r\nNL-RD,00004,2025M9,-4,\r\n';
+  const dry = await csvPost(officer, text, '?dry_run=1');
+  assert.equal(dry.json.created, 0);
+  assert.equal(dry.json.dry_run, true);
+  assert.equal(count(), '0', 'a dry run saves nothing');
+  const r = await csvPost(officer, text);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.created, r.json.updated, r.json.total], [3, 0, 3]);
+  const first = await officer.get('/api/v1/values/export?period=2025Q3');
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get('content-type'), /^text\/csv/);
+  const all = (await officer.get('/api/v1/values/export')).text;
+  const again = await csvPost(officer, all);
+  assert.equal(again.status, 200, again.text);
+  assert.equal((await officer.get('/api/v1/values/export')).text, all);
+  assert.match(all, /NL-RD,00004,2025Q3,13.25,"Ghi chú, có dấu phẩy"/);
+  // Submitted values cannot be overwritten by a file.
+  const id = dbExec(srv.db, "SELECT v.id FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE i.code = 'DN-KHCN'");
+  assert.equal((await officer.post(`/api/v1/values/${id}/submit`)).status, 200);
+  const locked = await csvPost(officer, 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2025Q3,99\n');
+  assert.equal(locked.status, 422);
+  assert.match(locked.json.error.details[0].message, /submitted and cannot change/);
+});
+
+test('a DHIS2 dataValueSets payload imports with codes as identifiers', async () => {
+  const payload = {
+    dataSet: 'NQ57', period: '2025Q4', orgUnit: '00004',
+    dataValues: [
+      { dataElement: 'DN-KHCN', value: '15', comment: 'Quý IV' },
+      { dataElement: 'NL-RD', period: '202512', orgUnit: '00004', value: '14.5' },
+    ],
+  };
+  const dry = await officer.post('/api/v1/dataValueSets?dryRun=true&importStrategy=CREATE_AND_UPDATE', payload);
+  assert.equal(dry.status, 200, dry.text);
+  assert.equal(dry.json.status, 'SUCCESS');
+  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value WHERE period IN ('2025Q4', '202512')"), '0');
+  const r = await officer.post('/api/v1/dataValueSets', payload);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.importCount, { imported: 2, updated: 0, ignored: 0, deleted: 0 });
+  const out = await officer.get('/api/v1/dataValueSets?period=202512');
+  assert.deepEqual(out.json.dataValues.map((d) => [d.dataElement, d.orgUnit, d.period, d.value]), [['NL-RD', '00004', '202512', '14.5']]);
+  const bad = await officer.post('/api/v1/dataValueSets', { dataValues: [{ dataElement: 'KHONG', period: '2025', orgUnit: '00004', value: 'abc' }] });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.json.error.details.map((p) => p.field), ['dataElement', 'value']);
+  assert.equal((await officer.post('/api/v1/dataValueSets?importStrategy=DELETE', payload)).status, 422);
+});
