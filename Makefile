@@ -46,6 +46,7 @@ bench:
 	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory build
 	BUILD=$(BUILD) bench/http.sh
+	BUILD=$(BUILD) bench/import.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN)

@@ -60,6 +60,14 @@ static const cli_command commands[] = {
 	  "as POST /api/v1/documents, /indicators and /tasks take it) in one\n"
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "values", cmd_values, "import and export indicator values as CSV",
+	  "usage: nq57 values import FILE.csv\n"
+	  "       nq57 values export [FILE.csv]\n"
+	  "CSV columns: indicator_code, unit_code, period, value (digits with a dot\n"
+	  "for decimals) and optionally note. Every row is checked first; with any\n"
+	  "problem nothing is saved and each is printed as FILE:ROW:COLUMN message.\n"
+	  "Imported values are drafts. One transaction, one audit entry.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "version", cmd_version, "print the version",
 	  "usage: nq57 version\n" },
 };

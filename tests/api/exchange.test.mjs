@@ -66,7 +66,7 @@ test('a good file round-trips: export → import → export gives the same conte
   assert.equal((await officer.post(`/api/v1/values/${id}/submit`)).status, 200);
   const locked = await csvPost(officer, 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2025Q3,99\n');
   assert.equal(locked.status, 422);
-  assert.match(locked.json.error.details[0].message, /submitted and cannot change/);
+  assert.match(locked.json.error.details[0].message, /submitted or approved and cannot change/);
 });
 
 test('a DHIS2 dataValueSets payload imports with codes as identifiers', async () => {
