@@ -162,6 +162,12 @@ const vi = {
   'work.approve': 'Phê duyệt',
   'work.return': 'Trả lại',
   'work.reason': 'Lý do trả lại',
+  'work.tasks': 'Nhiệm vụ của đơn vị (chưa hoàn thành)',
+  'work.noTasks': 'Đơn vị không có nhiệm vụ nào đang mở.',
+  'work.waiting': 'Đang chờ phê duyệt hoàn thành',
+  'work.progressOf': (code) => `Tiến độ (%) của ${code}`,
+  'work.complete': 'Đề nghị hoàn thành',
+  'work.report': 'Báo cáo tiến độ',
 };
 
 const en = {
@@ -321,6 +327,12 @@ const en = {
   'work.approve': 'Approve',
   'work.return': 'Return',
   'work.reason': 'Reason for returning',
+  'work.tasks': 'My unit\'s open tasks',
+  'work.noTasks': 'No open tasks for the unit.',
+  'work.waiting': 'Completion awaiting approval',
+  'work.progressOf': (code) => `Progress (%) of ${code}`,
+  'work.complete': 'Request completion',
+  'work.report': 'Report progress',
 };
 
 const dictionaries = { vi, en };

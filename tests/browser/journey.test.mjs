@@ -21,6 +21,8 @@ before(async () => {
   await addUser(server, 'bcd', { name: 'Văn phòng Ban Chỉ đạo', role: 'steering', unit: '01' });
   await addUser(server, 'can-bo', { name: 'Phạm Thu Hà', role: 'officer', unit: '00004' });
   const steering = await signIn(server, 'bcd');
+  const task = await steering.post('/api/v1/tasks', { code: 'NV-BD-1', title: 'Số hóa hồ sơ một cửa', lead_unit_code: '00004', deadline: '2099-12-31' });
+  assert.equal(task.status, 201, task.text);
   const r = await steering.post('/api/v1/indicators', { code: 'DN-KHCN', name_vi: 'Số doanh nghiệp khoa học và công nghệ', measure: 'doanh nghiệp', direction: 'up', aggregation: 'sum' });
   assert.equal(r.status, 201, r.text);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
@@ -83,6 +85,24 @@ test('an officer reports a value with evidence, the steering office approves it'
     assert.match(await again.page.locator('table.values tbody tr').first().innerText(), /1\.234/);
   } finally {
     await again.ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('an officer reports progress on the unit\'s task from "Việc của đơn vị tôi"', async () => {
+  const problems = [];
+  const officer = await signedInPage('can-bo', problems);
+  try {
+    const p = officer.page;
+    const row = p.locator('table.my-tasks tbody tr', { hasText: 'NV-BD-1' });
+    await row.waitFor();
+    await row.getByLabel('Tiến độ (%) của NV-BD-1').fill('60');
+    await row.getByRole('button', { name: 'Báo cáo tiến độ' }).click();
+    await p.locator('table.my-tasks tbody tr', { hasText: 'NV-BD-1' }).getByLabel('Tiến độ (%) của NV-BD-1').waitFor();
+    for (let i = 0; i < 50 && dbExec(server.db, 'SELECT COUNT(*) FROM task_report') === '0'; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(dbExec(server.db, "SELECT progress || '|' || kind FROM task_report"), '60|progress');
+  } finally {
+    await officer.ctx.close();
   }
   assert.deepEqual(problems, []);
 });

@@ -89,6 +89,62 @@ function ValueRow({ t, session, v, canReview, onDone }) {
     </tr>`;
 }
 
+function TaskRow({ t, session, task, onDone }) {
+  const [progress, setProgress] = useState(String(task.progress));
+  const [complete, setComplete] = useState(false);
+  const [error, setError] = useState('');
+  const report = async (e) => {
+    e.preventDefault();
+    try {
+      await session.send('POST', `/api/v1/tasks/${task.id}/reports`, { progress: Number(progress), complete: complete || undefined });
+      setError('');
+      onDone();
+    } catch (err) {
+      setError(err.message);
+    }
+  };
+  return html`
+    <tr>
+      <td class="unit-code">${task.code}</td><td>${task.title}</td><td>${dateVi(task.deadline)}</td>
+      <td><span class=${`badge status-${task.status}`}>${task.status_label}</span></td>
+      <td>
+        ${task.completion_waiting ? html`<span class="muted">${t('work.waiting')}</span>` : html`
+        <form class="grant-form" onSubmit=${report}>
+          <input type="number" min="0" max="100" aria-label=${t('work.progressOf', task.code)} value=${progress}
+            onInput=${(e) => setProgress(e.target.value)} />
+          <label><input type="checkbox" checked=${complete} onChange=${(e) => { setComplete(e.target.checked); if (e.target.checked) setProgress('100'); }} /> ${t('work.complete')}</label>
+          <button type="submit" class="button">${t('work.report')}</button>
+        </form>`}
+        ${error && html`<p class="form-error" role="alert">${error}</p>`}
+      </td>
+    </tr>`;
+}
+
+function MyTasks({ t, session, version, onDone }) {
+  const units = [...new Set(session.me.grants.filter((g) => g.role === 'officer' || g.role === 'admin').map((g) => g.unit_id))];
+  const [tasks, setTasks] = useState(null);
+  useEffect(() => {
+    if (units.length === 0) return;
+    Promise.all(units.map((u) => apiSend('GET', `/api/v1/tasks?unit_id=${u}&limit=500`)))
+      .then((lists) => {
+        const seen = new Map();
+        for (const l of lists) for (const x of l.tasks) if (!x.status.startsWith('done')) seen.set(x.id, x);
+        setTasks([...seen.values()].sort((a, b) => (a.deadline || '9').localeCompare(b.deadline || '9')));
+      }, () => setTasks([]));
+  }, [version, session.me]);
+  if (units.length === 0 || !tasks) return null;
+  return html`
+    <div class="card">
+      <h2>${t('work.tasks')}</h2>
+      ${tasks.length === 0 ? html`<p class="muted">${t('work.noTasks')}</p>` : html`
+        <table class="table my-tasks">
+          <thead><tr><th scope="col">${t('tasks.code')}</th><th scope="col">${t('tasks.title')}</th><th scope="col">${t('tasks.deadline')}</th>
+            <th scope="col">${t('tasks.status')}</th><th scope="col">${t('tasks.progress')}</th></tr></thead>
+          <tbody>${tasks.map((x) => html`<${TaskRow} key=${x.id} t=${t} session=${session} task=${x} onDone=${onDone} />`)}</tbody>
+        </table>`}
+    </div>`;
+}
+
 export function MyWorkView({ t, session, headingRef }) {
   const [values, setValues] = useState(null);
   const [version, setVersion] = useState(0);
@@ -105,6 +161,7 @@ export function MyWorkView({ t, session, headingRef }) {
   return html`
     <section class="view view-mywork">
       <h1 tabindex="-1" ref=${headingRef}>${t('view.viec-cua-toi')}</h1>
+      <${MyTasks} t=${t} session=${session} version=${version} onDone=${refresh} />
       <${EnterValue} t=${t} session=${session} onDone=${refresh} />
       <div class="card">
         <h2>${reviewer ? t('work.queue') : t('work.mine')}</h2>
