@@ -79,6 +79,10 @@ int db_prepare(db_stmt **out, db_conn *c, const char *sql)
 }
 
 int db_bind_text(db_stmt *s, int i, const char *v) { return v ? s->be->bind_text(s, i, v) : s->be->bind_null(s, i); }
+int db_bind_text_static(db_stmt *s, int i, const char *v)
+{
+	return v ? s->be->bind_text_static(s, i, v) : s->be->bind_null(s, i);
+}
 int db_bind_int64(db_stmt *s, int i, int64_t v) { return s->be->bind_int64(s, i, v); }
 int db_bind_double(db_stmt *s, int i, double v) { return s->be->bind_double(s, i, v); }
 int db_bind_null(db_stmt *s, int i) { return s->be->bind_null(s, i); }

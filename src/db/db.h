@@ -43,6 +43,9 @@ int db_rollback(db_conn *c);   /* safe to call when no transaction is open */
 int db_prepare(db_stmt **out, db_conn *c, const char *sql);
 /* Parameters are numbered from 1. Text is copied. */
 int db_bind_text(db_stmt *s, int i, const char *v);
+/* Binds text that stays valid and unchanged until the next step, reset or
+ * finalize, without copying it (bulk writes). */
+int db_bind_text_static(db_stmt *s, int i, const char *v);
 int db_bind_int64(db_stmt *s, int i, int64_t v);
 int db_bind_double(db_stmt *s, int i, double v);
 int db_bind_null(db_stmt *s, int i);
@@ -78,6 +81,7 @@ typedef struct db_backend {
 	int (*exec)(db_conn *c, const char *sql);
 	int (*prepare)(db_stmt **out, db_conn *c, const char *sql);
 	int (*bind_text)(db_stmt *s, int i, const char *v);
+	int (*bind_text_static)(db_stmt *s, int i, const char *v);
 	int (*bind_int64)(db_stmt *s, int i, int64_t v);
 	int (*bind_double)(db_stmt *s, int i, double v);
 	int (*bind_null)(db_stmt *s, int i);

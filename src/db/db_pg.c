@@ -367,6 +367,7 @@ const db_backend db_pg_backend = {
 	.exec = pg_exec,
 	.prepare = pg_prepare,
 	.bind_text = pg_bind_text,
+	.bind_text_static = pg_bind_text,   /* libpq takes its own copy anyway */
 	.bind_int64 = pg_bind_int64,
 	.bind_double = pg_bind_double,
 	.bind_null = pg_bind_null,

@@ -103,6 +103,11 @@ static int sq_bind_text(db_stmt *s, int i, const char *v)
 	return sq_bind_rc(s, sqlite3_bind_text(SQ(s)->st, i, v, -1, SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_static(db_stmt *s, int i, const char *v)
+{
+	return sq_bind_rc(s, sqlite3_bind_text(SQ(s)->st, i, v, -1, SQLITE_STATIC));
+}
+
 static int sq_bind_int64(db_stmt *s, int i, int64_t v)
 {
 	return sq_bind_rc(s, sqlite3_bind_int64(SQ(s)->st, i, v));
@@ -162,6 +167,7 @@ const db_backend db_sqlite_backend = {
 	.exec = sq_exec,
 	.prepare = sq_prepare,
 	.bind_text = sq_bind_text,
+	.bind_text_static = sq_bind_text_static,
 	.bind_int64 = sq_bind_int64,
 	.bind_double = sq_bind_double,
 	.bind_null = sq_bind_null,

@@ -348,15 +348,15 @@ static int write_row(writer *w, const principal *who, const checked *c, const ch
 	db_reset(w->upsert);
 	db_bind_int64(w->upsert, 1, c->key.indicator_id);
 	db_bind_int64(w->upsert, 2, c->key.unit_id);
-	db_bind_text(w->upsert, 3, c->key.period);
+	db_bind_text_static(w->upsert, 3, c->key.period);
 	db_bind_double(w->upsert, 4, c->value);
-	db_bind_text(w->upsert, 5, note);
-	db_bind_text(w->upsert, 6, w->deadline);
+	db_bind_text_static(w->upsert, 5, note);
+	db_bind_text_static(w->upsert, 6, w->deadline);
 	if (who->person_id)
 		db_bind_int64(w->upsert, 7, who->person_id);
 	else
 		db_bind_null(w->upsert, 7);
-	db_bind_text(w->upsert, 8, w->now);
+	db_bind_text_static(w->upsert, 8, w->now);
 	if ((rc = db_step(w->upsert)) == DB_ROW)
 		id = db_column_int64(w->upsert, 0);
 	if (rc < 0)
@@ -365,13 +365,13 @@ static int write_row(writer *w, const principal *who, const checked *c, const ch
 		return err_set(ERR_CONFLICT, "row %d: the value was submitted meanwhile and cannot change", row);
 	db_reset(w->history);
 	db_bind_int64(w->history, 1, id);
-	db_bind_text(w->history, 2, w->now);
+	db_bind_text_static(w->history, 2, w->now);
 	if (who->person_id)
 		db_bind_int64(w->history, 3, who->person_id);
 	else
 		db_bind_null(w->history, 3);
 	db_bind_double(w->history, 4, c->value);
-	db_bind_text(w->history, 5, note);
+	db_bind_text_static(w->history, 5, note);
 	if ((rc = db_step(w->history)) < 0)
 		return rc;
 	char line[160];
