@@ -53,6 +53,12 @@ test('a good file round-trips: export → import → export gives the same conte
   const r = await csvPost(officer, text);
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.json.created, r.json.updated, r.json.total], [3, 0, 3]);
+  const audit = await steering.get('/api/v1/audit?entity=indicator_value');
+  const entry = audit.json.entries.find((e) => e.action === 'import');
+  assert.ok(entry, 'one audit entry for the import');
+  assert.equal(entry.after.rows, 3);
+  assert.match(entry.after.rows_sha256, /^[0-9a-f]{64}$/);
+  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value_history WHERE action = 'import'"), '3');
   const first = await officer.get('/api/v1/values/export?period=2025Q3');
   assert.equal(first.status, 200);
   assert.match(first.headers.get('content-type'), /^text\/csv/);
