@@ -22,7 +22,7 @@ command -v sqlite3 >/dev/null || die "sqlite3 not found"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nq57-bench-import.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT; [ -n "${KEEP:-}" ] && echo "tmp: $tmp" >&2
 
 # 1,000 units (a city and its 999 units), 100 indicators, and as many
 # yearly periods as ROWS needs: ROWS = 100 x 1000 x periods.

@@ -117,25 +117,21 @@ int api_values_list(http_req *req)
 
 /* ------------------------------------------------------------- exchange */
 
-static int import_rows(http_req *req, exchange_rows *rows, bool dry_run, bool dhis2)
+static int import_reply(http_req *req, int rc, exchange_result *r, const exchange_options *opt, bool dhis2)
 {
-	const principal *who;
-	db_conn *db;
-	exchange_result r;
-	int rc;
-	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
-		return rc;
-	rc = exchange_import(&r, db, who, rows->rows, rows->n, &rows->src, dry_run);
-	if (rc == ERR_INVALID && r.problems)
-		return api_respond_error(req, rc, r.problems);
+	if (rc == ERR_INVALID && r->problems) {
+		json_t *p = r->problems;
+		r->problems = NULL;
+		return api_respond_error(req, rc, p);
+	}
 	if (rc < 0)
 		return rc;
 	if (dhis2)
 		return api_respond_json(req, 200, json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:i}, s:[]}", "status", "SUCCESS",
-			"dryRun", dry_run, "importCount", "imported", r.created, "updated", r.updated, "ignored", 0,
-			"deleted", 0, "conflicts"));
-	return api_respond_json(req, 200, json_pack("{s:i, s:i, s:i, s:b}", "created", r.created, "updated", r.updated,
-		"total", r.total, "dry_run", dry_run));
+			"dryRun", opt->dry_run, "importCount", "imported", r->created, "updated", r->updated, "ignored",
+			r->ignored, "deleted", 0, "conflicts"));
+	return api_respond_json(req, 200, json_pack("{s:i, s:i, s:i, s:b}", "created", r->created, "updated", r->updated,
+		"total", r->total, "dry_run", opt->dry_run));
 }
 
 static bool flag(http_req *req, const char *name)
@@ -147,34 +143,49 @@ static bool flag(http_req *req, const char *name)
 int api_values_import(http_req *req)
 {
 	const char *ct = http_req_header(req, "Content-Type");
-	exchange_rows rows;
+	const principal *who;
+	db_conn *db;
+	exchange_result r;
 	int rc;
-	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0)
+	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_db(&db, req)) < 0)
 		return rc;
 	if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
 		return err_set(ERR_INVALID, "send the values as text/csv, not '%.60s'", ct ? ct : "nothing");
-	if ((rc = exchange_csv_read(&rows, req->body.ptr ? req->body.ptr : "", req->body.len)) < 0)
-		return rc;
-	rc = import_rows(req, &rows, flag(req, "dry_run"), false);
-	exchange_rows_free(&rows);
+	exchange_options opt = { .dry_run = flag(req, "dry_run") };
+	rc = exchange_csv_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, &opt);
+	rc = import_reply(req, rc, &r, &opt, false);
+	json_decref(r.problems);
 	return rc;
 }
 
 int api_dhis2_import(http_req *req)
 {
 	const char *strategy = http_req_query(req, "importStrategy");
+	const principal *who;
+	db_conn *db;
 	exchange_rows rows;
+	exchange_result r = { 0 };
 	json_t *body;
 	int rc;
-	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0)
+	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_db(&db, req)) < 0)
 		return rc;
-	if (strategy && strcmp(strategy, "CREATE_AND_UPDATE") != 0 && strcmp(strategy, "CREATE") != 0 &&
-	    strcmp(strategy, "UPDATE") != 0)
+	exchange_options opt = { .dry_run = flag(req, "dryRun") };
+	if (!strategy || strcmp(strategy, "CREATE_AND_UPDATE") == 0)
+		opt.strategy = EX_CREATE_AND_UPDATE;
+	else if (strcmp(strategy, "CREATE") == 0)
+		opt.strategy = EX_CREATE;
+	else if (strcmp(strategy, "UPDATE") == 0)
+		opt.strategy = EX_UPDATE;
+	else
 		return err_set(ERR_INVALID, "importStrategy %s is not supported (CREATE_AND_UPDATE, CREATE, UPDATE)", strategy);
 	if ((rc = api_body_object(&body, req)) < 0)
 		return rc;
 	if ((rc = exchange_dhis2_read(&rows, body)) == 0)
-		rc = import_rows(req, &rows, flag(req, "dryRun"), true);
+		rc = exchange_import_rows(&r, db, who, rows.rows, rows.n, &rows.src, &opt);
+	rc = import_reply(req, rc, &r, &opt, true);
+	json_decref(r.problems);
 	exchange_rows_free(&rows);
 	json_decref(body);
 	return rc;

@@ -7,61 +7,65 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int slurp(char **out, size_t *len, const char *path)
+/* Lets the kernel drop the pages of the mapped file that the reader has
+ * passed, so the import's memory does not grow with the file. */
+static void release_pages(void *ctx, const char *text, size_t done, size_t *released)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return err_set(ERR_NOTFOUND, "cannot open '%s': %s", path, strerror(errno));
-	str s = STR_INIT;
-	char buf[1 << 16];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		str_appendn(&s, buf, n);
-	bool failed = ferror(f);
-	fclose(f);
-	if (failed || str_oom(&s)) {
-		str_free(&s);
-		return err_set(ERR_GENERIC, "cannot read '%s'", path);
-	}
-	*len = s.len;
-	*out = s.ptr ? str_detach(&s) : strdup("");
-	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
+	(void)ctx;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), step = (size_t)16 << 20;
+	size_t upto = done / page * page;
+	if (upto < *released + step)
+		return;
+	madvise((void *)(text + *released), upto - *released, MADV_DONTNEED);
+	*released = upto;
 }
 
-static int values_import(db_conn *db, const char *path)
+static void print_problems(const char *path, json_t *problems)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(problems, i, p) {
+		const char *col = json_string_value(json_object_get(p, "column"));
+		fprintf(stderr, "%s:%lld:%s%s %s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
+			col ? col : "", col ? ":" : "", json_string_value(json_object_get(p, "message")));
+	}
+}
+
+static int values_import(db_conn *db, const char *path, bool dry_run)
 {
 	principal cli;
-	exchange_rows rows;
 	exchange_result r;
-	char *text;
-	size_t len;
-	int rc;
-	if ((rc = slurp(&text, &len, path)) < 0)
-		return cli_fail("%s", err_msg());
-	rc = exchange_csv_read(&rows, text, len);
-	free(text);
-	if (rc < 0)
-		return cli_fail("%s: %s", path, err_msg());
-	cli_principal(&cli);
-	rc = exchange_import(&r, db, &cli, rows.rows, rows.n, &rows.src, false);
-	exchange_rows_free(&rows);
-	if (rc == ERR_INVALID && r.problems) {
-		size_t i;
-		json_t *p;
-		json_array_foreach(r.problems, i, p) {
-			const char *col = json_string_value(json_object_get(p, "column"));
-			fprintf(stderr, "%s:%lld:%s%s %s\n", path, (long long)json_integer_value(json_object_get(p, "row")),
-				col ? col : "", col ? ":" : "", json_string_value(json_object_get(p, "message")));
-		}
-		json_decref(r.problems);
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return cli_fail("cannot open '%s': %s", path, strerror(errno));
 	}
+	size_t len = (size_t)st.st_size;
+	const char *text = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : "";
+	close(fd);
+	if (text == MAP_FAILED)
+		return cli_fail("cannot read '%s': %s", path, strerror(errno));
+	cli_principal(&cli);
+	exchange_options opt = { .dry_run = dry_run, .release = release_pages };
+	int rc = exchange_csv_import(&r, db, &cli, text, len, &opt);
+	if (len)
+		munmap((void *)text, len);
+	if (rc == ERR_INVALID && r.problems)
+		print_problems(path, r.problems);
+	json_decref(r.problems);
 	if (rc < 0)
 		return cli_fail("%s", err_msg());
-	printf("%d created, %d updated, %d rows\n", r.created, r.updated, r.total);
+	printf("%d created, %d updated, %d rows%s\n", r.created, r.updated, r.total, dry_run ? " (dry run: nothing saved)" : "");
 	return 0;
 }
 
@@ -93,7 +97,8 @@ int cmd_values(int argc, char **argv)
 	cli_args a;
 	db_conn *db;
 	int rc;
-	if ((rc = cli_parse(&a, argc, argv, NULL)) < 0)
+	static const char *const own[] = { "dry-run!", NULL };
+	if ((rc = cli_parse(&a, argc, argv, own)) < 0)
 		return cli_fail("%s", err_msg());
 	bool import = a.n_pos == 2 && strcmp(a.pos[0], "import") == 0;
 	bool export = a.n_pos >= 1 && a.n_pos <= 2 && strcmp(a.pos[0], "export") == 0;
@@ -101,7 +106,7 @@ int cmd_values(int argc, char **argv)
 		return cli_fail("usage: nq57 values import FILE.csv | export [FILE.csv] (see nq57 values --help)");
 	if ((rc = cli_open_db(&db, &a)) < 0)
 		return cli_fail("%s", err_msg());
-	rc = import ? values_import(db, a.pos[1]) : values_export(db, a.n_pos == 2 ? a.pos[1] : NULL);
+	rc = import ? values_import(db, a.pos[1], a.vals[0] != NULL) : values_export(db, a.n_pos == 2 ? a.pos[1] : NULL);
 	db_close(db);
 	return rc;
 }

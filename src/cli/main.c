@@ -61,12 +61,13 @@ static const cli_command commands[] = {
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "values", cmd_values, "import and export indicator values as CSV",
-	  "usage: nq57 values import FILE.csv\n"
+	  "usage: nq57 values import FILE.csv [--dry-run]\n"
 	  "       nq57 values export [FILE.csv]\n"
 	  "CSV columns: indicator_code, unit_code, period, value (digits with a dot\n"
 	  "for decimals) and optionally note. Every row is checked first; with any\n"
 	  "problem nothing is saved and each is printed as FILE:ROW:COLUMN message.\n"
 	  "Imported values are drafts. One transaction, one audit entry.\n"
+	  "--dry-run checks and counts without saving.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "version", cmd_version, "print the version",
 	  "usage: nq57 version\n" },

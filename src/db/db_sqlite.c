@@ -2,6 +2,7 @@
 #include "db/db.h"
 #include "util/err.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,17 @@ static int sq_exec(db_conn *c, const char *sql)
 	return rc == SQLITE_OK ? 0 : sq_error(sc->db, rc);
 }
 
+/* Memory statistics cost a global mutex on every allocation; nq57 does
+ * not read them. Must run before SQLite initialises. */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(db_conn **out, const char *url)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	const char *path = url + strlen("sqlite:");
 	sq_conn *c = calloc(1, sizeof(*c));
 	if (!c)

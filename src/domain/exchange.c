@@ -61,7 +61,6 @@ static bool parse_number(double *out, const char *s)
 typedef struct checked {
 	value_key key;
 	double value;
-	int index;              /* of the row, for messages */
 } checked;
 
 static const char *cell(const exchange_row *row, int f) { return row->f[f] ? row->f[f] : ""; }
@@ -146,49 +145,8 @@ static int map_load(code_map *m, db_conn *db, const char *count_sql, const char 
 	return rc < 0 ? rc : 0;
 }
 
-/* The keys of submitted and approved values: a file may not change them. */
-typedef struct key_set {
-	value_key *keys;
-	size_t n;
-} key_set;
-
-static int cmp_vkey(const void *a, const void *b)
-{
-	const value_key *x = a, *y = b;
-	if (x->indicator_id != y->indicator_id)
-		return x->indicator_id < y->indicator_id ? -1 : 1;
-	if (x->unit_id != y->unit_id)
-		return x->unit_id < y->unit_id ? -1 : 1;
-	return strcmp(x->period, y->period);
-}
-
-static int locked_load(key_set *k, db_conn *db)
-{
-	int64_t n = 0;
-	int rc = db_run(db, &n, "SELECT COUNT(*) FROM indicator_value WHERE status IN ('submitted', 'approved')", "");
-	memset(k, 0, sizeof(*k));
-	if (rc < 0)
-		return rc;
-	if (!(k->keys = calloc((size_t)n + 1, sizeof(value_key))))
-		return err_set(ERR_NOMEM, "out of memory");
-	db_stmt *s;
-	if ((rc = db_prepare(&s, db, "SELECT indicator_id, unit_id, period FROM indicator_value "
-				     "WHERE status IN ('submitted', 'approved')")) < 0)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW && k->n < (size_t)n) {
-		value_key *v = &k->keys[k->n++];
-		v->indicator_id = db_column_int64(s, 0);
-		v->unit_id = db_column_int64(s, 1);
-		snprintf(v->period, sizeof(v->period), "%s", db_column_text(s, 2));
-	}
-	db_finalize(s);
-	qsort(k->keys, k->n, sizeof(value_key), cmp_vkey);
-	return rc < 0 ? rc : 0;
-}
-
 typedef struct lookups {
 	code_map indicators, units;
-	key_set locked;
 } lookups;
 
 static int lookups_load(lookups *l, db_conn *db)
@@ -196,258 +154,392 @@ static int lookups_load(lookups *l, db_conn *db)
 	int rc;
 	memset(l, 0, sizeof(*l));
 	if ((rc = map_load(&l->indicators, db, "SELECT COUNT(*) FROM indicator",
-		     "SELECT code, id, CASE WHEN formula IS NULL THEN 0 ELSE 1 END, NULL FROM indicator")) < 0 ||
-	    (rc = map_load(&l->units, db, "SELECT COUNT(*) FROM unit WHERE code IS NOT NULL",
-		     "SELECT code, id, -1, path FROM unit WHERE code IS NOT NULL")) < 0)
+		     "SELECT code, id, CASE WHEN formula IS NULL THEN 0 ELSE 1 END, NULL FROM indicator")) < 0)
 		return rc;
-	return locked_load(&l->locked, db);
+	return map_load(&l->units, db, "SELECT COUNT(*) FROM unit WHERE code IS NOT NULL",
+		"SELECT code, id, -1, path FROM unit WHERE code IS NOT NULL");
 }
 
 static void lookups_free(lookups *l)
 {
 	map_free(&l->indicators);
 	map_free(&l->units);
-	free(l->locked.keys);
 }
 
 /* ------------------------------------------------------------ checking */
 
-static void check_row(bool *ok, checked *c, lookups *l, const principal *who, const exchange_row *row,
+/* Checks one row's cells against the lookups; false with problems listed. */
+static bool check_row(checked *c, lookups *l, const principal *who, const exchange_row *row,
 	const exchange_source *src, json_t *problems)
 {
-	*ok = true;
+	bool ok = true;
 	memset(c, 0, sizeof(*c));
 	const char *ind = cell(row, EX_INDICATOR), *unit = cell(row, EX_UNIT), *per = cell(row, EX_PERIOD), *val = cell(row, EX_VALUE);
 	const code_entry *ie = map_get(&l->indicators, ind);
 	if (!ie) {
 		problem(problems, row, src, EX_INDICATOR, "no indicator with code '%.60s'", ind);
-		*ok = false;
+		ok = false;
 	} else if (ie->flag) {
 		problem(problems, row, src, EX_INDICATOR, "%s is computed from its formula; it takes no values", ind);
-		*ok = false;
+		ok = false;
 	} else {
 		c->key.indicator_id = ie->id;
 	}
 	code_entry *ue = map_slot(&l->units, unit);
 	if (!ue->code) {
 		problem(problems, row, src, EX_UNIT, "no unit with code '%.60s'", unit);
-		*ok = false;
+		ok = false;
 	} else {
 		if (ue->flag < 0)
 			ue->flag = authz_check(who, ACT_REPORT_WRITE, ue->path) == 0;
 		if (!ue->flag) {
 			problem(problems, row, src, EX_UNIT, "you may not report for unit %s", unit);
-			*ok = false;
+			ok = false;
 		}
 		c->key.unit_id = ue->id;
 	}
 	period p;
 	if (period_parse(&p, per, strlen(per)) < 0) {
 		problem(problems, row, src, EX_PERIOD, "%s", err_msg());
-		*ok = false;
+		ok = false;
 	} else {
 		period_format(&p, c->key.period);
 	}
 	if (!parse_number(&c->value, val)) {
 		problem(problems, row, src, EX_VALUE, "'%.40s' is not a number (digits with a dot for decimals, e.g. 1234.5)", val);
-		*ok = false;
+		ok = false;
 	}
 	if (row->f[EX_NOTE] && strlen(row->f[EX_NOTE]) > 4000) {
 		problem(problems, row, src, EX_NOTE, "the note is longer than 4000 bytes");
-		*ok = false;
+		ok = false;
 	}
-	if (*ok && l->locked.n && bsearch(&c->key, l->locked.keys, l->locked.n, sizeof(value_key), cmp_vkey)) {
-		problem(problems, row, src, EX_VALUE, "the value of %s for %s in %s is submitted or approved and cannot change",
-			ind, unit, c->key.period);
-		*ok = false;
-	}
-	if (!*ok)
-		c->key.indicator_id = 0;
+	return ok;
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	return cmp_vkey(&((const checked *)a)->key, &((const checked *)b)->key);
-}
+/* ------------------------------------------------------------ importing */
 
-/* The same indicator, unit and period twice in one file. */
-static void duplicates(const checked *c, const exchange_row *rows, int n, const exchange_source *src, json_t *problems)
-{
-	if (n <= 1)
-		return;
-	checked *sorted = malloc(sizeof(*sorted) * (size_t)n);
-	if (!sorted)
-		return;
-	int m = 0;
-	for (int i = 0; i < n; i++)
-		if (c[i].key.indicator_id) {
-			sorted[m] = c[i];
-			sorted[m].index = i;
-			m++;
-		}
-	qsort(sorted, (size_t)m, sizeof(*sorted), cmp_key);
-	for (int i = 1; i < m; i++)
-		if (cmp_key(&sorted[i - 1], &sorted[i]) == 0)
-			problem(problems, &rows[sorted[i].index], src, EX_PERIOD, "the same indicator, unit and period as row %d",
-				rows[sorted[i - 1].index].row);
-	free(sorted);
-}
-
-/* ------------------------------------------------------------- writing */
-
-/* One reused upsert and one history insert per row, in one transaction;
- * one audit entry for the whole import carries the counts and a SHA-256
- * over the rows saved, so the history can be checked against it. */
-typedef struct writer {
-	db_stmt *upsert, *history;
-	char now[TIME_ISO_SIZE];
+/* An import streams its rows: each is checked against cached lookups and
+ * the good ones go into a temporary table keyed by indicator, unit and
+ * period (which also finds a key given twice), inside one write
+ * transaction. At the end the values already submitted or approved are
+ * found with one join, and then the whole table is saved with one upsert
+ * and one history insert — set-at-a-time, so memory stays flat however
+ * long the file is. Any problem, or a dry run, rolls everything back. */
+struct exchange_import {
+	db_conn *db;
+	const principal *who;
+	exchange_source src;
+	exchange_options opt;
+	lookups l;
+	json_t *problems;
+	int n_problems, rows, staged;
+	db_stmt *stage, *first_row;
 	char deadline_period[16], deadline[11];
 	int64_t deadline_days;
 	crypto_hash_sha256_state digest;
-} writer;
+};
 
-static int writer_open(writer *w, db_conn *db)
+#define MAX_LISTED_PROBLEMS 10000
+
+/* On SQLite, for the length of an import: a 16 MB page cache, the stage in
+ * a temporary file (not memory, which would grow with the file) with a 4
+ * MB cache, and no foreign-key checks on the bulk inserts — every id in
+ * the stage comes from lookups read inside the same write transaction, so
+ * they cannot dangle. Foreign keys can only be switched outside a
+ * transaction; exchange_import_free switches them back on. */
+static const char *const sqlite_bulk_on =
+	"PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -4096";
+static const char *const sqlite_bulk_off = "PRAGMA foreign_keys = ON";
+
+static const char *const stage_sqlite =
+	"CREATE TEMP TABLE import_stage (indicator_id INTEGER NOT NULL, unit_id INTEGER NOT NULL, period TEXT NOT NULL, "
+	"value REAL NOT NULL, note TEXT, deadline TEXT NOT NULL, row INTEGER NOT NULL, "
+	"PRIMARY KEY (indicator_id, unit_id, period)) WITHOUT ROWID";
+static const char *const stage_pg =
+	"CREATE TEMP TABLE import_stage (indicator_id BIGINT NOT NULL, unit_id BIGINT NOT NULL, period TEXT NOT NULL, "
+	"value DOUBLE PRECISION NOT NULL, note TEXT, deadline TEXT NOT NULL, row INTEGER NOT NULL, "
+	"PRIMARY KEY (indicator_id, unit_id, period)) ON COMMIT DROP";
+
+static int deadline_days(int64_t *out, db_conn *db)
 {
 	int64_t set = 0;
 	int rc;
-	memset(w, 0, sizeof(*w));
-	time_now_iso(w->now);
-	w->deadline_days = VALUE_DEFAULT_DEADLINE_DAYS;
+	*out = VALUE_DEFAULT_DEADLINE_DAYS;
 	if ((rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'report_deadline_days'", "")) < 0 ||
-	    (set && (rc = db_run(db, &w->deadline_days, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
+	    (set && (rc = db_run(db, out, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
 		return rc;
-	crypto_hash_sha256_init(&w->digest);
-	if ((rc = db_prepare(&w->upsert, db,
-		     "INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, updated_by, updated_at) "
-		     "VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?) ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET "
-		     "value = excluded.value, note = excluded.note, status = 'draft', reason = NULL, "
-		     "updated_by = excluded.updated_by, updated_at = excluded.updated_at "
-		     "WHERE indicator_value.status IN ('draft', 'returned') RETURNING id")) < 0)
-		return rc;
-	return db_prepare(&w->history, db,
-		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
-		"VALUES (?, ?, ?, 'import', 'draft', ?, ?)");
-}
-
-static void writer_close(writer *w)
-{
-	db_finalize(w->upsert);
-	db_finalize(w->history);
-}
-
-static int write_row(writer *w, const principal *who, const checked *c, const char *note, int row)
-{
-	int64_t id = 0;
-	int rc;
-	if (strcmp(w->deadline_period, c->key.period) != 0) {
-		period p;
-		period_parse(&p, c->key.period, strlen(c->key.period));
-		date_format_iso(period_deadline(&p, (int)w->deadline_days), w->deadline);
-		snprintf(w->deadline_period, sizeof(w->deadline_period), "%s", c->key.period);
-	}
-	db_reset(w->upsert);
-	db_bind_int64(w->upsert, 1, c->key.indicator_id);
-	db_bind_int64(w->upsert, 2, c->key.unit_id);
-	db_bind_text_static(w->upsert, 3, c->key.period);
-	db_bind_double(w->upsert, 4, c->value);
-	db_bind_text_static(w->upsert, 5, note);
-	db_bind_text_static(w->upsert, 6, w->deadline);
-	if (who->person_id)
-		db_bind_int64(w->upsert, 7, who->person_id);
-	else
-		db_bind_null(w->upsert, 7);
-	db_bind_text_static(w->upsert, 8, w->now);
-	if ((rc = db_step(w->upsert)) == DB_ROW)
-		id = db_column_int64(w->upsert, 0);
-	if (rc < 0)
-		return rc;
-	if (!id)
-		return err_set(ERR_CONFLICT, "row %d: the value was submitted meanwhile and cannot change", row);
-	db_reset(w->history);
-	db_bind_int64(w->history, 1, id);
-	db_bind_text_static(w->history, 2, w->now);
-	if (who->person_id)
-		db_bind_int64(w->history, 3, who->person_id);
-	else
-		db_bind_null(w->history, 3);
-	db_bind_double(w->history, 4, c->value);
-	db_bind_text_static(w->history, 5, note);
-	if ((rc = db_step(w->history)) < 0)
-		return rc;
-	char line[160];
-	int n = snprintf(line, sizeof(line), "%lld|%lld|%s|%.17g\n", (long long)c->key.indicator_id,
-		(long long)c->key.unit_id, c->key.period, c->value);
-	crypto_hash_sha256_update(&w->digest, (const unsigned char *)line, (unsigned long long)n);
 	return 0;
 }
 
-static int save_all(exchange_result *r, db_conn *db, const principal *who, const checked *c, const exchange_row *rows, int n)
+void exchange_import_free(exchange_import *im)
 {
-	writer w;
-	int64_t before = 0, after = 0;
+	if (!im)
+		return;
+	db_finalize(im->stage);
+	db_finalize(im->first_row);
+	lookups_free(&im->l);
+	json_decref(im->problems);
+	db_rollback(im->db);
+	if (db_conn_kind(im->db) == DB_SQLITE)
+		db_exec(im->db, sqlite_bulk_off);
+	free(im);
+}
+
+int exchange_import_begin(exchange_import **out, db_conn *db, const principal *who, const exchange_source *src,
+	const exchange_options *opt)
+{
 	int rc;
-	/* SQLite's default 2 MB page cache makes large imports thrash; this
-	 * connection may use up to 256 MB while it writes. */
-	if (db_conn_kind(db) == DB_SQLITE && n > 10000 && (rc = db_exec(db, "PRAGMA cache_size = -262144")) < 0)
-		return rc;
-	if ((rc = db_begin_write(db)) < 0)
-		return rc;
-	if ((rc = db_run(db, &before, "SELECT COUNT(*) FROM indicator_value", "")) < 0 || (rc = writer_open(&w, db)) < 0)
-		goto fail;
-	for (int i = 0; i < n && rc == 0; i++) {
-		const char *note = rows[i].f[EX_NOTE] && *rows[i].f[EX_NOTE] ? rows[i].f[EX_NOTE] : NULL;
-		rc = write_row(&w, who, &c[i], note, rows[i].row);
+	exchange_import *im = calloc(1, sizeof(*im));
+	*out = NULL;
+	if (!im || !(im->problems = json_array())) {
+		free(im);
+		return err_set(ERR_NOMEM, "out of memory");
 	}
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char hex[65];
-	crypto_hash_sha256_final(&w.digest, digest);
-	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-	writer_close(&w);
-	if (rc < 0 || (rc = db_run(db, &after, "SELECT COUNT(*) FROM indicator_value", "")) < 0)
-		goto fail;
-	r->created = (int)(after - before);
-	r->updated = n - r->created;
-	json_t *summary = json_pack("{s:i, s:i, s:i, s:s}", "rows", n, "created", r->created, "updated", r->updated,
-		"rows_sha256", hex);
-	rc = audit_append_json(db, who, "import", "indicator_value", NULL, NULL, summary);
-	json_decref(summary);
-	if (rc < 0)
-		goto fail;
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	r->created = r->updated = 0;
+	im->db = db;
+	im->who = who;
+	im->src = *src;
+	if (opt)
+		im->opt = *opt;
+	crypto_hash_sha256_init(&im->digest);
+	bool sqlite = db_conn_kind(db) == DB_SQLITE;
+	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = db_begin_write(db)) < 0 ||
+	    (rc = lookups_load(&im->l, db)) < 0 || (rc = deadline_days(&im->deadline_days, db)) < 0 ||
+	    (rc = db_exec(db, sqlite ? stage_sqlite : stage_pg)) < 0 ||
+	    (rc = db_prepare(&im->stage, db,
+		     "INSERT INTO import_stage (indicator_id, unit_id, period, value, note, deadline, row) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) < 0 ||
+	    (rc = db_prepare(&im->first_row, db,
+		     "SELECT row FROM import_stage WHERE indicator_id = ? AND unit_id = ? AND period = ?")) < 0) {
+		exchange_import_free(im);
+		return rc;
+	}
+	*out = im;
+	return 0;
+}
+
+static void set_deadline(exchange_import *im, const char *code)
+{
+	if (strcmp(im->deadline_period, code) == 0)
+		return;
+	period p;
+	period_parse(&p, code, strlen(code));
+	date_format_iso(period_deadline(&p, (int)im->deadline_days), im->deadline);
+	snprintf(im->deadline_period, sizeof(im->deadline_period), "%s", code);
+}
+
+static void add_problem_count(exchange_import *im, size_t before)
+{
+	im->n_problems += (int)(json_array_size(im->problems) - before);
+	while (json_array_size(im->problems) > MAX_LISTED_PROBLEMS)
+		json_array_remove(im->problems, json_array_size(im->problems) - 1);
+}
+
+/* The import's digest covers each saved row as indicator id, unit id (8
+ * bytes each, little-endian), the period code with its NUL and the value's
+ * 8 IEEE-754 bytes, little-endian. */
+static void digest_row(crypto_hash_sha256_state *d, const checked *c)
+{
+	unsigned char b[8 + 8 + 16 + 8];
+	size_t n = 0, plen = strlen(c->key.period) + 1;
+	uint64_t bits;
+	memcpy(&bits, &c->value, 8);
+	for (int i = 0; i < 8; i++)
+		b[n++] = (unsigned char)((uint64_t)c->key.indicator_id >> (8 * i));
+	for (int i = 0; i < 8; i++)
+		b[n++] = (unsigned char)((uint64_t)c->key.unit_id >> (8 * i));
+	memcpy(b + n, c->key.period, plen);
+	n += plen;
+	for (int i = 0; i < 8; i++)
+		b[n++] = (unsigned char)(bits >> (8 * i));
+	crypto_hash_sha256_update(d, b, n);
+}
+
+/* Puts a checked row into the stage; a key already there is a problem
+ * naming the row that had it first. */
+static int stage_row(exchange_import *im, const checked *c, const exchange_row *row)
+{
+	const char *note = row->f[EX_NOTE] && *row->f[EX_NOTE] ? row->f[EX_NOTE] : NULL;
+	db_stmt *s = im->stage;
+	int rc;
+	set_deadline(im, c->key.period);
+	db_reset(s);
+	db_bind_int64(s, 1, c->key.indicator_id);
+	db_bind_int64(s, 2, c->key.unit_id);
+	db_bind_text_static(s, 3, c->key.period);
+	db_bind_double(s, 4, c->value);
+	db_bind_text_static(s, 5, note);
+	db_bind_text_static(s, 6, im->deadline);
+	db_bind_int64(s, 7, row->row);
+	if ((rc = db_step(s)) < 0)
+		return rc;
+	if (db_changes(im->db) == 1) {
+		im->staged++;
+		digest_row(&im->digest, c);
+		return 0;
+	}
+	s = im->first_row;
+	db_reset(s);
+	db_bind_int64(s, 1, c->key.indicator_id);
+	db_bind_int64(s, 2, c->key.unit_id);
+	db_bind_text_static(s, 3, c->key.period);
+	if ((rc = db_step(s)) < 0)
+		return rc;
+	problem(im->problems, row, &im->src, EX_PERIOD, "the same indicator, unit and period as row %lld",
+		(long long)(rc == DB_ROW ? db_column_int64(s, 0) : 0));
+	return 0;
+}
+
+int exchange_import_row(exchange_import *im, const exchange_row *row)
+{
+	checked c;
+	size_t before = json_array_size(im->problems);
+	int rc = 0;
+	im->rows++;
+	if (check_row(&c, &im->l, im->who, row, &im->src, im->problems))
+		rc = stage_row(im, &c, row);
+	add_problem_count(im, before);
 	return rc;
 }
 
-int exchange_import(exchange_result *r, db_conn *db, const principal *who, const exchange_row *rows, int n,
-	const exchange_source *src, bool dry_run)
+/* Values in the stage that were submitted or approved: they cannot change. */
+static int check_locked(exchange_import *im)
 {
-	lookups l;
+	db_stmt *s;
+	size_t before = json_array_size(im->problems);
+	int rc = db_prepare(&s, im->db,
+		"SELECT s.row, i.code, u.code, s.period FROM import_stage s "
+		"JOIN indicator_value v ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period "
+		"JOIN indicator i ON i.id = s.indicator_id JOIN unit u ON u.id = s.unit_id "
+		"WHERE v.status IN ('submitted', 'approved') ORDER BY s.row");
+	if (rc < 0)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		exchange_row row = { .row = (int)db_column_int64(s, 0) };
+		problem(im->problems, &row, &im->src, EX_VALUE,
+			"the value of %s for %s in %s is submitted or approved and cannot change", db_column_text(s, 1),
+			db_column_text(s, 2), db_column_text(s, 3));
+	}
+	db_finalize(s);
+	add_problem_count(im, before);
+	return rc < 0 ? rc : 0;
+}
+
+/* Applies the strategy: CREATE leaves existing values alone, UPDATE
+ * leaves keys without a value alone; those rows are counted as ignored. */
+static int apply_strategy(exchange_import *im, exchange_result *r)
+{
+	int64_t existing = 0;
+	int rc = db_run(im->db, &existing,
+		"SELECT COUNT(*) FROM import_stage s WHERE EXISTS (SELECT 1 FROM indicator_value v "
+		"WHERE v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period)", "");
+	if (rc < 0)
+		return rc;
+	r->created = im->staged - (int)existing;
+	r->updated = (int)existing;
+	const char *drop = NULL;
+	if (im->opt.strategy == EX_CREATE) {
+		drop = "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM indicator_value v WHERE "
+		       "v.indicator_id = import_stage.indicator_id AND v.unit_id = import_stage.unit_id AND v.period = import_stage.period)";
+		r->ignored = r->updated;
+		r->updated = 0;
+	} else if (im->opt.strategy == EX_UPDATE) {
+		drop = "DELETE FROM import_stage WHERE NOT EXISTS (SELECT 1 FROM indicator_value v WHERE "
+		       "v.indicator_id = import_stage.indicator_id AND v.unit_id = import_stage.unit_id AND v.period = import_stage.period)";
+		r->ignored = r->created;
+		r->created = 0;
+	}
+	if (drop && (rc = db_run(im->db, NULL, drop, "")) < 0)
+		return rc;
+	im->staged -= r->ignored;
+	return 0;
+}
+
+/* Saves the stage: one upsert and one history row per value; one audit
+ * entry for the import holds the counts and a SHA-256 over the rows. */
+static int save_stage(exchange_import *im, exchange_result *r)
+{
+	char now[TIME_ISO_SIZE];
+	int64_t person = im->who->person_id;
+	int rc;
+	time_now_iso(now);
+	static const char *const upsert =
+		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, updated_at, updated_by) "
+		"SELECT indicator_id, unit_id, period, value, note, 'draft', deadline, ?, ? FROM import_stage WHERE true "
+		"ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, "
+		"status = 'draft', reason = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at "
+		"WHERE indicator_value.status IN ('draft', 'returned')";
+	static const char *const history =
+		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
+		"SELECT v.id, ?, ?, 'import', 'draft', s.value, s.note FROM import_stage s JOIN indicator_value v "
+		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
+	rc = person ? db_run(im->db, NULL, upsert, "ti", now, person) : db_run(im->db, NULL, upsert, "tn", now);
+	if (rc < 0)
+		return rc;
+	if (db_changes(im->db) != im->staged)
+		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
+	rc = person ? db_run(im->db, NULL, history, "ti", now, person) : db_run(im->db, NULL, history, "tn", now);
+	if (rc < 0)
+		return rc;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char hex[65];
+	crypto_hash_sha256_final(&im->digest, digest);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	json_t *summary = json_pack("{s:i, s:i, s:i, s:i, s:s}", "rows", im->rows, "created", r->created, "updated",
+		r->updated, "ignored", r->ignored, "rows_sha256", hex);
+	rc = audit_append_json(im->db, im->who, "import", "indicator_value", NULL, NULL, summary);
+	json_decref(summary);
+	return rc;
+}
+
+int exchange_import_end(exchange_import *im, exchange_result *r)
+{
 	int rc;
 	memset(r, 0, sizeof(*r));
-	r->total = n;
-	checked *c = calloc(n > 0 ? (size_t)n : 1, sizeof(*c));
-	if (!c)
-		return err_set(ERR_NOMEM, "out of memory");
-	json_t *problems = json_array();
-	if ((rc = lookups_load(&l, db)) == 0) {
-		for (int i = 0; i < n; i++) {
-			bool ok;
-			check_row(&ok, &c[i], &l, who, &rows[i], src, problems);
-		}
-		duplicates(c, rows, n, src, problems);
+	r->total = im->rows;
+	if (im->n_problems == 0 && (rc = check_locked(im)) < 0)
+		goto done;
+	if (im->n_problems > 0) {
+		r->problems = json_incref(im->problems);
+		if (im->n_problems > MAX_LISTED_PROBLEMS)
+			rc = err_set(ERR_INVALID, "%d problems in the data (the first %d are listed); nothing was saved",
+				im->n_problems, MAX_LISTED_PROBLEMS);
+		else
+			rc = err_set(ERR_INVALID, "%d problem(s) in the data; nothing was saved", im->n_problems);
+		goto done;
 	}
-	lookups_free(&l);
-	if (rc == 0 && json_array_size(problems) > 0) {
-		r->problems = json_incref(problems);
-		rc = err_set(ERR_INVALID, "%zu problem(s) in the data; nothing was saved", json_array_size(problems));
-	}
-	if (rc == 0 && !dry_run)
-		rc = save_all(r, db, who, c, rows, n);
-	json_decref(problems);
-	free(c);
+	if ((rc = apply_strategy(im, r)) < 0 || im->opt.dry_run)
+		goto done;
+	db_finalize(im->stage);
+	db_finalize(im->first_row);
+	im->stage = im->first_row = NULL;
+	if ((rc = save_stage(im, r)) < 0 ||
+	    (db_conn_kind(im->db) == DB_SQLITE && (rc = db_exec(im->db, "DROP TABLE import_stage")) < 0))
+		goto done;
+	rc = db_commit(im->db);
+done:
+	if (rc < 0 && rc != ERR_INVALID)
+		r->created = r->updated = r->ignored = 0;
+	exchange_import_free(im);
 	return rc;
+}
+
+int exchange_import_rows(exchange_result *r, db_conn *db, const principal *who, const exchange_row *rows, int n,
+	const exchange_source *src, const exchange_options *opt)
+{
+	exchange_import *im;
+	int rc = exchange_import_begin(&im, db, who, src, opt);
+	if (rc < 0) {
+		memset(r, 0, sizeof(*r));
+		return rc;
+	}
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = exchange_import_row(im, &rows[i]);
+	if (rc < 0) {
+		exchange_import_free(im);
+		memset(r, 0, sizeof(*r));
+		return rc;
+	}
+	return exchange_import_end(im, r);
 }
 
 /* ------------------------------------------------------------------ CSV */
@@ -455,81 +547,68 @@ int exchange_import(exchange_result *r, db_conn *db, const principal *who, const
 void exchange_rows_free(exchange_rows *r)
 {
 	free(r->rows);
-	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
-int exchange_csv_read(exchange_rows *out, const char *csv, size_t len)
+static const char *const column_letters[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N",
+	"O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z" };
+
+int exchange_header(exchange_columns *cols, const csv_record *rec)
 {
-	static const char *const letters[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J" };
+	for (int f = 0; f < EX_FIELDS; f++) {
+		cols->col[f] = -1;
+		for (int i = 0; i < rec->n; i++)
+			if (strcasecmp(rec->f[i], field_names[f]) == 0)
+				cols->col[f] = i;
+		cols->src.names[f] = field_names[f];
+		cols->src.letters[f] = cols->col[f] >= 0 && cols->col[f] < 26 ? column_letters[cols->col[f]] : NULL;
+		if (cols->col[f] < 0 && f != EX_NOTE)
+			return err_set(ERR_INVALID, "row %d: the header needs the column %s (indicator_code, unit_code, period, "
+						    "value, note)", rec->line, field_names[f]);
+	}
+	return 0;
+}
+
+void exchange_record_row(exchange_row *row, const exchange_columns *cols, const csv_record *rec)
+{
+	row->row = rec->line;
+	for (int f = 0; f < EX_FIELDS; f++)
+		row->f[f] = cols->col[f] >= 0 && cols->col[f] < rec->n ? rec->f[cols->col[f]] : "";
+}
+
+int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt)
+{
 	csv_reader rd;
 	csv_record rec;
-	int col[EX_FIELDS], rc, cap = 0;
-	memset(out, 0, sizeof(*out));
+	exchange_columns cols;
+	exchange_import *im = NULL;
+	int rc;
+	memset(r, 0, sizeof(*r));
 	csv_init(&rd, csv, len);
 	if ((rc = csv_read(&rd, &rec)) <= 0) {
 		csv_free(&rd);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the file is empty (a header row is needed)");
 	}
-	for (int f = 0; f < EX_FIELDS; f++) {
-		col[f] = -1;
-		for (int i = 0; i < rec.n; i++)
-			if (strcasecmp(rec.f[i], field_names[f]) == 0)
-				col[f] = i;
-		out->src.names[f] = field_names[f];
-		out->src.letters[f] = col[f] >= 0 && col[f] < 10 ? letters[col[f]] : NULL;
-		if (col[f] < 0 && f != EX_NOTE) {
-			csv_free(&rd);
-			return err_set(ERR_INVALID, "row 1: the header needs the column %s (indicator_code, unit_code, period, value, "
-						    "note)", field_names[f]);
-		}
-	}
-	/* Each record's fields are copied into one text block that the rows
-	 * point into, since the reader reuses its buffer. */
-	str text = STR_INIT;
-	size_t *offs = NULL;
-	int *lines = NULL;
-	while ((rc = csv_read(&rd, &rec)) == 1) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			size_t *o2 = realloc(offs, sizeof(size_t) * (size_t)cap * EX_FIELDS);
-			int *l2 = realloc(lines, sizeof(int) * (size_t)cap);
-			if (!o2 || !l2) {
-				free(o2 ? o2 : offs);
-				free(l2 ? l2 : lines);
-				str_free(&text);
-				csv_free(&rd);
-				return err_set(ERR_NOMEM, "out of memory");
-			}
-			offs = o2;
-			lines = l2;
-		}
-		lines[out->n] = rec.line;
-		for (int f = 0; f < EX_FIELDS; f++) {
-			offs[(size_t)out->n * EX_FIELDS + f] = text.len;
-			str_append(&text, col[f] >= 0 && col[f] < rec.n ? rec.f[col[f]] : "");
-			str_appendc(&text, '\0');
-		}
-		out->n++;
-	}
-	csv_free(&rd);
-	if (rc < 0 || str_oom(&text) || !(out->rows = calloc((size_t)(out->n ? out->n : 1), sizeof(exchange_row)))) {
-		rc = rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
-		free(offs);
-		free(lines);
-		str_free(&text);
-		out->n = 0;
+	if ((rc = exchange_header(&cols, &rec)) < 0 || (rc = exchange_import_begin(&im, db, who, &cols.src, opt)) < 0) {
+		csv_free(&rd);
 		return rc;
 	}
-	out->text = str_detach(&text);
-	for (int i = 0; i < out->n; i++) {
-		out->rows[i].row = lines[i];
-		for (int f = 0; f < EX_FIELDS; f++)
-			out->rows[i].f[f] = out->text ? out->text + offs[(size_t)i * EX_FIELDS + f] : "";
+	size_t released = 0;
+	while ((rc = csv_read(&rd, &rec)) == 1) {
+		exchange_row row;
+		exchange_record_row(&row, &cols, &rec);
+		if ((rc = exchange_import_row(im, &row)) < 0)
+			break;
+		if (opt && opt->release)
+			opt->release(opt->release_ctx, csv, (size_t)(rd.p - csv), &released);
 	}
-	free(offs);
-	free(lines);
-	return 0;
+	csv_free(&rd);
+	if (rc < 0) {
+		exchange_import_free(im);
+		return rc;
+	}
+	return exchange_import_end(im, r);
 }
 
 static void fmt_value(char out[40], const json_t *v)

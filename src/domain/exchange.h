@@ -11,6 +11,7 @@
 
 #include "db/db.h"
 #include "domain/authz.h"
+#include "util/csv.h"
 
 enum { EX_INDICATOR, EX_UNIT, EX_PERIOD, EX_VALUE, EX_NOTE, EX_FIELDS };
 
@@ -20,32 +21,69 @@ typedef struct exchange_row {
 } exchange_row;
 
 typedef struct exchange_result {
-	int created, updated, total;
+	int created, updated, ignored, total;
 	json_t *problems;               /* [{row, column, field, message}] on ERR_INVALID; caller decrefs */
 } exchange_result;
 
 /* Column names as the source calls them (for messages), and letters
- * ("A".."E") where the source is a sheet, else NULL. */
+ * ("A".."Z") where the source is a sheet, else NULL. */
 typedef struct exchange_source {
 	const char *names[EX_FIELDS];
 	const char *letters[EX_FIELDS];
 } exchange_source;
 
-/* Validates all rows (who must be allowed to report for each unit), then
- * saves them as drafts in one transaction unless dry_run. ERR_INVALID with
- * r->problems; ERR_FORBIDDEN is reported as a problem of the unit cell. */
-int exchange_import(exchange_result *r, db_conn *db, const principal *who, const exchange_row *rows, int n,
-	const exchange_source *src, bool dry_run);
+/* DHIS2's importStrategy: CREATE_AND_UPDATE (the default), CREATE (keys
+ * that have a value are ignored), UPDATE (keys without one are ignored). */
+typedef enum exchange_strategy { EX_CREATE_AND_UPDATE, EX_CREATE, EX_UPDATE } exchange_strategy;
 
-/* Reads our CSV into rows (pointing into *keep, which the caller frees
- * with exchange_rows_free). ERR_INVALID for a missing column. */
+typedef struct exchange_options {
+	bool dry_run;                   /* check and count, save nothing */
+	exchange_strategy strategy;
+	/* Called after each CSV row with how far the reader is into the text,
+	 * so a caller that mapped a file can let go of the pages behind it;
+	 * *released is the caller's own bookmark. NULL for none. */
+	void (*release)(void *ctx, const char *text, size_t done, size_t *released);
+	void *release_ctx;
+} exchange_options;
+
+/* A streaming import: begin, one call per row, end. Every row is checked
+ * (who must be allowed to report for each unit; ERR_FORBIDDEN is reported
+ * as a problem of the unit cell) and the good ones are staged inside one
+ * write transaction; end saves them all as drafts, or nothing when any
+ * row had a problem (ERR_INVALID with r->problems, row order, at most
+ * 10,000 listed) or opt->dry_run. import_row fails only on a database
+ * error; then call exchange_import_free. end frees the import. */
+typedef struct exchange_import exchange_import;
+int exchange_import_begin(exchange_import **out, db_conn *db, const principal *who, const exchange_source *src,
+	const exchange_options *opt);
+int exchange_import_row(exchange_import *im, const exchange_row *row);
+int exchange_import_end(exchange_import *im, exchange_result *r);
+void exchange_import_free(exchange_import *im);     /* rolls back; NULL is fine */
+
+/* The above over an array of rows. */
+int exchange_import_rows(exchange_result *r, db_conn *db, const principal *who, const exchange_row *rows, int n,
+	const exchange_source *src, const exchange_options *opt);
+
+/* Our template's header row: which column holds each field. ERR_INVALID
+ * naming a missing column (note is optional). */
+typedef struct exchange_columns {
+	int col[EX_FIELDS];
+	exchange_source src;
+} exchange_columns;
+int exchange_header(exchange_columns *cols, const csv_record *rec);
+/* A data record as a row (pointing into rec). */
+void exchange_record_row(exchange_row *row, const exchange_columns *cols, const csv_record *rec);
+
+/* Imports our CSV template (a header row, then one value per row). */
+int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt);
+
+/* DHIS2 rows, borrowing from the JSON they were read from. */
 typedef struct exchange_rows {
 	exchange_row *rows;
 	int n;
-	char *text;
 	exchange_source src;
 } exchange_rows;
-int exchange_csv_read(exchange_rows *out, const char *csv, size_t len);
 /* Reads DHIS2 {"dataValues": [{dataElement, period, orgUnit, value,
  * comment}], "period"?, "orgUnit"?} (borrowing from in). */
 int exchange_dhis2_read(exchange_rows *out, const json_t *in);
