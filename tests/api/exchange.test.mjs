@@ -47,8 +47,7 @@ test('one bad cell of each kind saves nothing and is named by row and column', a
 test('a good file round-trips: export → import → export gives the same contents', async () => {
   const text = 'indicator_code,unit_code,period,value,note\r\nDN-KHCN,00004,2025Q3,12,\r\nNL-RD,00004,2025Q3,13.25,"Ghi chú, có dấu phẩy"\r\nNL-RD,00004,2025M9,-4,\r\n';
   const dry = await csvPost(officer, text, '?dry_run=1');
-  assert.equal(dry.json.created, 0);
-  assert.equal(dry.json.dry_run, true);
+  assert.deepEqual([dry.json.created, dry.json.updated, dry.json.dry_run], [3, 0, true], 'a dry run counts what would be saved');
   assert.equal(count(), '0', 'a dry run saves nothing');
   const r = await csvPost(officer, text);
   assert.equal(r.status, 200, r.text);
@@ -96,4 +95,26 @@ test('a DHIS2 dataValueSets payload imports with codes as identifiers', async ()
   assert.equal(bad.status, 422);
   assert.deepEqual(bad.json.error.details.map((p) => p.field), ['dataElement', 'value']);
   assert.equal((await officer.post('/api/v1/dataValueSets?importStrategy=DELETE', payload)).status, 422);
+});
+
+test('DHIS2 importStrategy: CREATE leaves existing values alone, UPDATE leaves new keys alone', async () => {
+  const value = (period) => dbExec(srv.db, `SELECT CAST(v.value AS INTEGER) FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE i.code = 'GRDP' AND v.period = '${period}'`);
+  const set = (dataValues, strategy) => officer.post(`/api/v1/dataValueSets?importStrategy=${strategy}`, { orgUnit: '00004', dataValues });
+  assert.equal((await set([{ dataElement: 'GRDP', period: '2024', value: '100' }], 'CREATE_AND_UPDATE')).status, 200);
+  const created = await set([{ dataElement: 'GRDP', period: '2024', value: '111' }, { dataElement: 'GRDP', period: '2023', value: '90' }], 'CREATE');
+  assert.equal(created.status, 200, created.text);
+  assert.deepEqual(created.json.importCount, { imported: 1, updated: 0, ignored: 1, deleted: 0 });
+  assert.deepEqual([value('2024'), value('2023')], ['100', '90']);
+  const updated = await set([{ dataElement: 'GRDP', period: '2024', value: '120' }, { dataElement: 'GRDP', period: '2022', value: '80' }], 'UPDATE');
+  assert.deepEqual(updated.json.importCount, { imported: 0, updated: 1, ignored: 1, deleted: 0 });
+  assert.deepEqual([value('2024'), value('2022')], ['120', '']);
+});
+
+test('the same key twice names the row that had it first; nothing is saved', async () => {
+  const before = count();
+  const r = await csvPost(officer, 'indicator_code,unit_code,period,value\nGRDP,00004,2021,1\nGRDP,00004,2020,2\nGRDP,00004,2021,3\n');
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.json.error.details.map((p) => [p.row, p.column]), [[4, 'C']]);
+  assert.match(r.json.error.details[0].message, /as row 2/);
+  assert.equal(count(), before);
 });

@@ -1,0 +1,1213 @@
+/* xlsx: an Office Open XML spreadsheet writer and first-sheet reader over
+ * our own ZIP code, with zlib for deflate and CRC-32 and expat for XML. */
+#include "util/xlsx.h"
+#include "util/err.h"
+
+#include <expat.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#define XLSX_MAX_COLS 16384
+#define XLSX_MAX_ROWS 1048576
+#define SHEET_NAME_MAX 31
+#define ENTRY_MAX (256u << 20)   /* the largest entry we unpack */
+
+#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PKG_REL "http://schemas.openxmlformats.org/package/2006/relationships"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define CT_PREFIX "application/vnd.openxmlformats-"
+
+#define ZIP_LOCAL 0x04034b50u
+#define ZIP_CENTRAL 0x02014b50u
+#define ZIP_END 0x06054b50u
+#define ZIP64_LOCATOR 0x07064b50u
+#define ZIP_DATE 0x0021   /* 1980-01-01, MS-DOS format */
+
+#define NOT_XLSX "the file is not an .xlsx workbook"
+
+/* ---- XML text ---- */
+
+/* Decodes the UTF-8 character at p (n > 0 bytes left): returns its length
+ * with the code point in *cp, or 0 for an invalid sequence. */
+static size_t utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	unsigned char c = p[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2, v = c & 0x1Fu, min = 0x80;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3, v = c & 0x0Fu, min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4, v = c & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3Fu);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* True if XML 1.0 allows the character. */
+static bool xml_char_ok(uint32_t c)
+{
+	if (c < 0x20)
+		return c == '\t' || c == '\n' || c == '\r';
+	return c != 0xFFFE && c != 0xFFFF;
+}
+
+/* Appends v escaped for XML text or an attribute value, dropping invalid
+ * UTF-8 and what XML 1.0 cannot hold; CR is kept as a reference. */
+static void xml_text(str *s, const char *v)
+{
+	const unsigned char *p = (const unsigned char *)v;
+	size_t n = strlen(v);
+	while (n) {
+		uint32_t cp;
+		size_t k = utf8_next(p, n, &cp);
+		if (k == 0) {
+			k = 1;
+		} else if (xml_char_ok(cp)) {
+			switch (cp) {
+			case '&': str_append(s, "&amp;"); break;
+			case '<': str_append(s, "&lt;"); break;
+			case '>': str_append(s, "&gt;"); break;
+			case '"': str_append(s, "&quot;"); break;
+			case '\'': str_append(s, "&apos;"); break;
+			case '\r': str_append(s, "&#13;"); break;
+			default: str_appendn(s, (const char *)p, k);
+			}
+		}
+		p += k;
+		n -= k;
+	}
+}
+
+/* Appends the sheet name Excel accepts: no []:*?/\ or control characters
+ * (spaces instead), no apostrophe at either end, at most 31 characters
+ * (UTF-16 units), escaped; "Sheet1" when nothing is left. */
+static void sheet_name(str *out, const char *name)
+{
+	str raw = STR_INIT;
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = strlen(name);
+	int units = 0;
+	while (n) {
+		uint32_t cp;
+		size_t k = utf8_next(p, n, &cp);
+		if (k && xml_char_ok(cp)) {
+			int w = cp >= 0x10000 ? 2 : 1;
+			if (units + w > SHEET_NAME_MAX)
+				break;
+			units += w;
+			if (cp < 0x20 || (cp < 0x80 && strchr("[]:*?/\\", (int)cp)))
+				str_appendc(&raw, ' ');
+			else
+				str_appendn(&raw, (const char *)p, k);
+		}
+		k = k ? k : 1;
+		p += k;
+		n -= k;
+	}
+	if (raw.len && !raw.oom) {
+		if (raw.ptr[0] == '\'')
+			raw.ptr[0] = ' ';
+		if (raw.ptr[raw.len - 1] == '\'')
+			raw.ptr[raw.len - 1] = ' ';
+	}
+	xml_text(out, raw.len ? str_cstr(&raw) : "Sheet1");
+	if (raw.oom)
+		out->oom = true;
+	str_free(&raw);
+}
+
+/* Appends a number with %.15g (or %g for widths), a '.' whatever the
+ * locale. */
+static void append_number(str *s, const char *fmt, double v)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), fmt, v);
+	for (char *c = buf; *c; c++)
+		if (*c == ',')
+			*c = '.';
+	str_append(s, buf);
+}
+
+/* Appends a cell reference: column (0-based) as letters, row (from 1). */
+static void append_ref(str *s, int col, int row)
+{
+	char buf[8];
+	int i = (int)sizeof(buf);
+	for (int c = col + 1; c > 0 && i > 0; c = (c - 1) / 26)
+		buf[--i] = (char)('A' + (c - 1) % 26);
+	str_appendn(s, buf + i, sizeof(buf) - (size_t)i);
+	str_appendf(s, "%d", row);
+}
+
+/* ---- writer ---- */
+
+void xlsx_writer_init(xlsx_writer *w, const char *name)
+{
+	memset(w, 0, sizeof(*w));
+	sheet_name(&w->name, name ? name : "");
+}
+
+void xlsx_writer_free(xlsx_writer *w)
+{
+	str_free(&w->name);
+	str_free(&w->rows);
+	free(w->widths);
+	w->widths = NULL;
+	w->nwidths = 0;
+}
+
+static void close_row(xlsx_writer *w)
+{
+	if (w->row_open)
+		str_append(&w->rows, "</row>");
+	w->row_open = false;
+}
+
+void xlsx_row(xlsx_writer *w)
+{
+	if (w->err)
+		return;
+	close_row(w);
+	if (w->row >= XLSX_MAX_ROWS) {
+		w->err = ERR_INVALID;
+		return;
+	}
+	w->row++;
+	w->col = 0;
+	str_appendf(&w->rows, "<row r=\"%d\">", w->row);
+	w->row_open = true;
+}
+
+/* Moves past an empty cell. */
+static void skip_cell(xlsx_writer *w)
+{
+	if (!w->row_open)
+		xlsx_row(w);
+	if (!w->err)
+		w->col++;
+}
+
+/* Opens the next cell's <c> element; false if it cannot be written. */
+static bool cell_begin(xlsx_writer *w, int style, const char *type)
+{
+	if (!w->row_open)
+		xlsx_row(w);
+	if (w->err)
+		return false;
+	if (w->col >= XLSX_MAX_COLS) {
+		w->err = ERR_INVALID;
+		return false;
+	}
+	str_append(&w->rows, "<c r=\"");
+	append_ref(&w->rows, w->col++, w->row);
+	str_appendc(&w->rows, '"');
+	if (style)
+		str_appendf(&w->rows, " s=\"%d\"", style);
+	if (type)
+		str_appendf(&w->rows, " t=\"%s\"", type);
+	str_appendc(&w->rows, '>');
+	return true;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+static void text_cell(xlsx_writer *w, const char *v, int style)
+{
+	if (!v || !*v) {
+		skip_cell(w);
+		return;
+	}
+	if (!cell_begin(w, style, "inlineStr"))
+		return;
+	size_t n = strlen(v);
+	str_append(&w->rows, is_space(v[0]) || is_space(v[n - 1])
+			     ? "<is><t xml:space=\"preserve\">" : "<is><t>");
+	xml_text(&w->rows, v);
+	str_append(&w->rows, "</t></is></c>");
+}
+
+void xlsx_text(xlsx_writer *w, const char *v) { text_cell(w, v, 0); }
+
+void xlsx_number(xlsx_writer *w, double v)
+{
+	if (!isfinite(v)) {
+		skip_cell(w);
+		return;
+	}
+	if (!cell_begin(w, 0, NULL))
+		return;
+	str_append(&w->rows, "<v>");
+	append_number(&w->rows, "%.15g", v);
+	str_append(&w->rows, "</v></c>");
+}
+
+void xlsx_header(xlsx_writer *w, const char *const *names, int n)
+{
+	xlsx_row(w);
+	if (w->err)
+		return;
+	w->header_row = w->row;
+	for (int i = 0; i < n; i++)
+		text_cell(w, names[i], 1);
+}
+
+void xlsx_col_width(xlsx_writer *w, int col, double width)
+{
+	if (w->err || col < 0 || col >= XLSX_MAX_COLS || !(width >= 0))
+		return;
+	if (width > 255)
+		width = 255;
+	if (col >= w->nwidths) {
+		double *p = realloc(w->widths, (size_t)(col + 1) * sizeof(*p));
+		if (!p) {
+			w->err = ERR_NOMEM;
+			return;
+		}
+		for (int i = w->nwidths; i <= col; i++)
+			p[i] = 0;
+		w->widths = p;
+		w->nwidths = col + 1;
+	}
+	w->widths[col] = width;
+}
+
+/* The fixed parts of the package. */
+static const char content_types[] = XML_DECL
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	"<Default Extension=\"rels\" ContentType=\"" CT_PREFIX "package.relationships+xml\"/>"
+	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	"<Override PartName=\"/xl/workbook.xml\" ContentType=\""
+	CT_PREFIX "officedocument.spreadsheetml.sheet.main+xml\"/>"
+	"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\""
+	CT_PREFIX "officedocument.spreadsheetml.worksheet+xml\"/>"
+	"<Override PartName=\"/xl/styles.xml\" ContentType=\""
+	CT_PREFIX "officedocument.spreadsheetml.styles+xml\"/>"
+	"</Types>";
+
+static const char package_rels[] = XML_DECL
+	"<Relationships xmlns=\"" NS_PKG_REL "\">"
+	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
+	"</Relationships>";
+
+static const char workbook_rels[] = XML_DECL
+	"<Relationships xmlns=\"" NS_PKG_REL "\">"
+	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+	"<Relationship Id=\"rId2\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/>"
+	"</Relationships>";
+
+/* Style 0 is the default, style 1 bold. */
+static const char styles[] = XML_DECL
+	"<styleSheet xmlns=\"" NS_MAIN "\">"
+	"<fonts count=\"2\">"
+	"<font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
+	"<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
+	"</fonts>"
+	"<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
+	"<fill><patternFill patternType=\"gray125\"/></fill></fills>"
+	"<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
+	"<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+	"<cellXfs count=\"2\">"
+	"<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+	"<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
+	"</cellXfs>"
+	"<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
+	"</styleSheet>";
+
+static void build_workbook(const xlsx_writer *w, str *s)
+{
+	str_append(s, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+		      "<bookViews><workbookView/></bookViews><sheets><sheet name=\"");
+	str_appendn(s, w->name.ptr ? w->name.ptr : "", w->name.len);
+	str_append(s, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+}
+
+/* What comes before the rows in sheet1.xml: the frozen pane and widths. */
+static void build_sheet_head(const xlsx_writer *w, str *s)
+{
+	str_append(s, XML_DECL "<worksheet xmlns=\"" NS_MAIN "\">");
+	if (w->header_row && w->header_row < XLSX_MAX_ROWS) {
+		int top = w->header_row + 1;
+		str_appendf(s, "<sheetViews><sheetView workbookViewId=\"0\">"
+			       "<pane ySplit=\"%d\" topLeftCell=\"A%d\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+			       "<selection pane=\"bottomLeft\" activeCell=\"A%d\" sqref=\"A%d\"/>"
+			       "</sheetView></sheetViews>", w->header_row, top, top, top);
+	}
+	bool cols = false;
+	for (int i = 0; i < w->nwidths; i++) {
+		if (w->widths[i] <= 0)
+			continue;
+		if (!cols)
+			str_append(s, "<cols>");
+		cols = true;
+		str_appendf(s, "<col min=\"%d\" max=\"%d\" width=\"", i + 1, i + 1);
+		append_number(s, "%.6g", w->widths[i]);
+		str_append(s, "\" customWidth=\"1\"/>");
+	}
+	if (cols)
+		str_append(s, "</cols>");
+	str_append(s, "<sheetData>");
+}
+
+/* ---- ZIP writing ---- */
+
+typedef struct zip_entry {
+	const char *name;
+	uint32_t crc, csize, usize, offset;
+} zip_entry;
+
+static void put16(str *s, unsigned v)
+{
+	char b[2] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF) };
+	str_appendn(s, b, 2);
+}
+
+static void put32(str *s, uint32_t v)
+{
+	put16(s, v & 0xFFFF);
+	put16(s, v >> 16);
+}
+
+static void set32(char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (char)((v >> (8 * i)) & 0xFF);
+}
+
+/* A local (central = false) or central directory header for e. */
+static void zip_header(str *s, const zip_entry *e, bool central)
+{
+	put32(s, central ? ZIP_CENTRAL : ZIP_LOCAL);
+	if (central)
+		put16(s, 20);       /* made by: MS-DOS, version 2.0 */
+	put16(s, 20);               /* needed: 2.0 (deflate) */
+	put16(s, 0);                /* flags */
+	put16(s, 8);                /* deflate */
+	put16(s, 0);                /* time 00:00:00 */
+	put16(s, ZIP_DATE);
+	put32(s, e->crc);
+	put32(s, e->csize);
+	put32(s, e->usize);
+	put16(s, (unsigned)strlen(e->name));
+	put16(s, 0);                /* extra field */
+	if (central) {
+		put16(s, 0);        /* comment */
+		put16(s, 0);        /* disk */
+		put16(s, 0);        /* internal attributes */
+		put32(s, 0);        /* external attributes */
+		put32(s, e->offset);
+	}
+	str_append(s, e->name);
+}
+
+/* Deflates the chunks onto the end of zip; *csize is the compressed size. */
+static int deflate_chunks(str *zip, const strv *chunks, int n, uint32_t *csize)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return err_set(ERR_NOMEM, "out of memory");
+	unsigned char buf[16384];
+	int rc = 0, zr = Z_OK;
+	for (int i = 0; i <= n && !rc; i++) {
+		int flush = i == n ? Z_FINISH : Z_NO_FLUSH;
+		z.next_in = i < n ? (Bytef *)chunks[i].p : NULL;
+		z.avail_in = i < n ? (uInt)chunks[i].len : 0;
+		do {
+			z.next_out = buf;
+			z.avail_out = sizeof(buf);
+			zr = deflate(&z, flush);
+			if (zr == Z_STREAM_ERROR) {
+				rc = err_set(ERR_GENERIC, "deflate failed");
+				break;
+			}
+			str_appendn(zip, (const char *)buf, sizeof(buf) - z.avail_out);
+		} while (z.avail_out == 0);
+	}
+	if (!rc && (zr != Z_STREAM_END || z.total_out > UINT32_MAX))
+		rc = err_set(ERR_TOOLARGE, "the workbook is too large");
+	*csize = (uint32_t)z.total_out;
+	deflateEnd(&z);
+	return rc;
+}
+
+/* Appends one deflated entry made of the chunks. */
+static int zip_add(str *zip, zip_entry *e, const char *name, const strv *chunks, int n)
+{
+	size_t usize = 0;
+	uLong crc = crc32(0, NULL, 0);
+	for (int i = 0; i < n; i++) {
+		usize += chunks[i].len;
+		if (chunks[i].len > UINT32_MAX || usize > UINT32_MAX)
+			return err_set(ERR_TOOLARGE, "%s is too large for a ZIP without ZIP64", name);
+		crc = crc32(crc, (const Bytef *)chunks[i].p, (uInt)chunks[i].len);
+	}
+	if (zip->len > UINT32_MAX)
+		return err_set(ERR_TOOLARGE, "the workbook is too large for a ZIP without ZIP64");
+	e->name = name;
+	e->crc = (uint32_t)crc;
+	e->csize = 0;
+	e->usize = (uint32_t)usize;
+	e->offset = (uint32_t)zip->len;
+	zip_header(zip, e, false);
+	int rc = deflate_chunks(zip, chunks, n, &e->csize);
+	if (rc < 0)
+		return rc;
+	if (!str_oom(zip))
+		set32(zip->ptr + e->offset + 18, e->csize);
+	return 0;
+}
+
+/* Appends the central directory and its end record. */
+static int zip_close(str *zip, const zip_entry *e, int n)
+{
+	size_t cd = zip->len;
+	for (int i = 0; i < n; i++)
+		zip_header(zip, &e[i], true);
+	size_t size = zip->len - cd;
+	if (cd > UINT32_MAX || size > UINT32_MAX)
+		return err_set(ERR_TOOLARGE, "the workbook is too large for a ZIP without ZIP64");
+	put32(zip, ZIP_END);
+	put16(zip, 0);                      /* this disk */
+	put16(zip, 0);                      /* the directory's disk */
+	put16(zip, (unsigned)n);
+	put16(zip, (unsigned)n);
+	put32(zip, (uint32_t)size);
+	put32(zip, (uint32_t)cd);
+	put16(zip, 0);                      /* comment */
+	return 0;
+}
+
+static strv view(const str *s) { return (strv){ s->ptr ? s->ptr : "", s->len }; }
+
+static int build_package(const xlsx_writer *w, str *zip)
+{
+	enum { NPARTS = 6 };
+	str workbook = STR_INIT, head = STR_INIT;
+	build_workbook(w, &workbook);
+	build_sheet_head(w, &head);
+	strv sheet[3] = { view(&head), view(&w->rows), STRV("</sheetData></worksheet>") };
+	strv fixed[NPARTS] = { STRV(content_types), STRV(package_rels), view(&workbook),
+			       STRV(workbook_rels), STRV(styles), STRV("") };
+	static const char *const names[NPARTS] = {
+		"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+		"xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml",
+	};
+	zip_entry e[NPARTS];
+	int rc = 0;
+	if (str_oom(&workbook) || str_oom(&head) || str_oom(&w->rows) || str_oom(&w->name))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	for (int i = 0; i < NPARTS && !rc; i++) {
+		if (i == NPARTS - 1)
+			rc = zip_add(zip, &e[i], names[i], sheet, 3);
+		else
+			rc = zip_add(zip, &e[i], names[i], &fixed[i], 1);
+	}
+	if (!rc)
+		rc = zip_close(zip, e, NPARTS);
+	if (!rc && str_oom(zip))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	str_free(&workbook);
+	str_free(&head);
+	return rc;
+}
+
+int xlsx_finish(xlsx_writer *w, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	close_row(w);
+	int rc = w->err;
+	if (rc == ERR_INVALID)
+		err_set(rc, "the sheet has more than %d rows or %d columns", XLSX_MAX_ROWS, XLSX_MAX_COLS);
+	else if (rc)
+		err_set(rc, "out of memory");
+	str zip = STR_INIT;
+	if (!rc)
+		rc = build_package(w, &zip);
+	if (!rc) {
+		*len = zip.len;
+		*out = str_detach(&zip);
+	}
+	str_free(&zip);
+	xlsx_writer_free(w);
+	return rc;
+}
+
+/* ---- ZIP reading ---- */
+
+typedef struct zip_archive {
+	const unsigned char *p;
+	size_t len;
+	size_t cd, cd_end;          /* the central directory */
+	unsigned entries;
+} zip_archive;
+
+typedef struct zip_file {
+	unsigned flags, method;
+	uint32_t crc, csize, usize, local;
+} zip_file;
+
+static unsigned get16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int zip_open(zip_archive *z, const void *data, size_t len)
+{
+	memset(z, 0, sizeof(*z));
+	z->p = data;
+	z->len = len;
+	if (!data || len < 22)
+		return err_set(ERR_INVALID, NOT_XLSX);
+	/* the end record, after which only its comment (< 64 KiB) may come */
+	size_t end = len - 22, min = len - 22 > 65535 ? len - 22 - 65535 : 0;
+	while (get32(z->p + end) != ZIP_END || get16(z->p + end + 20) > len - 22 - end) {
+		if (end == min && memcmp(data, "PK\x03\x04", 4) == 0)
+			return err_set(ERR_INVALID, "the workbook is damaged or cut short (its ZIP directory is missing)");
+		if (end == min)
+			return err_set(ERR_INVALID, NOT_XLSX);
+		end--;
+	}
+	const unsigned char *e = z->p + end;
+	unsigned n = get16(e + 10);
+	uint32_t size = get32(e + 12), off = get32(e + 16);
+	if ((end >= 20 && get32(e - 20) == ZIP64_LOCATOR) || n == 0xFFFF || size == UINT32_MAX
+	    || off == UINT32_MAX)
+		return err_set(ERR_INVALID, "ZIP64 workbooks are not supported");
+	if (get16(e + 4) != 0 || get16(e + 6) != 0 || get16(e + 8) != n)
+		return err_set(ERR_INVALID, "ZIP archives split over several files are not supported");
+	if (off > end || size > end - off)
+		return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is out of bounds)");
+	z->cd = off;
+	z->cd_end = off + size;
+	z->entries = n;
+	return 0;
+}
+
+/* Looks name up (ignoring case, as OPC part names do) in the central
+ * directory: 1 with *f filled, 0 if absent, or ERR_INVALID. */
+static int zip_find(const zip_archive *z, const char *name, zip_file *f)
+{
+	size_t want = strlen(name), pos = z->cd;
+	for (unsigned i = 0; i < z->entries; i++) {
+		const unsigned char *h = z->p + pos;
+		if (z->cd_end - pos < 46 || get32(h) != ZIP_CENTRAL)
+			return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is broken)");
+		size_t nlen = get16(h + 28), rest = nlen + get16(h + 30) + get16(h + 32);
+		if (z->cd_end - pos - 46 < rest)
+			return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is broken)");
+		if (nlen == want && strncasecmp((const char *)h + 46, name, want) == 0) {
+			f->flags = get16(h + 8);
+			f->method = get16(h + 10);
+			f->crc = get32(h + 16);
+			f->csize = get32(h + 20);
+			f->usize = get32(h + 24);
+			f->local = get32(h + 42);
+			return 1;
+		}
+		pos += 46 + rest;
+	}
+	return 0;
+}
+
+/* Checks what we support and finds the entry's packed bytes. */
+static int zip_data(const zip_archive *z, const zip_file *f, const char *name,
+		    const unsigned char **data)
+{
+	if (f->flags & 0x41)
+		return err_set(ERR_INVALID, "encrypted workbooks are not supported");
+	if (f->csize == UINT32_MAX || f->usize == UINT32_MAX || f->local == UINT32_MAX)
+		return err_set(ERR_INVALID, "ZIP64 workbooks are not supported");
+	if (f->method != 0 && f->method != 8)
+		return err_set(ERR_INVALID, "%s: ZIP compression method %u is not supported", name, f->method);
+	if (f->usize > ENTRY_MAX)
+		return err_set(ERR_INVALID, "%s is too large: more than 256 MiB unpacked", name);
+	if (f->local > z->len || z->len - f->local < 30 || get32(z->p + f->local) != ZIP_LOCAL)
+		return err_set(ERR_INVALID, "the workbook is damaged (%s cannot be found)", name);
+	const unsigned char *h = z->p + f->local;
+	size_t start = (size_t)f->local + 30 + get16(h + 26) + get16(h + 28);
+	if (start > z->len || z->len - start < f->csize)
+		return err_set(ERR_INVALID, "the workbook is damaged (%s is cut short)", name);
+	if (f->method == 0 && f->csize != f->usize)
+		return err_set(ERR_INVALID, "the workbook is damaged (%s has the wrong size)", name);
+	*data = z->p + start;
+	return 0;
+}
+
+/* Receives an entry's unpacked bytes; last is set on the final call. */
+typedef int (*zip_sink)(void *ctx, const char *p, size_t n, bool last);
+
+/* Inflates an entry into sink, checking its real size and CRC-32 (at the
+ * end: sink may have seen the bytes of a damaged entry by then). */
+static int zip_inflate(const unsigned char *src, const zip_file *f, const char *name,
+		       zip_sink sink, void *ctx)
+{
+	z_stream z;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		return err_set(ERR_NOMEM, "out of memory");
+	z.next_in = (Bytef *)src;
+	z.avail_in = f->csize;
+	unsigned char buf[32768];
+	uLong crc = crc32(0, NULL, 0);
+	size_t total = 0;
+	int rc = 0, zr;
+	do {
+		z.next_out = buf;
+		z.avail_out = sizeof(buf);
+		zr = inflate(&z, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			rc = err_set(ERR_INVALID, "the workbook is damaged (%s: %s)", name,
+				     z.msg ? z.msg : "the data is cut short");
+			break;
+		}
+		size_t got = sizeof(buf) - z.avail_out;
+		total += got;
+		if (total > f->usize) {
+			rc = err_set(ERR_INVALID, "the workbook is damaged (%s is larger unpacked than declared)", name);
+			break;
+		}
+		crc = crc32(crc, buf, (uInt)got);
+		if (got)
+			rc = sink(ctx, (const char *)buf, got, false);
+	} while (!rc && zr != Z_STREAM_END);
+	inflateEnd(&z);
+	if (!rc && total != f->usize)
+		rc = err_set(ERR_INVALID, "the workbook is damaged (%s is smaller unpacked than declared)", name);
+	if (!rc && crc != f->crc)
+		rc = err_set(ERR_INVALID, "the workbook is damaged (%s fails its CRC check)", name);
+	if (!rc)
+		rc = sink(ctx, NULL, 0, true);
+	return rc;
+}
+
+static int zip_read(const zip_archive *z, const zip_file *f, const char *name, zip_sink sink, void *ctx)
+{
+	const unsigned char *src = NULL;
+	int rc = zip_data(z, f, name, &src);
+	if (rc < 0)
+		return rc;
+	if (f->method == 8)
+		return zip_inflate(src, f, name, sink, ctx);
+	if (crc32(0, src, f->usize) != f->crc)
+		return err_set(ERR_INVALID, "the workbook is damaged (%s fails its CRC check)", name);
+	return sink(ctx, (const char *)src, f->usize, true);
+}
+
+/* ---- XML parts ---- */
+
+/* The common head of every part's parsing state. */
+typedef struct xml_job {
+	XML_Parser parser;
+	const char *part;
+	int rc;                     /* the first error, which stops the parser */
+} xml_job;
+
+static void job_fail(xml_job *j, int rc)
+{
+	if (!j->rc) {
+		j->rc = rc;
+		XML_StopParser(j->parser, XML_FALSE);
+	}
+}
+
+static void job_nomem(xml_job *j) { job_fail(j, err_set(ERR_NOMEM, "out of memory")); }
+
+/* OOXML has no DOCTYPE; refusing it keeps entity tricks out. */
+static void no_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
+		       const XML_Char *pubid, int has_internal_subset)
+{
+	(void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+	xml_job *j = ud;
+	job_fail(j, err_set(ERR_INVALID, "the workbook is damaged (%s has a DOCTYPE)", j->part));
+}
+
+static int xml_sink(void *ctx, const char *p, size_t n, bool last)
+{
+	xml_job *j = ctx;
+	if (XML_Parse(j->parser, p, (int)n, last) != XML_STATUS_ERROR)
+		return 0;
+	if (j->rc)
+		return j->rc;
+	return err_set(ERR_INVALID, "the workbook is damaged (%s, line %lu: %s)", j->part,
+		       (unsigned long)XML_GetCurrentLineNumber(j->parser),
+		       XML_ErrorString(XML_GetErrorCode(j->parser)));
+}
+
+/* The name without its namespace (expat joins them with '|'). */
+static const char *local(const XML_Char *name)
+{
+	const char *bar = strrchr(name, '|');
+	return bar ? bar + 1 : name;
+}
+
+static bool is(const XML_Char *name, const char *want) { return strcmp(local(name), want) == 0; }
+
+/* The attribute with that local name, or NULL. */
+static const char *attr(const XML_Char **atts, const char *want)
+{
+	for (int i = 0; atts[i]; i += 2)
+		if (is(atts[i], want))
+			return atts[i + 1];
+	return NULL;
+}
+
+/* Parses the part with the handlers: 1 if done, 0 if the part is absent,
+ * or an error. */
+static int parse_part(const zip_archive *z, const char *name, xml_job *j,
+		      XML_StartElementHandler start, XML_EndElementHandler end,
+		      XML_CharacterDataHandler text)
+{
+	zip_file f;
+	int rc = zip_find(z, name, &f);
+	if (rc <= 0)
+		return rc;
+	j->parser = XML_ParserCreateNS(NULL, '|');
+	if (!j->parser)
+		return err_set(ERR_NOMEM, "out of memory");
+	j->part = name;
+	j->rc = 0;
+	XML_SetUserData(j->parser, j);
+	XML_SetElementHandler(j->parser, start, end);
+	XML_SetCharacterDataHandler(j->parser, text);
+	XML_SetStartDoctypeDeclHandler(j->parser, no_doctype);
+	rc = zip_read(z, &f, name, xml_sink, j);
+	XML_ParserFree(j->parser);
+	j->parser = NULL;
+	return rc < 0 ? rc : 1;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* xl/workbook.xml: the relationship ids of the sheets, in order. */
+typedef struct workbook_job {
+	xml_job j;
+	str ids;                    /* NUL-terminated, one after another */
+	int n;
+} workbook_job;
+
+static void workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	workbook_job *w = ud;
+	const char *id = attr(atts, "id");
+	if (w->j.rc || !is(name, "sheet") || !id)
+		return;
+	str_appendn(&w->ids, id, strlen(id) + 1);
+	w->n++;
+}
+
+/* xl/_rels/workbook.xml.rels: the worksheets and the shared strings. */
+typedef struct rels_job {
+	xml_job j;
+	str sheets;                 /* id NUL target NUL, for each worksheet */
+	str strings;                /* the shared strings' target */
+} rels_job;
+
+static void rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	rels_job *r = ud;
+	const char *id = attr(atts, "Id"), *type = attr(atts, "Type"), *target = attr(atts, "Target");
+	if (r->j.rc || !is(name, "Relationship") || !id || !type || !target)
+		return;
+	if (ends_with(type, "/worksheet")) {
+		str_appendn(&r->sheets, id, strlen(id) + 1);
+		str_appendn(&r->sheets, target, strlen(target) + 1);
+	} else if (ends_with(type, "/sharedStrings") && !r->strings.len) {
+		str_append(&r->strings, target);
+	}
+}
+
+/* The part name of a target relative to xl/ (or absolute), with "." and
+ * ".." segments resolved. */
+static void resolve_target(str *out, const char *target)
+{
+	str_clear(out);
+	if (*target == '/')
+		target++;
+	else
+		str_append(out, "xl");
+	while (*target && !out->oom) {
+		size_t n = strcspn(target, "/");
+		if (n == 2 && memcmp(target, "..", 2) == 0) {
+			char *slash = out->len ? memrchr(out->ptr, '/', out->len) : NULL;
+			out->len = slash ? (size_t)(slash - out->ptr) : 0;
+			if (out->ptr)
+				out->ptr[out->len] = '\0';
+		} else if (n && !(n == 1 && *target == '.')) {
+			if (out->len)
+				str_appendc(out, '/');
+			str_appendn(out, target, n);
+		}
+		target += n;
+		if (*target == '/')
+			target++;
+	}
+}
+
+/* The target of the worksheet relationship id, or NULL. */
+static const char *rels_sheet(const rels_job *r, const char *id)
+{
+	for (size_t pos = 0; pos < r->sheets.len;) {
+		const char *rid = r->sheets.ptr + pos, *target = rid + strlen(rid) + 1;
+		if (strcmp(rid, id) == 0)
+			return target;
+		pos = (size_t)(target + strlen(target) + 1 - r->sheets.ptr);
+	}
+	return NULL;
+}
+
+/* Finds the first worksheet through the workbook and its relationships
+ * (else xl/worksheets/sheet1.xml), and the shared strings part. */
+static int locate_parts(const zip_archive *z, str *sheet, str *strings)
+{
+	workbook_job wb = { 0 };
+	rels_job rels = { 0 };
+	zip_file f;
+	int rc = parse_part(z, "xl/workbook.xml", &wb.j, workbook_start, NULL, NULL);
+	bool have_workbook = rc == 1;
+	if (have_workbook)
+		rc = parse_part(z, "xl/_rels/workbook.xml.rels", &rels.j, rels_start, NULL, NULL);
+	if (rc >= 0 && (str_oom(&wb.ids) || str_oom(&rels.sheets) || str_oom(&rels.strings)))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	const char *id = wb.ids.ptr;
+	for (int i = 0; rc >= 0 && i < wb.n && !sheet->len; i++, id += strlen(id) + 1) {
+		const char *target = rels_sheet(&rels, id);
+		if (!target)
+			continue;
+		resolve_target(sheet, target);
+		rc = str_oom(sheet) ? err_set(ERR_NOMEM, "out of memory") : zip_find(z, sheet->ptr, &f);
+		if (rc == 0)
+			str_clear(sheet);
+	}
+	if (rc >= 0 && !sheet->len) {
+		rc = zip_find(z, "xl/worksheets/sheet1.xml", &f);
+		if (rc == 1)
+			str_append(sheet, "xl/worksheets/sheet1.xml");
+		else if (rc == 0)
+			rc = err_set(ERR_INVALID, have_workbook ? "the workbook has no worksheet" : NOT_XLSX);
+	}
+	if (rels.strings.len)
+		resolve_target(strings, rels.strings.ptr);
+	else
+		str_append(strings, "xl/sharedStrings.xml");
+	if (rc >= 0 && (str_oom(sheet) || str_oom(strings)))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	str_free(&wb.ids);
+	str_free(&rels.sheets);
+	str_free(&rels.strings);
+	return rc < 0 ? rc : 0;
+}
+
+/* xl/sharedStrings.xml: each <si>'s text, rich-text runs joined and
+ * phonetic runs (<rPh>) left out. */
+typedef struct strings_job {
+	xml_job j;
+	str text;                   /* the strings, each NUL-terminated */
+	size_t *offs;
+	size_t n, cap;
+	size_t start;               /* where the current string's text began */
+	bool in_si, in_t;
+	int phonetic;               /* depth of <rPh> */
+} strings_job;
+
+static void strings_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	(void)atts;
+	strings_job *s = ud;
+	if (s->j.rc)
+		return;
+	if (is(name, "si")) {
+		s->in_si = true;
+		s->start = s->text.len;
+	} else if (s->in_si && is(name, "rPh"))
+		s->phonetic++;
+	else if (s->in_si && !s->phonetic && is(name, "t"))
+		s->in_t = true;
+}
+
+/* Ends the current string. */
+static void strings_push(strings_job *s)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		size_t *p = realloc(s->offs, cap * sizeof(*p));
+		if (!p) {
+			job_nomem(&s->j);
+			return;
+		}
+		s->offs = p;
+		s->cap = cap;
+	}
+	s->offs[s->n++] = s->start;
+	str_appendc(&s->text, '\0');
+	if (str_oom(&s->text))
+		job_nomem(&s->j);
+}
+
+static void strings_end(void *ud, const XML_Char *name)
+{
+	strings_job *s = ud;
+	if (s->j.rc)
+		return;
+	if (is(name, "t"))
+		s->in_t = false;
+	else if (is(name, "rPh") && s->phonetic)
+		s->phonetic--;
+	else if (is(name, "si") && s->in_si) {
+		s->in_si = false;
+		strings_push(s);
+	}
+}
+
+static void strings_text(void *ud, const XML_Char *p, int n)
+{
+	strings_job *s = ud;
+	if (!s->j.rc && s->in_t)
+		str_appendn(&s->text, p, (size_t)n);
+}
+
+/* A worksheet, one row at a time. */
+typedef struct sheet_job {
+	xml_job j;
+	const strings_job *strings;
+	int (*row_cb)(void *ctx, const csv_record *rec);
+	void *ctx;
+	int row;                    /* the current row's number */
+	int col;                    /* the current cell's column (0-based) */
+	bool in_row, in_cell, in_v, in_is, in_t;
+	int phonetic;
+	char type[12];              /* the cell's t attribute */
+	str v, is;                  /* the cell's <v> and inline string text */
+	str cells;                  /* the row's non-empty cells, NUL-terminated */
+	size_t offs[CSV_MAX_FIELDS];
+	int n;                      /* the last non-empty column + 1 */
+} sheet_job;
+
+/* A positive decimal number below 2^31, or 0. */
+static int parse_uint(const char *s)
+{
+	long v = 0;
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return (int)v;
+}
+
+/* The 0-based column of a reference like "AB12", or -1 without letters. */
+static int ref_col(const char *ref)
+{
+	int col = 0;
+	const char *p = ref;
+	for (; *p; p++) {
+		char c = *p;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (c < 'A' || c > 'Z')
+			break;
+		if (col < 1000000)
+			col = col * 26 + (c - 'A' + 1);
+	}
+	return p == ref ? -1 : col - 1;
+}
+
+static void row_start(sheet_job *s, const XML_Char **atts)
+{
+	int r = parse_uint(attr(atts, "r"));
+	s->row = r > 0 ? r : s->row + 1;
+	s->col = -1;
+	s->n = 0;
+	s->in_row = true;
+	str_clear(&s->cells);
+	for (int i = 0; i < CSV_MAX_FIELDS; i++)
+		s->offs[i] = SIZE_MAX;
+}
+
+static void cell_start(sheet_job *s, const XML_Char **atts)
+{
+	const char *ref = attr(atts, "r"), *type = attr(atts, "t");
+	int col = ref ? ref_col(ref) : -1;
+	s->col = col >= 0 ? col : s->col + 1;
+	snprintf(s->type, sizeof(s->type), "%s", type ? type : "");
+	str_clear(&s->v);
+	str_clear(&s->is);
+	s->in_cell = true;
+}
+
+static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	sheet_job *s = ud;
+	if (s->j.rc)
+		return;
+	const char *n = local(name);
+	if (strcmp(n, "row") == 0)
+		row_start(s, atts);
+	else if (s->in_row && strcmp(n, "c") == 0)
+		cell_start(s, atts);
+	else if (s->in_cell && strcmp(n, "v") == 0)
+		s->in_v = true;
+	else if (s->in_cell && strcmp(n, "is") == 0)
+		s->in_is = true;
+	else if (s->in_is && strcmp(n, "rPh") == 0)
+		s->phonetic++;
+	else if (s->in_is && !s->phonetic && strcmp(n, "t") == 0)
+		s->in_t = true;
+}
+
+/* The text of the cell that just ended, or NULL after an error. */
+static const char *cell_text(sheet_job *s)
+{
+	const char *v = str_cstr(&s->v);
+	if (!v) {
+		job_nomem(&s->j);
+		return NULL;
+	}
+	if (strcmp(s->type, "s") == 0) {
+		int i = parse_uint(v);
+		if (!*v)
+			return "";
+		if ((i == 0 && strcmp(v, "0") != 0) || !s->strings || (size_t)i >= s->strings->n) {
+			job_fail(&s->j, err_set(ERR_INVALID, "row %d: shared string %.20s does not exist",
+						s->row, v));
+			return NULL;
+		}
+		return s->strings->text.ptr + s->strings->offs[i];
+	}
+	if (strcmp(s->type, "inlineStr") == 0) {
+		const char *t = str_cstr(&s->is);
+		if (!t)
+			job_nomem(&s->j);
+		return t;
+	}
+	if (strcmp(s->type, "b") == 0 && *v)
+		return strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ? "TRUE" : "FALSE";
+	return v;
+}
+
+static void cell_end(sheet_job *s)
+{
+	s->in_cell = s->in_v = s->in_is = s->in_t = false;
+	s->phonetic = 0;
+	const char *text = cell_text(s);
+	if (!text || !*text)
+		return;
+	if (s->col >= CSV_MAX_FIELDS) {
+		job_fail(&s->j, err_set(ERR_INVALID, "row %d: more than %d columns", s->row, CSV_MAX_FIELDS));
+		return;
+	}
+	s->offs[s->col] = s->cells.len;
+	str_appendn(&s->cells, text, strlen(text) + 1);
+	if (s->col + 1 > s->n)
+		s->n = s->col + 1;
+}
+
+static void row_end(sheet_job *s)
+{
+	s->in_row = false;
+	if (!s->n)
+		return;
+	if (str_oom(&s->cells)) {
+		job_nomem(&s->j);
+		return;
+	}
+	csv_record rec;
+	rec.line = s->row;
+	rec.n = s->n;
+	for (int i = 0; i < s->n; i++)
+		rec.f[i] = s->offs[i] == SIZE_MAX ? "" : s->cells.ptr + s->offs[i];
+	int rc = s->row_cb(s->ctx, &rec);
+	if (rc < 0)
+		job_fail(&s->j, rc);
+}
+
+static void sheet_end(void *ud, const XML_Char *name)
+{
+	sheet_job *s = ud;
+	if (s->j.rc)
+		return;
+	const char *n = local(name);
+	if (strcmp(n, "row") == 0 && s->in_row)
+		row_end(s);
+	else if (strcmp(n, "c") == 0 && s->in_cell)
+		cell_end(s);
+	else if (strcmp(n, "v") == 0)
+		s->in_v = false;
+	else if (strcmp(n, "is") == 0)
+		s->in_is = false;
+	else if (strcmp(n, "rPh") == 0 && s->phonetic)
+		s->phonetic--;
+	else if (strcmp(n, "t") == 0)
+		s->in_t = false;
+}
+
+static void sheet_text(void *ud, const XML_Char *p, int n)
+{
+	sheet_job *s = ud;
+	if (s->j.rc)
+		return;
+	if (s->in_v)
+		str_appendn(&s->v, p, (size_t)n);
+	else if (s->in_t)
+		str_appendn(&s->is, p, (size_t)n);
+}
+
+int xlsx_read(const void *data, size_t len,
+	      int (*row_cb)(void *ctx, const csv_record *rec), void *ctx)
+{
+	zip_archive z;
+	int rc = zip_open(&z, data, len);
+	if (rc < 0)
+		return rc;
+	str sheet = STR_INIT, strings_part = STR_INIT;
+	strings_job strings = { 0 };
+	sheet_job s = { 0 };
+	rc = locate_parts(&z, &sheet, &strings_part);
+	if (rc >= 0)
+		rc = parse_part(&z, strings_part.ptr, &strings.j, strings_start, strings_end, strings_text);
+	if (rc >= 0) {
+		s.strings = rc == 1 ? &strings : NULL;
+		s.row_cb = row_cb;
+		s.ctx = ctx;
+		rc = parse_part(&z, sheet.ptr, &s.j, sheet_start, sheet_end, sheet_text);
+	}
+	str_free(&sheet);
+	str_free(&strings_part);
+	str_free(&strings.text);
+	free(strings.offs);
+	str_free(&s.v);
+	str_free(&s.is);
+	str_free(&s.cells);
+	return rc < 0 ? rc : 0;
+}
