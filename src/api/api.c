@@ -47,6 +47,7 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/values", api_values_list, 0 },
 	{ "PUT", "/api/v1/values", api_values_save, 0 },
 	{ "GET", "/api/v1/values/export", api_values_export, 0 },
+	{ "GET", "/api/v1/values/template", api_values_template, 0 },
 	{ "POST", "/api/v1/values/import", api_values_import, 0 },
 	{ "GET", "/api/v1/dataValueSets", api_dhis2_export, 0 },
 	{ "POST", "/api/v1/dataValueSets", api_dhis2_import, 0 },
@@ -159,7 +160,8 @@ static bool is_read(const char *method) { return strcmp(method, "GET") == 0 || s
 int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, int64_t min, int64_t max)
 {
 	const char *v = http_req_query(req, name);
-	*out = def;
+	/* A list exported as a workbook is whole unless a limit is given. */
+	*out = strcmp(name, "limit") == 0 && api_wants_sheet(req) ? max : def;
 	if (!v || !*v)
 		return 0;
 	char *end;
@@ -214,6 +216,11 @@ int api_respond_raw(http_req *req, int status, const char *json, size_t len)
 
 int api_respond_json(http_req *req, int status, json_t *v)
 {
+	if (status == 200 && api_wants_sheet(req)) {
+		int rc = api_respond_sheet(req, v);
+		json_decref(v);
+		return rc;
+	}
 	str s = STR_INIT;
 	json_append(&s, v);
 	json_decref(v);

@@ -31,6 +31,11 @@ int api_status_for(int code);
 int api_respond_error(http_req *req, int code, json_t *details);
 /* Answers with v serialised (v is stolen). */
 int api_respond_json(http_req *req, int status, json_t *v);
+/* A GET with ?format=xlsx: api_respond_json answers lists as a workbook
+ * (api/sheet.c): the first array of objects in the answer, one row each. */
+#define API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+bool api_wants_sheet(http_req *req);
+int api_respond_sheet(http_req *req, const json_t *answer);
 /* Answers with an already serialised JSON text. */
 int api_respond_raw(http_req *req, int status, const char *json, size_t len);
 
@@ -58,7 +63,8 @@ const char *api_session_token(http_req *req);
 const char *api_session_csrf(http_req *req);
 /* The worker's database connection. */
 int api_db(db_conn **out, http_req *req);
-/* An integer query parameter: def when absent; ERR_INVALID naming it when
+/* An integer query parameter: def when absent (but max for "limit" when
+ * the list is exported as a workbook); ERR_INVALID naming it when
  * it is not an integer within [min, max]. */
 int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, int64_t min, int64_t max);
 /* A path parameter {id} as a positive integer, or ERR_NOTFOUND. */
@@ -111,6 +117,7 @@ int api_values_approve(http_req *req);
 int api_values_return(http_req *req);
 int api_values_import(http_req *req);
 int api_values_export(http_req *req);
+int api_values_template(http_req *req);
 int api_dhis2_import(http_req *req);
 int api_dhis2_export(http_req *req);
 /* attachments.c */

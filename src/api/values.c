@@ -3,11 +3,13 @@
  * them. Approved values of public indicators are public. */
 #include "api/api.h"
 #include "domain/exchange.h"
+#include "domain/unit.h"
 #include "domain/value.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -140,9 +142,12 @@ static bool flag(http_req *req, const char *name)
 	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
 }
 
+/* Our template as CSV (text/csv) or as an .xlsx workbook (told apart by
+ * its content, whatever the Content-Type says). */
 int api_values_import(http_req *req)
 {
 	const char *ct = http_req_header(req, "Content-Type");
+	const char *body = req->body.ptr ? req->body.ptr : "";
 	const principal *who;
 	db_conn *db;
 	exchange_result r;
@@ -150,10 +155,14 @@ int api_values_import(http_req *req)
 	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
 	    (rc = api_db(&db, req)) < 0)
 		return rc;
-	if (!ct || strncasecmp(ct, "text/csv", 8) != 0)
-		return err_set(ERR_INVALID, "send the values as text/csv, not '%.60s'", ct ? ct : "nothing");
 	exchange_options opt = { .dry_run = flag(req, "dry_run") };
-	rc = exchange_csv_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, &opt);
+	if (exchange_is_xlsx(body, req->body.len))
+		rc = exchange_xlsx_import(&r, db, who, body, req->body.len, &opt);
+	else if (ct && strncasecmp(ct, "text/csv", 8) == 0)
+		rc = exchange_csv_import(&r, db, who, body, req->body.len, &opt);
+	else
+		return err_set(ERR_INVALID, "send the values as text/csv or as an .xlsx workbook, not '%.60s'",
+			ct ? ct : "nothing");
 	rc = import_reply(req, rc, &r, &opt, false);
 	json_decref(r.problems);
 	return rc;
@@ -210,22 +219,58 @@ static int visible_values(json_t **out, http_req *req)
 	return value_list(out, db, &f);
 }
 
+/* Sends list ({"values": [...]}) as our template, CSV or .xlsx by
+ * ?format=, under the file name base.csv or base.xlsx. */
+static int send_values(http_req *req, json_t *list, const char *base, bool xlsx_default)
+{
+	const char *format = http_req_query(req, "format");
+	bool xlsx = format ? strcmp(format, "xlsx") == 0 : xlsx_default;
+	char *data, disposition[120];
+	size_t len;
+	if (format && !xlsx && strcmp(format, "csv") != 0)
+		return err_set(ERR_INVALID, "format %.20s is not offered (csv, xlsx)", format);
+	int rc = xlsx ? exchange_xlsx_write(&data, &len, list) : exchange_csv_write(&data, &len, list);
+	if (rc < 0)
+		return rc;
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s.%s\"", base, xlsx ? "xlsx" : "csv");
+	http_req_add_header(req, "Content-Disposition", disposition);
+	http_req_add_header(req, "Cache-Control", "no-store");
+	rc = http_respond(req, 200, xlsx ? API_XLSX_TYPE : "text/csv; charset=utf-8", data, len);
+	free(data);
+	return rc;
+}
+
 int api_values_export(http_req *req)
 {
 	json_t *list;
-	char *csv;
-	size_t len;
 	int rc;
 	if ((rc = visible_values(&list, req)) < 0)
 		return rc;
-	rc = exchange_csv_write(&csv, &len, list);
+	rc = send_values(req, list, "values", false);
 	json_decref(list);
-	if (rc < 0)
+	return rc;
+}
+
+/* GET /api/v1/values/template?unit_id=&period=[&format=csv]: what the unit
+ * reports for the period, pre-filled, for those who may report for it. */
+int api_values_template(http_req *req)
+{
+	const char *period = http_req_query(req, "period"), *path;
+	int64_t unit_id = 0;
+	db_conn *db;
+	json_t *list;
+	int rc;
+	if ((rc = api_query_int64(&unit_id, req, "unit_id", 0, 1, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0)
 		return rc;
-	http_req_add_header(req, "Content-Disposition", "attachment; filename=\"values.csv\"");
-	http_req_add_header(req, "Cache-Control", "no-store");
-	rc = http_respond(req, 200, "text/csv; charset=utf-8", csv, len);
-	free(csv);
+	if (!unit_id || !period || !*period)
+		return err_set(ERR_INVALID, "a template needs unit_id and period");
+	if ((rc = unit_path(&path, db, &req->a, unit_id)) < 0 || (rc = api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
+	    (rc = exchange_template(&list, db, unit_id, period)) < 0)
+		return rc;
+	char base[64];
+	snprintf(base, sizeof(base), "mau-bao-cao-%lld-%.16s", (long long)unit_id, period);
+	rc = send_values(req, list, base, true);
+	json_decref(list);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Lets the kernel drop the pages of the mapped file that the reader has
  * passed, so the import's memory does not grow with the file. */
@@ -57,7 +58,8 @@ static int values_import(db_conn *db, const char *path, bool dry_run)
 		return cli_fail("cannot read '%s': %s", path, strerror(errno));
 	cli_principal(&cli);
 	exchange_options opt = { .dry_run = dry_run, .release = release_pages };
-	int rc = exchange_csv_import(&r, db, &cli, text, len, &opt);
+	int rc = exchange_is_xlsx(text, len) ? exchange_xlsx_import(&r, db, &cli, text, len, &opt)
+					      : exchange_csv_import(&r, db, &cli, text, len, &opt);
 	if (len)
 		munmap((void *)text, len);
 	if (rc == ERR_INVALID && r.problems)
@@ -79,7 +81,9 @@ static int values_export(db_conn *db, const char *path)
 	value_filter f = { .who = &cli, .limit = INT64_MAX / 2 };
 	int rc = value_list(&list, db, &f);
 	if (rc == 0) {
-		rc = exchange_csv_write(&csv, &len, list);
+		size_t n = path ? strlen(path) : 0;
+		bool xlsx = n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
+		rc = xlsx ? exchange_xlsx_write(&csv, &len, list) : exchange_csv_write(&csv, &len, list);
 		json_decref(list);
 	}
 	if (rc < 0)

@@ -8,6 +8,8 @@
 #include "util/period.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/utf8.h"
+#include "util/xlsx.h"
 
 #include <sodium.h>
 
@@ -232,7 +234,7 @@ struct exchange_import {
 	exchange_options opt;
 	lookups l;
 	json_t *problems;
-	int n_problems, rows, staged;
+	int n_problems, rows, staged, unchanged;
 	db_stmt *stage, *first_row;
 	char deadline_period[16], deadline[11];
 	int64_t deadline_days;
@@ -401,12 +403,23 @@ int exchange_import_row(exchange_import *im, const exchange_row *row)
 	return rc;
 }
 
-/* Values in the stage that were submitted or approved: they cannot change. */
+/* Values in the stage that were submitted or approved: a row that repeats
+ * one unchanged (a sheet downloaded and sent back) is left out and
+ * counted as ignored; a row that would change one is a problem. */
 static int check_locked(exchange_import *im)
 {
 	db_stmt *s;
 	size_t before = json_array_size(im->problems);
-	int rc = db_prepare(&s, im->db,
+	int rc = db_run(im->db, NULL,
+		"DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM indicator_value v WHERE "
+		"v.indicator_id = import_stage.indicator_id AND v.unit_id = import_stage.unit_id AND "
+		"v.period = import_stage.period AND v.status IN ('submitted', 'approved') AND v.value = import_stage.value AND "
+		"COALESCE(v.note, '') = COALESCE(import_stage.note, ''))", "");
+	if (rc < 0)
+		return rc;
+	im->unchanged = (int)db_changes(im->db);
+	im->staged -= im->unchanged;
+	rc = db_prepare(&s, im->db,
 		"SELECT s.row, i.code, u.code, s.period FROM import_stage s "
 		"JOIN indicator_value v ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period "
 		"JOIN indicator i ON i.id = s.indicator_id JOIN unit u ON u.id = s.unit_id "
@@ -507,7 +520,10 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 			rc = err_set(ERR_INVALID, "%d problem(s) in the data; nothing was saved", im->n_problems);
 		goto done;
 	}
-	if ((rc = apply_strategy(im, r)) < 0 || im->opt.dry_run)
+	if ((rc = apply_strategy(im, r)) < 0)
+		goto done;
+	r->ignored += im->unchanged;
+	if (im->opt.dry_run)
 		goto done;
 	db_finalize(im->stage);
 	db_finalize(im->first_row);
@@ -553,18 +569,34 @@ void exchange_rows_free(exchange_rows *r)
 static const char *const column_letters[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N",
 	"O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z" };
 
+/* The Vietnamese column titles our sheets carry; a header cell matches a
+ * field by its code or its title, ignoring case and diacritics. */
+static const char *const field_titles[EX_FIELDS] = { "Mã chỉ tiêu", "Mã đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú" };
+
+static bool header_is(const char *cell, int f)
+{
+	if (strcasecmp(cell, field_names[f]) == 0)
+		return true;
+	char *a = NULL, *b = NULL;
+	bool same = vn_fold(&a, cell, strlen(cell)) == 0 && vn_fold(&b, field_titles[f], strlen(field_titles[f])) == 0 &&
+		    strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	return same;
+}
+
 int exchange_header(exchange_columns *cols, const csv_record *rec)
 {
 	for (int f = 0; f < EX_FIELDS; f++) {
 		cols->col[f] = -1;
-		for (int i = 0; i < rec->n; i++)
-			if (strcasecmp(rec->f[i], field_names[f]) == 0)
+		for (int i = 0; i < rec->n && cols->col[f] < 0; i++)
+			if (header_is(rec->f[i], f))
 				cols->col[f] = i;
 		cols->src.names[f] = field_names[f];
 		cols->src.letters[f] = cols->col[f] >= 0 && cols->col[f] < 26 ? column_letters[cols->col[f]] : NULL;
 		if (cols->col[f] < 0 && f != EX_NOTE)
-			return err_set(ERR_INVALID, "row %d: the header needs the column %s (indicator_code, unit_code, period, "
-						    "value, note)", rec->line, field_names[f]);
+			return err_set(ERR_INVALID, "row %d: the header needs the column %s (%s); the columns are indicator_code, "
+						    "unit_code, period, value and optionally note", rec->line, field_names[f], field_titles[f]);
 	}
 	return 0;
 }
@@ -609,6 +641,136 @@ int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, c
 		return rc;
 	}
 	return exchange_import_end(im, r);
+}
+
+/* ----------------------------------------------------------------- XLSX */
+
+typedef struct sheet_import {
+	exchange_columns cols;
+	exchange_import *im;
+	const principal *who;
+	db_conn *db;
+	const exchange_options *opt;
+} sheet_import;
+
+static int sheet_row(void *ctx, const csv_record *rec)
+{
+	sheet_import *si = ctx;
+	int rc;
+	if (!si->im) {
+		if ((rc = exchange_header(&si->cols, rec)) < 0)
+			return rc;
+		return exchange_import_begin(&si->im, si->db, si->who, &si->cols.src, si->opt);
+	}
+	exchange_row row;
+	exchange_record_row(&row, &si->cols, rec);
+	return exchange_import_row(si->im, &row);
+}
+
+int exchange_xlsx_import(exchange_result *r, db_conn *db, const principal *who, const void *data, size_t len,
+	const exchange_options *opt)
+{
+	sheet_import si = { .who = who, .db = db, .opt = opt };
+	memset(r, 0, sizeof(*r));
+	int rc = xlsx_read(data, len, sheet_row, &si);
+	if (rc < 0) {
+		exchange_import_free(si.im);
+		return rc;
+	}
+	if (!si.im)
+		return err_set(ERR_INVALID, "the sheet is empty (a header row is needed)");
+	return exchange_import_end(si.im, r);
+}
+
+bool exchange_is_xlsx(const void *data, size_t len)
+{
+	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
+static const char *status_vi(const char *status)
+{
+	static const char *const words[][2] = { { "draft", "Nháp" }, { "submitted", "Đã gửi" }, { "approved", "Đã duyệt" },
+		{ "returned", "Bị trả lại" } };
+	for (size_t i = 0; status && i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(status, words[i][0]) == 0)
+			return words[i][1];
+	return "Chưa nhập";
+}
+
+int exchange_xlsx_write(char **out, size_t *len, const json_t *list)
+{
+	static const char *const head[] = { "Mã chỉ tiêu", "Mã đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú", "Tên chỉ tiêu",
+		"Đơn vị tính", "Tên đơn vị", "Hạn nộp", "Trạng thái" };
+	static const double widths[] = { 14, 12, 12, 14, 30, 48, 14, 30, 12, 12 };
+	xlsx_writer w;
+	size_t i;
+	json_t *v;
+	xlsx_writer_init(&w, "Số liệu chỉ tiêu");
+	xlsx_header(&w, head, 10);
+	for (int c = 0; c < 10; c++)
+		xlsx_col_width(&w, c, widths[c]);
+	json_array_foreach(json_object_get(list, "values"), i, v) {
+		const json_t *val = json_object_get(v, "value");
+		xlsx_row(&w);
+		xlsx_text(&w, json_string_value(json_object_get(v, "indicator_code")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "unit_code")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "period")));
+		if (json_is_number(val))
+			xlsx_number(&w, json_number_value(val));
+		else
+			xlsx_text(&w, NULL);
+		xlsx_text(&w, json_string_value(json_object_get(v, "note")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "indicator_name")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "measure")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "unit_name")));
+		xlsx_text(&w, json_string_value(json_object_get(v, "deadline")));
+		xlsx_text(&w, status_vi(json_string_value(json_object_get(v, "status"))));
+	}
+	return xlsx_finish(&w, out, len);
+}
+
+/* --------------------------------------------------------------- template */
+
+int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *period_code)
+{
+	period p;
+	char code[16], deadline[11];
+	int64_t days;
+	db_stmt *s;
+	int rc;
+	*out = NULL;
+	if ((rc = period_parse(&p, period_code, strlen(period_code))) < 0)
+		return rc;
+	period_format(&p, code);
+	if ((rc = deadline_days(&days, db)) < 0)
+		return rc;
+	date_format_iso(period_deadline(&p, (int)days), deadline);
+	if ((rc = db_prepare(&s, db,
+		     "SELECT i.code, i.name_vi, i.measure, u.code, u.name, v.value, v.note, v.status, v.deadline, v.id "
+		     "FROM indicator i JOIN unit u ON u.id = ? LEFT JOIN indicator_value v "
+		     "ON v.indicator_id = i.id AND v.unit_id = u.id AND v.period = ? "
+		     "WHERE i.formula IS NULL ORDER BY i.code")) < 0)
+		return rc;
+	db_bind_int64(s, 1, unit_id);
+	db_bind_text(s, 2, code);
+	json_t *list = json_array();
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s}", "indicator_code", db_column_text(s, 0),
+			"indicator_name", db_column_text(s, 1), "measure", db_column_text(s, 2), "unit_code", db_column_text(s, 3),
+			"unit_name", db_column_text(s, 4), "period", code);
+		json_object_set_new(o, "value", db_column_is_null(s, 5) ? json_null() : json_real(db_column_double(s, 5)));
+		json_object_set_new(o, "note", db_column_text(s, 6) ? json_string(db_column_text(s, 6)) : json_null());
+		json_object_set_new(o, "status", db_column_text(s, 7) ? json_string(db_column_text(s, 7)) : json_null());
+		json_object_set_new(o, "deadline", json_string(db_column_text(s, 8) ? db_column_text(s, 8) : deadline));
+		json_array_append_new(list, o);
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(list);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "values", list);
+	return 0;
 }
 
 static void fmt_value(char out[40], const json_t *v)

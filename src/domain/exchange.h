@@ -78,6 +78,22 @@ void exchange_record_row(exchange_row *row, const exchange_columns *cols, const 
 int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
 	const exchange_options *opt);
 
+/* Imports the first sheet of an .xlsx laid out like our template (the
+ * header row may use the codes or the Vietnamese titles, in any order;
+ * other columns are ignored). */
+int exchange_xlsx_import(exchange_result *r, db_conn *db, const principal *who, const void *data, size_t len,
+	const exchange_options *opt);
+/* True when data starts like a ZIP file (an .xlsx). */
+bool exchange_is_xlsx(const void *data, size_t len);
+/* Our template as .xlsx: the five fields under Vietnamese titles, then the
+ * indicator's name and measure, the unit's name, the deadline and the
+ * status for the reader. Deterministic: the same list gives the same bytes. */
+int exchange_xlsx_write(char **out, size_t *len, const json_t *list);
+/* What a unit reports for a period: every indicator that takes values,
+ * with the unit's value, note, status and deadline where there is one,
+ * as {"values": [...]} in value_list's shape. */
+int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *period);
+
 /* DHIS2 rows, borrowing from the JSON they were read from. */
 typedef struct exchange_rows {
 	exchange_row *rows;

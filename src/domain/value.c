@@ -285,7 +285,7 @@ int value_lookup(const char **unit_path, const char **status, db_conn *db, arena
 
 #define VALUE_SELECT \
 	"SELECT v.id, i.code, i.name_vi, u.code, u.name, v.period, v.value, v.note, v.status, v.reason, v.deadline, " \
-	"v.submitted_at, v.late, v.updated_at, v.indicator_id, v.unit_id FROM indicator_value v " \
+	"v.submitted_at, v.late, v.updated_at, v.indicator_id, v.unit_id, i.measure FROM indicator_value v " \
 	"JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id"
 
 static json_t *value_row(db_stmt *s)
@@ -302,6 +302,7 @@ static json_t *value_row(db_stmt *s)
 	json_object_set_new(o, "submitted_at", db_column_text(s, 11) ? json_string(db_column_text(s, 11)) : json_null());
 	json_object_set_new(o, "late", json_boolean(db_column_int64(s, 12) != 0));
 	json_object_set_new(o, "updated_at", json_string(db_column_text(s, 13)));
+	json_object_set_new(o, "measure", db_column_text(s, 16) ? json_string(db_column_text(s, 16)) : json_null());
 	return o;
 }
 

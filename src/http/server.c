@@ -57,6 +57,17 @@ static uint64_t now_ns(void)
 
 /* ---------------------------------------------------------------- requests */
 
+/* Paths that take files (evidence, imports): the larger upload limit. */
+static bool is_upload(const char *url)
+{
+	static const char *const prefixes[] = { "/api/v1/attachments", "/api/v1/values/import", "/api/v1/units/import",
+		"/api/v1/dataValueSets" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(url, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char *method, const char *url)
 {
 	http_req *req = calloc(1, sizeof(*req));
@@ -69,8 +80,7 @@ static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char
 	req->method = method;
 	req->path = url;
 	req->started_ns = now_ns();
-	req->max_body = s->cfg.max_upload && strncmp(url, HTTP_UPLOAD_PREFIX, strlen(HTTP_UPLOAD_PREFIX)) == 0
-		? s->cfg.max_upload : s->cfg.max_body;
+	req->max_body = s->cfg.max_upload && is_upload(url) ? s->cfg.max_upload : s->cfg.max_body;
 	uint64_t n = atomic_fetch_add(&s->id_counter, 1);
 	snprintf(req->id, sizeof(req->id), "%06x%010llx", s->id_prefix & 0xffffffu,
 		(unsigned long long)(n & 0xffffffffffull));

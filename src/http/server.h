@@ -25,7 +25,7 @@ typedef struct http_server_config {
 	int port;                /* 0 picks a free port */
 	int threads;
 	size_t max_body;         /* bytes; larger bodies get 413 */
-	size_t max_upload;       /* the same for HTTP_UPLOAD_PREFIX paths */
+	size_t max_upload;       /* the same for evidence uploads and imports */
 	const char *web_dir;
 	const char *db_url;      /* each worker opens its own connection */
 	http_dispatch_fn api;    /* for paths under /api/ */
@@ -33,7 +33,6 @@ typedef struct http_server_config {
 } http_server_config;
 
 #define HTTP_MAX_PARAMS 8
-#define HTTP_UPLOAD_PREFIX "/api/v1/attachments"
 #define HTTP_MAX_RESP_HEADERS 8
 
 struct http_req {

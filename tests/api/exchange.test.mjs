@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, dbExec } from '../lib/server.mjs';
 import { addUser, importUnits, signIn } from '../lib/auth.mjs';
+import { readSheet, writeSheet } from '../lib/xlsx.mjs';
 
 let srv, officer, steering;
 before(async () => {
@@ -72,6 +73,10 @@ test('a good file round-trips: export → import → export gives the same conte
   const locked = await csvPost(officer, 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2025Q3,99\n');
   assert.equal(locked.status, 422);
   assert.match(locked.json.error.details[0].message, /submitted or approved and cannot change/);
+  // Sent back unchanged, a submitted value is passed over, not refused.
+  const same = await csvPost(officer, 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2025Q3,12\n');
+  assert.equal(same.status, 200, same.text);
+  assert.equal(dbExec(srv.db, `SELECT status FROM indicator_value WHERE id = ${id}`), 'submitted');
 });
 
 test('a DHIS2 dataValueSets payload imports with codes as identifiers', async () => {
@@ -117,4 +122,82 @@ test('the same key twice names the row that had it first; nothing is saved', asy
   assert.deepEqual(r.json.error.details.map((p) => [p.row, p.column]), [[4, 'C']]);
   assert.match(r.json.error.details[0].message, /as row 2/);
   assert.equal(count(), before);
+});
+
+// ---------------------------------------------------------------- XLSX
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const xlsxPost = (c, buf, q = '') => c.post(`/api/v1/values/import${q}`, buf, { 'content-type': XLSX });
+const unitId = (code) => dbExec(srv.db, `SELECT id FROM unit WHERE code = '${code}'`);
+
+test('the XLSX template lists what the unit reports, pre-filled; filled in and uploaded, it saves', async () => {
+  const t = await officer.get(`/api/v1/values/template?unit_id=${unitId('00004')}&period=2026Q1`);
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.headers.get('content-type'), XLSX);
+  const sheet = readSheet(t.bytes);
+  assert.deepEqual(sheet.rows[0].slice(0, 5), ['Mã chỉ tiêu', 'Mã đơn vị', 'Kỳ báo cáo', 'Giá trị', 'Ghi chú']);
+  const keys = sheet.rows.slice(1).map((r) => r.slice(0, 3).join('|'));
+  assert.deepEqual(keys, ['DN-KHCN|00004|2026Q1', 'GRDP|00004|2026Q1', 'NL-RD|00004|2026Q1'], 'every indicator that takes values, none derived');
+  assert.equal(sheet.rows[1][9], 'Chưa nhập');
+  assert.equal((await officer.get(`/api/v1/values/template?unit_id=${unitId('00008')}&period=2026Q1`)).status, 403,
+    'another unit\'s template is not for this officer');
+  // The officer fills it in as Excel would save it (shared strings, numbers).
+  const filled = [sheet.rows[0], ...sheet.rows.slice(1).map((r, i) => [r[0], r[1], r[2], 10 + i, i === 0 ? 'Theo báo cáo quý' : '', ...r.slice(5)])];
+  const r = await xlsxPost(officer, writeSheet(filled));
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.created, r.json.total], [3, 3]);
+  const again = readSheet((await officer.get(`/api/v1/values/template?unit_id=${unitId('00004')}&period=2026Q1&format=xlsx`)).bytes);
+  assert.deepEqual(again.rows.slice(1).map((x) => [x[3], x[9]]), [['10', 'Nháp'], ['11', 'Nháp'], ['12', 'Nháp']]);
+  assert.equal(again.rows[1][4], 'Theo báo cáo quý');
+});
+
+test('an XLSX upload with one bad cell saves nothing and names the cell', async () => {
+  const head = ['Mã chỉ tiêu', 'Mã đơn vị', 'Kỳ báo cáo', 'Giá trị', 'Ghi chú'];
+  const good = ['GRDP', '00004', '2026Q2', 5, ''];
+  const cases = [
+    [['GRDP', '00004', '2026Q2', '12,5', ''], '2:D', /'12,5' is not a number/],
+    [['GRDP', 'KHONG-CO', '2026Q2', 5, ''], '2:B', /no unit with code/],
+    [['GRDP', '00004', '2026Q9', 5, ''], '2:C', /period/],
+    [['TL', '00004', '2026Q2', 5, ''], '2:A', /computed from its formula/],
+  ];
+  const before = count();
+  for (const [bad, where, message] of cases) {
+    const r = await xlsxPost(officer, writeSheet([head, bad, ['NL-RD', '00004', '2026Q2', 7, '']]));
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(r.json.error.details.map((p) => `${p.row}:${p.column}`), [where]);
+    assert.match(r.json.error.details[0].message, message);
+  }
+  assert.equal(count(), before, 'nothing saved');
+  const damaged = writeSheet([head, good]).subarray(0, 200);
+  const d = await xlsxPost(officer, damaged);
+  assert.equal(d.status, 422);
+  assert.match(d.json.error.message, /xlsx|damaged/i);
+  assert.equal(count(), before);
+});
+
+test('XLSX round trip: export → import → export gives the same file', async () => {
+  const first = await officer.get('/api/v1/values/export?format=xlsx');
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get('content-disposition'), /values\.xlsx/);
+  assert.ok(readSheet(first.bytes).rows.length > 3);
+  const r = await xlsxPost(officer, first.bytes);
+  assert.equal(r.status, 200, r.text);
+  const second = await officer.get('/api/v1/values/export?format=xlsx');
+  assert.ok(Buffer.compare(first.bytes, second.bytes) === 0, 'identical bytes');
+});
+
+test('any list exports as XLSX with Vietnamese column titles and every row', async () => {
+  const json = await steering.get('/api/v1/indicators');
+  const r = await steering.get('/api/v1/indicators?format=xlsx');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), XLSX);
+  const sheet = readSheet(r.bytes);
+  assert.equal(sheet.name, 'indicators');
+  const head = sheet.rows[0];
+  assert.ok(head.includes('Mã') && head.includes('Tên'), head.join(','));
+  assert.equal(sheet.rows.length - 1, json.json.total);
+  const codeCol = head.indexOf('Mã');
+  assert.deepEqual(sheet.rows.slice(1).map((x) => x[codeCol]).sort(), json.json.indicators.map((i) => i.code).sort());
+  const units = readSheet((await steering.get('/api/v1/units?format=xlsx')).bytes);
+  assert.ok(units.rows.some((x) => x.includes('Phường Ba Đình')));
 });

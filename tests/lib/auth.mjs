@@ -75,10 +75,11 @@ export function client(srv, { cookie, csrf, bearer, me } = {}) {
       payload = JSON.stringify(body);
     }
     const res = await fetch(`${srv.url}${p}`, { method, headers: h, body: payload });
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-    return { status: res.status, headers: res.headers, json, text };
+    return { status: res.status, headers: res.headers, json, text, bytes };
   };
   return {
     cookie, csrf, bearer, me,
