@@ -134,7 +134,7 @@ static int report_unit(int64_t *out, http_req *req, db_conn *db, int64_t task_id
 int api_tasks_report(http_req *req)
 {
 	const principal *who;
-	const char *text = NULL, *code = NULL;
+	const char *text = NULL, *code = NULL, *period = NULL;
 	long long progress = 0;
 	int present, complete = 0, rc;
 	json_t *body = NULL, *out;
@@ -150,8 +150,9 @@ int api_tasks_report(http_req *req)
 	if ((rc = json_get_int(&progress, &present, body, "progress", 1)) < 0 ||
 	    (rc = json_get_string(&text, body, "text", 0)) < 0 || (rc = json_get_string(&code, body, "unit_code", 0)) < 0 ||
 	    (rc = json_get_bool(&complete, &present, body, "complete", 0)) < 0 ||
+	    (rc = json_get_string(&period, body, "period", 0)) < 0 ||
 	    (rc = report_unit(&unit, req, db, id, code, complete)) < 0 ||
-	    (rc = task_report_add(&rid, db, who, id, unit, (int)progress, text, complete)) < 0 ||
+	    (rc = task_report_add(&rid, db, who, id, unit, (int)progress, text, complete, period)) < 0 ||
 	    (rc = as_of(&day, req)) < 0 || (rc = task_get(&out, db, id, day)) < 0)
 		goto done;
 	rc = api_respond_json(req, 201, out);

@@ -59,6 +59,48 @@ task_status task_status_derive(const task_facts *f, date_ymd as_of, int warn_day
 	return TASK_OPEN_IN_TIME;
 }
 
+/* ------------------------------------------------------------ recurrence */
+
+int task_recurrence_parse(period_kind *out, const char *name)
+{
+	if (name && strcmp(name, "yearly") == 0)
+		*out = PERIOD_YEAR;
+	else if (name && strcmp(name, "quarterly") == 0)
+		*out = PERIOD_QUARTER;
+	else
+		return err_set(ERR_INVALID, "'recurrence' must be yearly or quarterly");
+	return 0;
+}
+
+static period period_holding(period_kind kind, date_ymd d)
+{
+	period p = { .kind = kind, .year = d.y, .n = kind == PERIOD_QUARTER ? (d.m + 2) / 3 : 0 };
+	return p;
+}
+
+int task_occurrences(period *out, int max, period_kind kind, date_ymd starts_on, const date_ymd *end, date_ymd as_of)
+{
+	date_ymd last = as_of;
+	if (end && date_to_days(*end) < date_to_days(last))
+		last = *end;
+	period p = period_holding(kind, starts_on), stop = period_holding(kind, last);
+	int n = 0;
+	out[n++] = p;
+	while (n < max && date_to_days(period_start(&p)) < date_to_days(period_start(&stop))) {
+		p = period_next(&p);
+		out[n++] = p;
+	}
+	return n;
+}
+
+int task_deciding_occurrence(const task_occurrence *occ, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!occ[i].completed)
+			return i;
+	return n - 1;
+}
+
 static int warn_days(int *out, db_conn *db)
 {
 	int64_t set = 0, days = TASK_DEFAULT_WARN_DAYS;
@@ -80,9 +122,9 @@ static int code_to_id(int64_t *out, db_conn *db, const char *table_sql, const ch
 }
 
 typedef struct task_fields {
-	const char *code, *title, *lead_code, *document_number, *product, *deadline;
-	long long lead_id, document_id, objective_id;
-	int has_lead, has_doc, has_objective;
+	const char *code, *title, *lead_code, *document_number, *product, *deadline, *recurrence, *starts_on;
+	long long lead_id, document_id, objective_id, due_days;
+	int has_lead, has_doc, has_objective, has_due_days;
 	int64_t lead, doc;
 } task_fields;
 
@@ -98,8 +140,23 @@ static int read_task(task_fields *f, db_conn *db, const json_t *in)
 	    (rc = json_get_int(&f->document_id, &f->has_doc, in, "document_id", 0)) < 0 ||
 	    (rc = json_get_int(&f->objective_id, &f->has_objective, in, "objective_id", 0)) < 0 ||
 	    (rc = json_get_string(&f->product, in, "product", 0)) < 0 ||
-	    (rc = json_get_string(&f->deadline, in, "deadline", 0)) < 0)
+	    (rc = json_get_string(&f->deadline, in, "deadline", 0)) < 0 ||
+	    (rc = json_get_string(&f->recurrence, in, "recurrence", 0)) < 0 ||
+	    (rc = json_get_string(&f->starts_on, in, "starts_on", 0)) < 0 ||
+	    (rc = json_get_int(&f->due_days, &f->has_due_days, in, "due_days", 0)) < 0)
 		return rc;
+	if (f->recurrence) {
+		period_kind k;
+		date_ymd from;
+		if ((rc = task_recurrence_parse(&k, f->recurrence)) < 0)
+			return rc;
+		if (!f->starts_on || date_parse(&from, f->starts_on, strlen(f->starts_on)) < 0)
+			return err_set(ERR_INVALID, "'starts_on': a recurring task needs the day its duty starts (YYYY-MM-DD)");
+		if (f->due_days < 0 || f->due_days > 366)
+			return err_set(ERR_INVALID, "'due_days' must be from 0 to 366 days after each period ends");
+	} else if (f->starts_on || f->has_due_days) {
+		return err_set(ERR_INVALID, "'starts_on' and 'due_days' are for recurring tasks (give 'recurrence')");
+	}
 	if (!*f->code || strlen(f->code) > 40 || strpbrk(f->code, " \t\r\n,\""))
 		return err_set(ERR_INVALID, "'code' must have 1 to 40 characters without spaces, commas or quotes");
 	if (!*f->title || strlen(f->title) > TEXT_MAX)
@@ -192,6 +249,8 @@ int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t
 	if (rc == ERR_CONFLICT)
 		rc = err_set(ERR_CONFLICT, "a task with code '%s' exists already", f.code);
 	if (rc < 0 || (f.doc && (rc = db_run(db, NULL, "UPDATE task SET document_id = ? WHERE id = ?", "ii", f.doc, *out_id)) < 0) ||
+	    (f.recurrence && (rc = db_run(db, NULL, "UPDATE task SET recurrence = ?, starts_on = ?, due_days = ? WHERE id = ?",
+				      "ttii", f.recurrence, f.starts_on, (int64_t)f.due_days, *out_id)) < 0) ||
 	    (f.has_objective && (rc = db_run(db, NULL, "UPDATE task SET objective_id = ? WHERE id = ?", "ii",
 					 (int64_t)f.objective_id, *out_id)) < 0) ||
 	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0)
@@ -255,16 +314,53 @@ int task_lead_unit(int64_t *out, db_conn *db, int64_t id)
 
 /* ---------------------------------------------------------------- reports */
 
-static int open_completion(int64_t *out, db_conn *db, int64_t task_id, const char *status)
+/* Completion requests of task_id in a state; for a recurring task, of the
+ * occurrence period only. */
+static int open_completion(int64_t *out, db_conn *db, int64_t task_id, const char *period, const char *status)
 {
+	if (period)
+		return db_run(db, out, "SELECT COUNT(*) FROM task_report WHERE task_id = ? AND period = ? AND kind = 'completion' "
+				       "AND status = ?", "itt", task_id, period, status);
 	return db_run(db, out, "SELECT COUNT(*) FROM task_report WHERE task_id = ? AND kind = 'completion' AND status = ?",
 		"it", task_id, status);
 }
 
-int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
-	int progress, const char *text, bool complete)
+/* The occurrence a report on a recurring task is for: the one given (a
+ * period of the task's kind that has started) or the one that decides the
+ * task's status now. */
+static int report_period(char out[16], const json_t *task, const char *given, date_ymd today)
 {
-	char now[TIME_ISO_SIZE];
+	const char *recurrence = json_string_value(json_object_get(task, "recurrence"));
+	if (!recurrence) {
+		if (given)
+			return err_set(ERR_INVALID, "'period' is for recurring tasks; this task has one deadline");
+		out[0] = '\0';
+		return 0;
+	}
+	if (!given) {
+		snprintf(out, 16, "%s", json_string_value(json_object_get(task, "period")));
+		return 0;
+	}
+	period_kind kind;
+	period p, first;
+	date_ymd from;
+	const char *starts_on = json_string_value(json_object_get(task, "starts_on"));
+	int rc;
+	if ((rc = task_recurrence_parse(&kind, recurrence)) < 0 || (rc = period_parse(&p, given, strlen(given))) < 0)
+		return rc;
+	date_parse(&from, starts_on, strlen(starts_on));
+	task_occurrences(&first, 1, kind, from, NULL, from);
+	if (p.kind != kind || date_to_days(period_start(&p)) < date_to_days(period_start(&first)) ||
+	    date_to_days(period_start(&p)) > date_to_days(today))
+		return err_set(ERR_INVALID, "'period': %s is not an occurrence of this %s task that has started", given, recurrence);
+	period_format(&p, out);
+	return 0;
+}
+
+int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
+	int progress, const char *text, bool complete, const char *period)
+{
+	char now[TIME_ISO_SIZE], occ[16];
 	json_t *before = NULL;
 	date_ymd today = task_today();
 	int64_t pending = 0, done = 0;
@@ -278,11 +374,13 @@ int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t 
 	time_now_iso(now);
 	if ((rc = db_begin_write(db)) < 0)
 		return rc;
-	if ((rc = task_get(&before, db, task_id, today)) < 0 || (rc = open_completion(&pending, db, task_id, "submitted")) < 0 ||
-	    (rc = open_completion(&done, db, task_id, "approved")) < 0)
+	if ((rc = task_get(&before, db, task_id, today)) < 0 || (rc = report_period(occ, before, period, today)) < 0 ||
+	    (rc = open_completion(&pending, db, task_id, *occ ? occ : NULL, "submitted")) < 0 ||
+	    (rc = open_completion(&done, db, task_id, *occ ? occ : NULL, "approved")) < 0)
 		goto fail;
 	if (done) {
-		rc = err_set(ERR_CONFLICT, "the task's completion was approved; it takes no more reports");
+		rc = *occ ? err_set(ERR_CONFLICT, "the completion of %s was approved; it takes no more reports", occ)
+			  : err_set(ERR_CONFLICT, "the task's completion was approved; it takes no more reports");
 		goto fail;
 	}
 	if (complete && pending) {
@@ -290,10 +388,10 @@ int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t 
 		goto fail;
 	}
 	if ((rc = db_run(db, out_id,
-		     "INSERT INTO task_report (task_id, unit_id, person_id, at, progress, text, kind, status) "
-		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		     "iiitittt", task_id, unit_id, who->person_id, now, (int64_t)progress, text,
-		     complete ? "completion" : "progress", complete ? "submitted" : "recorded")) < 0 ||
+		     "INSERT INTO task_report (task_id, unit_id, person_id, at, progress, text, kind, status, period) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		     "iiititttt", task_id, unit_id, who->person_id, now, (int64_t)progress, text,
+		     complete ? "completion" : "progress", complete ? "submitted" : "recorded", *occ ? occ : NULL)) < 0 ||
 	    (rc = audit_task(db, who, complete ? "request_completion" : "report", task_id, before)) < 0)
 		goto fail;
 	json_decref(before);
@@ -339,13 +437,19 @@ fail:
 
 /* ------------------------------------------------------------------ reads */
 
-/* The end of day as_of, bound twice as TASK_SELECT's first parameters:
- * reports made later do not count for that day. */
+/* The end of day as_of: reports made later do not count for that day. */
+static void end_of_day(char out[TIME_ISO_SIZE + 4], date_ymd as_of)
+{
+	char day[11];
+	date_format_iso(as_of, day);
+	snprintf(out, TIME_ISO_SIZE + 4, "%sT23:59:59Z", day);
+}
+
+/* Binds the end of day as_of twice, as TASK_SELECT's first parameters. */
 static void bind_as_of(db_stmt *s, date_ymd as_of)
 {
-	char day[11], end[TIME_ISO_SIZE + 4];
-	date_format_iso(as_of, day);
-	snprintf(end, sizeof(end), "%sT23:59:59Z", day);
+	char end[TIME_ISO_SIZE + 4];
+	end_of_day(end, as_of);
 	db_bind_text(s, 1, end);
 	db_bind_text(s, 2, end);
 }
@@ -355,16 +459,85 @@ static void bind_as_of(db_stmt *s, date_ymd as_of)
 	"(SELECT r.progress FROM task_report r WHERE r.task_id = t.id AND r.at <= ? ORDER BY r.id DESC LIMIT 1), " \
 	"(SELECT MIN(r.at) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'approved' " \
 	"AND r.reviewed_at <= ?), " \
-	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted') " \
+	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted'), " \
+	"t.recurrence, t.starts_on, t.due_days " \
 	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id"
 
-static json_t *task_row(db_stmt *s, date_ymd as_of, int warn)
+#define TASK_MAX_OCCURRENCES 400
+
+/* Where period p falls among the occurrences that start at first, or -1. */
+static int occurrence_index(const period *first, const period *p)
+{
+	if (p->kind != first->kind)
+		return -1;
+	int per_year = first->kind == PERIOD_QUARTER ? 4 : 1;
+	int i = (p->year - first->year) * per_year + (p->n - first->n);
+	return i;
+}
+
+/* A recurring task's occurrences on as_of, each with its due day, its
+ * latest progress and whether its completion was approved by then. */
+static int load_occurrences(task_occurrence *occ, int *n, db_conn *db, int64_t id, const char *recurrence,
+	const char *starts_on, const char *deadline, int64_t due_days, date_ymd as_of)
+{
+	period ps[TASK_MAX_OCCURRENCES];
+	period_kind kind;
+	date_ymd from, end;
+	bool has_end = deadline && date_parse(&end, deadline, strlen(deadline)) == 0;
+	if (task_recurrence_parse(&kind, recurrence) < 0 || !starts_on || date_parse(&from, starts_on, strlen(starts_on)) < 0)
+		return err_set(ERR_GENERIC, "task %lld has a broken recurrence", (long long)id);
+	*n = task_occurrences(ps, TASK_MAX_OCCURRENCES, kind, from, has_end ? &end : NULL, as_of);
+	for (int i = 0; i < *n; i++) {
+		memset(&occ[i], 0, sizeof(occ[i]));
+		occ[i].p = ps[i];
+		occ[i].due = date_from_days(date_to_days(period_end(&ps[i])) + (long)due_days);
+	}
+	char until[TIME_ISO_SIZE + 4];
+	end_of_day(until, as_of);
+	db_stmt *s;
+	int rc = db_prepare(&s, db, "SELECT period, kind, status, progress, at, reviewed_at FROM task_report "
+				    "WHERE task_id = ? AND at <= ? AND period IS NOT NULL ORDER BY id");
+	if (rc < 0)
+		return rc;
+	db_bind_int64(s, 1, id);
+	db_bind_text(s, 2, until);
+	while ((rc = db_step(s)) == DB_ROW) {
+		const char *code = db_column_text(s, 0), *at = db_column_text(s, 4), *reviewed = db_column_text(s, 5);
+		period p;
+		if (period_parse(&p, code, strlen(code)) < 0)
+			continue;
+		int i = occurrence_index(&ps[0], &p);
+		if (i < 0 || i >= *n)
+			continue;
+		occ[i].progress = (int)db_column_int64(s, 3);
+		if (strcmp(db_column_text(s, 1), "completion") == 0 && strcmp(db_column_text(s, 2), "approved") == 0 &&
+		    reviewed && strcmp(reviewed, until) <= 0 && at && date_parse(&occ[i].completed_on, at, 10) == 0)
+			occ[i].completed = true;
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int task_row(json_t **out, db_stmt *s, db_conn *db, date_ymd as_of, int warn)
 {
 	task_facts f = { 0 };
-	const char *deadline = db_column_text(s, 4), *done = db_column_text(s, 10);
+	const char *deadline = db_column_text(s, 4), *done = db_column_text(s, 10), *recurrence = db_column_text(s, 12);
+	char occ_code[16] = "", occ_due[11] = "";
 	f.has_deadline = deadline && date_parse(&f.deadline, deadline, strlen(deadline)) == 0;
 	f.completed = done && strlen(done) >= 10 && date_parse(&f.completed_on, done, 10) == 0;
 	f.progress = db_column_is_null(s, 9) ? 0 : (int)db_column_int64(s, 9);
+	if (recurrence) {
+		static _Thread_local task_occurrence occ[TASK_MAX_OCCURRENCES];
+		int n, rc = load_occurrences(occ, &n, db, db_column_int64(s, 0), recurrence, db_column_text(s, 13), deadline,
+			db_column_int64(s, 14), as_of);
+		if (rc < 0)
+			return rc;
+		const task_occurrence *o = &occ[task_deciding_occurrence(occ, n)];
+		f = (task_facts){ .has_deadline = true, .deadline = o->due, .completed = o->completed,
+			.completed_on = o->completed_on, .progress = o->progress };
+		period_format(&o->p, occ_code);
+		date_format_iso(o->due, occ_due);
+	}
 	task_status st = task_status_derive(&f, as_of, warn);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:I, s:s?, s:s, s:s?, s:i, s:s, s:s, s:b}", "id",
 		(json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "title", db_column_text(s, 2), "product",
@@ -372,7 +545,15 @@ static json_t *task_row(db_stmt *s, date_ymd as_of, int warn)
 		"lead_unit_code", db_column_text(s, 6), "lead_unit_name", db_column_text(s, 7), "document_number",
 		db_column_text(s, 8), "progress", f.progress, "status", task_status_code(st), "status_label",
 		task_status_label_vi(st), "completion_waiting", db_column_int64(s, 11) > 0);
-	return o;
+	if (recurrence) {
+		json_object_set_new(o, "recurrence", json_string(recurrence));
+		json_object_set_new(o, "starts_on", json_string(db_column_text(s, 13)));
+		json_object_set_new(o, "due_days", json_integer(db_column_int64(s, 14)));
+		json_object_set_new(o, "period", json_string(occ_code));
+		json_object_set_new(o, "period_deadline", json_string(occ_due));
+	}
+	*out = o;
+	return 0;
 }
 
 static int add_details(json_t *t, db_conn *db, int64_t id)
@@ -389,15 +570,16 @@ static int add_details(json_t *t, db_conn *db, int64_t id)
 		db_finalize(s);
 	}
 	if (rc >= 0 && (rc = db_prepare(&s, db,
-				"SELECT r.id, r.at, u.code, p.login, r.progress, r.text, r.kind, r.status, r.reason FROM task_report r "
+				"SELECT r.id, r.at, u.code, p.login, r.progress, r.text, r.kind, r.status, r.reason, r.period FROM task_report r "
 				"JOIN unit u ON u.id = r.unit_id LEFT JOIN person p ON p.id = r.person_id "
 				"WHERE r.task_id = ? ORDER BY r.id")) == 0) {
 		db_bind_int64(s, 1, id);
 		while ((rc = db_step(s)) == DB_ROW)
-			json_array_append_new(reports, json_pack("{s:I, s:s, s:s?, s:s?, s:i, s:s?, s:s, s:s, s:s?}", "id",
+			json_array_append_new(reports, json_pack("{s:I, s:s, s:s?, s:s?, s:i, s:s?, s:s, s:s, s:s?, s:s?}", "id",
 				(json_int_t)db_column_int64(s, 0), "at", db_column_text(s, 1), "unit_code", db_column_text(s, 2),
 				"by", db_column_text(s, 3), "progress", (int)db_column_int64(s, 4), "text", db_column_text(s, 5),
-				"kind", db_column_text(s, 6), "status", db_column_text(s, 7), "reason", db_column_text(s, 8)));
+				"kind", db_column_text(s, 6), "status", db_column_text(s, 7), "reason", db_column_text(s, 8),
+				"period", db_column_text(s, 9)));
 		db_finalize(s);
 	}
 	size_t i;
@@ -423,7 +605,7 @@ int task_get(json_t **out, db_conn *db, int64_t id, date_ymd as_of)
 	bind_as_of(s, as_of);
 	db_bind_int64(s, 3, id);
 	if ((rc = db_step(s)) == DB_ROW)
-		*out = task_row(s, as_of, warn);
+		rc = task_row(out, s, db, as_of, warn);
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
@@ -488,7 +670,9 @@ int task_list(json_t **out, db_conn *db, const char *q, const char *status, int6
 	for (int i = 0; i < N_STATUS; i++)
 		json_object_set_new(counts, status_names[i].code, json_integer(0));
 	while ((rc = db_step(s)) == DB_ROW) {
-		json_t *t = task_row(s, as_of, warn);
+		json_t *t;
+		if ((rc = task_row(&t, s, db, as_of, warn)) < 0)
+			break;
 		const char *st = json_string_value(json_object_get(t, "status"));
 		json_object_set_new(counts, st, json_integer(json_integer_value(json_object_get(counts, st)) + 1));
 		if (status && strcmp(st, status) != 0) {

@@ -39,6 +39,28 @@ typedef struct task_facts {
 	int progress;            /* the latest reported percentage */
 } task_facts;
 
+/* A recurring task (recurrence yearly or quarterly, starts_on, due_days)
+ * has an occurrence for each period from the one holding starts_on, due
+ * due_days after the period ends, until its deadline when it has one.
+ * Its status is that of the oldest occurrence not completed (overdue,
+ * due soon or in time by its own due day), else of the latest one;
+ * reports name the occurrence's period. */
+typedef struct task_occurrence {
+	period p;
+	date_ymd due;
+	bool completed;
+	date_ymd completed_on;
+	int progress;
+} task_occurrence;
+
+/* "yearly" -> PERIOD_YEAR, "quarterly" -> PERIOD_QUARTER; ERR_INVALID. */
+int task_recurrence_parse(period_kind *out, const char *name);
+/* The occurrences' periods on as_of: from the one holding starts_on to
+ * the one holding as_of (or *end, if earlier), at least one, at most max. */
+int task_occurrences(period *out, int max, period_kind kind, date_ymd starts_on, const date_ymd *end, date_ymd as_of);
+/* The index of the occurrence that decides the status. */
+int task_deciding_occurrence(const task_occurrence *occ, int n);
+
 /* Today (UTC) by the server's clock. */
 date_ymd task_today(void);
 /* The status on day as_of. Pure. */
@@ -50,7 +72,7 @@ int task_status_parse(const char *code);   /* -1 if unknown */
 
 /* Creates a task from JSON {code, title, lead_unit_code | lead_unit_id,
  * supporting_unit_codes?, document_number? | document_id?, objective_id?,
- * product?, deadline?}. */
+ * product?, deadline?, recurrence? (with starts_on, due_days?)}. */
 int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 
 /* The lead unit's path and the paths of the supporting units (arena). */
@@ -63,9 +85,10 @@ int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t
 int task_lead_unit(int64_t *out, db_conn *db, int64_t id);
 
 /* A progress report (complete: a completion request, lead unit only,
- * progress 100). unit_id is the reporting unit. */
+ * progress 100). unit_id is the reporting unit. period: for a recurring
+ * task, the occurrence (NULL: the one deciding its status); NULL else. */
 int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
-	int progress, const char *text, bool complete);
+	int progress, const char *text, bool complete, const char *period);
 /* Approves or returns completion request report_id of task_id. */
 int task_report_review(db_conn *db, const principal *who, int64_t task_id, int64_t report_id, bool approve,
 	const char *reason);

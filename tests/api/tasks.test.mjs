@@ -114,3 +114,45 @@ test('only those who may assign over the lead unit create tasks', async () => {
   assert.equal((await as.bcd.post('/api/v1/tasks', { code: 'NV-01', title: 'x', lead_unit_code: '00004' })).status, 409);
   assert.equal(dbExec(srv.db, 'SELECT COUNT(*) FROM task'), before);
 });
+
+test('a quarterly task: each quarter is an occurrence due 15 days after it ends, reported and approved on its own', async () => {
+  setClock('2026-02-01T08:00:00Z');
+  await signInAll();
+  assert.equal((await as.bcd.post('/api/v1/tasks', { code: 'NV-Q0', title: 'x', lead_unit_code: 'HN-SKHCN', recurrence: 'quarterly' })).status, 422,
+    'a recurring task needs the day it starts');
+  assert.equal((await as.bcd.post('/api/v1/tasks', { code: 'NV-Q0', title: 'x', lead_unit_code: 'HN-SKHCN', recurrence: 'monthly', starts_on: '2026-01-01' })).status, 422);
+  const t = await as.bcd.post('/api/v1/tasks', { code: 'NV-Q1', title: 'Báo cáo định kỳ hằng quý về đổi mới sáng tạo', lead_unit_code: 'HN-SKHCN',
+    recurrence: 'quarterly', starts_on: '2026-01-01', due_days: 15 });
+  assert.equal(t.status, 201, t.text);
+  assert.deepEqual([t.json.period, t.json.period_deadline, t.json.status], ['2026Q1', '2026-04-15', 'open_in_time']);
+  const id = t.json.id;
+
+  setClock('2026-04-05T08:00:00Z');   // Q1 is over, its report due in ten days
+  await signInAll();
+  let now = await as.bcd.get(`/api/v1/tasks/${id}`);
+  assert.deepEqual([now.json.period, now.json.status], ['2026Q1', 'open_due_soon']);
+  assert.equal((await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 50, period: '2026Q3' })).status, 422, 'a quarter that has not started');
+  assert.equal((await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 50, period: '2026' })).status, 422, 'not a quarter');
+  const req = await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 100, text: 'Báo cáo quý I', complete: true });
+  assert.equal(req.status, 201, req.text);
+  const rid = req.json.reports.at(-1).id;
+  assert.equal(req.json.reports.at(-1).period, '2026Q1');
+  assert.equal((await as.bcd.post(`/api/v1/tasks/${id}/reports/${rid}/approve`)).status, 200);
+  now = await as.bcd.get(`/api/v1/tasks/${id}`);
+  assert.deepEqual([now.json.period, now.json.period_deadline, now.json.status], ['2026Q2', '2026-07-15', 'open_in_time'],
+    'Q1 done on time; the running quarter decides');
+
+  setClock('2026-07-20T08:00:00Z');   // Q2's report is five days late
+  await signInAll();
+  now = await as.bcd.get(`/api/v1/tasks/${id}`);
+  assert.deepEqual([now.json.period, now.json.status], ['2026Q2', 'open_overdue']);
+  const overdue = await as.bcd.get('/api/v1/tasks?status=open_overdue');
+  assert.ok(overdue.json.tasks.some((x) => x.code === 'NV-Q1'));
+  // Q2 completed late: Q3 decides, and Q2's approval is kept.
+  const late = await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 100, complete: true, period: '2026Q2' });
+  assert.equal(late.status, 201, late.text);
+  assert.equal((await as.bcd.post(`/api/v1/tasks/${id}/reports/${late.json.reports.at(-1).id}/approve`)).status, 200);
+  now = await as.bcd.get(`/api/v1/tasks/${id}`);
+  assert.deepEqual([now.json.period, now.json.status], ['2026Q3', 'open_in_time']);
+  assert.equal((await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 10, period: '2026Q1' })).status, 409, 'an approved quarter takes no more reports');
+});

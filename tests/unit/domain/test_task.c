@@ -55,12 +55,47 @@ static void test_task__official_words(void **state)
 	assert_int_equal(task_status_parse("overdue"), -1);
 }
 
+static void test_task__quarterly_occurrences_and_the_deciding_one(void **state)
+{
+	(void)state;
+	period ps[16];
+	/* A duty from 2025-08-10: occurrences 2025Q3 .. the quarter of as_of. */
+	int n = task_occurrences(ps, 16, PERIOD_QUARTER, D(2025, 8, 10), NULL, D(2026, 2, 1));
+	assert_int_equal(n, 3);
+	assert_int_equal(ps[0].year, 2025);
+	assert_int_equal(ps[0].n, 3);
+	assert_int_equal(ps[2].year, 2026);
+	assert_int_equal(ps[2].n, 1);
+	/* Before the duty starts there is still its first occurrence. */
+	assert_int_equal(task_occurrences(ps, 16, PERIOD_QUARTER, D(2025, 8, 10), NULL, D(2025, 1, 1)), 1);
+	/* The task's deadline ends the occurrences. */
+	date_ymd end = D(2025, 12, 31);
+	assert_int_equal(task_occurrences(ps, 16, PERIOD_QUARTER, D(2025, 8, 10), &end, D(2027, 6, 1)), 2);
+	assert_int_equal(task_occurrences(ps, 16, PERIOD_YEAR, D(2025, 3, 1), NULL, D(2027, 6, 1)), 3);
+
+	task_occurrence occ[3] = {
+		{ .due = D(2025, 10, 15), .completed = true, .completed_on = D(2025, 10, 10) },
+		{ .due = D(2026, 1, 15) },
+		{ .due = D(2026, 4, 15) },
+	};
+	/* Q4 2025 is not done: it decides, before and after its due day. */
+	assert_int_equal(task_deciding_occurrence(occ, 3), 1);
+	task_facts f = { .has_deadline = true, .deadline = occ[1].due, .progress = 20 };
+	assert_int_equal(task_status_derive(&f, D(2026, 1, 10), 14), TASK_OPEN_DUE_SOON);
+	assert_int_equal(task_status_derive(&f, D(2026, 2, 1), 14), TASK_OPEN_OVERDUE);
+	occ[1].completed = true;   /* then the running quarter decides */
+	assert_int_equal(task_deciding_occurrence(occ, 3), 2);
+	occ[2].completed = true;   /* all done: the latest */
+	assert_int_equal(task_deciding_occurrence(occ, 3), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_task__open_tasks_around_the_deadline),
 		cmocka_unit_test(test_task__done_on_time_or_late_by_the_request_day),
 		cmocka_unit_test(test_task__official_words),
+		cmocka_unit_test(test_task__quarterly_occurrences_and_the_deciding_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
