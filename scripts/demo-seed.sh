@@ -1,8 +1,10 @@
 #!/bin/bash
 # Fills an empty demo database so that `make run` opens on something real:
-# Hà Nội's city units (scripts/demo/units.csv), its programme documents,
-# indicators and illustrative tasks (scripts/demo/programme.json) and one
-# administrator.
+# Hà Nội's city units and a set of its phường/xã (scripts/demo/units.csv),
+# its programme documents, indicators and targets (scripts/demo/
+# programme.json), and — invented by scripts/demo/generate.mjs and marked
+# as demo data — about 200 tasks with their progress reports and quarterly
+# indicator values for 2025–2026; and one administrator.
 #   scripts/demo-seed.sh NQ57_BINARY DATABASE_URL
 # Does nothing when the database already has people.
 set -euo pipefail
@@ -15,7 +17,12 @@ DEMO_PASSWORD=nq57-demo-2025
 if [ -n "$("$bin" user list --db "$db")" ]; then
 	exit 0
 fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+node scripts/demo/generate.mjs "$tmp"
 "$bin" unit import scripts/demo/units.csv --db "$db"
-"$bin" programme load scripts/demo/programme.json --db "$db"
+"$bin" programme load "$tmp/programme.json" --db "$db"
+"$bin" values import "$tmp/approved.csv" --approved --db "$db"
+"$bin" values import "$tmp/drafts.csv" --db "$db"
 echo "$DEMO_PASSWORD" | "$bin" user add "$DEMO_LOGIN" --name "Tài khoản trình diễn" --role admin --unit 01 --db "$db"
 echo "demo: sign in as '$DEMO_LOGIN' with password '$DEMO_PASSWORD' (demo data only)"

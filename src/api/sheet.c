@@ -16,8 +16,8 @@
 #define SHEET_MAX_COLUMNS 60
 
 static const char *const titles[][2] = {
-	{ "id", "Mã số" }, { "code", "Mã" }, { "name", "Tên" }, { "name_vi", "Tên" }, { "name_en", "Tên tiếng Anh" },
-	{ "title", "Tiêu đề" }, { "kind", "Loại" }, { "status", "Trạng thái" }, { "status_vi", "Trạng thái" },
+	{ "id", "Số thứ tự" }, { "code", "Mã" }, { "name", "Tên" }, { "name_vi", "Tên" }, { "name_en", "Tên tiếng Anh" },
+	{ "title", "Tiêu đề" }, { "kind", "Loại" }, { "status", "Mã trạng thái" }, { "status_label", "Trạng thái" },
 	{ "deadline", "Hạn" }, { "progress", "Tiến độ (%)" }, { "measure", "Đơn vị tính" }, { "direction", "Chiều" },
 	{ "aggregation", "Cách tổng hợp" }, { "formula", "Công thức" }, { "baseline_value", "Giá trị gốc" },
 	{ "baseline_year", "Năm gốc" }, { "period", "Kỳ báo cáo" }, { "value", "Giá trị" }, { "note", "Ghi chú" },
@@ -28,6 +28,10 @@ static const char *const titles[][2] = {
 	{ "parent_code", "Mã đơn vị cấp trên" }, { "path", "Đường dẫn" }, { "login", "Tên đăng nhập" },
 	{ "full_name", "Họ và tên" }, { "email", "Thư điện tử" }, { "late", "Nộp muộn" }, { "submitted_at", "Ngày gửi" },
 	{ "updated_at", "Cập nhật lúc" }, { "created_at", "Tạo lúc" }, { "reason", "Lý do trả lại" },
+	{ "lead_unit_id", "Số thứ tự đơn vị chủ trì" }, { "lead_unit_code", "Mã đơn vị chủ trì" },
+	{ "lead_unit_name", "Đơn vị chủ trì" }, { "document_number", "Số hiệu văn bản" },
+	{ "completion_waiting", "Chờ duyệt hoàn thành" }, { "starts_on", "Bắt đầu từ" }, { "due_days", "Hạn sau kỳ (ngày)" },
+	{ "period_deadline", "Hạn của kỳ" }, { "indicator_id", "Số thứ tự chỉ tiêu" }, { "unit_id", "Số thứ tự đơn vị" },
 	{ "recurrence", "Lặp lại" }, { "active", "Đang hoạt động" }, { "public", "Công khai" },
 };
 

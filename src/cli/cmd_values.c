@@ -40,7 +40,7 @@ static void print_problems(const char *path, json_t *problems)
 	}
 }
 
-static int values_import(db_conn *db, const char *path, bool dry_run)
+static int values_import(db_conn *db, const char *path, bool dry_run, bool approved)
 {
 	principal cli;
 	exchange_result r;
@@ -57,7 +57,7 @@ static int values_import(db_conn *db, const char *path, bool dry_run)
 	if (text == MAP_FAILED)
 		return cli_fail("cannot read '%s': %s", path, strerror(errno));
 	cli_principal(&cli);
-	exchange_options opt = { .dry_run = dry_run, .release = release_pages };
+	exchange_options opt = { .dry_run = dry_run, .approved = approved, .release = release_pages };
 	int rc = exchange_is_xlsx(text, len) ? exchange_xlsx_import(&r, db, &cli, text, len, &opt)
 					      : exchange_csv_import(&r, db, &cli, text, len, &opt);
 	if (len)
@@ -101,7 +101,7 @@ int cmd_values(int argc, char **argv)
 	cli_args a;
 	db_conn *db;
 	int rc;
-	static const char *const own[] = { "dry-run!", NULL };
+	static const char *const own[] = { "dry-run!", "approved!", NULL };
 	if ((rc = cli_parse(&a, argc, argv, own)) < 0)
 		return cli_fail("%s", err_msg());
 	bool import = a.n_pos == 2 && strcmp(a.pos[0], "import") == 0;
@@ -110,7 +110,7 @@ int cmd_values(int argc, char **argv)
 		return cli_fail("usage: nq57 values import FILE.csv | export [FILE.csv] (see nq57 values --help)");
 	if ((rc = cli_open_db(&db, &a)) < 0)
 		return cli_fail("%s", err_msg());
-	rc = import ? values_import(db, a.pos[1], a.vals[0] != NULL) : values_export(db, a.n_pos == 2 ? a.pos[1] : NULL);
+	rc = import ? values_import(db, a.pos[1], a.vals[0] != NULL, a.vals[1] != NULL) : values_export(db, a.n_pos == 2 ? a.pos[1] : NULL);
 	db_close(db);
 	return rc;
 }

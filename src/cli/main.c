@@ -61,14 +61,15 @@ static const cli_command commands[] = {
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "values", cmd_values, "import and export indicator values as CSV",
-	  "usage: nq57 values import FILE.csv|FILE.xlsx [--dry-run]\n"
+	  "usage: nq57 values import FILE.csv|FILE.xlsx [--dry-run] [--approved]\n"
 	  "       nq57 values export [FILE.csv|FILE.xlsx]\n"
 	  "CSV columns: indicator_code, unit_code, period, value (digits with a dot\n"
 	  "for decimals) and optionally note; an .xlsx has them on its first sheet\n"
 	  "(codes or Vietnamese titles in the header). Every row is checked first; with any\n"
 	  "problem nothing is saved and each is printed as FILE:ROW:COLUMN message.\n"
 	  "Imported values are drafts. One transaction, one audit entry.\n"
-	  "--dry-run checks and counts without saving.\n"
+	  "--dry-run checks and counts without saving; --approved loads official\n"
+	  "figures as approved values instead of drafts.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "version", cmd_version, "print the version",
 	  "usage: nq57 version\n" },

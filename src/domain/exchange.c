@@ -475,22 +475,27 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	int64_t person = im->who->person_id;
 	int rc;
 	time_now_iso(now);
+	/* Drafts; or, for official figures loaded as approved, approved
+	 * values submitted now. */
 	static const char *const upsert =
-		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, updated_at, updated_by) "
-		"SELECT indicator_id, unit_id, period, value, note, 'draft', deadline, ?, ? FROM import_stage WHERE true "
+		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, submitted_at, "
+		"updated_at, updated_by) "
+		"SELECT indicator_id, unit_id, period, value, note, ?, deadline, ?, ?, ? FROM import_stage WHERE true "
 		"ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, "
-		"status = 'draft', reason = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at "
-		"WHERE indicator_value.status IN ('draft', 'returned')";
+		"status = excluded.status, reason = NULL, submitted_at = excluded.submitted_at, updated_by = excluded.updated_by, "
+		"updated_at = excluded.updated_at WHERE indicator_value.status IN ('draft', 'returned')";
 	static const char *const history =
 		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
-		"SELECT v.id, ?, ?, 'import', 'draft', s.value, s.note FROM import_stage s JOIN indicator_value v "
+		"SELECT v.id, ?, ?, 'import', ?, s.value, s.note FROM import_stage s JOIN indicator_value v "
 		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
-	rc = person ? db_run(im->db, NULL, upsert, "ti", now, person) : db_run(im->db, NULL, upsert, "tn", now);
+	const char *status = im->opt.approved ? "approved" : "draft", *submitted = im->opt.approved ? now : NULL;
+	rc = person ? db_run(im->db, NULL, upsert, "ttti", status, submitted, now, person)
+		    : db_run(im->db, NULL, upsert, "tttn", status, submitted, now);
 	if (rc < 0)
 		return rc;
 	if (db_changes(im->db) != im->staged)
 		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
-	rc = person ? db_run(im->db, NULL, history, "ti", now, person) : db_run(im->db, NULL, history, "tn", now);
+	rc = person ? db_run(im->db, NULL, history, "tit", now, person, status) : db_run(im->db, NULL, history, "tnt", now, status);
 	if (rc < 0)
 		return rc;
 	unsigned char digest[crypto_hash_sha256_BYTES];

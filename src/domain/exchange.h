@@ -38,6 +38,7 @@ typedef enum exchange_strategy { EX_CREATE_AND_UPDATE, EX_CREATE, EX_UPDATE } ex
 
 typedef struct exchange_options {
 	bool dry_run;                   /* check and count, save nothing */
+	bool approved;                  /* save as approved (official figures loaded by the operator), not drafts */
 	exchange_strategy strategy;
 	/* Called after each CSV row with how far the reader is into the text,
 	 * so a caller that mapped a file can let go of the pages behind it;

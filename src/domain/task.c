@@ -233,6 +233,54 @@ static int audit_task(db_conn *db, const principal *who, const char *action, int
 	return rc;
 }
 
+/* A report from the task's past, as a loader brings it: {at, progress,
+ * text?, unit_code? (the lead unit), period?, complete?, review?
+ * ("approved" or "returned"), reviewed_at?, reason?}. */
+static int insert_past_report(db_conn *db, int64_t task_id, int64_t lead, const json_t *r, size_t i)
+{
+	const char *at, *text = NULL, *unit_code = NULL, *period = NULL, *review = NULL, *reviewed_at = NULL, *reason = NULL;
+	long long progress;
+	int present, complete = 0, rc;
+	int64_t unit = lead;
+	date_ymd d;
+	if ((rc = json_require_object(r, "a report")) < 0 || (rc = json_get_string(&at, r, "at", 1)) < 0 ||
+	    (rc = json_get_int(&progress, &present, r, "progress", 1)) < 0 || (rc = json_get_string(&text, r, "text", 0)) < 0 ||
+	    (rc = json_get_string(&unit_code, r, "unit_code", 0)) < 0 || (rc = json_get_string(&period, r, "period", 0)) < 0 ||
+	    (rc = json_get_bool(&complete, &present, r, "complete", 0)) < 0 ||
+	    (rc = json_get_string(&review, r, "review", 0)) < 0 || (rc = json_get_string(&reviewed_at, r, "reviewed_at", 0)) < 0 ||
+	    (rc = json_get_string(&reason, r, "reason", 0)) < 0)
+		return err_set(rc, "reports[%zu]: %s", i, err_msg());
+	if (strlen(at) < 10 || date_parse(&d, at, 10) < 0 || (reviewed_at && (strlen(reviewed_at) < 10 || date_parse(&d, reviewed_at, 10) < 0)))
+		return err_set(ERR_INVALID, "reports[%zu]: 'at' and 'reviewed_at' are ISO dates or times", i);
+	if (progress < 0 || progress > 100 || (complete && progress != 100))
+		return err_set(ERR_INVALID, "reports[%zu]: 'progress' is 0 to 100, and 100 for a completion", i);
+	if (review && (!complete || (strcmp(review, "approved") != 0 && strcmp(review, "returned") != 0) || !reviewed_at))
+		return err_set(ERR_INVALID, "reports[%zu]: a completion's 'review' is approved or returned, with 'reviewed_at'", i);
+	if (unit_code && (rc = code_to_id(&unit, db, "SELECT id FROM unit WHERE code = ?", unit_code, "unit_code")) < 0)
+		return rc;
+	return db_run(db, NULL,
+		"INSERT INTO task_report (task_id, unit_id, at, progress, text, kind, status, reason, reviewed_at, period) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"iititttttt", task_id, unit, at, (int64_t)progress, text, complete ? "completion" : "progress",
+		complete ? (review ? review : "submitted") : "recorded", reason, reviewed_at, period);
+}
+
+static int insert_past_reports(db_conn *db, int64_t task_id, int64_t lead, const json_t *list)
+{
+	if (!list)
+		return 0;
+	if (!json_is_array(list))
+		return err_set(ERR_INVALID, "'reports' must be an array");
+	size_t i;
+	json_t *r;
+	json_array_foreach(list, i, r) {
+		int rc = insert_past_report(db, task_id, lead, r, i);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
 	task_fields f;
@@ -253,7 +301,8 @@ int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t
 				      "ttii", f.recurrence, f.starts_on, (int64_t)f.due_days, *out_id)) < 0) ||
 	    (f.has_objective && (rc = db_run(db, NULL, "UPDATE task SET objective_id = ? WHERE id = ?", "ii",
 					 (int64_t)f.objective_id, *out_id)) < 0) ||
-	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0)
+	    (rc = insert_supporting(db, *out_id, f.lead, json_object_get(in, "supporting_unit_codes"))) < 0 ||
+	    (rc = insert_past_reports(db, *out_id, f.lead, json_object_get(in, "reports"))) < 0)
 		goto done;
 	rc = audit_task(db, who, "create", *out_id, NULL);
 done:
@@ -264,6 +313,8 @@ done:
 
 int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
+	if (json_object_get(in, "reports"))
+		return err_set(ERR_INVALID, "'reports': a task's past reports are loaded with nq57 programme load only");
 	int rc = db_begin_write(db);
 	if (rc < 0)
 		return rc;

@@ -78,7 +78,10 @@ int task_create(int64_t *out_id, db_conn *db, const principal *who, const json_t
 /* The lead unit's path and the paths of the supporting units (arena). */
 int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn *db, arena *a, int64_t id);
 
-/* The same inside the caller's open write transaction (for loaders). */
+/* The same inside the caller's open write transaction (for loaders),
+ * which may also bring the task's past reports: "reports": [{at,
+ * progress, text?, unit_code?, period?, complete?, review?, reviewed_at?,
+ * reason?}]. */
 int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 
 /* The lead unit's id. ERR_NOTFOUND. */

@@ -125,3 +125,39 @@ test('nq57 programme load: the demo programme loads whole, and a bad item loads 
     await s.stop();
   }
 });
+
+test('the demo seed: units, the programme, about 200 tasks in every status, demo values approved and drafts', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = (await import('node:path')).default;
+  const { fileURLToPath } = await import('node:url');
+  const { binary } = await import('../lib/server.mjs');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const clock = path.join(mkdtempSync(path.join(tmpdir(), 'nq57-clock-')), 'now');
+  writeFileSync(clock, '2026-11-15T12:00:00Z\n');   // the day the demo's histories run to
+  const s = await startServer({ env: { NQ57_TEST_CLOCK_FILE: clock } });
+  try {
+    const seed = spawnSync('bash', [path.join(root, 'scripts', 'demo-seed.sh'), binary, s.db],
+      { env: { ...process.env, NQ57_PWHASH: 'fast', NQ57_TEST_CLOCK_FILE: clock }, encoding: 'utf8' });
+    assert.equal(seed.status, 0, seed.stderr);
+    assert.match(seed.stdout, /200 tasks loaded/);
+    const demo = await signIn(s, 'demo', 'nq57-demo-2025');
+    const tasks = await demo.get('/api/v1/tasks?limit=1');
+    assert.equal(tasks.json.total, 200);
+    for (const [status, n] of Object.entries(tasks.json.counts)) assert.ok(n > 0, `some tasks are ${status}: ${JSON.stringify(tasks.json.counts)}`);
+    assert.ok(tasks.json.counts.done_on_time > tasks.json.counts.done_late, 'most finished tasks finished on time');
+    const recurring = (await demo.get('/api/v1/tasks?q=dinh%20ky&limit=50')).json.tasks;
+    assert.equal(recurring.length, 7, 'each department owes a quarterly report');
+    assert.ok(recurring.every((t) => t.recurrence === 'quarterly' && /^2026Q[34]$/.test(t.period)), JSON.stringify(recurring.map((t) => t.period)));
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE note <> 'Số liệu minh hoạ (demo)'"), '0', 'every value is marked as demo data');
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'approved' AND period = '2026Q3'"), '0');
+    assert.ok(Number(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'approved'")) > 400);
+    assert.ok(Number(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'draft' AND period = '2026Q3'")) > 50);
+    const again = spawnSync('bash', [path.join(root, 'scripts', 'demo-seed.sh'), binary, s.db], { env: { ...process.env, NQ57_PWHASH: 'fast' }, encoding: 'utf8' });
+    assert.equal(again.status, 0);
+    assert.equal(dbExec(s.db, 'SELECT COUNT(*) FROM task'), '200', 'a second run leaves a seeded database alone');
+  } finally {
+    await s.stop();
+  }
+});
