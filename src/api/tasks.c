@@ -32,21 +32,30 @@ static int as_of(date_ymd *out, http_req *req)
 	return 0;
 }
 
+static const char *query_or_null(http_req *req, const char *name)
+{
+	const char *v = http_req_query(req, name);
+	return v && *v ? v : NULL;
+}
+
 int api_tasks_list(http_req *req)
 {
 	const principal *who;
-	int64_t unit_id, limit, offset;
+	int64_t limit, offset;
 	date_ymd day;
 	db_conn *db;
 	json_t *out;
 	int rc;
-	const char *status = http_req_query(req, "status");
+	task_filter f = { .q = query_or_null(req, "q"), .status = query_or_null(req, "status"),
+		.due_from = query_or_null(req, "due_from"), .due_to = query_or_null(req, "due_to") };
+	const char *waiting = query_or_null(req, "waiting");
+	f.waiting = waiting && (strcmp(waiting, "1") == 0 || strcmp(waiting, "true") == 0);
 	if ((rc = signed_in(&who, req)) < 0 || (rc = as_of(&day, req)) < 0 ||
-	    (rc = api_query_int64(&unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&f.unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&f.document_id, req, "document_id", 0, 0, INT64_MAX)) < 0 ||
 	    (rc = api_query_int64(&limit, req, "limit", 100, 1, 10000)) < 0 ||
 	    (rc = api_query_int64(&offset, req, "offset", 0, 0, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0 ||
-	    (rc = task_list(&out, db, http_req_query(req, "q"), status && *status ? status : NULL, unit_id, day, limit,
-		     offset)) < 0)
+	    (rc = task_list(&out, db, &f, day, limit, offset)) < 0)
 		return rc;
 	return api_respond_json(req, 200, out);
 }

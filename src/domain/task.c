@@ -669,19 +669,46 @@ int task_get(json_t **out, db_conn *db, int64_t id, date_ymd as_of)
 	return rc;
 }
 
-int task_list(json_t **out, db_conn *db, const char *q, const char *status, int64_t unit_id, date_ymd as_of,
-	int64_t limit, int64_t offset)
+/* The deadline that decides a listed task's status: its occurrence's for
+ * a recurring task. NULL when it has none. */
+static const char *deciding_deadline(const json_t *t)
+{
+	const char *d = json_string_value(json_object_get(t, "period_deadline"));
+	return d ? d : json_string_value(json_object_get(t, "deadline"));
+}
+
+static bool due_between(const json_t *t, const task_filter *f)
+{
+	const char *d = deciding_deadline(t);
+	if (!f->due_from && !f->due_to)
+		return true;
+	return d && (!f->due_from || strcmp(d, f->due_from) >= 0) && (!f->due_to || strcmp(d, f->due_to) <= 0);
+}
+
+static int cmp_deadline(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *dx = deciding_deadline(x), *dy = deciding_deadline(y);
+	int c = strcmp(dx ? dx : "9999", dy ? dy : "9999");
+	return c ? c : strcmp(json_string_value(json_object_get(x, "code")), json_string_value(json_object_get(y, "code")));
+}
+
+int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, int64_t limit, int64_t offset)
 {
 	char *like = NULL;
 	int warn, rc;
+	date_ymd d;
 	*out = NULL;
-	if (status && task_status_parse(status) < 0)
+	if (f->status && task_status_parse(f->status) < 0)
 		return err_set(ERR_INVALID, "'status' must be one of done_on_time, done_late, open_overdue, open_due_soon, open_in_time");
+	if ((f->due_from && date_parse(&d, f->due_from, strlen(f->due_from)) < 0) ||
+	    (f->due_to && date_parse(&d, f->due_to, strlen(f->due_to)) < 0))
+		return err_set(ERR_INVALID, "'due_from' and 'due_to' are dates (YYYY-MM-DD)");
 	if ((rc = warn_days(&warn, db)) < 0)
 		return rc;
-	if (q && *q) {
+	if (f->q && *f->q) {
 		char *folded;
-		if ((rc = vn_fold(&folded, q, strlen(q))) < 0)
+		if ((rc = vn_fold(&folded, f->q, strlen(f->q))) < 0)
 			return rc;
 		like = malloc(strlen(folded) + 3);
 		if (like)
@@ -694,9 +721,10 @@ int task_list(json_t **out, db_conn *db, const char *q, const char *status, int6
 	str_append(&sql, TASK_SELECT " WHERE 1=1");
 	if (like)
 		str_append(&sql, " AND (LOWER(t.code) LIKE ? OR t.title_folded LIKE ?)");
-	if (unit_id)
+	if (f->unit_id)
 		str_append(&sql, " AND (t.lead_unit_id = ? OR t.id IN (SELECT task_id FROM task_unit WHERE unit_id = ?))");
-	str_append(&sql, " ORDER BY t.deadline, t.code");
+	if (f->document_id)
+		str_append(&sql, " AND t.document_id = ?");
 	db_stmt *s;
 	rc = str_oom(&sql) ? err_set(ERR_NOMEM, "out of memory") : db_prepare(&s, db, sql.ptr);
 	str_free(&sql);
@@ -710,39 +738,55 @@ int task_list(json_t **out, db_conn *db, const char *q, const char *status, int6
 		db_bind_text(s, k++, like);
 		db_bind_text(s, k++, like);
 	}
-	if (unit_id) {
-		db_bind_int64(s, k++, unit_id);
-		db_bind_int64(s, k++, unit_id);
+	if (f->unit_id) {
+		db_bind_int64(s, k++, f->unit_id);
+		db_bind_int64(s, k++, f->unit_id);
 	}
-	/* The status is derived per row, so the filter and the counts are
-	 * applied here rather than in SQL. */
-	json_t *list = json_array(), *counts = json_object();
-	int64_t total = 0;
+	if (f->document_id)
+		db_bind_int64(s, k++, f->document_id);
+	/* The status and the deciding deadline are derived per row, so those
+	 * filters, the counts, the order and the page are applied here. */
+	json_t *kept = json_array(), *counts = json_object();
 	for (int i = 0; i < N_STATUS; i++)
 		json_object_set_new(counts, status_names[i].code, json_integer(0));
 	while ((rc = db_step(s)) == DB_ROW) {
 		json_t *t;
 		if ((rc = task_row(&t, s, db, as_of, warn)) < 0)
 			break;
-		const char *st = json_string_value(json_object_get(t, "status"));
-		json_object_set_new(counts, st, json_integer(json_integer_value(json_object_get(counts, st)) + 1));
-		if (status && strcmp(st, status) != 0) {
+		if (!due_between(t, f) || (f->waiting && !json_is_true(json_object_get(t, "completion_waiting")))) {
 			json_decref(t);
 			continue;
 		}
-		if (total >= offset && total < offset + limit)
-			json_array_append_new(list, t);
-		else
+		const char *st = json_string_value(json_object_get(t, "status"));
+		json_object_set_new(counts, st, json_integer(json_integer_value(json_object_get(counts, st)) + 1));
+		if (f->status && strcmp(st, f->status) != 0)
 			json_decref(t);
-		total++;
+		else
+			json_array_append_new(kept, t);
 	}
 	db_finalize(s);
 	free(like);
 	if (rc < 0) {
-		json_decref(list);
+		json_decref(kept);
 		json_decref(counts);
 		return rc;
 	}
+	size_t n = json_array_size(kept);
+	json_t **rows = malloc(sizeof(json_t *) * (n ? n : 1)), *list = json_array();
+	if (!rows) {
+		json_decref(kept);
+		json_decref(counts);
+		json_decref(list);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i] = json_array_get(kept, i);
+	qsort(rows, n, sizeof(*rows), cmp_deadline);
+	for (size_t i = (size_t)offset; i < n && (int64_t)(i - (size_t)offset) < limit; i++)
+		json_array_append(list, rows[i]);
+	free(rows);
+	json_decref(kept);
+	int64_t total = (int64_t)n;
 	*out = json_pack("{s:o, s:I, s:o}", "tasks", list, "total", (json_int_t)total, "counts", counts);
 	return 0;
 }

@@ -98,9 +98,19 @@ int task_report_review(db_conn *db, const principal *who, int64_t task_id, int64
 
 /* One task with status (as of as_of), progress, units and reports. */
 int task_get(json_t **out, db_conn *db, int64_t id, date_ymd as_of);
-/* {"tasks": [...], "total", "counts": {status: n}}; status (NULL: any)
- * filters on the derived status; unit_id (0: any) on lead or supporting. */
-int task_list(json_t **out, db_conn *db, const char *q, const char *status, int64_t unit_id, date_ymd as_of,
-	int64_t limit, int64_t offset);
+/* What task_list keeps: NULL or 0 for any. */
+typedef struct task_filter {
+	const char *q;            /* code or title, diacritics ignored */
+	const char *status;       /* the derived status code */
+	int64_t unit_id;          /* lead or supporting unit */
+	int64_t document_id;
+	const char *due_from, *due_to;   /* YYYY-MM-DD, on the deadline that decides the status */
+	bool waiting;             /* a completion request waits for review */
+} task_filter;
+
+/* {"tasks": [...], "total", "counts": {status: n}}, ordered by the
+ * deciding deadline; the counts are over everything the other filters
+ * keep, before the status filter. */
+int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, int64_t limit, int64_t offset);
 
 #endif

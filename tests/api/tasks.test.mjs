@@ -156,3 +156,20 @@ test('a quarterly task: each quarter is an occurrence due 15 days after it ends,
   assert.deepEqual([now.json.period, now.json.status], ['2026Q3', 'open_in_time']);
   assert.equal((await as.skhcn.post(`/api/v1/tasks/${id}/reports`, { progress: 10, period: '2026Q1' })).status, 409, 'an approved quarter takes no more reports');
 });
+
+test('task lists filter by document, the deciding deadline and waiting completion requests; sorted by that deadline', async () => {
+  const all = (await as.bcd.get('/api/v1/tasks?limit=100')).json.tasks;
+  const due = (x) => x.period_deadline || x.deadline || '9999';
+  assert.deepEqual(all.map(due), [...all.map(due)].sort(), 'ordered by the deadline that decides the status');
+  const docId = dbExec(srv.db, "SELECT id FROM document WHERE number = '43/KH-UBND'");
+  const byDoc = await as.bcd.get(`/api/v1/tasks?document_id=${docId}`);
+  assert.deepEqual(byDoc.json.tasks.map((x) => x.code).sort(), all.filter((x) => x.document_number === '43/KH-UBND').map((x) => x.code).sort());
+  assert.ok(byDoc.json.total > 0);
+  const window = await as.bcd.get('/api/v1/tasks?due_from=2026-07-01&due_to=2026-12-31');
+  assert.ok(window.json.tasks.length > 0);
+  assert.ok(window.json.tasks.every((x) => due(x) >= '2026-07-01' && due(x) <= '2026-12-31'), JSON.stringify(window.json.tasks.map(due)));
+  assert.equal(window.json.total, all.filter((x) => due(x) >= '2026-07-01' && due(x) <= '2026-12-31').length);
+  assert.equal((await as.bcd.get('/api/v1/tasks?due_from=31/12/2026')).status, 422);
+  const waiting = await as.bcd.get('/api/v1/tasks?waiting=1');
+  assert.deepEqual(waiting.json.tasks.map((x) => x.code), all.filter((x) => x.completion_waiting).map((x) => x.code));
+});

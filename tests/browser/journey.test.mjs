@@ -106,3 +106,82 @@ test('an officer reports progress on the unit\'s task from "Việc của đơn v
   }
   assert.deepEqual(problems, []);
 });
+
+test('a completion request with evidence: the steering office sees the file, approves, and the task shows as done', async () => {
+  const problems = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'nq57-evidence-'));
+  const pdf = path.join(dir, 'Biên bản nghiệm thu.pdf');
+  writeFileSync(pdf, '%PDF-1.4\n% bien ban nghiem thu\n%%EOF\n');
+  const officer = await signedInPage('can-bo', problems);
+  try {
+    const row = officer.page.locator('table.my-tasks tbody tr', { hasText: 'NV-BD-1' });
+    await row.getByLabel('Đề nghị hoàn thành').check();
+    await row.getByLabel('Minh chứng cho báo cáo của NV-BD-1').setInputFiles(pdf);
+    await row.getByRole('button', { name: 'Báo cáo tiến độ' }).click();
+    await officer.page.locator('table.my-tasks tbody tr', { hasText: 'NV-BD-1' }).getByText('Đang chờ phê duyệt hoàn thành').waitFor();
+  } finally {
+    await officer.ctx.close();
+  }
+  assert.equal(dbExec(server.db, "SELECT a.name FROM attachment a JOIN task_report r ON r.id = a.entity_id WHERE a.entity = 'task_report' AND r.kind = 'completion'"),
+    'Biên bản nghiệm thu.pdf');
+
+  const steering = await signedInPage('bcd', problems);
+  try {
+    const p = steering.page;
+    const row = p.locator('.completions tbody tr', { hasText: 'NV-BD-1' });
+    await row.getByRole('link', { name: 'Biên bản nghiệm thu.pdf' }).waitFor();
+    await row.getByRole('button', { name: 'Phê duyệt' }).click();
+    await p.locator('.completions').getByText('Không có đề nghị nào chờ duyệt.').waitFor();
+    await p.getByRole('navigation').getByRole('link', { name: 'Nhiệm vụ' }).click();
+    await p.locator('table.tasks tbody tr', { hasText: 'NV-BD-1' }).getByText('Hoàn thành đúng hạn').waitFor();
+  } finally {
+    await steering.ctx.close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('Excel: the officer downloads the unit\'s sheet, a bad cell is shown and nothing saved, the fixed sheet saves; lists export', async () => {
+  const { readSheet, writeSheet } = await import('../lib/xlsx.mjs');
+  const { readFileSync } = await import('node:fs');
+  const problems = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'nq57-xlsx-'));
+  const officer = await signedInPage('can-bo', problems);
+  try {
+    const p = officer.page;
+    const card = p.locator('.excel-report');
+    await card.getByLabel('Kỳ báo cáo của mẫu').fill('2025Q4');
+    const [download] = await Promise.all([p.waitForEvent('download'), card.getByRole('link', { name: 'Tải mẫu Excel' }).click()]);
+    const file = path.join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    assert.match(file, /\.xlsx$/);
+    const sheet = readSheet(readFileSync(file));
+    assert.deepEqual(sheet.rows[1].slice(0, 3), ['DN-KHCN', '00004', '2025Q4']);
+
+    const bad = path.join(dir, 'bad.xlsx');
+    writeFileSync(bad, writeSheet([sheet.rows[0], ['DN-KHCN', '00004', '2025Q4', '12,5']]));
+    await card.getByLabel('Tải lên tệp đã điền').setInputFiles(bad);
+    const problem = card.locator('table.problems tbody tr');
+    await problem.first().waitFor();
+    assert.deepEqual((await problem.first().locator('td').allInnerTexts()).slice(0, 2), ['2', 'D']);
+    assert.equal(dbExec(server.db, "SELECT COUNT(*) FROM indicator_value WHERE period = '2025Q4'"), '0');
+
+    const good = path.join(dir, 'good.xlsx');
+    writeFileSync(good, writeSheet([sheet.rows[0], ['DN-KHCN', '00004', '2025Q4', 17]]));
+    await card.getByLabel('Tải lên tệp đã điền').setInputFiles(good);
+    await card.getByRole('status').filter({ hasText: 'Đã lưu 1 dòng' }).waitFor();
+    assert.equal(dbExec(server.db, "SELECT CAST(value AS INTEGER) || '|' || status FROM indicator_value WHERE period = '2025Q4'"), '17|draft');
+
+    await p.getByRole('navigation').getByRole('link', { name: 'Nhiệm vụ' }).click();
+    await p.locator('table.tasks tbody tr').first().waitFor();
+    const [list] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Xuất Excel' }).click()]);
+    const listFile = path.join(dir, list.suggestedFilename());
+    await list.saveAs(listFile);
+    const tasks = readSheet(readFileSync(listFile));
+    assert.equal(tasks.name, 'tasks');
+    assert.ok(tasks.rows.some((r) => r.includes('NV-BD-1')));
+  } finally {
+    await officer.ctx.close();
+  }
+  // The refused upload is logged by the browser as a failed request; nothing else may be.
+  assert.deepEqual(problems.filter((m) => !/status of 422/.test(m)), []);
+});

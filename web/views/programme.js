@@ -22,6 +22,18 @@ function useDebounced(value, ms = 250) {
   return v;
 }
 
+// A link that downloads the list behind `url` as an .xlsx workbook.
+export function ExcelLink({ t, url }) {
+  const sep = url.includes('?') ? '&' : '?';
+  return html`<a class="button excel" href=${`${url}${sep}format=xlsx`} download>${t('list.excel')}</a>`;
+}
+
+// The deadline that decides a task's status: for a recurring task, that
+// of its occurrence, with the period.
+export function taskDeadline(t, x) {
+  return x.period_deadline ? `${dateVi(x.period_deadline)} (${t('tasks.period', x.period)})` : dateVi(x.deadline);
+}
+
 export function IndicatorsView({ t, headingRef }) {
   const [q, setQ] = useState('');
   const query = useDebounced(q);
@@ -39,7 +51,7 @@ export function IndicatorsView({ t, headingRef }) {
       </div>
       ${error && html`<p class="form-error">${error}</p>`}
       ${data && html`
-        <p class="muted" role="status">${t('ind.count', formatNumber(data.total))}</p>
+        <p class="muted" role="status">${t('ind.count', formatNumber(data.total))} <${ExcelLink} t=${t} url=${`/api/v1/indicators?q=${encodeURIComponent(query.trim())}`} /></p>
         <table class="table indicators">
           <thead><tr><th scope="col">${t('ind.code')}</th><th scope="col">${t('ind.name')}</th><th scope="col">${t('ind.measure')}</th>
             <th scope="col">${t('ind.direction')}</th><th scope="col">${t('ind.kind')}</th></tr></thead>
@@ -51,17 +63,45 @@ export function IndicatorsView({ t, headingRef }) {
     </section>`;
 }
 
+function TaskFilters({ t, f, setF }) {
+  const [units, setUnits] = useState([]);
+  const [docs, setDocs] = useState([]);
+  useEffect(() => {
+    apiSend('GET', '/api/v1/units?limit=10000').then((d) => setUnits(d.units), () => setUnits([]));
+    apiSend('GET', '/api/v1/documents?limit=1000').then((d) => setDocs(d.documents), () => setDocs([]));
+  }, []);
+  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+  return html`
+    <div class="filters">
+      <label>${t('tasks.unit')}
+        <select value=${f.unit_id} onChange=${set('unit_id')}>
+          <option value="">${t('tasks.any')}</option>
+          ${units.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
+        </select></label>
+      <label>${t('tasks.document')}
+        <select value=${f.document_id} onChange=${set('document_id')}>
+          <option value="">${t('tasks.any')}</option>
+          ${docs.map((d) => html`<option value=${d.id}>${d.number}</option>`)}
+        </select></label>
+      <label>${t('tasks.dueFrom')} <input type="date" value=${f.due_from} onInput=${set('due_from')} /></label>
+      <label>${t('tasks.dueTo')} <input type="date" value=${f.due_to} onInput=${set('due_to')} /></label>
+    </div>`;
+}
+
 export function TasksView({ t, session, headingRef }) {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
+  const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '' });
   const query = useDebounced(q);
   const [data, setData] = useState(null);
   const [error, setError] = useState('');
+  const params = new URLSearchParams({ q: query.trim(), ...f });
+  for (const [k, v] of [...params]) if (!v) params.delete(k);
+  const listUrl = `/api/v1/tasks?${params}`;
   useEffect(() => {
     if (!session.me) return;
-    apiSend('GET', `/api/v1/tasks?limit=1000&q=${encodeURIComponent(query.trim())}&status=${status}`)
-      .then(setData, (e) => setError(e.message));
-  }, [query, status, session.me]);
+    apiSend('GET', `${listUrl}&limit=1000&status=${status}`).then((d) => { setData(d); setError(''); }, (e) => setError(e.message));
+  }, [listUrl, status, session.me]);
   if (!session.me) {
     return html`
       <section class="view view-tasks">
@@ -83,13 +123,16 @@ export function TasksView({ t, session, headingRef }) {
         <label for="task-search">${t('tasks.search')}</label>
         <input id="task-search" type="search" value=${q} onInput=${(e) => setQ(e.target.value)} />
       </div>
+      <${TaskFilters} t=${t} f=${f} setF=${setF} />
       ${error && html`<p class="form-error">${error}</p>`}
       ${data && html`
+        <p class="muted" role="status">${t('tasks.count', formatNumber(data.total))}
+          <${ExcelLink} t=${t} url=${`${listUrl}${status ? `${params.size ? '&' : ''}status=${status}` : ''}`} /></p>
         <table class="table tasks">
           <thead><tr><th scope="col">${t('tasks.code')}</th><th scope="col">${t('tasks.title')}</th><th scope="col">${t('tasks.lead')}</th>
             <th scope="col">${t('tasks.deadline')}</th><th scope="col">${t('tasks.progress')}</th><th scope="col">${t('tasks.status')}</th></tr></thead>
           <tbody>${data.tasks.map((x) => html`
-            <tr><td class="unit-code">${x.code}</td><td>${x.title}</td><td>${x.lead_unit_name}</td><td>${dateVi(x.deadline)}</td>
+            <tr><td class="unit-code">${x.code}</td><td>${x.title}</td><td>${x.lead_unit_name}</td><td>${taskDeadline(t, x)}</td>
               <td>${x.progress}%</td><td><span class=${`badge status-${x.status}`}>${x.status_label}</span></td></tr>`)}
           </tbody>
         </table>`}
