@@ -168,6 +168,12 @@ int api_values_import(http_req *req)
 	return rc;
 }
 
+/* DHIS2 sends CSV as application/csv; text/csv is taken too. */
+static bool is_csv(const char *ct)
+{
+	return ct && (strncasecmp(ct, "application/csv", 15) == 0 || strncasecmp(ct, "text/csv", 8) == 0);
+}
+
 int api_dhis2_import(http_req *req)
 {
 	const char *strategy = http_req_query(req, "importStrategy");
@@ -189,6 +195,12 @@ int api_dhis2_import(http_req *req)
 		opt.strategy = EX_UPDATE;
 	else
 		return err_set(ERR_INVALID, "importStrategy %s is not supported (CREATE_AND_UPDATE, CREATE, UPDATE)", strategy);
+	if (is_csv(http_req_header(req, "Content-Type"))) {
+		rc = exchange_dhis2_csv_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, &opt);
+		rc = import_reply(req, rc, &r, &opt, true);
+		json_decref(r.problems);
+		return rc;
+	}
 	if ((rc = api_body_object(&body, req)) < 0)
 		return rc;
 	if ((rc = exchange_dhis2_read(&rows, body)) == 0)
@@ -274,12 +286,27 @@ int api_values_template(http_req *req)
 	return rc;
 }
 
+/* JSON, or DHIS2's CSV with ?format=csv or Accept: application/csv. */
 int api_dhis2_export(http_req *req)
 {
+	const char *format = http_req_query(req, "format"), *accept = http_req_header(req, "Accept");
 	json_t *list;
 	int rc = visible_values(&list, req);
 	if (rc < 0)
 		return rc;
+	if ((format && strcmp(format, "csv") == 0) || (accept && strstr(accept, "application/csv"))) {
+		char *csv;
+		size_t len;
+		rc = exchange_dhis2_csv_write(&csv, &len, list);
+		json_decref(list);
+		if (rc < 0)
+			return rc;
+		http_req_add_header(req, "Content-Disposition", "attachment; filename=\"dataValueSets.csv\"");
+		http_req_add_header(req, "Cache-Control", "no-store");
+		rc = http_respond(req, 200, "application/csv; charset=utf-8", csv, len);
+		free(csv);
+		return rc;
+	}
 	json_t *out = exchange_dhis2_write(list);
 	json_decref(list);
 	return api_respond_json(req, 200, out);

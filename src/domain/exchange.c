@@ -578,32 +578,38 @@ static const char *const column_letters[] = { "A", "B", "C", "D", "E", "F", "G",
  * field by its code or its title, ignoring case and diacritics. */
 static const char *const field_titles[EX_FIELDS] = { "Mã chỉ tiêu", "Mã đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú" };
 
-static bool header_is(const char *cell, int f)
+static bool header_is(const char *cell, const char *title)
 {
-	if (strcasecmp(cell, field_names[f]) == 0)
-		return true;
 	char *a = NULL, *b = NULL;
-	bool same = vn_fold(&a, cell, strlen(cell)) == 0 && vn_fold(&b, field_titles[f], strlen(field_titles[f])) == 0 &&
-		    strcmp(a, b) == 0;
+	bool same = vn_fold(&a, cell, strlen(cell)) == 0 && vn_fold(&b, title, strlen(title)) == 0 && strcmp(a, b) == 0;
 	free(a);
 	free(b);
 	return same;
 }
 
-int exchange_header(exchange_columns *cols, const csv_record *rec)
+/* Maps the header row to the fields named names (a title, when given, is
+ * another accepted name); note is optional. */
+static int map_header(exchange_columns *cols, const csv_record *rec, const char *const names[EX_FIELDS],
+	const char *const titles[EX_FIELDS])
 {
 	for (int f = 0; f < EX_FIELDS; f++) {
 		cols->col[f] = -1;
 		for (int i = 0; i < rec->n && cols->col[f] < 0; i++)
-			if (header_is(rec->f[i], f))
+			if (strcasecmp(rec->f[i], names[f]) == 0 || (titles && header_is(rec->f[i], titles[f])))
 				cols->col[f] = i;
-		cols->src.names[f] = field_names[f];
+		cols->src.names[f] = names[f];
 		cols->src.letters[f] = cols->col[f] >= 0 && cols->col[f] < 26 ? column_letters[cols->col[f]] : NULL;
 		if (cols->col[f] < 0 && f != EX_NOTE)
-			return err_set(ERR_INVALID, "row %d: the header needs the column %s (%s); the columns are indicator_code, "
-						    "unit_code, period, value and optionally note", rec->line, field_names[f], field_titles[f]);
+			return err_set(ERR_INVALID, "row %d: the header needs the column %s%s%s%s; the columns are %s, %s, %s, %s "
+						    "and optionally %s", rec->line, names[f], titles ? " (" : "", titles ? titles[f] : "",
+				titles ? ")" : "", names[0], names[1], names[2], names[3], names[4]);
 	}
 	return 0;
+}
+
+int exchange_header(exchange_columns *cols, const csv_record *rec)
+{
+	return map_header(cols, rec, field_names, field_titles);
 }
 
 void exchange_record_row(exchange_row *row, const exchange_columns *cols, const csv_record *rec)
@@ -613,8 +619,16 @@ void exchange_record_row(exchange_row *row, const exchange_columns *cols, const 
 		row->f[f] = cols->col[f] >= 0 && cols->col[f] < rec->n ? rec->f[cols->col[f]] : "";
 }
 
-int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
-	const exchange_options *opt)
+static void fmt_value(char out[40], const json_t *v)
+{
+	if (json_is_number(v))
+		snprintf(out, 40, "%.15g", json_number_value(v));
+	else
+		out[0] = '\0';
+}
+
+static int csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt, const char *const names[EX_FIELDS], const char *const titles[EX_FIELDS])
 {
 	csv_reader rd;
 	csv_record rec;
@@ -627,7 +641,8 @@ int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, c
 		csv_free(&rd);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the file is empty (a header row is needed)");
 	}
-	if ((rc = exchange_header(&cols, &rec)) < 0 || (rc = exchange_import_begin(&im, db, who, &cols.src, opt)) < 0) {
+	if ((rc = map_header(&cols, &rec, names, titles)) < 0 ||
+	    (rc = exchange_import_begin(&im, db, who, &cols.src, opt)) < 0) {
 		csv_free(&rd);
 		return rc;
 	}
@@ -646,6 +661,51 @@ int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, c
 		return rc;
 	}
 	return exchange_import_end(im, r);
+}
+
+int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt)
+{
+	return csv_import(r, db, who, csv, len, opt, field_names, field_titles);
+}
+
+/* DHIS2's CSV names its columns dataelement, period, orgunit, ..., value,
+ * ..., comment (any case); other columns are ignored. */
+static const char *const dhis2_csv_names[EX_FIELDS] = { "dataelement", "orgunit", "period", "value", "comment" };
+
+int exchange_dhis2_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt)
+{
+	return csv_import(r, db, who, csv, len, opt, dhis2_csv_names, NULL);
+}
+
+int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list)
+{
+	str s = STR_INIT;
+	size_t i;
+	json_t *v;
+	str_append(&s, "dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup,deleted\r\n");
+	json_array_foreach(json_object_get(list, "values"), i, v) {
+		char num[40];
+		fmt_value(num, json_object_get(v, "value"));
+		csv_append_field(&s, json_string_value(json_object_get(v, "indicator_code")));
+		str_appendc(&s, ',');
+		csv_append_field(&s, json_string_value(json_object_get(v, "period")));
+		str_appendc(&s, ',');
+		csv_append_field(&s, json_string_value(json_object_get(v, "unit_code")));
+		str_appendf(&s, ",,,%s,,", num);
+		csv_append_field(&s, json_string_value(json_object_get(v, "updated_at")));
+		str_appendc(&s, ',');
+		csv_append_field(&s, json_string_value(json_object_get(v, "note")));
+		str_append(&s, ",false,false\r\n");
+	}
+	if (str_oom(&s)) {
+		str_free(&s);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	*len = s.len;
+	*out = str_detach(&s);
+	return 0;
 }
 
 /* ----------------------------------------------------------------- XLSX */
@@ -776,14 +836,6 @@ int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *pe
 	}
 	*out = json_pack("{s:o}", "values", list);
 	return 0;
-}
-
-static void fmt_value(char out[40], const json_t *v)
-{
-	if (json_is_number(v))
-		snprintf(out, 40, "%.15g", json_number_value(v));
-	else
-		out[0] = '\0';
 }
 
 int exchange_csv_write(char **out, size_t *len, const json_t *list)

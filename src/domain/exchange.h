@@ -95,6 +95,13 @@ int exchange_xlsx_write(char **out, size_t *len, const json_t *list);
  * as {"values": [...]} in value_list's shape. */
 int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *period);
 
+/* DHIS2's CSV form of dataValueSets (dataelement, period, orgunit,
+ * catoptcombo, attroptcombo, value, storedby, lastupdated, comment,
+ * followup, deleted): imported by the header's names, exported whole. */
+int exchange_dhis2_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
+	const exchange_options *opt);
+int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list);
+
 /* DHIS2 rows, borrowing from the JSON they were read from. */
 typedef struct exchange_rows {
 	exchange_row *rows;

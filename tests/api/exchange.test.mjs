@@ -201,3 +201,25 @@ test('any list exports as XLSX with Vietnamese column titles and every row', asy
   const units = readSheet((await steering.get('/api/v1/units?format=xlsx')).bytes);
   assert.ok(units.rows.some((x) => x.includes('Phường Ba Đình')));
 });
+
+test('DHIS2 dataValueSets in CSV: export, then import of DHIS2\'s own columns with dryRun, and a bad cell named', async () => {
+  const out = await officer.get('/api/v1/dataValueSets?format=csv&period=202512');
+  assert.equal(out.status, 200);
+  assert.match(out.headers.get('content-type'), /^application\/csv/);
+  const lines = out.text.trim().split('\r\n');
+  assert.equal(lines[0], 'dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup,deleted');
+  assert.match(lines[1], /^NL-RD,202512,00004,,,14\.5,,\d{4}-/);
+  const csv = 'dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup\n'
+    + 'GRDP,2019,00004,,,55,admin,2019-12-31,Số liệu năm 2019,false\nDN-KHCN,2019,00004,,,8,,,,false\n';
+  const post = (body, q = '') => officer.post(`/api/v1/dataValueSets${q}`, body, { 'content-type': 'application/csv' });
+  const dry = await post(csv, '?dryRun=true');
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual(dry.json.importCount, { imported: 2, updated: 0, ignored: 0, deleted: 0 });
+  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value WHERE period = '2019'"), '0');
+  const r = await post(csv);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(dbExec(srv.db, "SELECT note FROM indicator_value WHERE period = '2019' AND note IS NOT NULL"), 'Số liệu năm 2019');
+  const bad = await post('dataelement,period,orgunit,catoptcombo,attroptcombo,value\nGRDP,2018,00004,,,5%\n');
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.json.error.details.map((p) => [p.row, p.column, p.field]), [[2, 'F', 'value']]);
+});
