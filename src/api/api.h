@@ -19,6 +19,7 @@ typedef struct api_app {
 	int schema_version;
 	struct timespec started;   /* CLOCK_MONOTONIC */
 	const char *data_dir;      /* uploaded evidence lives under it */
+	struct rollup_cache *rollup;   /* approved values in memory (domain/rollup.h) */
 } api_app;
 
 /* The server's dispatcher for /api/ paths. */
@@ -72,6 +73,11 @@ int api_param_id(int64_t *out, http_req *req, int index);
 
 /* Handlers, one file per resource. */
 int api_health_get(http_req *req);
+/* dashboard.c: live roll-ups, the overview, indicator pages, scorecards */
+int api_rollup_get(http_req *req);
+int api_dashboard_overview(http_req *req);
+int api_dashboard_indicator(http_req *req);
+int api_dashboard_unit(http_req *req);
 int api_periods_get(http_req *req);
 int api_periods_resolve(http_req *req);
 /* auth.c: signing in and out, password, API tokens */

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/config.h"
 #include "db/migrate.h"
+#include "domain/rollup.h"
 #include "http/server.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -24,6 +25,12 @@ static int prepare_database(api_app *app, const nq57_config *cfg)
 		return rc;
 	if ((rc = migrate_apply(&applied, db)) == 0)
 		rc = migrate_current(&app->schema_version, db);
+	if (rc == 0 && (rc = rollup_cache_new(&app->rollup)) == 0) {
+		/* load the approved values now rather than on the first request */
+		rollup_view v;
+		if ((rc = rollup_open(&v, app->rollup, db)) == 0)
+			rollup_close(&v);
+	}
 	db_close(db);
 	app->db_kind = cfg->db_kind;
 	app->data_dir = cfg->data_dir;
@@ -67,6 +74,7 @@ int cmd_serve(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &app.started);
 	if ((rc = prepare_database(&app, &cfg)) < 0 || (rc = http_server_run(srv)) < 0) {
 		http_server_stop(srv, 0);
+		rollup_cache_free(app.rollup);
 		return cli_fail("%s", err_msg());
 	}
 	int v6 = strchr(cfg.host, ':') != NULL;
@@ -76,6 +84,7 @@ int cmd_serve(int argc, char **argv)
 	int sig = wait_for_signal();
 	log_info("received %s; finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);
+	rollup_cache_free(app.rollup);
 	log_info("stopped");
 	return 0;
 }

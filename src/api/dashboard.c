@@ -1,0 +1,140 @@
+/* dashboard: /api/v1/rollup and /api/v1/dashboard — live figures for
+ * leaders. Anyone may read the roll-ups of public indicators over public
+ * units; signed-in people also see the other indicators and the tasks;
+ * a unit that is not public needs the right to read it. Every answer
+ * exports to XLSX with ?format=xlsx (its first table). */
+#include "api/api.h"
+#include "domain/dashboard.h"
+#include "domain/task.h"
+#include "util/err.h"
+
+#include <string.h>
+
+static const char *query(http_req *req, const char *name)
+{
+	const char *v = http_req_query(req, name);
+	return v && *v ? v : NULL;
+}
+
+static bool signed_in(const principal *who)
+{
+	return who->person_id != 0 || who->cli;
+}
+
+/* The query shared by every page; checks that the unit (unit_id, the
+ * path's when not 0, else ?unit_id=) may be read. */
+static int read_query(dashboard_query *q, const principal **who, db_conn **db, http_req *req, int64_t unit_id)
+{
+	int rc;
+	memset(q, 0, sizeof(*q));
+	if ((rc = api_principal(who, req)) < 0 || (rc = api_db(db, req)) < 0 ||
+	    (rc = api_query_int64(&q->unit_id, req, "unit_id", unit_id, 0, INT64_MAX)) < 0 ||
+	    (rc = api_query_int64(&q->document_id, req, "document_id", 0, 0, INT64_MAX)) < 0)
+		return rc;
+	q->period = query(req, "period");
+	q->from = query(req, "from");
+	q->to = query(req, "to");
+	q->kind = query(req, "kind");
+	q->all_indicators = signed_in(*who);
+	q->today = task_today();
+	if (unit_id)
+		q->unit_id = unit_id;
+	if (q->unit_id) {
+		db_stmt *s;
+		if ((rc = db_prepare(&s, *db, "SELECT path, public, active FROM unit WHERE id = ?")) < 0)
+			return rc;
+		db_bind_int64(s, 1, q->unit_id);
+		if ((rc = db_step(s)) == DB_ROW) {
+			const char *path = arena_strdup(&req->a, db_column_text(s, 0));
+			bool open = db_column_int64(s, 1) && db_column_int64(s, 2);
+			db_finalize(s);
+			if (!open && (rc = api_require(req, ACT_UNIT_READ, path)) < 0)
+				return rc == ERR_UNAUTHORIZED ? err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)q->unit_id) : rc;
+			return 0;
+		}
+		db_finalize(s);
+		return rc < 0 ? rc : err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)q->unit_id);
+	}
+	return 0;
+}
+
+static rollup_cache *cache_of(http_req *req)
+{
+	return ((const api_app *)req->app)->rollup;
+}
+
+static int indicator_param(int64_t *out, http_req *req, db_conn *db)
+{
+	const char *code = query(req, "indicator");
+	int rc;
+	if ((rc = api_query_int64(out, req, "indicator_id", 0, 0, INT64_MAX)) < 0 || *out)
+		return rc;
+	if (!code)
+		return err_set(ERR_INVALID, "give 'indicator' (a code) or 'indicator_id'");
+	if ((rc = db_run(db, out, "SELECT id FROM indicator WHERE code = ?", "t", code)) < 0)
+		return rc;
+	return *out ? 0 : err_set(ERR_NOTFOUND, "no indicator with code '%s'", code);
+}
+
+int api_rollup_get(http_req *req)
+{
+	dashboard_query q;
+	const principal *who;
+	db_conn *db;
+	int64_t id;
+	json_t *out;
+	int rc;
+	const char *by = query(req, "by");
+	if ((rc = read_query(&q, &who, &db, req, 0)) < 0 || (rc = indicator_param(&id, req, db)) < 0)
+		return rc;
+	if (by && strcmp(by, "children") != 0)
+		return err_set(ERR_INVALID, "'by': only 'children'");
+	if ((rc = dashboard_rollup(&out, cache_of(req), db, id, &q, query(req, "periods"), by != NULL)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_dashboard_overview(http_req *req)
+{
+	dashboard_query q;
+	const principal *who;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = read_query(&q, &who, &db, req, 0)) < 0 ||
+	    (rc = dashboard_overview(&out, cache_of(req), db, &q, signed_in(who))) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_dashboard_indicator(http_req *req)
+{
+	dashboard_query q;
+	const principal *who;
+	db_conn *db;
+	int64_t id;
+	json_t *out;
+	int rc;
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = read_query(&q, &who, &db, req, 0)) < 0 ||
+	    (rc = dashboard_indicator(&out, cache_of(req), db, id, &q)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_dashboard_unit(http_req *req)
+{
+	dashboard_query q;
+	const principal *who;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0)
+		return rc;
+	if (!signed_in(who))
+		return err_set(ERR_UNAUTHORIZED, "sign in to see a unit's scorecard");
+	int64_t unit_id;
+	if ((rc = api_param_id(&unit_id, req, 0)) < 0 || (rc = read_query(&q, &who, &db, req, unit_id)) < 0 ||
+	    (rc = dashboard_unit(&out, cache_of(req), db, &q)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}

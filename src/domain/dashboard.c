@@ -1,0 +1,832 @@
+/* dashboard: overview, indicator page, unit scorecard and raw roll-ups,
+ * built from one rollup_view per request (see dashboard.h). */
+#include "domain/dashboard.h"
+#include "analytics/forecast.h"
+#include "domain/indicator.h"
+#include "domain/task.h"
+#include "util/err.h"
+#include "util/time.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TREND_POINTS 8
+#define BAND_STEPS_MAX 120
+#define TASK_LIST_MAX 20
+#define BAND_Z 1.2815515655446004   /* 80 % two-sided */
+
+/* ------------------------------------------------------------------ helpers */
+
+static json_t *number_or_null(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+/* A period's end as a year with decimals: the end of 2025Q1 is about 2025.25. */
+static double years_of(const rollup_period *p)
+{
+	return 1970.0 + (double)(p->last_day + 1) / 365.2425;
+}
+
+static int make_period(rollup_period *out, const char *code)
+{
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if ((rc = period_parse(&out->p, code, strlen(code))) < 0)
+		return err_set(ERR_INVALID, "'period': %s", err_msg());
+	period_format(&out->p, out->code);
+	out->first_day = date_to_days(period_start(&out->p));
+	out->last_day = date_to_days(period_end(&out->p));
+	return 0;
+}
+
+static bool has_column(const rollup_view *v, int pi)
+{
+	for (int k = 0; k < v->n_indicators; k++)
+		if (pi < v->indicators[k].n_columns && v->indicators[k].columns[pi])
+			return true;
+	return false;
+}
+
+/* The selected period: q->period, else the latest one with figures. */
+static int resolve_period(rollup_period *out, const rollup_view *v, const char *code, bool *none)
+{
+	*none = false;
+	if (code && *code)
+		return make_period(out, code);
+	for (int k = v->n_periods - 1; k >= 0; k--) {
+		int pi = v->period_order[k];
+		if (v->periods[pi].p.kind != PERIOD_CUMULATIVE && has_column(v, pi)) {
+			*out = v->periods[pi];
+			return 0;
+		}
+	}
+	*none = true;
+	memset(out, 0, sizeof(*out));
+	return 0;
+}
+
+/* The unit's slot: unit_id, else the only root, else -1 (all roots). */
+static int resolve_unit(int *slot, const rollup_view *v, int64_t unit_id)
+{
+	if (!unit_id) {
+		*slot = v->n_units > 0 && v->units[0].end == v->n_units ? 0 : -1;
+		return 0;
+	}
+	if ((*slot = rollup_unit_slot(v, unit_id)) < 0)
+		return err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)unit_id);
+	return 0;
+}
+
+static json_t *unit_json(const rollup_view *v, int slot)
+{
+	if (slot < 0)
+		return json_pack("{s:n, s:n, s:s, s:s}", "id", "code", "name", "Tất cả đơn vị", "kind", "all");
+	const rollup_unit *u = &v->units[slot];
+	return json_pack("{s:I, s:s?, s:s, s:s}", "id", (json_int_t)u->id, "code", u->code, "name", u->name, "kind", u->kind);
+}
+
+static void stamp(json_t *o, const rollup_view *v)
+{
+	char now[TIME_ISO_SIZE];
+	time_now_iso(now);
+	json_object_set_new(o, "as_of", json_string(now));
+	json_object_set_new(o, "data_seq", json_integer(v->seq));
+}
+
+static forecast_direction direction_of(rollup_direction d)
+{
+	return d == DIR_DOWN ? FORECAST_DOWN : d == DIR_EXACT ? FORECAST_EXACT : FORECAST_UP;
+}
+
+static bool reached(double actual, double target, rollup_direction d)
+{
+	if (d == DIR_DOWN)
+		return actual <= target;
+	if (d == DIR_EXACT)
+		return fabs(actual - target) <= 0.025 * (target != 0 ? fabs(target) : 1);
+	return actual >= target;
+}
+
+static double percent_of_target(double actual, double target, rollup_direction d)
+{
+	if (!isfinite(actual) || !isfinite(target))
+		return NAN;
+	if (d == DIR_DOWN)
+		return actual != 0 ? target / actual * 100 : NAN;
+	if (d == DIR_EXACT)
+		return target != 0 ? 100 * (1 - fabs(actual - target) / fabs(target)) : NAN;
+	return target != 0 ? actual / target * 100 : NAN;
+}
+
+static bool visible(const rollup_indicator *I, const dashboard_query *q)
+{
+	return (q->all_indicators || I->public) && (!q->document_id || I->document_id == q->document_id);
+}
+
+/* ---------------------------------------------------------------- series */
+
+/* The roll-up for every known period ending by `until` (NaN otherwise). */
+typedef struct series {
+	double *value;   /* [n_periods] */
+	int *reporters;
+} series;
+
+static int series_fill(series *s, const rollup_view *v, int ind, int slot, long until)
+{
+	s->value = malloc((size_t)(v->n_periods ? v->n_periods : 1) * sizeof(double));
+	s->reporters = calloc((size_t)(v->n_periods ? v->n_periods : 1), sizeof(int));
+	if (!s->value || !s->reporters) {
+		free(s->value);
+		free(s->reporters);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	for (int pi = 0; pi < v->n_periods; pi++)
+		s->value[pi] = v->periods[pi].last_day <= until ? rollup_value(v, ind, slot, pi, &s->reporters[pi]) : NAN;
+	return 0;
+}
+
+static void series_free(series *s)
+{
+	free(s->value);
+	free(s->reporters);
+}
+
+/* The period kind with the most figures (cumulative periods excluded);
+ * ties go to the longer kind. -1 when there are none. */
+static int busiest_kind(const rollup_view *v, const series *s)
+{
+	int count[PERIOD_CUMULATIVE] = { 0 }, best = -1;
+	for (int pi = 0; pi < v->n_periods; pi++)
+		if (!isnan(s->value[pi]) && v->periods[pi].p.kind < PERIOD_CUMULATIVE)
+			count[v->periods[pi].p.kind]++;
+	for (int k = 0; k < PERIOD_CUMULATIVE; k++)
+		if (count[k] > 0 && (best < 0 || count[k] > count[best]))
+			best = k;
+	return best;
+}
+
+/* Points of one kind in time order: period indices into idx[]. */
+static int kind_points(int *idx, const rollup_view *v, const series *s, int kind)
+{
+	int n = 0;
+	for (int k = 0; k < v->n_periods; k++) {
+		int pi = v->period_order[k];
+		if (v->periods[pi].p.kind == (period_kind)kind && !isnan(s->value[pi]) && n < FORECAST_MAX_POINTS)
+			idx[n++] = pi;
+	}
+	return n;
+}
+
+/* The latest figure ending by `until`: same kind as `prefer` first on a
+ * tie of end days, then the longer period. -1 if none. */
+static int latest_figure(const rollup_view *v, const series *s, long until, int prefer)
+{
+	int best = -1;
+	for (int pi = 0; pi < v->n_periods; pi++) {
+		const rollup_period *p = &v->periods[pi];
+		if (isnan(s->value[pi]) || p->last_day > until || p->p.kind == PERIOD_CUMULATIVE)
+			continue;
+		if (best < 0 || p->last_day > v->periods[best].last_day)
+			best = pi;
+		else if (p->last_day == v->periods[best].last_day) {
+			bool same = (int)p->p.kind == prefer, best_same = (int)v->periods[best].p.kind == prefer;
+			if ((same && !best_same) || (same == best_same && p->first_day < v->periods[best].first_day))
+				best = pi;
+		}
+	}
+	return best;
+}
+
+/* The unit's target to judge against: the first ending at or after day
+ * `from`, else the last one. -1 if the unit has none. */
+static int pick_target(const rollup_view *v, int ind, int slot, long from)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	if (slot < 0)
+		slot = v->n_units > 0 && v->units[0].end == v->n_units ? 0 : -1;
+	if (slot < 0)
+		return -1;
+	int next = -1, last = -1;
+	for (int t = 0; t < I->n_targets; t++) {
+		if (I->targets[t].unit_id != v->units[slot].id)
+			continue;
+		const rollup_period *p = &v->periods[I->targets[t].period];
+		if (p->last_day >= from && (next < 0 || p->last_day < v->periods[I->targets[next].period].last_day))
+			next = t;
+		if (last < 0 || p->last_day > v->periods[I->targets[last].period].last_day)
+			last = t;
+	}
+	return next >= 0 ? next : last;
+}
+
+/* ------------------------------------------------------------------ tiles */
+
+typedef struct judgement {
+	forecast_model model;
+	bool fitted;
+	double forecast, se, probability;
+	const char *method;
+} judgement;
+
+static int fit_kind(forecast_model *m, const rollup_view *v, const series *s, int kind)
+{
+	static _Thread_local int idx[FORECAST_MAX_POINTS];
+	double t[FORECAST_MAX_POINTS], y[FORECAST_MAX_POINTS];
+	int n = kind >= 0 ? kind_points(idx, v, s, kind) : 0;
+	for (int i = 0; i < n; i++) {
+		t[i] = years_of(&v->periods[idx[i]]);
+		y[i] = s->value[idx[i]];
+	}
+	return forecast_fit(m, t, y, n);
+}
+
+static int judge(judgement *j, const rollup_view *v, int ind, const series *s, int actual, const rollup_target *target,
+	long until)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	int rc;
+	memset(j, 0, sizeof(*j));
+	j->forecast = j->se = j->probability = NAN;
+	j->method = "none";
+	if (!target || actual < 0)
+		return 0;
+	const rollup_period *tp = &v->periods[target->period];
+	if (tp->last_day <= until) {
+		/* the target's period is over: the figure at its end decides */
+		int at = latest_figure(v, s, tp->last_day, tp->p.kind);
+		if (at >= 0) {
+			j->probability = reached(s->value[at], target->value, I->direction) ? 1 : 0;
+			j->method = "actual";
+		}
+		return 0;
+	}
+	if ((rc = fit_kind(&j->model, v, s, busiest_kind(v, s))) < 0)
+		return rc;
+	j->fitted = j->model.method != FORECAST_NONE;
+	j->method = forecast_method_name(j->model.method);
+	if (!j->fitted)
+		return 0;
+	forecast_predict(&j->model, years_of(tp), &j->forecast, &j->se);
+	j->probability = forecast_probability(j->forecast, j->se, target->value, direction_of(I->direction));
+	return 0;
+}
+
+static json_t *trend_json(const rollup_view *v, const series *s)
+{
+	static _Thread_local int idx[FORECAST_MAX_POINTS];
+	json_t *a = json_array();
+	int n = kind_points(idx, v, s, busiest_kind(v, s));
+	for (int i = n > TREND_POINTS ? n - TREND_POINTS : 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:f}", "period", v->periods[idx[i]].code, "value", s->value[idx[i]]));
+	return a;
+}
+
+static json_t *indicator_head(const rollup_indicator *I)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s, s:s, s:b}", "indicator_id", (json_int_t)I->id, "code", I->code,
+		"name_vi", I->name_vi, "name_en", I->name_en, "measure", I->measure, "direction",
+		indicator_directions[I->direction], "aggregation", indicator_aggregations[I->aggregation], "derived", I->derived);
+	json_object_set_new(o, "baseline_value", number_or_null(I->baseline_value));
+	json_object_set_new(o, "baseline_year", I->baseline_year ? json_integer(I->baseline_year) : json_null());
+	return o;
+}
+
+/* One indicator's tile for the unit in slot as of period P. */
+static int tile(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	series s;
+	judgement j;
+	int rc;
+	if ((rc = series_fill(&s, v, ind, slot, P->last_day)) < 0)
+		return rc;
+	int actual = latest_figure(v, &s, P->last_day, P->p.kind);
+	int t = pick_target(v, ind, slot, actual >= 0 ? v->periods[actual].last_day : P->last_day);
+	const rollup_target *target = t >= 0 ? &I->targets[t] : NULL;
+	if ((rc = judge(&j, v, ind, &s, actual, target, P->last_day)) < 0) {
+		series_free(&s);
+		return rc;
+	}
+	double a = actual >= 0 ? s.value[actual] : NAN, tv = target ? target->value : NAN;
+	forecast_colour colour = forecast_colour_of(j.probability);
+	json_t *o = indicator_head(I);
+	json_object_set_new(o, "period", actual >= 0 ? json_string(v->periods[actual].code) : json_null());
+	json_object_set_new(o, "actual", number_or_null(a));
+	json_object_set_new(o, "reporters", json_integer(actual >= 0 ? s.reporters[actual] : 0));
+	json_object_set_new(o, "target", number_or_null(tv));
+	json_object_set_new(o, "target_period", target ? json_string(v->periods[target->period].code) : json_null());
+	json_object_set_new(o, "percent_of_target", number_or_null(percent_of_target(a, tv, I->direction)));
+	json_object_set_new(o, "achieved", isfinite(a) && isfinite(tv) ? json_boolean(reached(a, tv, I->direction)) : json_null());
+	json_object_set_new(o, "forecast", number_or_null(j.forecast));
+	json_object_set_new(o, "probability", number_or_null(j.probability));
+	json_object_set_new(o, "method", json_string(j.method));
+	json_object_set_new(o, "colour", json_string(forecast_colour_name(colour)));
+	json_object_set_new(o, "colour_vi", json_string(forecast_colour_vi(colour)));
+	json_object_set_new(o, "trend", trend_json(v, &s));
+	series_free(&s);
+	*out = o;
+	return 0;
+}
+
+static int tiles(json_t **out, const rollup_view *v, int slot, const rollup_period *P, const dashboard_query *q)
+{
+	json_t *list = json_array(), *t;
+	int rc;
+	for (int k = 0; k < v->n_indicators; k++) {
+		if (!visible(&v->indicators[k], q))
+			continue;
+		if ((rc = tile(&t, v, k, slot, P)) < 0) {
+			json_decref(list);
+			return rc;
+		}
+		json_array_append_new(list, t);
+	}
+	*out = list;
+	return 0;
+}
+
+static json_t *colour_counts(const json_t *list)
+{
+	json_t *c = json_pack("{s:i, s:i, s:i, s:i}", "green", 0, "yellow", 0, "red", 0, "grey", 0);
+	size_t i;
+	json_t *t;
+	json_array_foreach(list, i, t) {
+		const char *name = json_string_value(json_object_get(t, "colour"));
+		json_t *n = name ? json_object_get(c, name) : NULL;
+		if (n)
+			json_integer_set(n, json_integer_value(n) + 1);
+	}
+	return c;
+}
+
+/* ------------------------------------------------------------------ tasks */
+
+static date_ymd tasks_day(const dashboard_query *q, const rollup_period *P, bool none)
+{
+	if (none)
+		return q->today;
+	date_ymd end = date_from_days(P->last_day);
+	return date_to_days(end) < date_to_days(q->today) ? end : q->today;
+}
+
+static json_t *tasks_with(const json_t *tasks, const char *status)
+{
+	json_t *list = json_array(), *t;
+	size_t i;
+	json_array_foreach(tasks, i, t) {
+		const char *s = json_string_value(json_object_get(t, "status"));
+		if (s && strcmp(s, status) == 0 && json_array_size(list) < TASK_LIST_MAX)
+			json_array_append(list, t);
+	}
+	return list;
+}
+
+static int ranking_cmp(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	double sx = json_real_value(json_object_get(x, "share_on_time")), sy = json_real_value(json_object_get(y, "share_on_time"));
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	json_int_t nx = json_integer_value(json_object_get(x, "assigned")), ny = json_integer_value(json_object_get(y, "assigned"));
+	if (nx != ny)
+		return nx > ny ? -1 : 1;
+	const char *cx = json_string_value(json_object_get(x, "unit_code")), *cy = json_string_value(json_object_get(y, "unit_code"));
+	return strcmp(cx ? cx : "", cy ? cy : "");
+}
+
+/* Lead units ranked by the share of their tasks done on time. */
+static json_t *ranking(const json_t *tasks)
+{
+	json_t *by_unit = json_object(), *t, *row;
+	size_t i;
+	const char *key;
+	json_array_foreach(tasks, i, t) {
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(t, "lead_unit_id")));
+		if (!(row = json_object_get(by_unit, id))) {
+			row = json_pack("{s:O, s:O, s:O, s:i, s:i, s:i, s:i, s:i}", "unit_id", json_object_get(t, "lead_unit_id"),
+				"unit_code", json_object_get(t, "lead_unit_code"), "unit_name", json_object_get(t, "lead_unit_name"),
+				"assigned", 0, "done_on_time", 0, "done_late", 0, "open", 0, "overdue", 0);
+			json_object_set_new(by_unit, id, row);
+		}
+		const char *s = json_string_value(json_object_get(t, "status"));
+		const char *field = !s ? "open" : strcmp(s, "done_on_time") == 0 ? "done_on_time" :
+			strcmp(s, "done_late") == 0 ? "done_late" : strcmp(s, "open_overdue") == 0 ? "overdue" : "open";
+		json_integer_set(json_object_get(row, "assigned"), json_integer_value(json_object_get(row, "assigned")) + 1);
+		json_integer_set(json_object_get(row, field), json_integer_value(json_object_get(row, field)) + 1);
+	}
+	size_t n = json_object_size(by_unit), k = 0;
+	json_t **rows = calloc(n ? n : 1, sizeof(*rows));
+	json_object_foreach(by_unit, key, row) {
+		double assigned = (double)json_integer_value(json_object_get(row, "assigned"));
+		json_object_set_new(row, "share_on_time",
+			json_real(assigned > 0 ? (double)json_integer_value(json_object_get(row, "done_on_time")) / assigned : 0));
+		if (rows)
+			rows[k++] = row;
+	}
+	json_t *list = json_array();
+	if (rows) {
+		qsort(rows, k, sizeof(*rows), ranking_cmp);
+		for (size_t r = 0; r < k; r++) {
+			json_object_set_new(rows[r], "rank", json_integer((json_int_t)r + 1));
+			json_array_append(list, rows[r]);
+		}
+	}
+	free(rows);
+	json_decref(by_unit);
+	return list;
+}
+
+/* Tasks of the document (and unit), their counts, the overdue and the
+ * due-soon ones, on day. */
+static int task_part(json_t *o, db_conn *db, const dashboard_query *q, int64_t unit_id, date_ymd day, bool with_ranking,
+	bool with_list)
+{
+	task_filter f = { .document_id = q->document_id, .unit_id = unit_id };
+	json_t *list;
+	char iso[11];
+	int rc;
+	if ((rc = task_list(&list, db, &f, day, 100000, 0)) < 0)
+		return rc;
+	json_t *tasks = json_object_get(list, "tasks");
+	date_format_iso(day, iso);
+	json_object_set_new(o, "tasks_as_of", json_string(iso));
+	json_object_set_new(o, "task_counts", json_incref(json_object_get(list, "counts")));
+	json_object_set_new(o, "task_total", json_incref(json_object_get(list, "total")));
+	json_object_set_new(o, "overdue", tasks_with(tasks, "open_overdue"));
+	json_object_set_new(o, "due_soon", tasks_with(tasks, "open_due_soon"));
+	if (with_ranking)
+		json_object_set_new(o, "ranking", ranking(tasks));
+	if (with_list)
+		json_object_set(o, "tasks", tasks);
+	json_decref(list);
+	return 0;
+}
+
+/* --------------------------------------------------------------- answers */
+
+typedef struct page {
+	rollup_view v;
+	int slot;
+	rollup_period P;
+	bool no_period;
+} page;
+
+static int page_open(page *pg, rollup_cache *cache, db_conn *db, const dashboard_query *q)
+{
+	int rc;
+	if ((rc = rollup_open(&pg->v, cache, db)) < 0)
+		return rc;
+	if ((rc = resolve_unit(&pg->slot, &pg->v, q->unit_id)) < 0 ||
+	    (rc = resolve_period(&pg->P, &pg->v, q->period, &pg->no_period)) < 0)
+		rollup_close(&pg->v);
+	return rc;
+}
+
+static json_t *page_head(const page *pg)
+{
+	json_t *o = json_object();
+	stamp(o, &pg->v);
+	json_object_set_new(o, "unit", unit_json(&pg->v, pg->slot));
+	json_object_set_new(o, "period", pg->no_period ? json_null() : json_string(pg->P.code));
+	return o;
+}
+
+int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const dashboard_query *q, bool tasks_visible)
+{
+	page pg;
+	json_t *list, *o;
+	int rc;
+	if ((rc = page_open(&pg, cache, db, q)) < 0)
+		return rc;
+	o = page_head(&pg);
+	if (pg.no_period)
+		list = json_array();
+	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, q)) < 0) {
+		rollup_close(&pg.v);
+		json_decref(o);
+		return rc;
+	}
+	rollup_close(&pg.v);
+	json_object_set_new(o, "indicators", list);
+	json_object_set_new(o, "indicator_colours", colour_counts(list));
+	if (tasks_visible && (rc = task_part(o, db, q, q->unit_id, tasks_day(q, &pg.P, pg.no_period), true, false)) < 0) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+int dashboard_unit(json_t **out, rollup_cache *cache, db_conn *db, const dashboard_query *q)
+{
+	page pg;
+	json_t *list, *o;
+	int rc;
+	if (!q->unit_id)
+		return err_set(ERR_INVALID, "'unit_id' is required");
+	if ((rc = page_open(&pg, cache, db, q)) < 0)
+		return rc;
+	o = page_head(&pg);
+	if (pg.no_period)
+		list = json_array();
+	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, q)) < 0) {
+		rollup_close(&pg.v);
+		json_decref(o);
+		return rc;
+	}
+	rollup_close(&pg.v);
+	/* a scorecard shows what concerns the unit: figures or targets */
+	for (size_t i = json_array_size(list); i-- > 0;) {
+		json_t *t = json_array_get(list, i);
+		if (json_is_null(json_object_get(t, "actual")) && json_is_null(json_object_get(t, "target")))
+			json_array_remove(list, i);
+	}
+	json_object_set_new(o, "indicators", list);
+	json_object_set_new(o, "indicator_colours", colour_counts(list));
+	if ((rc = task_part(o, db, q, q->unit_id, tasks_day(q, &pg.P, pg.no_period), false, true)) < 0) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Whether any unit reported ind (or, when derived, each of its inputs)
+ * for period pi. */
+static bool has_figures(const rollup_view *v, int ind, int pi, int depth)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	if (!I->derived)
+		return pi < I->n_columns && I->columns[pi];
+	for (int k = 0; k < I->formula.n_vars; k++)
+		if (depth > 16 || I->operand[k] < 0 || !has_figures(v, I->operand[k], pi, depth + 1))
+			return false;
+	return true;
+}
+
+/* Periods of `kind` within [from, to] that have a figure for ind at any
+ * unit, in time order. */
+static int page_periods(int *idx, const rollup_view *v, int ind, int kind, const rollup_period *from, const rollup_period *to)
+{
+	int n = 0;
+	for (int k = 0; k < v->n_periods; k++) {
+		int pi = v->period_order[k];
+		const rollup_period *p = &v->periods[pi];
+		if ((int)p->p.kind != kind || (from && p->last_day < from->first_day) || (to && p->first_day > to->last_day))
+			continue;
+		if (has_figures(v, ind, pi, 0) && n < FORECAST_MAX_POINTS)
+			idx[n++] = pi;
+	}
+	return n;
+}
+
+static int parse_kind(const char *name)
+{
+	for (int k = PERIOD_YEAR; k <= PERIOD_CUMULATIVE; k++)
+		if (name && strcmp(name, period_kind_name((period_kind)k)) == 0)
+			return k;
+	return -1;
+}
+
+/* The children of slot (the roots for -1). */
+static int children_of(int *out, const rollup_view *v, int slot)
+{
+	int n = 0, a = slot < 0 ? 0 : slot + 1, b = slot < 0 ? v->n_units : v->units[slot].end;
+	for (int pos = a; pos < b; pos = v->units[pos].end)
+		out[n++] = pos;
+	return n;
+}
+
+static json_t *values_row(const rollup_view *v, int ind, int slot, const int *idx, int n)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(a, number_or_null(rollup_value(v, ind, slot, idx[i], NULL)));
+	return a;
+}
+
+static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx, int n)
+{
+	json_t *list = json_array();
+	int *kids = malloc((size_t)(v->n_units ? v->n_units : 1) * sizeof(int));
+	int nk = kids ? children_of(kids, v, slot) : 0;
+	for (int c = 0; c < nk; c++) {
+		const rollup_unit *u = &v->units[kids[c]];
+		json_t *vals = values_row(v, ind, kids[c], idx, n);
+		double latest = NAN;
+		for (size_t i = json_array_size(vals); i-- > 0 && isnan(latest);)
+			if (json_is_real(json_array_get(vals, i)))
+				latest = json_real_value(json_array_get(vals, i));
+		if (!u->active && isnan(latest)) {
+			json_decref(vals);
+			continue;
+		}
+		json_array_append_new(list, json_pack("{s:I, s:s?, s:s, s:s, s:o, s:o}", "unit_id", (json_int_t)u->id, "code",
+			u->code, "name", u->name, "kind", u->kind, "latest", number_or_null(latest), "values", vals));
+	}
+	free(kids);
+	return list;
+}
+
+static json_t *map_json(const json_t *children, const rollup_view *v, const int *idx, int n)
+{
+	json_t *by_code = json_object(), *c;
+	size_t i;
+	json_array_foreach(children, i, c) {
+		const char *code = json_string_value(json_object_get(c, "code"));
+		json_t *last = n > 0 ? json_array_get(json_object_get(c, "values"), (size_t)n - 1) : NULL;
+		if (code && last)
+			json_object_set(by_code, code, last);
+	}
+	return json_pack("{s:o, s:o}", "period", n > 0 ? json_string(v->periods[idx[n - 1]].code) : json_null(), "values",
+		by_code);
+}
+
+/* The forecast from the last figure to the unit's last target, step by
+ * step in the series' kind, with an 80 % band. */
+static json_t *band(const rollup_view *v, int ind, int slot, const series *s, int kind, const int *idx, int n)
+{
+	forecast_model m;
+	json_t *o = json_object(), *points = json_array();
+	int last_target = pick_target(v, ind, slot, LONG_MAX);
+	if (n == 0 || fit_kind(&m, v, s, kind) < 0 || m.method == FORECAST_NONE || last_target < 0) {
+		json_object_set_new(o, "method", json_string("none"));
+		json_object_set_new(o, "points", points);
+		return o;
+	}
+	long until = v->periods[v->indicators[ind].targets[last_target].period].last_day;
+	period p = v->periods[idx[n - 1]].p;
+	for (int step = 0; step < BAND_STEPS_MAX; step++) {
+		p = period_next(&p);
+		rollup_period rp;
+		char code[16];
+		period_format(&p, code);
+		if (make_period(&rp, code) < 0 || rp.first_day > until)
+			break;
+		double value, se;
+		forecast_predict(&m, years_of(&rp), &value, &se);
+		json_array_append_new(points, json_pack("{s:s, s:o, s:o, s:o}", "period", rp.code, "value", number_or_null(value),
+			"low", number_or_null(value - BAND_Z * se), "high", number_or_null(value + BAND_Z * se)));
+	}
+	json_object_set_new(o, "method", json_string(forecast_method_name(m.method)));
+	json_object_set_new(o, "points", points);
+	return o;
+}
+
+static json_t *targets_json(const rollup_view *v, int ind, int slot)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	json_t *list = json_array();
+	if (slot < 0)
+		slot = v->n_units > 0 && v->units[0].end == v->n_units ? 0 : -1;
+	for (int t = 0; slot >= 0 && t < I->n_targets; t++)
+		if (I->targets[t].unit_id == v->units[slot].id)
+			json_array_append_new(list, json_pack("{s:s, s:f}", "period", v->periods[I->targets[t].period].code, "value",
+				I->targets[t].value));
+	return list;
+}
+
+static int indicator_page(json_t *o, const rollup_view *v, int ind, int slot, const rollup_period *P, bool no_period,
+	const dashboard_query *q)
+{
+	static _Thread_local int idx[FORECAST_MAX_POINTS];
+	rollup_period from, to;
+	series s;
+	int rc, kind = parse_kind(q->kind);
+	if (q->kind && kind < 0)
+		return err_set(ERR_INVALID, "'kind': one of year, half, quarter, month, cumulative");
+	if ((q->from && (rc = make_period(&from, q->from)) < 0) || (q->to && (rc = make_period(&to, q->to)) < 0))
+		return rc;
+	if ((rc = series_fill(&s, v, ind, slot, LONG_MAX)) < 0)
+		return rc;
+	if (kind < 0 && (kind = busiest_kind(v, &s)) < 0)
+		kind = PERIOD_YEAR;
+	int n = page_periods(idx, v, ind, kind, q->from ? &from : NULL, q->to ? &to : NULL);
+	json_t *rows = json_array();
+	for (int i = 0; i < n; i++) {
+		int pi = idx[i];
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:o}", "period", v->periods[pi].code, "value",
+			number_or_null(s.value[pi]), "reporters", s.reporters[pi], "target",
+			number_or_null(rollup_target_value(v, ind, slot, pi))));
+	}
+	json_object_set_new(o, "kind", json_string(period_kind_name((period_kind)kind)));
+	json_object_set_new(o, "series", rows);
+	json_object_set_new(o, "targets", targets_json(v, ind, slot));
+	json_object_set_new(o, "forecast", band(v, ind, slot, &s, kind, idx, n));
+	json_t *children = breakdown(v, ind, slot, idx, n);
+	json_object_set_new(o, "map", map_json(children, v, idx, n));
+	json_object_set_new(o, "breakdown", children);
+	series_free(&s);
+	json_t *t;
+	if (!no_period) {
+		if ((rc = tile(&t, v, ind, slot, P)) < 0)
+			return rc;
+		json_object_set_new(o, "tile", t);
+	}
+	return 0;
+}
+
+int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q)
+{
+	page pg;
+	int rc;
+	if ((rc = page_open(&pg, cache, db, q)) < 0)
+		return rc;
+	int ind = rollup_indicator_index(&pg.v, indicator_id);
+	if (ind < 0 || !visible(&pg.v.indicators[ind], &(dashboard_query){ .all_indicators = q->all_indicators })) {
+		rollup_close(&pg.v);
+		return err_set(ERR_NOTFOUND, "no indicator with id %lld", (long long)indicator_id);
+	}
+	json_t *o = page_head(&pg);
+	json_object_set_new(o, "indicator", indicator_head(&pg.v.indicators[ind]));
+	rc = indicator_page(o, &pg.v, ind, pg.slot, &pg.P, pg.no_period, q);
+	rollup_close(&pg.v);
+	if (rc < 0) {
+		json_decref(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- roll-up */
+
+/* The periods asked for: a comma-separated list, or from..to stepping
+ * in from's kind. Unknown periods still get a row (with no figure). */
+static int wanted_periods(rollup_period *out, int max, const char *list, const char *from, const char *to)
+{
+	int n = 0, rc;
+	if (list && *list) {
+		for (const char *p = list; *p && n < max;) {
+			const char *comma = strchr(p, ',');
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+			char code[16];
+			if (len == 0 || len >= sizeof(code))
+				return err_set(ERR_INVALID, "'periods': '%.*s' is not a period", (int)len, p);
+			memcpy(code, p, len);
+			code[len] = '\0';
+			if ((rc = make_period(&out[n++], code)) < 0)
+				return rc;
+			p += len + (comma ? 1 : 0);
+		}
+		return n;
+	}
+	if (!from || !to)
+		return err_set(ERR_INVALID, "give 'periods' (a list) or 'from' and 'to'");
+	rollup_period a, b;
+	if ((rc = make_period(&a, from)) < 0 || (rc = make_period(&b, to)) < 0)
+		return rc;
+	if (a.p.kind != b.p.kind)
+		return err_set(ERR_INVALID, "'from' and 'to' must be periods of the same kind");
+	for (period p = a.p; n < max; p = period_next(&p)) {
+		char code[16];
+		period_format(&p, code);
+		if ((rc = make_period(&out[n], code)) < 0)
+			return rc;
+		if (out[n].first_day > b.last_day)
+			break;
+		n++;
+	}
+	return n;
+}
+
+int dashboard_rollup(json_t **out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q,
+	const char *periods, bool by_children)
+{
+	static _Thread_local rollup_period wanted[FORECAST_MAX_POINTS];
+	static _Thread_local int idx[FORECAST_MAX_POINTS];
+	page pg;
+	int rc, n = wanted_periods(wanted, FORECAST_MAX_POINTS, periods, q->from, q->to);
+	if (n < 0)
+		return n;
+	if ((rc = page_open(&pg, cache, db, &(dashboard_query){ .unit_id = q->unit_id, .period = wanted[0].code })) < 0)
+		return rc;
+	const rollup_view *v = &pg.v;
+	int ind = rollup_indicator_index(v, indicator_id);
+	if (ind < 0 || !visible(&v->indicators[ind], &(dashboard_query){ .all_indicators = q->all_indicators })) {
+		rollup_close(&pg.v);
+		return err_set(ERR_NOTFOUND, "no indicator with id %lld", (long long)indicator_id);
+	}
+	json_t *o = page_head(&pg), *rows = json_array();
+	json_object_del(o, "period");
+	json_object_set_new(o, "indicator", indicator_head(&v->indicators[ind]));
+	for (int i = 0; i < n; i++) {
+		int reporters = 0;
+		idx[i] = rollup_period_index(v, wanted[i].code);
+		double x = rollup_value(v, ind, pg.slot, idx[i], &reporters);
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:o}", "period", wanted[i].code, "value",
+			number_or_null(x), "reporters", reporters, "target",
+			number_or_null(rollup_target_value(v, ind, pg.slot, idx[i]))));
+	}
+	json_object_set_new(o, "values", rows);
+	if (by_children)
+		json_object_set_new(o, "children", breakdown(v, ind, pg.slot, idx, n));
+	rollup_close(&pg.v);
+	*out = o;
+	return 0;
+}

@@ -1,0 +1,855 @@
+/* rollup: the in-memory copy of approved values and the roll-ups over it
+ * (see rollup.h for the rules). One writer at a time brings the copy up to
+ * date under the write lock; readers compute under the read lock. */
+#include "domain/rollup.h"
+#include "domain/indicator.h"
+#include "util/err.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORMULA_DEPTH_MAX 16
+
+typedef struct id_slot {
+	int64_t id;
+	int slot;
+} id_slot;
+
+struct rollup_cache {
+	pthread_rwlock_t lock;
+	bool loaded;
+	int64_t seq;
+	int n_units;
+	rollup_unit *units;
+	id_slot *unit_index;       /* by id */
+	int n_indicators;
+	rollup_indicator *indicators;
+	int n_periods, cap_periods;
+	rollup_period *periods;
+	int *period_order;         /* by first day, then last day */
+	int *period_by_code;       /* by code */
+};
+
+/* ------------------------------------------------------------- lifecycle */
+
+int rollup_cache_new(rollup_cache **out)
+{
+	rollup_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (pthread_rwlock_init(&c->lock, NULL) != 0) {
+		free(c);
+		return err_set(ERR_NOMEM, "cannot create a lock");
+	}
+	*out = c;
+	return 0;
+}
+
+static void unit_free(rollup_unit *u)
+{
+	free(u->code);
+	free(u->name);
+	free(u->kind);
+}
+
+static void units_free(rollup_unit *units, int n)
+{
+	for (int i = 0; i < n; i++)
+		unit_free(&units[i]);
+	free(units);
+}
+
+static void indicator_free(rollup_indicator *ind)
+{
+	free(ind->code);
+	free(ind->name_vi);
+	free(ind->name_en);
+	free(ind->measure);
+	free(ind->targets);
+	for (int p = 0; p < ind->n_columns; p++)
+		free(ind->columns[p]);
+	free(ind->columns);
+}
+
+void rollup_cache_free(rollup_cache *c)
+{
+	if (!c)
+		return;
+	units_free(c->units, c->n_units);
+	free(c->unit_index);
+	for (int i = 0; i < c->n_indicators; i++)
+		indicator_free(&c->indicators[i]);
+	free(c->indicators);
+	free(c->periods);
+	free(c->period_order);
+	free(c->period_by_code);
+	pthread_rwlock_destroy(&c->lock);
+	free(c);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* ----------------------------------------------------------------- lookups */
+
+static int find_id_slot(const id_slot *index, int n, int64_t id)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (index[mid].id == id)
+			return index[mid].slot;
+		if (index[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int indicator_at(const rollup_indicator *inds, int n, int64_t id)
+{
+	int lo = 0, hi = n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (inds[mid].id == id)
+			return mid;
+		if (inds[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Where code is in period_by_code, or -(insertion point) - 1. */
+static int period_search(const rollup_cache *c, const char *code)
+{
+	int lo = 0, hi = c->n_periods - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(c->periods[c->period_by_code[mid]].code, code);
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -lo - 1;
+}
+
+static int period_find(const rollup_cache *c, const char *code)
+{
+	int at = period_search(c, code);
+	return at >= 0 ? c->period_by_code[at] : -1;
+}
+
+static bool period_before(const rollup_period *a, const rollup_period *b)
+{
+	return a->first_day != b->first_day ? a->first_day < b->first_day : a->last_day < b->last_day;
+}
+
+static int grow_periods(rollup_cache *c)
+{
+	int cap = c->cap_periods ? c->cap_periods * 2 : 32;
+	rollup_period *p = realloc(c->periods, (size_t)cap * sizeof(*p));
+	if (!p)
+		return err_set(ERR_NOMEM, "out of memory");
+	c->periods = p;
+	int *order = realloc(c->period_order, (size_t)cap * sizeof(int));
+	if (!order)
+		return err_set(ERR_NOMEM, "out of memory");
+	c->period_order = order;
+	int *by_code = realloc(c->period_by_code, (size_t)cap * sizeof(int));
+	if (!by_code)
+		return err_set(ERR_NOMEM, "out of memory");
+	c->period_by_code = by_code;
+	c->cap_periods = cap;
+	return 0;
+}
+
+/* The index of period code, adding it when new. ERR_INVALID for a code
+ * that is not a period (such a row is skipped by the callers). */
+static int period_intern(int *out, rollup_cache *c, const char *code)
+{
+	int at = period_search(c, code), rc;
+	if (at >= 0) {
+		*out = c->period_by_code[at];
+		return 0;
+	}
+	period p;
+	if (!code || (rc = period_parse(&p, code, strlen(code))) < 0)
+		return ERR_INVALID;
+	if (c->n_periods == c->cap_periods && (rc = grow_periods(c)) < 0)
+		return rc;
+	int i = c->n_periods++;
+	rollup_period *np = &c->periods[i];
+	period_format(&p, np->code);
+	np->p = p;
+	np->first_day = date_to_days(period_start(&p));
+	np->last_day = date_to_days(period_end(&p));
+	int ins = -at - 1;
+	memmove(&c->period_by_code[ins + 1], &c->period_by_code[ins], (size_t)(i - ins) * sizeof(int));
+	c->period_by_code[ins] = i;
+	int pos = i;
+	while (pos > 0 && period_before(np, &c->periods[c->period_order[pos - 1]])) {
+		c->period_order[pos] = c->period_order[pos - 1];
+		pos--;
+	}
+	c->period_order[pos] = i;
+	*out = i;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ units */
+
+typedef struct unit_row {
+	rollup_unit u;
+	char *path;
+} unit_row;
+
+static int unit_row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const unit_row *)a)->path, ((const unit_row *)b)->path);
+}
+
+static int id_slot_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const id_slot *)a)->id, y = ((const id_slot *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+static bool path_within(const char *outer, const char *inner)
+{
+	return strncmp(outer, inner, strlen(outer)) == 0;
+}
+
+/* Reads the units in tree order into rows (malloc'd; paths owned). */
+static int units_read(unit_row **out, int *n_out, db_conn *db)
+{
+	db_stmt *s;
+	int rc, n = 0, cap = 0;
+	unit_row *rows = NULL;
+	if ((rc = db_prepare(&s, db, "SELECT id, parent_id, code, name, kind, depth, active, public, path FROM unit")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			unit_row *r = realloc(rows, (size_t)cap * sizeof(*r));
+			if (!r) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			rows = r;
+		}
+		unit_row *r = &rows[n++];
+		memset(r, 0, sizeof(*r));
+		r->u.id = db_column_int64(s, 0);
+		r->u.parent_id = db_column_is_null(s, 1) ? 0 : db_column_int64(s, 1);
+		r->u.code = dup_or_null(db_column_text(s, 2));
+		r->u.name = dup_or_null(db_column_text(s, 3));
+		r->u.kind = dup_or_null(db_column_text(s, 4));
+		r->u.depth = (int)db_column_int64(s, 5);
+		r->u.active = db_column_int64(s, 6) != 0;
+		r->u.public = db_column_int64(s, 7) != 0;
+		r->path = dup_or_null(db_column_text(s, 8));
+		if (!r->u.name || !r->u.kind || !r->path) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		for (int i = 0; i < n; i++) {
+			unit_free(&rows[i].u);
+			free(rows[i].path);
+		}
+		free(rows);
+		return rc;
+	}
+	if (n > 1)
+		qsort(rows, (size_t)n, sizeof(*rows), unit_row_cmp);
+	*out = rows;
+	*n_out = n;
+	return 0;
+}
+
+/* Slots' subtree ends and parents from the sorted paths. */
+static void units_link(unit_row *rows, int n)
+{
+	int *stack = n ? malloc((size_t)n * sizeof(int)) : NULL, top = 0;
+	for (int i = 0; i <= n; i++) {
+		while (top > 0 && (i == n || !path_within(rows[stack[top - 1]].path, rows[i].path)))
+			rows[stack[--top]].u.end = i;
+		if (i == n)
+			break;
+		rows[i].u.parent = top > 0 ? stack[top - 1] : -1;
+		if (stack)
+			stack[top++] = i;
+	}
+	free(stack);
+}
+
+/* Moves column from the old slot order to the new one. */
+static double *column_remap(const double *old, const rollup_cache *c, const id_slot *new_index, int n_new)
+{
+	double *col = malloc((size_t)(n_new ? n_new : 1) * sizeof(double));
+	if (!col)
+		return NULL;
+	for (int i = 0; i < n_new; i++)
+		col[i] = NAN;
+	for (int i = 0; i < c->n_units; i++) {
+		if (isnan(old[i]))
+			continue;
+		int slot = find_id_slot(new_index, n_new, c->units[i].id);
+		if (slot >= 0)
+			col[slot] = old[i];
+	}
+	return col;
+}
+
+/* Reloads the units; the columns follow each unit to its new slot. */
+static int units_reload(rollup_cache *c, db_conn *db)
+{
+	unit_row *rows;
+	int n, rc;
+	if ((rc = units_read(&rows, &n, db)) < 0)
+		return rc;
+	units_link(rows, n);
+	rollup_unit *units = calloc((size_t)(n ? n : 1), sizeof(*units));
+	id_slot *index = calloc((size_t)(n ? n : 1), sizeof(*index));
+	if (!units || !index) {
+		free(units);
+		free(index);
+		for (int i = 0; i < n; i++) {
+			unit_free(&rows[i].u);
+			free(rows[i].path);
+		}
+		free(rows);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	for (int i = 0; i < n; i++) {
+		units[i] = rows[i].u;
+		free(rows[i].path);
+		index[i] = (id_slot){ units[i].id, i };
+	}
+	free(rows);
+	if (n > 1)
+		qsort(index, (size_t)n, sizeof(*index), id_slot_cmp);
+	for (int k = 0; k < c->n_indicators; k++) {
+		rollup_indicator *ind = &c->indicators[k];
+		for (int p = 0; p < ind->n_columns; p++) {
+			if (!ind->columns[p])
+				continue;
+			double *col = column_remap(ind->columns[p], c, index, n);
+			if (!col) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				continue;
+			}
+			free(ind->columns[p]);
+			ind->columns[p] = col;
+		}
+	}
+	units_free(c->units, c->n_units);
+	free(c->unit_index);
+	c->units = units;
+	c->unit_index = index;
+	c->n_units = n;
+	return rc;
+}
+
+/* ------------------------------------------------------------- indicators */
+
+static int parse_aggregation(const char *s)
+{
+	for (int i = 0; indicator_aggregations[i]; i++)
+		if (s && strcmp(s, indicator_aggregations[i]) == 0)
+			return i;
+	return AGG_NONE;
+}
+
+static rollup_direction parse_direction(const char *s)
+{
+	return s && strcmp(s, "down") == 0 ? DIR_DOWN : s && strcmp(s, "exact") == 0 ? DIR_EXACT : DIR_UP;
+}
+
+static int code_index(const rollup_indicator *inds, int n, const char *code)
+{
+	for (int i = 0; code && i < n; i++)
+		if (strcmp(inds[i].code, code) == 0)
+			return i;
+	return -1;
+}
+
+/* Reads the indicators (by id) with their weight codes. */
+static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_out, db_conn *db)
+{
+	db_stmt *s;
+	int rc, n = 0, cap = 0;
+	rollup_indicator *inds = NULL;
+	char **weights = NULL;
+	if ((rc = db_prepare(&s, db,
+		     "SELECT i.id, i.code, i.name_vi, i.name_en, i.measure, i.direction, i.aggregation, i.weight_code, "
+		     "i.formula, o.document_id, i.baseline_value, i.baseline_year, i.public "
+		     "FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id ORDER BY i.id")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			rollup_indicator *r = realloc(inds, (size_t)cap * sizeof(*r));
+			char **w = r ? realloc(weights, (size_t)cap * sizeof(*w)) : NULL;
+			if (r)
+				inds = r;
+			if (w)
+				weights = w;
+			if (!r || !w) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+		}
+		rollup_indicator *ind = &inds[n];
+		memset(ind, 0, sizeof(*ind));
+		weights[n++] = dup_or_null(db_column_text(s, 7));
+		ind->id = db_column_int64(s, 0);
+		ind->code = dup_or_null(db_column_text(s, 1));
+		ind->name_vi = dup_or_null(db_column_text(s, 2));
+		ind->name_en = dup_or_null(db_column_text(s, 3));
+		ind->measure = dup_or_null(db_column_text(s, 4));
+		ind->direction = parse_direction(db_column_text(s, 5));
+		ind->aggregation = (rollup_aggregation)parse_aggregation(db_column_text(s, 6));
+		ind->weight = -1;
+		const char *formula = db_column_text(s, 8);
+		ind->derived = formula && expr_compile(&ind->formula, formula) == 0;
+		ind->document_id = db_column_is_null(s, 9) ? 0 : db_column_int64(s, 9);
+		ind->baseline_value = db_column_is_null(s, 10) ? NAN : db_column_double(s, 10);
+		ind->baseline_year = (int)db_column_int64(s, 11);
+		ind->public = db_column_int64(s, 12) != 0;
+		if (!ind->code || !ind->name_vi) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		for (int i = 0; i < n; i++) {
+			indicator_free(&inds[i]);
+			free(weights[i]);
+		}
+		free(inds);
+		free(weights);
+		return rc;
+	}
+	*out = inds;
+	*weights_out = weights;
+	*n_out = n;
+	return 0;
+}
+
+static int targets_read(rollup_cache *c, rollup_indicator *inds, int n, db_conn *db)
+{
+	db_stmt *s;
+	int rc;
+	if ((rc = db_prepare(&s, db, "SELECT indicator_id, unit_id, period, value FROM indicator_target")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		int k = indicator_at(inds, n, db_column_int64(s, 0)), pi;
+		if (k < 0 || period_intern(&pi, c, db_column_text(s, 2)) < 0)
+			continue;
+		rollup_indicator *ind = &inds[k];
+		rollup_target *t = realloc(ind->targets, (size_t)(ind->n_targets + 1) * sizeof(*t));
+		if (!t) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		ind->targets = t;
+		t[ind->n_targets++] = (rollup_target){ db_column_int64(s, 1), pi, db_column_double(s, 3) };
+	}
+	db_finalize(s);
+	return rc;
+}
+
+/* Reloads indicators and targets; each keeps its columns. */
+static int indicators_reload(rollup_cache *c, db_conn *db)
+{
+	rollup_indicator *inds;
+	char **weights;
+	int n, rc;
+	if ((rc = indicators_read(&inds, &weights, &n, db)) < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		inds[i].weight = code_index(inds, n, weights[i]);
+		free(weights[i]);
+		for (int v = 0; inds[i].derived && v < inds[i].formula.n_vars; v++)
+			inds[i].operand[v] = code_index(inds, n, inds[i].formula.vars[v]);
+	}
+	free(weights);
+	if ((rc = targets_read(c, inds, n, db)) < 0) {
+		for (int i = 0; i < n; i++)
+			indicator_free(&inds[i]);
+		free(inds);
+		return rc;
+	}
+	for (int k = 0; k < c->n_indicators; k++) {
+		rollup_indicator *old = &c->indicators[k];
+		int at = indicator_at(inds, n, old->id);
+		if (at >= 0) {
+			inds[at].columns = old->columns;
+			inds[at].n_columns = old->n_columns;
+			old->columns = NULL;
+			old->n_columns = 0;
+		}
+		indicator_free(old);
+	}
+	free(c->indicators);
+	c->indicators = inds;
+	c->n_indicators = n;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ values */
+
+static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, const char *code, double value)
+{
+	int k = indicator_at(c->indicators, c->n_indicators, indicator_id);
+	int slot = find_id_slot(c->unit_index, c->n_units, unit_id), pi, rc;
+	if (k < 0 || slot < 0)
+		return 0;
+	if ((rc = period_intern(&pi, c, code)) < 0)
+		return rc == ERR_INVALID ? 0 : rc;
+	rollup_indicator *ind = &c->indicators[k];
+	if (pi >= ind->n_columns) {
+		if (isnan(value))
+			return 0;
+		double **cols = realloc(ind->columns, (size_t)c->cap_periods * sizeof(*cols));
+		if (!cols)
+			return err_set(ERR_NOMEM, "out of memory");
+		memset(cols + ind->n_columns, 0, (size_t)(c->cap_periods - ind->n_columns) * sizeof(*cols));
+		ind->columns = cols;
+		ind->n_columns = c->cap_periods;
+	}
+	if (!ind->columns[pi]) {
+		if (isnan(value))
+			return 0;
+		if (!(ind->columns[pi] = malloc((size_t)c->n_units * sizeof(double))))
+			return err_set(ERR_NOMEM, "out of memory");
+		for (int i = 0; i < c->n_units; i++)
+			ind->columns[pi][i] = NAN;
+	}
+	ind->columns[pi][slot] = value;
+	return 0;
+}
+
+static int values_load(rollup_cache *c, db_conn *db)
+{
+	db_stmt *s;
+	int rc;
+	if ((rc = db_prepare(&s, db,
+		     "SELECT indicator_id, unit_id, period, value FROM indicator_value WHERE status = 'approved'")) < 0)
+		return rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (db_column_is_null(s, 3))
+			continue;
+		if ((rc = set_value(c, db_column_int64(s, 0), db_column_int64(s, 1), db_column_text(s, 2),
+			     db_column_double(s, 3))) < 0)
+			break;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+static int load_all(rollup_cache *c, db_conn *db)
+{
+	int64_t seq;
+	int rc;
+	if ((rc = db_run(db, &seq, "SELECT COALESCE(MAX(seq), 0) FROM data_change", "")) < 0 ||
+	    (rc = units_reload(c, db)) < 0 || (rc = indicators_reload(c, db)) < 0 || (rc = values_load(c, db)) < 0)
+		return rc;
+	c->seq = seq;
+	c->loaded = true;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- refresh */
+
+typedef struct change {
+	int64_t seq, indicator_id, unit_id;
+	char kind;          /* 'v', 'u', 'i' (indicator or target) */
+	char period[16];
+	double value;       /* NaN: withdrawn */
+} change;
+
+/* Reads the entries after c->seq into a malloc'd array. */
+static int changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db, int limit)
+{
+	db_stmt *s;
+	int rc, n = 0, cap = 0;
+	change *list = NULL;
+	if ((rc = db_prepare(&s, db,
+		     "SELECT seq, kind, indicator_id, unit_id, period, value, approved FROM data_change "
+		     "WHERE seq > ? ORDER BY seq")) < 0)
+		return rc;
+	if ((rc = db_bind_int64(s, 1, c->seq)) < 0)
+		goto done;
+	while ((limit == 0 || n < limit) && (rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			change *l = realloc(list, (size_t)cap * sizeof(*l));
+			if (!l) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			list = l;
+		}
+		change *ch = &list[n++];
+		const char *kind = db_column_text(s, 1), *code = db_column_text(s, 4);
+		ch->seq = db_column_int64(s, 0);
+		ch->kind = kind && strcmp(kind, "value") == 0 ? 'v' : kind && strcmp(kind, "unit") == 0 ? 'u' : 'i';
+		ch->indicator_id = db_column_int64(s, 2);
+		ch->unit_id = db_column_int64(s, 3);
+		snprintf(ch->period, sizeof(ch->period), "%s", code ? code : "");
+		ch->value = db_column_int64(s, 6) && !db_column_is_null(s, 5) ? db_column_double(s, 5) : NAN;
+	}
+done:
+	db_finalize(s);
+	if (rc < 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n_out = n;
+	return 0;
+}
+
+/* Applies the new entries: structure first (units, indicators), then the
+ * values in the order they were logged. */
+static int changes_apply(rollup_cache *c, db_conn *db)
+{
+	change *list;
+	int n, rc;
+	bool units = false, indicators = false;
+	if ((rc = changes_read(&list, &n, c, db, 0)) < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		units |= list[i].kind == 'u';
+		indicators |= list[i].kind == 'i';
+	}
+	if ((units && (rc = units_reload(c, db)) < 0) || (indicators && (rc = indicators_reload(c, db)) < 0))
+		goto done;
+	for (int i = 0; i < n; i++)
+		if (list[i].kind == 'v' &&
+		    (rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value)) < 0)
+			goto done;
+	if (n)
+		c->seq = list[n - 1].seq;
+done:
+	free(list);
+	return rc;
+}
+
+static int64_t seen_seq(rollup_cache *c)
+{
+	pthread_rwlock_rdlock(&c->lock);
+	int64_t seq = c->loaded ? c->seq : -1;
+	pthread_rwlock_unlock(&c->lock);
+	return seq;
+}
+
+static bool has_news(rollup_cache *c, db_conn *db, int *rc)
+{
+	int64_t seq = seen_seq(c), found = 0;
+	if (seq < 0)
+		return true;
+	*rc = db_run(db, &found, "SELECT seq FROM data_change WHERE seq > ? ORDER BY seq LIMIT 1", "i", seq);
+	return *rc == 0 && found > 0;
+}
+
+int rollup_open(rollup_view *v, rollup_cache *c, db_conn *db)
+{
+	int rc = 0;
+	memset(v, 0, sizeof(*v));
+	if (has_news(c, db, &rc)) {
+		pthread_rwlock_wrlock(&c->lock);
+		rc = c->loaded ? changes_apply(c, db) : load_all(c, db);
+		pthread_rwlock_unlock(&c->lock);
+	}
+	if (rc < 0)
+		return rc;
+	pthread_rwlock_rdlock(&c->lock);
+	v->cache = c;
+	v->seq = c->seq;
+	v->n_units = c->n_units;
+	v->units = c->units;
+	v->n_indicators = c->n_indicators;
+	v->indicators = c->indicators;
+	v->n_periods = c->n_periods;
+	v->periods = c->periods;
+	v->period_order = c->period_order;
+	return 0;
+}
+
+void rollup_close(rollup_view *v)
+{
+	if (v->cache)
+		pthread_rwlock_unlock(&v->cache->lock);
+	v->cache = NULL;
+}
+
+/* ---------------------------------------------------------------- queries */
+
+int rollup_unit_slot(const rollup_view *v, int64_t unit_id)
+{
+	return find_id_slot(v->cache->unit_index, v->n_units, unit_id);
+}
+
+int rollup_indicator_index(const rollup_view *v, int64_t id)
+{
+	return indicator_at(v->indicators, v->n_indicators, id);
+}
+
+int rollup_indicator_by_code(const rollup_view *v, const char *code)
+{
+	return code_index(v->indicators, v->n_indicators, code);
+}
+
+int rollup_period_index(const rollup_view *v, const char *code)
+{
+	return code ? period_find(v->cache, code) : -1;
+}
+
+static const double *column_of(const rollup_view *v, int ind, int pi)
+{
+	const rollup_indicator *i = &v->indicators[ind];
+	return pi >= 0 && pi < i->n_columns ? i->columns[pi] : NULL;
+}
+
+static double value_at(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth);
+
+/* The only root's slot, or -1. */
+static int only_root(const rollup_view *v)
+{
+	return v->n_units > 0 && v->units[0].end == v->n_units ? 0 : -1;
+}
+
+/* The reporters of [a, b): top-most units with a value. */
+static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	const double *col = column_of(v, ind, pi);
+	double acc = 0, wsum = 0;
+	int n = 0;
+	if (!col)
+		return NAN;
+	for (int pos = a; pos < b;) {
+		double x = col[pos];
+		if (isnan(x)) {
+			pos++;
+			continue;
+		}
+		if (I->aggregation == AGG_WEIGHTED_MEAN) {
+			double w = I->weight >= 0 ? value_at(v, I->weight, pos, v->units[pos].end, pi, NULL, depth + 1) : NAN;
+			if (!isnan(w)) {
+				acc += w * x;
+				wsum += w;
+				n++;
+			}
+		} else if (n == 0) {
+			acc = x;
+			n = 1;
+		} else {
+			acc = I->aggregation == AGG_MIN ? fmin(acc, x) : I->aggregation == AGG_MAX ? fmax(acc, x) : acc + x;
+			n++;
+		}
+		pos = v->units[pos].end;
+	}
+	if (reporters)
+		*reporters = n;
+	if (n == 0)
+		return NAN;
+	if (I->aggregation == AGG_MEAN)
+		return acc / n;
+	if (I->aggregation == AGG_WEIGHTED_MEAN)
+		return wsum != 0 ? acc / wsum : NAN;
+	return acc;
+}
+
+static double derive(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	double inputs[EXPR_MAX_VARS], out;
+	int fewest = -1;
+	for (int k = 0; k < I->formula.n_vars; k++) {
+		int r = 0;
+		if (I->operand[k] < 0)
+			return NAN;
+		inputs[k] = value_at(v, I->operand[k], a, b, pi, &r, depth + 1);
+		if (isnan(inputs[k]))
+			return NAN;
+		if (fewest < 0 || r < fewest)
+			fewest = r;
+	}
+	if (expr_eval(&out, &I->formula, inputs) < 0 || !isfinite(out))
+		return NAN;
+	if (reporters)
+		*reporters = fewest < 0 ? 0 : fewest;
+	return out;
+}
+
+static double value_at(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	if (reporters)
+		*reporters = 0;
+	if (depth > FORMULA_DEPTH_MAX || a >= b)
+		return NAN;
+	if (I->derived)
+		return derive(v, ind, a, b, pi, reporters, depth);
+	if (I->aggregation == AGG_NONE) {
+		/* a unit's own figure: the range's first slot is its root */
+		const double *col = column_of(v, ind, pi);
+		double x = col && v->units[a].end == b ? col[a] : NAN;
+		if (reporters)
+			*reporters = !isnan(x);
+		return x;
+	}
+	return combine(v, ind, a, b, pi, reporters, depth);
+}
+
+double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *reporters)
+{
+	if (reporters)
+		*reporters = 0;
+	if (ind < 0 || ind >= v->n_indicators || pi < 0 || slot >= v->n_units)
+		return NAN;
+	if (slot < 0)
+		return value_at(v, ind, 0, v->n_units, pi, reporters, 0);
+	return value_at(v, ind, slot, v->units[slot].end, pi, reporters, 0);
+}
+
+double rollup_own_value(const rollup_view *v, int ind, int slot, int pi)
+{
+	if (ind < 0 || ind >= v->n_indicators || slot < 0 || slot >= v->n_units)
+		return NAN;
+	const double *col = column_of(v, ind, pi);
+	return col ? col[slot] : NAN;
+}
+
+double rollup_target_value(const rollup_view *v, int ind, int slot, int pi)
+{
+	if (ind < 0 || ind >= v->n_indicators)
+		return NAN;
+	if (slot < 0)
+		slot = only_root(v);
+	if (slot < 0)
+		return NAN;
+	const rollup_indicator *I = &v->indicators[ind];
+	for (int t = 0; t < I->n_targets; t++)
+		if (I->targets[t].period == pi && I->targets[t].unit_id == v->units[slot].id)
+			return I->targets[t].value;
+	return NAN;
+}

@@ -1,0 +1,120 @@
+/* rollup: approved values combined over unit subtrees, live.
+ *
+ * The server keeps every approved value in memory, one column of doubles
+ * per indicator and period with a cell per unit in the order of the unit
+ * tree (a subtree is a contiguous range), plus the units, indicators,
+ * formulas and targets. rollup_open brings that copy up to date with the
+ * data_change log before each use (migration 0008: triggers log every
+ * approved value set or withdrawn and every change of a unit, indicator or
+ * target), so what it answers is what the database holds at that moment;
+ * nothing is rebuilt on a schedule.
+ *
+ * The roll-up of indicator I over unit U for period p:
+ *   - the reporters are the top-most units of U's subtree that have an
+ *     approved value: U itself if it has one, else for each child the
+ *     same rule (a city's own figure wins over its communes' figures);
+ *   - they are combined by I's aggregation: sum, mean, min, max,
+ *     weighted_mean (weights: the weight indicator rolled up over each
+ *     reporter's subtree, for the same period; reporters without a weight
+ *     are left out), none (U's own value only);
+ *   - a derived indicator is its formula over its inputs rolled up over U.
+ * The tree is today's: a unit that moved counts under its new parent for
+ * every period, so a series stays comparable across a reorganisation. */
+#ifndef NQ57_ROLLUP_H
+#define NQ57_ROLLUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analytics/expr.h"
+#include "db/db.h"
+#include "util/period.h"
+
+typedef enum rollup_aggregation { AGG_SUM, AGG_MEAN, AGG_WEIGHTED_MEAN, AGG_MIN, AGG_MAX, AGG_NONE } rollup_aggregation;
+typedef enum rollup_direction { DIR_UP, DIR_DOWN, DIR_EXACT } rollup_direction;
+
+typedef struct rollup_unit {
+	int64_t id, parent_id;
+	char *code, *name, *kind;
+	int depth;
+	bool active, public;
+	int parent;   /* slot of the parent, -1 for a root */
+	int end;      /* the subtree is the slots [own slot, end) */
+} rollup_unit;
+
+typedef struct rollup_target {
+	int64_t unit_id;
+	int period;   /* index into the view's periods */
+	double value;
+} rollup_target;
+
+typedef struct rollup_indicator {
+	int64_t id, document_id;
+	char *code, *name_vi, *name_en, *measure;
+	rollup_direction direction;
+	rollup_aggregation aggregation;
+	int weight;                    /* indicator index, -1 */
+	bool derived;
+	expr formula;
+	int operand[EXPR_MAX_VARS];    /* indicator index of each formula variable, -1 if unknown */
+	bool public;
+	double baseline_value;         /* NaN if none */
+	int baseline_year;
+	int n_targets;
+	rollup_target *targets;
+	int n_columns;                 /* allocated entries of columns */
+	double **columns;              /* [period][slot], NaN when no approved value; NULL when none at all */
+} rollup_indicator;
+
+typedef struct rollup_period {
+	char code[16];
+	period p;
+	long first_day, last_day;      /* days since 1970-01-01 */
+} rollup_period;
+
+typedef struct rollup_cache rollup_cache;
+
+/* A read-locked, current view of the cache. Everything in it is borrowed
+ * until rollup_close. */
+typedef struct rollup_view {
+	rollup_cache *cache;
+	int64_t seq;                   /* the last data_change entry applied */
+	int n_units;
+	const rollup_unit *units;      /* in tree order (by path) */
+	int n_indicators;
+	const rollup_indicator *indicators;   /* by id */
+	int n_periods;
+	const rollup_period *periods;  /* in the order first seen */
+	const int *period_order;       /* indices of periods by first day, then last day */
+} rollup_view;
+
+int rollup_cache_new(rollup_cache **out);
+void rollup_cache_free(rollup_cache *c);
+
+/* Applies the data_change entries after the last one seen (loading
+ * everything the first time) and read-locks the cache. Many views may be
+ * open at once; rollup_close releases each. */
+int rollup_open(rollup_view *v, rollup_cache *c, db_conn *db);
+void rollup_close(rollup_view *v);
+
+/* Lookups: -1 when absent. A period is known once a value or a target
+ * names it. */
+int rollup_unit_slot(const rollup_view *v, int64_t unit_id);
+int rollup_indicator_index(const rollup_view *v, int64_t id);
+int rollup_indicator_by_code(const rollup_view *v, const char *code);
+int rollup_period_index(const rollup_view *v, const char *code);
+
+/* The roll-up of indicator ind over the unit in slot (-1: every root
+ * together) for period pi; NaN when nothing is known. *reporters (may be
+ * NULL) gets how many units' values went into it (for a derived indicator,
+ * the fewest of its inputs'). */
+double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *reporters);
+
+/* The approved value the unit itself reported, NaN if none. */
+double rollup_own_value(const rollup_view *v, int ind, int slot, int pi);
+
+/* The target set for the unit (slot -1: the only root, if there is one)
+ * for period pi; NaN if none. */
+double rollup_target_value(const rollup_view *v, int ind, int slot, int pi);
+
+#endif
