@@ -3,21 +3,31 @@
 -- targets changed. The server keeps approved values in memory and, on
 -- each request, applies the entries after the last one it has seen, so a
 -- roll-up is always computed from what the database holds at that moment.
--- Triggers write the log, so no write path can forget it. Writers of the
+-- Triggers write the log, so no write path can forget it. A bulk write
+-- of approved values (an import) pauses the per-value entries inside its
+-- own transaction, with a row in data_change_pause that no one else ever
+-- sees, and logs one 'values' entry per indicator it touched instead.
+-- Writers of the
 -- log take one transaction lock, so entries commit in the order of their
 -- numbers and a reader never skips one that commits late.
 CREATE TABLE data_change (
     seq          BIGSERIAL PRIMARY KEY,
-    kind         TEXT NOT NULL,      -- value, unit, indicator, target
+    kind         TEXT NOT NULL,      -- value, values, unit, indicator, target
     indicator_id BIGINT,
     unit_id      BIGINT,
     period       TEXT,
     value        DOUBLE PRECISION,   -- the approved value (kind value)
     approved     INTEGER             -- 1: set to value; 0: no longer approved
 );
+CREATE TABLE data_change_pause (
+    since TEXT
+);
 
 CREATE FUNCTION data_change_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_TABLE_NAME = 'indicator_value' AND EXISTS (SELECT 1 FROM data_change_pause) THEN
+        RETURN NULL;
+    END IF;
     PERFORM pg_advisory_xact_lock(570058);
     IF TG_TABLE_NAME = 'indicator_value' THEN
         IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'approved' THEN

@@ -1,6 +1,7 @@
 /* exchange: validating and saving value rows; CSV and DHIS2 readers and
  * writers. */
 #include "domain/exchange.h"
+#include "domain/rollup.h"
 #include "domain/audit.h"
 #include "domain/value.h"
 #include "util/csv.h"
@@ -489,12 +490,17 @@ static int save_stage(exchange_import *im, exchange_result *r)
 		"SELECT v.id, ?, ?, 'import', ?, s.value, s.note FROM import_stage s JOIN indicator_value v "
 		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
 	const char *status = im->opt.approved ? "approved" : "draft", *submitted = im->opt.approved ? now : NULL;
+	/* approved figures: one log entry per indicator rather than per value */
+	if (im->opt.approved && (rc = rollup_pause(im->db)) < 0)
+		return rc;
 	rc = person ? db_run(im->db, NULL, upsert, "ttti", status, submitted, now, person)
 		    : db_run(im->db, NULL, upsert, "tttn", status, submitted, now);
 	if (rc < 0)
 		return rc;
 	if (db_changes(im->db) != im->staged)
 		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
+	if (im->opt.approved && (rc = rollup_resume(im->db, "SELECT DISTINCT indicator_id AS id FROM import_stage")) < 0)
+		return rc;
 	rc = person ? db_run(im->db, NULL, history, "tit", now, person, status) : db_run(im->db, NULL, history, "tnt", now, status);
 	if (rc < 0)
 		return rc;

@@ -563,10 +563,46 @@ static int values_load(rollup_cache *c, db_conn *db)
 	return rc;
 }
 
+/* Reloads the approved values of indicator index k. */
+static int values_reload(rollup_cache *c, int k, db_conn *db)
+{
+	rollup_indicator *ind = &c->indicators[k];
+	db_stmt *s;
+	int rc;
+	for (int p = 0; p < ind->n_columns; p++) {
+		free(ind->columns[p]);
+		ind->columns[p] = NULL;
+	}
+	if ((rc = db_prepare(&s, db,
+		     "SELECT indicator_id, unit_id, period, value FROM indicator_value "
+		     "WHERE indicator_id = ? AND status = 'approved'")) < 0)
+		return rc;
+	db_bind_int64(s, 1, ind->id);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (db_column_is_null(s, 3))
+			continue;
+		if ((rc = set_value(c, db_column_int64(s, 0), db_column_int64(s, 1), db_column_text(s, 2),
+			     db_column_double(s, 3))) < 0)
+			break;
+	}
+	db_finalize(s);
+	return rc;
+}
+
+static void columns_clear(rollup_cache *c)
+{
+	for (int k = 0; k < c->n_indicators; k++)
+		for (int p = 0; p < c->indicators[k].n_columns; p++) {
+			free(c->indicators[k].columns[p]);
+			c->indicators[k].columns[p] = NULL;
+		}
+}
+
 static int load_all(rollup_cache *c, db_conn *db)
 {
 	int64_t seq;
 	int rc;
+	columns_clear(c);
 	if ((rc = db_run(db, &seq, "SELECT COALESCE(MAX(seq), 0) FROM data_change", "")) < 0 ||
 	    (rc = units_reload(c, db)) < 0 || (rc = indicators_reload(c, db)) < 0 || (rc = values_load(c, db)) < 0)
 		return rc;
@@ -575,11 +611,30 @@ static int load_all(rollup_cache *c, db_conn *db)
 	return 0;
 }
 
+int rollup_pause(db_conn *db)
+{
+	return db_exec(db, "INSERT INTO data_change_pause (since) VALUES ('bulk')");
+}
+
+int rollup_resume(db_conn *db, const char *indicators_sql)
+{
+	int rc;
+	char sql[512];
+	if (db_conn_kind(db) == DB_POSTGRES && (rc = db_exec(db, "SELECT pg_advisory_xact_lock(570058)")) < 0)
+		return rc;
+	if ((size_t)snprintf(sql, sizeof(sql), "INSERT INTO data_change (kind, indicator_id) SELECT 'values', x.id FROM (%s) AS x",
+		    indicators_sql) >= sizeof(sql))
+		return err_set(ERR_INVALID, "rollup_resume: the query is too long");
+	if ((rc = db_exec(db, "DELETE FROM data_change_pause")) < 0)
+		return rc;
+	return db_run(db, NULL, sql, "");
+}
+
 /* ---------------------------------------------------------------- refresh */
 
 typedef struct change {
 	int64_t seq, indicator_id, unit_id;
-	char kind;          /* 'v', 'u', 'i' (indicator or target) */
+	char kind;          /* 'v' a value, 'V' an indicator's values, 'u' a unit, 'i' an indicator or its targets */
 	char period[16];
 	double value;       /* NaN: withdrawn */
 } change;
@@ -609,7 +664,8 @@ static int changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db, 
 		change *ch = &list[n++];
 		const char *kind = db_column_text(s, 1), *code = db_column_text(s, 4);
 		ch->seq = db_column_int64(s, 0);
-		ch->kind = kind && strcmp(kind, "value") == 0 ? 'v' : kind && strcmp(kind, "unit") == 0 ? 'u' : 'i';
+		ch->kind = !kind ? 'i' : strcmp(kind, "value") == 0 ? 'v' : strcmp(kind, "values") == 0 ? 'V' :
+			strcmp(kind, "unit") == 0 ? 'u' : 'i';
 		ch->indicator_id = db_column_int64(s, 2);
 		ch->unit_id = db_column_int64(s, 3);
 		snprintf(ch->period, sizeof(ch->period), "%s", code ? code : "");
@@ -641,10 +697,16 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 	}
 	if ((units && (rc = units_reload(c, db)) < 0) || (indicators && (rc = indicators_reload(c, db)) < 0))
 		goto done;
-	for (int i = 0; i < n; i++)
-		if (list[i].kind == 'v' &&
-		    (rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value)) < 0)
+	for (int i = 0; i < n; i++) {
+		if (list[i].kind == 'v')
+			rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value);
+		else if (list[i].kind == 'V') {
+			int k = indicator_at(c->indicators, c->n_indicators, list[i].indicator_id);
+			rc = k >= 0 ? values_reload(c, k, db) : 0;
+		}
+		if (rc < 0)
 			goto done;
+	}
 	if (n)
 		c->seq = list[n - 1].seq;
 done:

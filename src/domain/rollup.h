@@ -97,6 +97,14 @@ void rollup_cache_free(rollup_cache *c);
 int rollup_open(rollup_view *v, rollup_cache *c, db_conn *db);
 void rollup_close(rollup_view *v);
 
+/* A bulk write of approved values inside the caller's open write
+ * transaction: rollup_pause stops the per-value log entries (for this
+ * transaction only); rollup_resume logs instead that the approved values
+ * of the indicators selected by indicators_sql (one column named id) have
+ * changed, and the cache reloads those indicators. */
+int rollup_pause(db_conn *db);
+int rollup_resume(db_conn *db, const char *indicators_sql);
+
 /* Lookups: -1 when absent. A period is known once a value or a target
  * names it. */
 int rollup_unit_slot(const rollup_view *v, int64_t unit_id);
