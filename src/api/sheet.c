@@ -32,7 +32,14 @@ static const char *const titles[][2] = {
 	{ "lead_unit_name", "Đơn vị chủ trì" }, { "document_number", "Số hiệu văn bản" },
 	{ "completion_waiting", "Chờ duyệt hoàn thành" }, { "starts_on", "Bắt đầu từ" }, { "due_days", "Hạn sau kỳ (ngày)" },
 	{ "period_deadline", "Hạn của kỳ" }, { "indicator_id", "Số thứ tự chỉ tiêu" }, { "unit_id", "Số thứ tự đơn vị" },
-	{ "recurrence", "Lặp lại" }, { "active", "Đang hoạt động" }, { "public", "Công khai" },
+	{ "recurrence", "Lặp lại" }, { "derived", "Chỉ tiêu tính toán" }, { "actual", "Thực hiện" },
+	{ "reporters", "Số đơn vị có số liệu" }, { "target", "Mục tiêu" }, { "target_period", "Kỳ mục tiêu" },
+	{ "percent_of_target", "% so với mục tiêu" }, { "achieved", "Đã đạt" }, { "forecast", "Dự báo tại kỳ mục tiêu" },
+	{ "probability", "Xác suất đạt mục tiêu" }, { "method", "Phương pháp đánh giá" }, { "colour", "Mã màu" },
+	{ "colour_vi", "Đánh giá" }, { "trend", "Diễn biến" }, { "latest", "Số liệu mới nhất" }, { "low", "Cận dưới" },
+	{ "high", "Cận trên" }, { "assigned", "Được giao" }, { "done_on_time", "Hoàn thành đúng hạn" },
+	{ "done_late", "Hoàn thành quá hạn" }, { "open", "Đang thực hiện" }, { "overdue", "Quá hạn" },
+	{ "share_on_time", "Tỷ lệ đúng hạn" }, { "rank", "Xếp hạng" }, { "active", "Đang hoạt động" }, { "public", "Công khai" },
 };
 
 static const char *title_of(const char *key)

@@ -25,10 +25,18 @@ static json_t *number_or_null(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
-/* A period's end as a year with decimals: the end of 2025Q1 is about 2025.25. */
-static double years_of(const rollup_period *p)
+/* A period's end as a year with decimals on an even calendar (the end of
+ * 2025Q1 is 2025.25, of 2025 is 2026), so that periods of one kind are
+ * equally spaced. */
+static double years_of(const rollup_period *rp)
 {
-	return 1970.0 + (double)(p->last_day + 1) / 365.2425;
+	const period *p = &rp->p;
+	switch (p->kind) {
+	case PERIOD_YEAR: return p->year + 1.0;
+	case PERIOD_HALF: return p->year + p->n / 2.0;
+	case PERIOD_QUARTER: return p->year + p->n / 4.0;
+	default: return p->year + p->n / 12.0;
+	}
 }
 
 static int make_period(rollup_period *out, const char *code)

@@ -18,6 +18,23 @@
 
 /* ------------------------------------------------------------------ status */
 
+forecast_colour task_colour(task_status st, int progress, date_ymd start, const task_facts *f, date_ymd as_of)
+{
+	if (st == TASK_DONE_ON_TIME)
+		return FORECAST_GREEN;
+	if (st == TASK_DONE_LATE)
+		return FORECAST_YELLOW;
+	if (st == TASK_OPEN_OVERDUE)
+		return FORECAST_RED;
+	if (!f->has_deadline)
+		return FORECAST_GREY;
+	long from = date_to_days(start), to = date_to_days(f->deadline), now = date_to_days(as_of);
+	double gone = to > from ? (double)(now - from) / (double)(to - from) : 1;
+	double behind = 100 * (gone < 0 ? 0 : gone > 1 ? 1 : gone) - progress;
+	forecast_colour c = behind <= TASK_BEHIND_GREEN ? FORECAST_GREEN : behind <= TASK_BEHIND_YELLOW ? FORECAST_YELLOW : FORECAST_RED;
+	return st == TASK_OPEN_DUE_SOON && c == FORECAST_GREEN ? FORECAST_YELLOW : c;
+}
+
 static const struct {
 	const char *code, *vi;
 } status_names[] = {
@@ -511,7 +528,7 @@ static void bind_as_of(db_stmt *s, date_ymd as_of)
 	"(SELECT MIN(r.at) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'approved' " \
 	"AND r.reviewed_at <= ?), " \
 	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted'), " \
-	"t.recurrence, t.starts_on, t.due_days " \
+	"t.recurrence, t.starts_on, t.due_days, t.created_at, d.issued_on " \
 	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id"
 
 #define TASK_MAX_OCCURRENCES 400
@@ -569,11 +586,25 @@ static int load_occurrences(task_occurrence *occ, int *n, db_conn *db, int64_t i
 	return rc < 0 ? rc : 0;
 }
 
+/* When the work began: the earlier of the day the task was recorded and
+ * the day its document was issued (a plan's tasks run from its issue). */
+static void task_start(date_ymd *out, db_stmt *s)
+{
+	const char *created = db_column_text(s, 15), *issued = db_column_text(s, 16);
+	date_ymd d;
+	if (created && strlen(created) >= 10 && date_parse(&d, created, 10) == 0 && date_to_days(d) < date_to_days(*out))
+		*out = d;
+	if (issued && strlen(issued) >= 10 && date_parse(&d, issued, 10) == 0 && date_to_days(d) < date_to_days(*out))
+		*out = d;
+}
+
 static int task_row(json_t **out, db_stmt *s, db_conn *db, date_ymd as_of, int warn)
 {
 	task_facts f = { 0 };
 	const char *deadline = db_column_text(s, 4), *done = db_column_text(s, 10), *recurrence = db_column_text(s, 12);
 	char occ_code[16] = "", occ_due[11] = "";
+	date_ymd start = as_of;
+	task_start(&start, s);
 	f.has_deadline = deadline && date_parse(&f.deadline, deadline, strlen(deadline)) == 0;
 	f.completed = done && strlen(done) >= 10 && date_parse(&f.completed_on, done, 10) == 0;
 	f.progress = db_column_is_null(s, 9) ? 0 : (int)db_column_int64(s, 9);
@@ -588,14 +619,18 @@ static int task_row(json_t **out, db_stmt *s, db_conn *db, date_ymd as_of, int w
 			.completed_on = o->completed_on, .progress = o->progress };
 		period_format(&o->p, occ_code);
 		date_format_iso(o->due, occ_due);
+		start = period_start(&o->p);
 	}
 	task_status st = task_status_derive(&f, as_of, warn);
+	forecast_colour colour = task_colour(st, f.progress, start, &f, as_of);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:I, s:s?, s:s, s:s?, s:i, s:s, s:s, s:b}", "id",
 		(json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "title", db_column_text(s, 2), "product",
 		db_column_text(s, 3), "deadline", deadline, "lead_unit_id", (json_int_t)db_column_int64(s, 5),
 		"lead_unit_code", db_column_text(s, 6), "lead_unit_name", db_column_text(s, 7), "document_number",
 		db_column_text(s, 8), "progress", f.progress, "status", task_status_code(st), "status_label",
 		task_status_label_vi(st), "completion_waiting", db_column_int64(s, 11) > 0);
+	json_object_set_new(o, "colour", json_string(forecast_colour_name(colour)));
+	json_object_set_new(o, "colour_vi", json_string(forecast_colour_vi(colour)));
 	if (recurrence) {
 		json_object_set_new(o, "recurrence", json_string(recurrence));
 		json_object_set_new(o, "starts_on", json_string(db_column_text(s, 13)));

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analytics/forecast.h"
 #include "db/db.h"
 #include "domain/authz.h"
 #include "util/arena.h"
@@ -65,6 +66,15 @@ int task_deciding_occurrence(const task_occurrence *occ, int n);
 date_ymd task_today(void);
 /* The status on day as_of. Pure. */
 task_status task_status_derive(const task_facts *f, date_ymd as_of, int warn_days);
+/* The dashboards' colour for a task: done on time xanh, done late vàng,
+ * overdue đỏ; an open task by its progress against the share of time gone
+ * from start to deadline: behind by at most TASK_BEHIND_GREEN points
+ * xanh, by at most TASK_BEHIND_YELLOW vàng, more đỏ (a task due soon is
+ * at best vàng); without a deadline xám. Pure. */
+#define TASK_BEHIND_GREEN 10
+#define TASK_BEHIND_YELLOW 30
+forecast_colour task_colour(task_status s, int progress, date_ymd start, const task_facts *f, date_ymd as_of);
+
 /* "done_on_time", ... and "hoàn thành đúng hạn", ... */
 const char *task_status_code(task_status s);
 const char *task_status_label_vi(task_status s);

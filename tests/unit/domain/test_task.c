@@ -43,6 +43,25 @@ static void test_task__done_on_time_or_late_by_the_request_day(void **state)
 	assert_int_equal(task_status_derive(&open_ended, D(2030, 1, 2), 14), TASK_DONE_ON_TIME);
 }
 
+/* Colours: a task assigned on 1 January and due on 31 December, seen on
+ * 2 July (half the time gone). */
+static void test_task__colour_from_progress_against_time(void **state)
+{
+	(void)state;
+	date_ymd start = { 2025, 1, 1 }, mid = { 2025, 7, 2 };
+	task_facts f = { .has_deadline = true, .deadline = { 2025, 12, 31 } };
+	assert_int_equal(task_colour(TASK_OPEN_IN_TIME, 45, start, &f, mid), FORECAST_GREEN);    /* 5 points behind */
+	assert_int_equal(task_colour(TASK_OPEN_IN_TIME, 30, start, &f, mid), FORECAST_YELLOW);   /* 20 behind */
+	assert_int_equal(task_colour(TASK_OPEN_IN_TIME, 10, start, &f, mid), FORECAST_RED);      /* 40 behind */
+	assert_int_equal(task_colour(TASK_OPEN_IN_TIME, 100, start, &f, start), FORECAST_GREEN);
+	assert_int_equal(task_colour(TASK_OPEN_DUE_SOON, 95, start, &f, (date_ymd){ 2025, 12, 25 }), FORECAST_YELLOW);
+	assert_int_equal(task_colour(TASK_OPEN_OVERDUE, 99, start, &f, (date_ymd){ 2026, 1, 5 }), FORECAST_RED);
+	assert_int_equal(task_colour(TASK_DONE_ON_TIME, 100, start, &f, mid), FORECAST_GREEN);
+	assert_int_equal(task_colour(TASK_DONE_LATE, 100, start, &f, mid), FORECAST_YELLOW);
+	task_facts none = { 0 };
+	assert_int_equal(task_colour(TASK_OPEN_IN_TIME, 0, start, &none, mid), FORECAST_GREY);
+}
+
 static void test_task__official_words(void **state)
 {
 	(void)state;
@@ -95,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_task__open_tasks_around_the_deadline),
 		cmocka_unit_test(test_task__done_on_time_or_late_by_the_request_day),
 		cmocka_unit_test(test_task__official_words),
+		cmocka_unit_test(test_task__colour_from_progress_against_time),
 		cmocka_unit_test(test_task__quarterly_occurrences_and_the_deciding_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
