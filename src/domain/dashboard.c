@@ -303,8 +303,24 @@ static json_t *indicator_head(const rollup_indicator *I)
 	return o;
 }
 
-/* One indicator's tile for the unit in slot as of period P. */
+static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P);
+
+/* One indicator's tile for the unit in slot as of period P; kept in the
+ * memo while the data is unchanged. */
 static int tile(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
+{
+	char key[96];
+	int rc;
+	snprintf(key, sizeof(key), "tile|%lld|%d|%s", (long long)v->indicators[ind].id, slot, P->code);
+	if ((*out = rollup_memo_get(v, key)))
+		return 0;
+	if ((rc = tile_compute(out, v, ind, slot, P)) < 0)
+		return rc;
+	rollup_memo_put(v, key, *out);
+	return 0;
+}
+
+static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
 {
 	const rollup_indicator *I = &v->indicators[ind];
 	series s;

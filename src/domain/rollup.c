@@ -31,7 +31,12 @@ struct rollup_cache {
 	rollup_period *periods;
 	int *period_order;         /* by first day, then last day */
 	int *period_by_code;       /* by code */
+	pthread_mutex_t memo_lock;
+	json_t *memo;              /* key -> result, for data at memo_seq */
+	int64_t memo_seq;
 };
+
+#define MEMO_MAX 20000
 
 /* ------------------------------------------------------------- lifecycle */
 
@@ -40,9 +45,21 @@ int rollup_cache_new(rollup_cache **out)
 	rollup_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return err_set(ERR_NOMEM, "out of memory");
-	if (pthread_rwlock_init(&c->lock, NULL) != 0) {
+	/* writers first: under a steady stream of readers an update must
+	 * still get in (a thread never holds two views at once) */
+	pthread_rwlockattr_t attr;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	int failed = pthread_rwlock_init(&c->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	if (failed) {
 		free(c);
 		return err_set(ERR_NOMEM, "cannot create a lock");
+	}
+	if (pthread_mutex_init(&c->memo_lock, NULL) != 0 || !(c->memo = json_object())) {
+		pthread_rwlock_destroy(&c->lock);
+		free(c);
+		return err_set(ERR_NOMEM, "cannot create the memo");
 	}
 	*out = c;
 	return 0;
@@ -87,6 +104,8 @@ void rollup_cache_free(rollup_cache *c)
 	free(c->period_order);
 	free(c->period_by_code);
 	pthread_rwlock_destroy(&c->lock);
+	pthread_mutex_destroy(&c->memo_lock);
+	json_decref(c->memo);
 	free(c);
 }
 
@@ -760,6 +779,36 @@ void rollup_close(rollup_view *v)
 	if (v->cache)
 		pthread_rwlock_unlock(&v->cache->lock);
 	v->cache = NULL;
+}
+
+/* ------------------------------------------------------------------- memo */
+
+json_t *rollup_memo_get(const rollup_view *v, const char *key)
+{
+	rollup_cache *c = v->cache;
+	json_t *found = NULL;
+	pthread_mutex_lock(&c->memo_lock);
+	if (c->memo_seq == v->seq)
+		found = json_incref(json_object_get(c->memo, key));
+	pthread_mutex_unlock(&c->memo_lock);
+	return found;
+}
+
+void rollup_memo_put(const rollup_view *v, const char *key, json_t *value)
+{
+	rollup_cache *c = v->cache;
+	pthread_mutex_lock(&c->memo_lock);
+	if (c->memo_seq != v->seq || json_object_size(c->memo) >= MEMO_MAX) {
+		if (c->memo_seq > v->seq) {
+			/* a newer view has started a memo: this result is older */
+			pthread_mutex_unlock(&c->memo_lock);
+			return;
+		}
+		json_object_clear(c->memo);
+		c->memo_seq = v->seq;
+	}
+	json_object_set(c->memo, key, value);
+	pthread_mutex_unlock(&c->memo_lock);
 }
 
 /* ---------------------------------------------------------------- queries */

@@ -23,6 +23,7 @@
 #ifndef NQ57_ROLLUP_H
 #define NQ57_ROLLUP_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -104,6 +105,12 @@ void rollup_close(rollup_view *v);
  * changed, and the cache reloads those indicators. */
 int rollup_pause(db_conn *db);
 int rollup_resume(db_conn *db, const char *indicators_sql);
+
+/* Results computed from a view, kept while the data they came from is
+ * unchanged (the view's seq): rollup_memo_get returns a new reference or
+ * NULL; rollup_memo_put keeps a reference to v. Thread-safe. */
+json_t *rollup_memo_get(const rollup_view *v, const char *key);
+void rollup_memo_put(const rollup_view *v, const char *key, json_t *value);
 
 /* Lookups: -1 when absent. A period is known once a value or a target
  * names it. */
