@@ -166,6 +166,17 @@ for (const dep of departments) {
     starts_on: '2025-01-01', due_days: 10, reports });
 }
 
+// The city plan's tasks fall into its five task groups (NV1..NV5), by
+// what their titles are about.
+const GROUPS = [['NV1', /quy chế|quy định|cơ chế|chính sách|ban hành|sửa đổi|thể chế/i],
+  ['NV2', /hạ tầng|trung tâm dữ liệu|mạng|5G|băng rộng|dữ liệu/i],
+  ['NV3', /nhân lực|chuyên gia|đào tạo|nhà khoa học|thu hút|bồi dưỡng/i],
+  ['NV4', /đổi mới sáng tạo|khởi nghiệp|thương mại hóa|HiHUB|quỹ|doanh nghiệp/i]];
+for (const t of tasks) {
+  if (t.document_number !== '43/KH-UBND' || t.objective_code) continue;
+  t.objective_code = (GROUPS.find(([, re]) => re.test(t.title)) || ['NV5'])[0];
+}
+
 const note = `${programme._note} ${DEMO}: the tasks' reports and the NV-D tasks are invented.`;
 writeFileSync(path.join(out, 'programme.json'), `${JSON.stringify({ ...programme, _note: note, tasks }, null, 1)}\n`);
 

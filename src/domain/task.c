@@ -139,7 +139,7 @@ static int code_to_id(int64_t *out, db_conn *db, const char *table_sql, const ch
 }
 
 typedef struct task_fields {
-	const char *code, *title, *lead_code, *document_number, *product, *deadline, *recurrence, *starts_on;
+	const char *code, *title, *lead_code, *document_number, *product, *deadline, *recurrence, *starts_on, *objective_code;
 	long long lead_id, document_id, objective_id, due_days;
 	int has_lead, has_doc, has_objective, has_due_days;
 	int64_t lead, doc;
@@ -156,6 +156,7 @@ static int read_task(task_fields *f, db_conn *db, const json_t *in)
 	    (rc = json_get_string(&f->document_number, in, "document_number", 0)) < 0 ||
 	    (rc = json_get_int(&f->document_id, &f->has_doc, in, "document_id", 0)) < 0 ||
 	    (rc = json_get_int(&f->objective_id, &f->has_objective, in, "objective_id", 0)) < 0 ||
+	    (rc = json_get_string(&f->objective_code, in, "objective_code", 0)) < 0 ||
 	    (rc = json_get_string(&f->product, in, "product", 0)) < 0 ||
 	    (rc = json_get_string(&f->deadline, in, "deadline", 0)) < 0 ||
 	    (rc = json_get_string(&f->recurrence, in, "recurrence", 0)) < 0 ||
@@ -193,6 +194,19 @@ static int read_task(task_fields *f, db_conn *db, const json_t *in)
 	    (rc = code_to_id(&f->doc, db, "SELECT id FROM document WHERE number = ?", f->document_number, "document_number")) < 0)
 		return rc;
 	int64_t found = 0;
+	if (f->objective_code) {
+		/* a task group (or objective) of the task's own document */
+		if (!f->doc)
+			return err_set(ERR_INVALID, "'objective_code' names a group of the task's document: give 'document_number'");
+		if ((rc = db_run(db, &found, "SELECT id FROM objective WHERE document_id = ? AND code = ?", "it", f->doc,
+			     f->objective_code)) < 0)
+			return rc;
+		if (!found)
+			return err_set(ERR_INVALID, "'objective_code': the document has no group '%s'", f->objective_code);
+		f->objective_id = found;
+		f->has_objective = 1;
+		return 0;
+	}
 	if (f->has_objective &&
 	    ((rc = db_run(db, &found, "SELECT COUNT(*) FROM objective WHERE id = ?", "i", (int64_t)f->objective_id)) < 0 || !found))
 		return rc < 0 ? rc : err_set(ERR_INVALID, "'objective_id': no such objective");
@@ -528,8 +542,9 @@ static void bind_as_of(db_stmt *s, date_ymd as_of)
 	"(SELECT MIN(r.at) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'approved' " \
 	"AND r.reviewed_at <= ?), " \
 	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted'), " \
-	"t.recurrence, t.starts_on, t.due_days, t.created_at, d.issued_on " \
-	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id"
+	"t.recurrence, t.starts_on, t.due_days, t.created_at, d.issued_on, o.code, o.title " \
+	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id " \
+	"LEFT JOIN objective o ON o.id = t.objective_id"
 
 #define TASK_MAX_OCCURRENCES 400
 
@@ -630,6 +645,8 @@ static int task_row(json_t **out, db_stmt *s, db_conn *db, date_ymd as_of, int w
 		db_column_text(s, 8), "progress", f.progress, "status", task_status_code(st), "status_label",
 		task_status_label_vi(st), "completion_waiting", db_column_int64(s, 11) > 0);
 	json_object_set_new(o, "colour", json_string(forecast_colour_name(colour)));
+	json_object_set_new(o, "group_code", db_column_text(s, 17) ? json_string(db_column_text(s, 17)) : json_null());
+	json_object_set_new(o, "group_title", db_column_text(s, 18) ? json_string(db_column_text(s, 18)) : json_null());
 	json_object_set_new(o, "colour_vi", json_string(forecast_colour_vi(colour)));
 	if (recurrence) {
 		json_object_set_new(o, "recurrence", json_string(recurrence));
