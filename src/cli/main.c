@@ -60,6 +60,16 @@ static const cli_command commands[] = {
 	  "as POST /api/v1/documents, /indicators and /tasks take it) in one\n"
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "report", cmd_report, "write a review report (sơ kết, tổng kết) as files",
+	  "usage: nq57 report review --document NUMBER --period PERIOD [--final]\n"
+	  "                         [--out DIR] [--format html,docx,xlsx,json|all]\n"
+	  "The review report of the document (e.g. 43/KH-UBND) over the period\n"
+	  "(2025, 2025S1, 2025M9, ...), with the numbers the dashboards show now:\n"
+	  "a printable HTML page, an editable DOCX (Decree 30/2020/ND-CP layout),\n"
+	  "an XLSX with one sheet per table, and the content as JSON. --final\n"
+	  "makes it a tổng kết (the whole term) rather than a sơ kết. Files are\n"
+	  "named bao-cao-NUMBER-PERIOD.EXT in DIR (default: here).\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "values", cmd_values, "import and export indicator values as CSV",
 	  "usage: nq57 values import FILE.csv|FILE.xlsx [--dry-run] [--approved]\n"
 	  "       nq57 values export [FILE.csv|FILE.xlsx]\n"

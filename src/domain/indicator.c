@@ -316,9 +316,38 @@ static int insert_targets(db_conn *db, int64_t id, const json_t *list)
 typedef struct ind_fields {
 	const char *code, *name_vi, *name_en, *measure, *direction, *aggregation, *weight_code, *formula;
 	long long objective_id, owner_unit_id, baseline_year;
+	const char *document_number, *objective_code, *owner_code;
 	double baseline_value;
 	int has_objective, has_owner, has_baseline, has_year, is_public, has_public;
 } ind_fields;
+
+/* objective_code of document_number, and owner_unit_code, as ids. */
+static int resolve_codes(ind_fields *f, db_conn *db)
+{
+	int64_t id = 0;
+	int rc;
+	if (f->objective_code) {
+		if (!f->document_number)
+			return err_set(ERR_INVALID, "'objective_code' names an objective of a document: give 'document_number'");
+		if ((rc = db_run(db, &id, "SELECT o.id FROM objective o JOIN document d ON d.id = o.document_id "
+					  "WHERE d.number = ? AND o.code = ?", "tt", f->document_number, f->objective_code)) < 0)
+			return rc;
+		if (!id)
+			return err_set(ERR_INVALID, "'objective_code': document '%s' has no objective '%s'", f->document_number,
+				f->objective_code);
+		f->objective_id = id;
+		f->has_objective = 1;
+	}
+	if (f->owner_code) {
+		if ((rc = db_run(db, &id, "SELECT id FROM unit WHERE code = ?", "t", f->owner_code)) < 0)
+			return rc;
+		if (!id)
+			return err_set(ERR_INVALID, "'owner_unit_code': no unit with code '%s'", f->owner_code);
+		f->owner_unit_id = id;
+		f->has_owner = 1;
+	}
+	return 0;
+}
 
 static int read_fields(ind_fields *f, db_conn *db, const json_t *in)
 {
@@ -336,7 +365,11 @@ static int read_fields(ind_fields *f, db_conn *db, const json_t *in)
 	    (rc = json_get_int(&f->owner_unit_id, &f->has_owner, in, "owner_unit_id", 0)) < 0 ||
 	    (rc = json_get_number(&f->baseline_value, &f->has_baseline, in, "baseline_value", 0)) < 0 ||
 	    (rc = json_get_int(&f->baseline_year, &f->has_year, in, "baseline_year", 0)) < 0 ||
-	    (rc = json_get_bool(&f->is_public, &f->has_public, in, "public", 0)) < 0)
+	    (rc = json_get_bool(&f->is_public, &f->has_public, in, "public", 0)) < 0 ||
+	    (rc = json_get_string(&f->document_number, in, "document_number", 0)) < 0 ||
+	    (rc = json_get_string(&f->objective_code, in, "objective_code", 0)) < 0 ||
+	    (rc = json_get_string(&f->owner_code, in, "owner_unit_code", 0)) < 0 ||
+	    (rc = resolve_codes(f, db)) < 0)
 		return rc;
 	if ((rc = check_code(f->code)) < 0)
 		return rc;
