@@ -61,6 +61,10 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/dashboard", api_dashboard_overview, 0 },
 	{ "GET", "/api/v1/dashboard/indicators/{id}", api_dashboard_indicator, 0 },
 	{ "GET", "/api/v1/dashboard/units/{id}", api_dashboard_unit, 0 },
+	{ "GET", "/api/v1/reports", api_reports_list, 0 },
+	{ "POST", "/api/v1/reports", api_reports_create, 0 },
+	{ "GET", "/api/v1/reports/{id}", api_reports_get, 0 },
+	{ "GET", "/api/v1/reports/{id}/{format}", api_reports_file, 0 },
 	{ "GET", "/api/v1/tasks", api_tasks_list, 0 },
 	{ "POST", "/api/v1/tasks", api_tasks_create, 0 },
 	{ "GET", "/api/v1/tasks/{id}", api_tasks_get, 0 },
@@ -176,6 +180,29 @@ int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, 
 			name, (long long)min, (long long)max);
 	*out = n;
 	return 0;
+}
+
+const char *api_param_text(http_req *req, int index)
+{
+	if (index >= req->n_params)
+		return "";
+	const char *t = arena_strndup(&req->a, req->params[index].p, req->params[index].len);
+	return t ? t : "";
+}
+
+const char *api_disposition(http_req *req, const char *name, bool inline_view)
+{
+	str s = STR_INIT;
+	str_append(&s, inline_view ? "inline; filename*=UTF-8''" : "attachment; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".-_", *p))
+			str_appendc(&s, (char)*p);
+		else
+			str_appendf(&s, "%%%02X", *p);
+	}
+	const char *out = str_oom(&s) ? "attachment" : arena_strdup(&req->a, s.ptr);
+	str_free(&s);
+	return out;
 }
 
 int api_param_id(int64_t *out, http_req *req, int index)

@@ -20,6 +20,7 @@ typedef struct api_app {
 	struct timespec started;   /* CLOCK_MONOTONIC */
 	const char *data_dir;      /* uploaded evidence lives under it */
 	struct rollup_cache *rollup;   /* approved values in memory (domain/rollup.h) */
+	struct worker *worker;         /* the background thread (domain/worker.h) */
 } api_app;
 
 /* The server's dispatcher for /api/ paths. */
@@ -68,6 +69,11 @@ int api_db(db_conn **out, http_req *req);
  * the list is exported as a workbook); ERR_INVALID naming it when
  * it is not an integer within [min, max]. */
 int api_query_int64(int64_t *out, http_req *req, const char *name, int64_t def, int64_t min, int64_t max);
+/* A path parameter as text (request arena; "" when absent). */
+const char *api_param_text(http_req *req, int index);
+/* A Content-Disposition value for a download named name (inline_view:
+ * shown in the browser rather than saved). */
+const char *api_disposition(http_req *req, const char *name, bool inline_view);
 /* A path parameter {id} as a positive integer, or ERR_NOTFOUND. */
 int api_param_id(int64_t *out, http_req *req, int index);
 
@@ -75,6 +81,11 @@ int api_param_id(int64_t *out, http_req *req, int index);
 int api_health_get(http_req *req);
 /* dashboard.c: live roll-ups, the overview, indicator pages, scorecards */
 int api_rollup_get(http_req *req);
+/* reports.c: review reports as background jobs */
+int api_reports_create(http_req *req);
+int api_reports_list(http_req *req);
+int api_reports_get(http_req *req);
+int api_reports_file(http_req *req);
 int api_dashboard_overview(http_req *req);
 int api_dashboard_indicator(http_req *req);
 int api_dashboard_unit(http_req *req);

@@ -40,20 +40,6 @@ int api_attachments_upload(http_req *req)
 }
 
 /* filename*=UTF-8''... (RFC 5987) so Vietnamese names survive. */
-static const char *disposition(http_req *req, const char *name)
-{
-	str s = STR_INIT;
-	str_append(&s, "attachment; filename*=UTF-8''");
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr(".-_", *p))
-			str_appendc(&s, (char)*p);
-		else
-			str_appendf(&s, "%%%02X", *p);
-	}
-	const char *out = str_oom(&s) ? "attachment" : arena_strdup(&req->a, s.ptr);
-	str_free(&s);
-	return out;
-}
 
 int api_attachments_get(http_req *req)
 {
@@ -78,7 +64,7 @@ int api_attachments_get(http_req *req)
 			close(fd);
 		return err_set(ERR_GENERIC, "the stored file of attachment %lld is missing: %s", (long long)id, strerror(errno));
 	}
-	http_req_add_header(req, "Content-Disposition", disposition(req, f.name));
+	http_req_add_header(req, "Content-Disposition", api_disposition(req, f.name, false));
 	http_req_add_header(req, "Cache-Control", "private, no-store");
 	return http_respond_fd(req, 200, f.type, fd, (uint64_t)st.st_size);
 }

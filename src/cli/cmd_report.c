@@ -12,25 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*render_fn)(char **out, size_t *len, const json_t *report);
-
-static const struct {
-	const char *ext;
-	render_fn render;
-} formats[] = {
-	{ "html", review_html },
-};
-
-#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
-
-/* "43/KH-UBND", "2025" -> "bao-cao-43-KH-UBND-2025" */
-static void base_name(str *out, const char *dir, const char *number, const char *period)
-{
-	str_appendf(out, "%s/bao-cao-", dir);
-	for (const char *p = number; *p; p++)
-		str_appendc(out, (*p == '/' || *p == ' ' || *p == '\\') ? '-' : *p);
-	str_appendf(out, "-%s", period);
-}
 
 static int write_file(const char *path, const char *data, size_t len)
 {
@@ -45,11 +26,11 @@ static int write_format(const json_t *report, const str *base, int k)
 {
 	char *data;
 	size_t len;
-	int rc = formats[k].render(&data, &len, report);
+	int rc = review_formats[k].render(&data, &len, report);
 	if (rc < 0)
 		return cli_fail("%s", err_msg());
 	str path = { 0 };
-	str_appendf(&path, "%s.%s", base->ptr, formats[k].ext);
+	str_appendf(&path, "%s.%s", base->ptr, review_formats[k].ext);
 	rc = write_file(path.ptr, data, len);
 	if (rc == 0)
 		printf("%s\n", path.ptr);
@@ -77,8 +58,8 @@ static int check_formats(const char *list)
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
 		bool known = n == 4 && strncmp(p, "json", 4) == 0;
-		for (size_t f = 0; f < N_FORMATS; f++)
-			known |= strlen(formats[f].ext) == n && strncmp(p, formats[f].ext, n) == 0;
+		for (int f = 0; f < review_n_formats; f++)
+			known |= strlen(review_formats[f].ext) == n && strncmp(p, review_formats[f].ext, n) == 0;
 		if (!known)
 			return cli_fail("--format: '%.*s' is not one of html, docx, xlsx, json, all", (int)n, p);
 		p += n + (p[n] == ',');
@@ -113,10 +94,12 @@ int cmd_report(int argc, char **argv)
 	if (rc < 0)
 		return cli_fail("%s", err_msg());
 	str base = { 0 };
-	base_name(&base, a.vals[3] ? a.vals[3] : ".", a.vals[0], json_string_value(json_object_get(report, "period")));
-	for (size_t k = 0; rc == 0 && k < N_FORMATS; k++)
-		if (wanted(a.vals[4], formats[k].ext))
-			rc = write_format(report, &base, (int)k);
+	char *stem = review_file_stem(report);
+	str_appendf(&base, "%s/%s", a.vals[3] ? a.vals[3] : ".", stem ? stem : "bao-cao");
+	free(stem);
+	for (int k = 0; rc == 0 && k < review_n_formats; k++)
+		if (wanted(a.vals[4], review_formats[k].ext))
+			rc = write_format(report, &base, k);
 	if (rc == 0 && wanted(a.vals[4], "json")) {
 		char *text = json_dumps(report, JSON_INDENT(1) | JSON_SORT_KEYS);
 		str path = { 0 };

@@ -4,6 +4,7 @@
 #include "cli/config.h"
 #include "db/migrate.h"
 #include "domain/rollup.h"
+#include "domain/worker.h"
 #include "http/server.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -72,8 +73,11 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_server_bind(&srv, &hc)) < 0)
 		return cli_fail("%s", err_msg());
 	clock_gettime(CLOCK_MONOTONIC, &app.started);
-	if ((rc = prepare_database(&app, &cfg)) < 0 || (rc = http_server_run(srv)) < 0) {
+	worker_config wc = { .db_url = cfg.db_url, .data_dir = cfg.data_dir };
+	if ((rc = prepare_database(&app, &cfg)) < 0 || ((wc.cache = app.rollup), (rc = worker_start(&app.worker, &wc)) < 0) ||
+	    (rc = http_server_run(srv)) < 0) {
 		http_server_stop(srv, 0);
+		worker_stop(app.worker);
 		rollup_cache_free(app.rollup);
 		return cli_fail("%s", err_msg());
 	}
@@ -84,6 +88,7 @@ int cmd_serve(int argc, char **argv)
 	int sig = wait_for_signal();
 	log_info("received %s; finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);
+	worker_stop(app.worker);
 	rollup_cache_free(app.rollup);
 	log_info("stopped");
 	return 0;

@@ -150,6 +150,30 @@ static int store(const char path[PATH_BYTES], const char *p, size_t len)
 	return 0;
 }
 
+int attachment_store(char hash[65], const char *data_dir, const char *p, size_t len)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char path[PATH_BYTES];
+	int rc;
+	crypto_hash_sha256(digest, (const unsigned char *)p, len);
+	sodium_bin2hex(hash, 65, digest, sizeof(digest));
+	if ((rc = stored_path(path, data_dir, hash)) < 0)
+		return rc;
+	return store(path, p, len);
+}
+
+int attachment_stored_path(const char **out, arena *a, const char *data_dir, const char *hash)
+{
+	char path[PATH_BYTES];
+	int rc;
+	if (strlen(hash) != 64 || strspn(hash, "0123456789abcdef") != 64)
+		return err_set(ERR_INVALID, "not a stored file's hash");
+	if ((rc = stored_path(path, data_dir, hash)) < 0)
+		return rc;
+	*out = arena_strdup(a, path);
+	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
 static json_t *row_json(db_stmt *s)
 {
 	return json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 1),
@@ -159,8 +183,7 @@ static json_t *row_json(db_stmt *s)
 int attachment_add(json_t **out, db_conn *db, const principal *who, const char *data_dir, const char *entity,
 	int64_t entity_id, const char *name, const char *p, size_t len)
 {
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	char hash[65], path[PATH_BYTES], now[TIME_ISO_SIZE], id_text[24];
+	char hash[65], now[TIME_ISO_SIZE], id_text[24];
 	int64_t id = 0;
 	int rc;
 	*out = NULL;
@@ -169,9 +192,7 @@ int attachment_add(json_t **out, db_conn *db, const principal *who, const char *
 	const char *type = attachment_sniff(p, len, name);
 	if (!type)
 		return ERR_INVALID;
-	crypto_hash_sha256(digest, (const unsigned char *)p, len);
-	sodium_bin2hex(hash, sizeof(hash), digest, sizeof(digest));
-	if ((rc = stored_path(path, data_dir, hash)) < 0 || (rc = store(path, p, len)) < 0)
+	if ((rc = attachment_store(hash, data_dir, p, len)) < 0)
 		return rc;
 	time_now_iso(now);
 	if ((rc = db_begin_write(db)) < 0)

@@ -35,6 +35,13 @@ typedef struct attachment_file {
 } attachment_file;
 int attachment_find(attachment_file *out, db_conn *db, arena *a, const char *data_dir, int64_t id);
 
+/* The content-addressed store beneath attachments, for other stored
+ * files (reports): attachment_store writes p[0..len) once under data_dir
+ * by its SHA-256 (hash: 64 hex digits + NUL); attachment_stored_path
+ * says where the bytes of a hash are (arena a). */
+int attachment_store(char hash[65], const char *data_dir, const char *p, size_t len);
+int attachment_stored_path(const char **out, arena *a, const char *data_dir, const char *hash);
+
 /* [{id, name, type, size, created_at}] of a record. */
 int attachment_list(json_t **out, db_conn *db, const char *entity, int64_t entity_id);
 

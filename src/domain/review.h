@@ -41,4 +41,15 @@ int review_html(char **out, size_t *len, const json_t *report);
 int review_docx(char **out, size_t *len, const json_t *report);
 int review_xlsx(char **out, size_t *len, const json_t *report);
 
+/* The formats, in the order a job writes them. */
+typedef struct review_format {
+	const char *ext, *mime;
+	int (*render)(char **out, size_t *len, const json_t *report);
+} review_format;
+extern const review_format review_formats[];
+extern const int review_n_formats;
+
+/* "bao-cao-43-KH-UBND-2025" for a report's files (malloc'd). */
+char *review_file_stem(const json_t *report);
+
 #endif

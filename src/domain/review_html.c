@@ -178,3 +178,24 @@ int review_html(char **out, size_t *len, const json_t *report)
 	*out = str_detach(&h.out);
 	return 0;
 }
+
+const review_format review_formats[] = {
+	{ "html", "text/html; charset=utf-8", review_html },
+};
+const int review_n_formats = (int)(sizeof(review_formats) / sizeof(review_formats[0]));
+
+char *review_file_stem(const json_t *report)
+{
+	const char *number = json_string_value(json_object_get(json_object_get(report, "document"), "number"));
+	const char *period = json_string_value(json_object_get(report, "period"));
+	str s = { 0 };
+	str_append(&s, "bao-cao-");
+	for (const char *p = number ? number : ""; *p; p++)
+		str_appendc(&s, (*p == '/' || *p == ' ' || *p == '\\') ? '-' : *p);
+	str_appendf(&s, "-%s", period ? period : "");
+	if (str_oom(&s)) {
+		str_free(&s);
+		return NULL;
+	}
+	return str_detach(&s);
+}

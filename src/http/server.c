@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -225,8 +226,14 @@ static int queue(http_req *req, int status, const char *content_type, struct MHD
 {
 	if (!resp)
 		return err_set(ERR_NOMEM, "cannot create response");
-	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
-		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	/* a handler's own header of the same name replaces the default */
+	for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++) {
+		bool own = false;
+		for (int h = 0; h < req->n_headers; h++)
+			own |= strcasecmp(req->resp_headers[h][0], security_headers[i][0]) == 0;
+		if (!own)
+			MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(resp, "X-Request-Id", req->id);
 	for (int i = 0; i < req->n_headers; i++)

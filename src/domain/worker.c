@@ -1,0 +1,116 @@
+/* worker: the background thread (worker.h). */
+#include "domain/worker.h"
+#include "domain/report_job.h"
+#include "domain/task.h"
+#include "util/err.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct worker {
+	worker_config cfg;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop, woken;
+	db_conn *db;
+};
+
+/* Runs every queued job. */
+static void run_jobs(worker *w)
+{
+	bool ran = true;
+	while (ran) {
+		pthread_mutex_lock(&w->lock);
+		bool stop = w->stop;
+		pthread_mutex_unlock(&w->lock);
+		if (stop)
+			return;
+		if (!w->db && db_open(&w->db, w->cfg.db_url) < 0) {
+			log_error("worker: cannot open the database: %s", err_msg());
+			w->db = NULL;
+			return;
+		}
+		if (report_job_run_next(&ran, w->db, w->cfg.cache, w->cfg.data_dir, task_today()) < 0) {
+			log_error("worker: report job: %s", err_msg());
+			db_close(w->db);   /* reconnect next time */
+			w->db = NULL;
+			return;
+		}
+	}
+}
+
+static void *main_loop(void *arg)
+{
+	worker *w = arg;
+	int poll = w->cfg.poll_ms > 0 ? w->cfg.poll_ms : 2000;
+	for (;;) {
+		run_jobs(w);
+		pthread_mutex_lock(&w->lock);
+		if (!w->stop && !w->woken) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += poll / 1000;
+			until.tv_nsec += (long)(poll % 1000) * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!w->stop && !w->woken && pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
+				;
+		}
+		bool stop = w->stop;
+		w->woken = false;
+		pthread_mutex_unlock(&w->lock);
+		if (stop)
+			break;
+	}
+	db_close(w->db);
+	return NULL;
+}
+
+int worker_start(worker **out, const worker_config *cfg)
+{
+	worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return err_set(ERR_NOMEM, "out of memory");
+	w->cfg = *cfg;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, main_loop, w) != 0) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		free(w);
+		return err_set(ERR_GENERIC, "cannot start the background worker");
+	}
+	*out = w;
+	return 0;
+}
+
+void worker_wake(worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->woken = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void worker_stop(worker *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}

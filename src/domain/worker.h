@@ -1,0 +1,26 @@
+/* worker: the server's one background thread, with its own database
+ * connection. It runs queued report jobs (woken at once when one is
+ * queued, else it looks every few seconds) and, once a day, the deadline
+ * reminders (domain/reminder.h). */
+#ifndef NQ57_WORKER_H
+#define NQ57_WORKER_H
+
+#include "domain/rollup.h"
+
+typedef struct worker worker;
+
+typedef struct worker_config {
+	const char *db_url;
+	const char *data_dir;
+	rollup_cache *cache;
+	int poll_ms;            /* how often to look for work unasked; 0: 2000 */
+} worker_config;
+
+/* Starts the thread; *out is owned by the caller (worker_stop). */
+int worker_start(worker **out, const worker_config *cfg);
+/* Asks the thread to look for work now. */
+void worker_wake(worker *w);
+/* Lets the current job finish, stops the thread and frees it. */
+void worker_stop(worker *w);
+
+#endif
