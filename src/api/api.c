@@ -61,6 +61,7 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/dashboard", api_dashboard_overview, 0 },
 	{ "GET", "/api/v1/dashboard/indicators/{id}", api_dashboard_indicator, 0 },
 	{ "GET", "/api/v1/dashboard/units/{id}", api_dashboard_unit, 0 },
+	{ "GET", "/api/v1/reminders", api_reminders_list, 0 },
 	{ "GET", "/api/v1/reports", api_reports_list, 0 },
 	{ "POST", "/api/v1/reports", api_reports_create, 0 },
 	{ "GET", "/api/v1/reports/{id}", api_reports_get, 0 },

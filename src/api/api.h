@@ -86,6 +86,7 @@ int api_reports_create(http_req *req);
 int api_reports_list(http_req *req);
 int api_reports_get(http_req *req);
 int api_reports_file(http_req *req);
+int api_reminders_list(http_req *req);
 int api_dashboard_overview(http_req *req);
 int api_dashboard_indicator(http_req *req);
 int api_dashboard_unit(http_req *req);

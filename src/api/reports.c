@@ -2,6 +2,7 @@
  * Whoever may assign work (the steering office) asks for one; signed-in
  * people follow its progress and download its files. */
 #include "api/api.h"
+#include "domain/reminder.h"
 #include "domain/report_job.h"
 #include "domain/worker.h"
 #include "util/err.h"
@@ -110,4 +111,18 @@ int api_reports_file(http_req *req)
 		http_req_add_header(req, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
 	http_req_add_header(req, "Cache-Control", "private, no-store");
 	return http_respond_fd(req, 200, type, fd, (uint64_t)st.st_size);
+}
+
+/* GET /api/v1/reminders: the newest reminders for the units the signed-in
+ * person reaches (notifications). */
+int api_reminders_list(http_req *req)
+{
+	const principal *who;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(req)) < 0 || (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = reminder_list(&out, db, who)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
 }

@@ -23,6 +23,17 @@ static int parse_threads(int *out, const char *s)
 	return 0;
 }
 
+static int parse_days(int *out, const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > 366)
+		return err_set(ERR_INVALID, "days '%s' must be a whole number from 0 to 366", s);
+	*out = (int)v;
+	return 0;
+}
+
 int config_parse_size(size_t *out, const char *s)
 {
 	char *end;
@@ -52,6 +63,7 @@ int config_load_env(nq57_config *c)
 	c->threads = n > 0 && n <= 64 ? (int)n : 2;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;
+	c->remind_days = 7;
 	if ((v = getenv("NQ57_DB")) && *v)
 		c->db_url = v;
 	if ((v = getenv("NQ57_LISTEN")) && *v)
@@ -68,6 +80,12 @@ int config_load_env(nq57_config *c)
 		return err_set(rc, "NQ57_MAX_BODY: %s", err_msg());
 	if ((v = getenv("NQ57_MAX_UPLOAD")) && *v && (rc = config_parse_size(&c->max_upload, v)) < 0)
 		return err_set(rc, "NQ57_MAX_UPLOAD: %s", err_msg());
+	if ((v = getenv("NQ57_SMTP")) && *v)
+		c->smtp = v;
+	if ((v = getenv("NQ57_MAIL_FROM")) && *v)
+		c->mail_from = v;
+	if ((v = getenv("NQ57_REMIND_DAYS")) && *v && (rc = parse_days(&c->remind_days, v)) < 0)
+		return err_set(rc, "NQ57_REMIND_DAYS: %s", err_msg());
 	return 0;
 }
 
@@ -89,6 +107,12 @@ int config_set(nq57_config *c, const char *name, const char *value)
 		return config_parse_size(&c->max_body, value);
 	else if (strcmp(name, "max-upload") == 0)
 		return config_parse_size(&c->max_upload, value);
+	else if (strcmp(name, "smtp") == 0)
+		c->smtp = value;
+	else if (strcmp(name, "mail-from") == 0)
+		c->mail_from = value;
+	else if (strcmp(name, "remind-days") == 0)
+		return parse_days(&c->remind_days, value);
 	else
 		return err_set(ERR_INVALID, "unknown option --%s", name);
 	return 0;
@@ -197,6 +221,12 @@ int config_check_serve(nq57_config *c)
 	if (snprintf(index, sizeof(index), "%s/index.html", c->web_dir) >= (int)sizeof(index) ||
 	    access(index, R_OK) < 0)
 		return err_set(ERR_INVALID, "web directory '%s' has no index.html (build it with make)", c->web_dir);
+	if (c->smtp) {
+		if ((rc = config_parse_listen(c->smtp_host, sizeof(c->smtp_host), &c->smtp_port, c->smtp)) < 0 || c->smtp_port == 0)
+			return err_set(ERR_INVALID, "mail server '%s' must be HOST:PORT, e.g. 127.0.0.1:25", c->smtp);
+		if (!c->mail_from || !strchr(c->mail_from, '@'))
+			return err_set(ERR_INVALID, "a mail server needs the sender's address (--mail-from or NQ57_MAIL_FROM)");
+	}
 	return 0;
 }
 

@@ -16,11 +16,16 @@ typedef struct nq57_config {
 	int threads;             /* NQ57_THREADS, --threads */
 	size_t max_body;         /* NQ57_MAX_BODY, --max-body: bytes, k/M suffix */
 	size_t max_upload;       /* NQ57_MAX_UPLOAD, --max-upload: evidence files */
+	const char *smtp;        /* NQ57_SMTP, --smtp: HOST:PORT of a mail relay; NULL: no email */
+	const char *mail_from;   /* NQ57_MAIL_FROM, --mail-from: the reminders' sender */
+	int remind_days;         /* NQ57_REMIND_DAYS, --remind-days: how far ahead reminders look */
 	/* Filled by config_check: */
 	db_kind db_kind;
 	char host[64];
 	int port;
 	char web_dir_buf[4096];
+	char smtp_host[256];
+	int smtp_port;
 } nq57_config;
 
 #define CONFIG_DEFAULT_DB "sqlite:var/nq57.db"

@@ -21,7 +21,11 @@ static const cli_command commands[] = {
 	  "  --threads N       HTTP worker threads                            [NQ57_THREADS, default: CPU count]\n"
 	  "  --max-body SIZE   largest accepted request body, e.g. 1M         [NQ57_MAX_BODY, default 1M]\n"
 	  "  --max-upload SIZE largest evidence file                          [NQ57_MAX_UPLOAD, default 20M]\n"
-	  "  --log LEVEL       debug, info, warn, error or off                [NQ57_LOG, default info]\n" },
+	  "  --log LEVEL       debug, info, warn, error or off                [NQ57_LOG, default info]\n"
+	  "  --smtp H:P        mail relay for deadline reminders (no TLS)     [NQ57_SMTP, default: no email]\n"
+	  "  --mail-from ADDR  the reminders' sender address                  [NQ57_MAIL_FROM]\n"
+	  "  --remind-days N   reminders look N days ahead                    [NQ57_REMIND_DAYS, default 7]\n"
+	  "A background thread runs report jobs and, once a day, the deadline reminders.\n" },
 	{ "migrate", cmd_migrate, "apply pending database migrations",
 	  "usage: nq57 migrate [--db URL] [--status]\n"
 	  "Applies every pending migration in one transaction and prints the\n"
@@ -60,6 +64,13 @@ static const cli_command commands[] = {
 	  "as POST /api/v1/documents, /indicators and /tasks take it) in one\n"
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "remind", cmd_remind, "record (and email) today's deadline reminders",
+	  "usage: nq57 remind [--day YYYY-MM-DD] [--remind-days N] [--smtp HOST:PORT --mail-from ADDRESS]\n"
+	  "Records, for each unit, the open tasks due within N days (default 7) and\n"
+	  "those overdue, as the server's worker does once a day; with a mail relay,\n"
+	  "emails each unit's people the reminders not yet sent. Running it again\n"
+	  "the same day adds nothing.\n"
+	  "options: --db URL  [NQ57_DB]; NQ57_SMTP, NQ57_MAIL_FROM, NQ57_REMIND_DAYS\n" },
 	{ "report", cmd_report, "write a review report (sơ kết, tổng kết) as files",
 	  "usage: nq57 report review --document NUMBER --period PERIOD [--final]\n"
 	  "                         [--out DIR] [--format html,docx,xlsx,json|all]\n"

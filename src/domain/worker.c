@@ -1,5 +1,6 @@
 /* worker: the background thread (worker.h). */
 #include "domain/worker.h"
+#include "domain/reminder.h"
 #include "domain/report_job.h"
 #include "domain/task.h"
 #include "util/err.h"
@@ -18,6 +19,8 @@ struct worker {
 	pthread_cond_t cond;
 	bool stop, woken;
 	db_conn *db;
+	long reminded_day;      /* days since 1970 of the last reminder run, 0 before */
+	time_t mail_after;      /* no mail attempt before this time */
 };
 
 /* Runs every queued job. */
@@ -44,12 +47,40 @@ static void run_jobs(worker *w)
 	}
 }
 
+/* Once a day the reminders; then, when a mail server is set, the unsent
+ * ones are mailed (after a failure, again a minute later). */
+static void remind(worker *w)
+{
+	date_ymd today = task_today();
+	int created = 0, sent = 0;
+	if (!w->db)
+		return;
+	if (date_to_days(today) != w->reminded_day) {
+		if (reminder_run(&created, w->db, today, w->cfg.remind_days) < 0) {
+			log_error("worker: reminders: %s", err_msg());
+			return;
+		}
+		w->reminded_day = date_to_days(today);
+		if (created)
+			log_info("worker: %d reminder(s) for today", created);
+	}
+	if (!w->cfg.smtp_host || time(NULL) < w->mail_after)
+		return;
+	reminder_mail mail = { .host = w->cfg.smtp_host, .port = w->cfg.smtp_port, .from = w->cfg.mail_from };
+	if (reminder_send(&sent, w->db, &mail, today) < 0) {
+		log_error("worker: reminder mail: %s", err_msg());
+		w->mail_after = time(NULL) + 60;
+	} else if (sent)
+		log_info("worker: %d reminder message(s) sent", sent);
+}
+
 static void *main_loop(void *arg)
 {
 	worker *w = arg;
 	int poll = w->cfg.poll_ms > 0 ? w->cfg.poll_ms : 2000;
 	for (;;) {
 		run_jobs(w);
+		remind(w);
 		pthread_mutex_lock(&w->lock);
 		if (!w->stop && !w->woken) {
 			struct timespec until;
