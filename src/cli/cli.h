@@ -58,5 +58,6 @@ int cmd_programme(int argc, char **argv);
 int cmd_values(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 
 #endif
