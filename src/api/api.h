@@ -87,6 +87,14 @@ int api_reports_list(http_req *req);
 int api_reports_get(http_req *req);
 int api_reports_file(http_req *req);
 int api_reminders_list(http_req *req);
+/* indices.c: composite index definitions and runs */
+int api_indices_list(http_req *req);
+int api_indices_create(http_req *req);
+int api_indices_get(http_req *req);
+int api_indices_run(http_req *req);
+int api_indices_runs(http_req *req);
+int api_index_run_get(http_req *req);
+int api_index_run_input(http_req *req);
 int api_dashboard_overview(http_req *req);
 int api_dashboard_indicator(http_req *req);
 int api_dashboard_unit(http_req *req);

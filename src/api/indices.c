@@ -1,0 +1,144 @@
+/* indices: /api/v1/indices — composite index definitions (stored in
+ * versions by whoever may assign work) and runs over an uploaded table
+ * (text/csv) or over the programme's approved values ({period, unit_id,
+ * kind}); signed-in people read them. */
+#include "api/api.h"
+#include "domain/index_store.h"
+#include "util/err.h"
+#include "util/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int signed_in(const principal **who, http_req *req)
+{
+	int rc = api_principal(who, req);
+	if (rc == 0 && !(*who)->person_id)
+		rc = err_set(ERR_UNAUTHORIZED, "sign in to see indices");
+	return rc;
+}
+
+int api_indices_list(http_req *req)
+{
+	const principal *who;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = index_store_list(&out, db)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_indices_create(http_req *req)
+{
+	const principal *who;
+	db_conn *db;
+	json_t *body, *out;
+	int rc;
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = api_body_object(&body, req)) < 0)
+		return rc;
+	rc = index_store_save(&out, db, who, body);
+	json_decref(body);
+	return rc < 0 ? rc : api_respond_json(req, 201, out);
+}
+
+int api_indices_get(http_req *req)
+{
+	const principal *who;
+	int64_t version;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_query_int64(&version, req, "version", 0, 0, INT32_MAX)) < 0 ||
+	    (rc = api_db(&db, req)) < 0 || (rc = index_store_get(&out, db, api_param_text(req, 0), (int)version)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_indices_run(http_req *req)
+{
+	const api_app *app = req->app;
+	const principal *who;
+	db_conn *db;
+	json_t *out, *body;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	const char *code = api_param_text(req, 0), *ct = http_req_header(req, "Content-Type");
+	if (ct && strncasecmp(ct, "text/csv", 8) == 0)
+		rc = index_run_table(&out, db, who, code, req->body.ptr ? req->body.ptr : "", req->body.len);
+	else {
+		const char *period = NULL, *kind = NULL;
+		long long unit_id = 0;
+		int present;
+		if ((rc = api_body_object(&body, req)) < 0)
+			return rc;
+		if ((rc = json_get_string(&period, body, "period", 1)) == 0 && (rc = json_get_string(&kind, body, "kind", 0)) == 0 &&
+		    (rc = json_get_int(&unit_id, &present, body, "unit_id", 0)) == 0)
+			rc = index_run_programme(&out, app->rollup, db, who, code, period, unit_id, kind);
+		json_decref(body);
+	}
+	return rc < 0 ? rc : api_respond_json(req, 201, out);
+}
+
+int api_indices_runs(http_req *req)
+{
+	const principal *who;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = index_run_list(&out, db, api_param_text(req, 0))) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_index_run_get(http_req *req)
+{
+	const principal *who;
+	int64_t id;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = index_run_get(&out, db, id)) < 0)
+		return rc;
+	if (api_wants_sheet(req)) {
+		/* the ranking as a workbook: one row per unit */
+		json_t *units = json_object_get(json_object_get(out, "results"), "units"), *rows = json_array(), *u;
+		size_t i;
+		json_array_foreach(units, i, u) {
+			json_t *row = json_pack("{s:O, s:O}", "code", json_object_get(u, "code"), "name", json_object_get(u, "name"));
+			const char *agg;
+			json_t *v;
+			json_object_foreach(json_object_get(u, "scores"), agg, v) {
+				char key[96];
+				snprintf(key, sizeof(key), "%s (điểm)", agg);
+				json_object_set(row, key, v);
+				snprintf(key, sizeof(key), "%s (hạng)", agg);
+				json_object_set(row, key, json_object_get(json_object_get(u, "ranks"), agg));
+			}
+			json_array_append_new(rows, row);
+		}
+		json_decref(out);
+		out = json_pack("{s:o}", "units", rows);
+	}
+	return api_respond_json(req, 200, out);
+}
+
+int api_index_run_input(http_req *req)
+{
+	const principal *who;
+	int64_t id;
+	db_conn *db;
+	char *csv;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = index_run_input(&csv, db, id)) < 0)
+		return rc;
+	rc = http_respond(req, 200, "text/csv; charset=utf-8", csv, strlen(csv));
+	free(csv);
+	return rc;
+}
