@@ -499,8 +499,15 @@ json_t *index_results_json(const index_spec *s, const index_table *t, const inde
 			continue;
 		if (n->parent_node < 0)
 			root = n->column;
-		json_array_append_new(aggs, json_pack("{s:s, s:s?, s:i, s:i}", "code", n->code, "name", s->node_names[i], "level",
-			n->level, "column", n->column));
+		json_array_append_new(aggs, json_pack("{s:s, s:s?, s:s?, s:i, s:i}", "code", n->code, "name", s->node_names[i], "parent",
+			n->parent_node >= 0 ? n->parent : NULL, "level", n->level, "column", n->column));
+	}
+	json_t *indicators = json_array();
+	for (int i = 0; i < s->def.n_nodes; i++) {
+		const index_node *n = &s->def.nodes[i];
+		if (n->indicator)
+			json_array_append_new(indicators, json_pack("{s:s, s:s?, s:s, s:i}", "code", n->code, "name", s->node_names[i],
+				"parent", n->parent, "direction", n->direction));
 	}
 	int *order = malloc((size_t)(t->n_units ? t->n_units : 1) * sizeof(int));
 	for (int u = 0; order && u < t->n_units; u++)
@@ -529,13 +536,22 @@ json_t *index_results_json(const index_spec *s, const index_table *t, const inde
 			json_object_set_new(scores, code, isfinite(v) ? json_real(v) : json_null());
 			json_object_set_new(ranks, code, rank ? json_integer(rank) : json_null());
 		}
-		json_array_append_new(units, json_pack("{s:s, s:s, s:o, s:o}", "code", t->codes[u], "name", t->names[u], "scores", scores,
-			"ranks", ranks));
+		json_t *normalised = json_object();
+		for (int i2 = 0; i2 < s->def.n_nodes; i2++) {
+			const index_node *n = &s->def.nodes[i2];
+			if (!n->indicator)
+				continue;
+			double v = r->normalised[(size_t)u * (size_t)r->n_indicators + (size_t)n->column];
+			json_object_set_new(normalised, n->code, isfinite(v) ? json_real(v) : json_null());
+		}
+		json_array_append_new(units, json_pack("{s:s, s:s, s:o, s:o, s:o}", "code", t->codes[u], "name", t->names[u], "scores",
+			scores, "ranks", ranks, "normalised", normalised));
 	}
 	free(order);
 	size_t i;
 	json_t *a;
 	json_array_foreach(aggs, i, a)
 		json_object_del(a, "column");
-	return json_pack("{s:s, s:s, s:o, s:o}", "index", s->code, "name", s->name, "aggregates", aggs, "units", units);
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "index", s->code, "name", s->name, "aggregates", aggs, "indicators", indicators,
+		"units", units);
 }
