@@ -65,6 +65,7 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/indices", api_indices_list, 0 },
 	{ "POST", "/api/v1/indices", api_indices_create, 0 },
 	{ "GET", "/api/v1/indices/{code}", api_indices_get, 0 },
+	{ "GET", "/api/v1/indices/{code}/definition", api_indices_definition, 0 },
 	{ "GET", "/api/v1/indices/{code}/runs", api_indices_runs, 0 },
 	{ "POST", "/api/v1/indices/{code}/runs", api_indices_run, 0 },
 	{ "GET", "/api/v1/index-runs/{id}", api_index_run_get, 0 },

@@ -92,6 +92,7 @@ int api_indices_list(http_req *req);
 int api_indices_create(http_req *req);
 int api_indices_get(http_req *req);
 int api_indices_run(http_req *req);
+int api_indices_definition(http_req *req);
 int api_indices_runs(http_req *req);
 int api_index_run_get(http_req *req);
 int api_index_run_input(http_req *req);

@@ -57,6 +57,23 @@ int api_indices_get(http_req *req)
 	return api_respond_json(req, 200, out);
 }
 
+/* GET /api/v1/indices/{code}/definition: the JSON as uploaded, to edit
+ * and upload again. */
+int api_indices_definition(http_req *req)
+{
+	const principal *who;
+	int64_t version;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_query_int64(&version, req, "version", 0, 0, INT32_MAX)) < 0 ||
+	    (rc = api_db(&db, req)) < 0 || (rc = index_store_get(&out, db, api_param_text(req, 0), (int)version)) < 0)
+		return rc;
+	json_t *def = json_incref(json_object_get(out, "definition"));
+	json_decref(out);
+	return api_respond_json(req, 200, def);
+}
+
 int api_indices_run(http_req *req)
 {
 	const api_app *app = req->app;

@@ -61,6 +61,8 @@ test('definitions are kept in versions; bad ones are refused naming the culprit'
   assert.equal(got.version, 2);
   assert.deepEqual(got.versions, [1, 2]);
   assert.equal((await steering.get(`/api/v1/indices/${DEF.code}?version=1`)).json.definition.name, DEF.name);
+  const exported = (await steering.get(`/api/v1/indices/${DEF.code}/definition?version=1`)).json;
+  assert.deepEqual(exported, DEF, 'exported as uploaded, ready to edit and upload again');
   assert.deepEqual((await steering.get('/api/v1/indices')).json.indices.map((i) => [i.code, i.version]), [[DEF.code, 2]]);
   const bad = await steering.post('/api/v1/indices', { ...DEF, nodes: [...DEF.nodes, { code: 'C', parent: 'KHONG-CO', indicator: true }] });
   assert.equal(bad.status, 422);
