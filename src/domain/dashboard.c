@@ -520,14 +520,17 @@ static json_t *page_head(const page *pg)
 	return o;
 }
 
-int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const dashboard_query *q, bool tasks_visible)
+/* The page's head and its indicator tiles (only those with a figure or a
+ * target when concerned_only), with the colours counted; *day: the day
+ * the tasks are judged on. */
+static int tiles_page(json_t **out, date_ymd *day, rollup_cache *cache, db_conn *db, const dashboard_query *q, bool concerned_only)
 {
 	page pg;
-	json_t *list, *o;
+	json_t *list;
 	int rc;
 	if ((rc = page_open(&pg, cache, db, q)) < 0)
 		return rc;
-	o = page_head(&pg);
+	json_t *o = page_head(&pg);
 	if (pg.no_period)
 		list = json_array();
 	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, q)) < 0) {
@@ -536,9 +539,26 @@ int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const das
 		return rc;
 	}
 	rollup_close(&pg.v);
+	for (size_t i = json_array_size(list); concerned_only && i-- > 0;) {
+		json_t *t = json_array_get(list, i);
+		if (json_is_null(json_object_get(t, "actual")) && json_is_null(json_object_get(t, "target")))
+			json_array_remove(list, i);
+	}
 	json_object_set_new(o, "indicators", list);
 	json_object_set_new(o, "indicator_colours", colour_counts(list));
-	if (tasks_visible && (rc = task_part(o, db, q, q->unit_id, tasks_day(q, &pg.P, pg.no_period), true, false)) < 0) {
+	*day = tasks_day(q, &pg.P, pg.no_period);
+	*out = o;
+	return 0;
+}
+
+int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const dashboard_query *q, bool tasks_visible)
+{
+	json_t *o;
+	date_ymd day;
+	int rc;
+	if ((rc = tiles_page(&o, &day, cache, db, q, false)) < 0)
+		return rc;
+	if (tasks_visible && (rc = task_part(o, db, q, q->unit_id, day, true, false)) < 0) {
 		json_decref(o);
 		return rc;
 	}
@@ -548,31 +568,15 @@ int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const das
 
 int dashboard_unit(json_t **out, rollup_cache *cache, db_conn *db, const dashboard_query *q)
 {
-	page pg;
-	json_t *list, *o;
+	json_t *o;
+	date_ymd day;
 	int rc;
 	if (!q->unit_id)
 		return err_set(ERR_INVALID, "'unit_id' is required");
-	if ((rc = page_open(&pg, cache, db, q)) < 0)
-		return rc;
-	o = page_head(&pg);
-	if (pg.no_period)
-		list = json_array();
-	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, q)) < 0) {
-		rollup_close(&pg.v);
-		json_decref(o);
-		return rc;
-	}
-	rollup_close(&pg.v);
 	/* a scorecard shows what concerns the unit: figures or targets */
-	for (size_t i = json_array_size(list); i-- > 0;) {
-		json_t *t = json_array_get(list, i);
-		if (json_is_null(json_object_get(t, "actual")) && json_is_null(json_object_get(t, "target")))
-			json_array_remove(list, i);
-	}
-	json_object_set_new(o, "indicators", list);
-	json_object_set_new(o, "indicator_colours", colour_counts(list));
-	if ((rc = task_part(o, db, q, q->unit_id, tasks_day(q, &pg.P, pg.no_period), false, true)) < 0) {
+	if ((rc = tiles_page(&o, &day, cache, db, q, true)) < 0)
+		return rc;
+	if ((rc = task_part(o, db, q, q->unit_id, day, false, true)) < 0) {
 		json_decref(o);
 		return rc;
 	}

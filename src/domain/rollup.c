@@ -114,6 +114,21 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* Makes room for one more element in *items (n used of *cap, each size
+ * bytes), doubling from first. */
+static int grow_for_one(void **items, int *cap, int n, size_t size, int first)
+{
+	if (n < *cap)
+		return 0;
+	int want = *cap ? *cap * 2 : first;
+	void *p = realloc(*items, (size_t)want * size);
+	if (!p)
+		return err_set(ERR_NOMEM, "out of memory");
+	*items = p;
+	*cap = want;
+	return 0;
+}
+
 /* ----------------------------------------------------------------- lookups */
 
 static int find_id_slot(const id_slot *index, int n, int64_t id)
@@ -258,15 +273,8 @@ static int units_read(unit_row **out, int *n_out, db_conn *db)
 	if ((rc = db_prepare(&s, db, "SELECT id, parent_id, code, name, kind, depth, active, public, path FROM unit")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			unit_row *r = realloc(rows, (size_t)cap * sizeof(*r));
-			if (!r) {
-				rc = err_set(ERR_NOMEM, "out of memory");
-				break;
-			}
-			rows = r;
-		}
+		if ((rc = grow_for_one((void **)&rows, &cap, n, sizeof(*rows), 256)) < 0)
+			break;
 		unit_row *r = &rows[n++];
 		memset(r, 0, sizeof(*r));
 		r->u.id = db_column_int64(s, 0);
@@ -410,7 +418,7 @@ static int code_index(const rollup_indicator *inds, int n, const char *code)
 static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_out, db_conn *db)
 {
 	db_stmt *s;
-	int rc, n = 0, cap = 0;
+	int rc, n = 0, cap = 0, wcap = 0;
 	rollup_indicator *inds = NULL;
 	char **weights = NULL;
 	if ((rc = db_prepare(&s, db,
@@ -419,19 +427,9 @@ static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_o
 		     "FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id ORDER BY i.id")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			rollup_indicator *r = realloc(inds, (size_t)cap * sizeof(*r));
-			char **w = r ? realloc(weights, (size_t)cap * sizeof(*w)) : NULL;
-			if (r)
-				inds = r;
-			if (w)
-				weights = w;
-			if (!r || !w) {
-				rc = err_set(ERR_NOMEM, "out of memory");
-				break;
-			}
-		}
+		if ((rc = grow_for_one((void **)&inds, &cap, n, sizeof(*inds), 64)) < 0 ||
+		    (rc = grow_for_one((void **)&weights, &wcap, n, sizeof(*weights), 64)) < 0)
+			break;
 		rollup_indicator *ind = &inds[n];
 		memset(ind, 0, sizeof(*ind));
 		weights[n++] = dup_or_null(db_column_text(s, 7));
@@ -659,7 +657,7 @@ typedef struct change {
 } change;
 
 /* Reads the entries after c->seq into a malloc'd array. */
-static int changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db, int limit)
+static int changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db)
 {
 	db_stmt *s;
 	int rc, n = 0, cap = 0;
@@ -670,16 +668,9 @@ static int changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db, 
 		return rc;
 	if ((rc = db_bind_int64(s, 1, c->seq)) < 0)
 		goto done;
-	while ((limit == 0 || n < limit) && (rc = db_step(s)) == DB_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			change *l = realloc(list, (size_t)cap * sizeof(*l));
-			if (!l) {
-				rc = err_set(ERR_NOMEM, "out of memory");
-				break;
-			}
-			list = l;
-		}
+	while ((rc = db_step(s)) == DB_ROW) {
+		if ((rc = grow_for_one((void **)&list, &cap, n, sizeof(*list), 64)) < 0)
+			break;
 		change *ch = &list[n++];
 		const char *kind = db_column_text(s, 1), *code = db_column_text(s, 4);
 		ch->seq = db_column_int64(s, 0);
@@ -708,7 +699,7 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 	change *list;
 	int n, rc;
 	bool units = false, indicators = false;
-	if ((rc = changes_read(&list, &n, c, db, 0)) < 0)
+	if ((rc = changes_read(&list, &n, c, db)) < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
 		units |= list[i].kind == 'u';
