@@ -181,6 +181,8 @@ int review_html(char **out, size_t *len, const json_t *report)
 
 const review_format review_formats[] = {
 	{ "html", "text/html; charset=utf-8", review_html },
+	{ "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", review_docx },
+	{ "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", review_xlsx },
 };
 const int review_n_formats = (int)(sizeof(review_formats) / sizeof(review_formats[0]));
 

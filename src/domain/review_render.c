@@ -5,10 +5,12 @@
 #include "domain/review_sink.h"
 #include "util/err.h"
 #include "util/str.h"
+#include "util/time.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------- numbers */
 
@@ -115,9 +117,17 @@ static void header_block(const review_sink *k, const json_t *r)
 	k->para(k->ctx, text(h, "title"), PARA_TITLE);
 	k->para(k->ctx, text(h, "subtitle"), PARA_SUBTITLE);
 	k->para(k->ctx, text(h, "document_title"), PARA_CENTER_ITALIC);
-	char when[16];
-	date_vi(when, text(r, "as_of"));
-	snprintf(line, sizeof(line), "(Số liệu tính đến %.5s ngày %s)", text(r, "as_of") + 11, when);
+	time_t at;
+	char line_time[96] = "–";
+	if (time_parse_iso(&at, text(r, "as_of"))) {
+		/* Vietnam's time, UTC+7 all year */
+		at += 7 * 3600;
+		struct tm tm;
+		gmtime_r(&at, &tm);
+		snprintf(line_time, sizeof(line_time), "%02d:%02d ngày %02d/%02d/%04d", tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1,
+			tm.tm_year + 1900);
+	}
+	snprintf(line, sizeof(line), "(Số liệu tính đến %s)", line_time);
 	k->para(k->ctx, line, PARA_CENTER_ITALIC);
 	const json_t *notes = json_object_get(r, "notes"), *n;
 	size_t i;

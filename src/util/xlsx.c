@@ -2,6 +2,7 @@
  * our own ZIP code, with zlib for deflate and CRC-32 and expat for XML. */
 #include "util/xlsx.h"
 #include "util/err.h"
+#include "util/zip.h"
 
 #include <expat.h>
 #include <math.h>
@@ -23,11 +24,6 @@
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 #define CT_PREFIX "application/vnd.openxmlformats-"
 
-#define ZIP_LOCAL 0x04034b50u
-#define ZIP_CENTRAL 0x02014b50u
-#define ZIP_END 0x06054b50u
-#define ZIP64_LOCATOR 0x07064b50u
-#define ZIP_DATE 0x0021   /* 1980-01-01, MS-DOS format */
 
 #define NOT_XLSX "the file is not an .xlsx workbook"
 
@@ -251,13 +247,16 @@ static void text_cell(xlsx_writer *w, const char *v, int style)
 
 void xlsx_text(xlsx_writer *w, const char *v) { text_cell(w, v, 0); }
 
-void xlsx_number(xlsx_writer *w, double v)
+void xlsx_number(xlsx_writer *w, double v) { xlsx_number_as(w, v, XLSX_GENERAL); }
+
+void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f)
 {
 	if (!isfinite(v)) {
 		skip_cell(w);
 		return;
 	}
-	if (!cell_begin(w, 0, NULL))
+	/* styles 2.. are the formats (see styles below) */
+	if (!cell_begin(w, f == XLSX_GENERAL ? 0 : 1 + (int)f, NULL))
 		return;
 	str_append(&w->rows, "<v>");
 	append_number(&w->rows, "%.15g", v);
@@ -295,32 +294,17 @@ void xlsx_col_width(xlsx_writer *w, int col, double width)
 }
 
 /* The fixed parts of the package. */
-static const char content_types[] = XML_DECL
-	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-	"<Default Extension=\"rels\" ContentType=\"" CT_PREFIX "package.relationships+xml\"/>"
-	"<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-	"<Override PartName=\"/xl/workbook.xml\" ContentType=\""
-	CT_PREFIX "officedocument.spreadsheetml.sheet.main+xml\"/>"
-	"<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\""
-	CT_PREFIX "officedocument.spreadsheetml.worksheet+xml\"/>"
-	"<Override PartName=\"/xl/styles.xml\" ContentType=\""
-	CT_PREFIX "officedocument.spreadsheetml.styles+xml\"/>"
-	"</Types>";
-
 static const char package_rels[] = XML_DECL
 	"<Relationships xmlns=\"" NS_PKG_REL "\">"
 	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
 	"</Relationships>";
 
-static const char workbook_rels[] = XML_DECL
-	"<Relationships xmlns=\"" NS_PKG_REL "\">"
-	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-	"<Relationship Id=\"rId2\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/>"
-	"</Relationships>";
-
-/* Style 0 is the default, style 1 bold. */
+/* Style 0 is the default, 1 bold (headers), 2 whole numbers "#,##0", 3
+ * decimals "#,##0.00", 4 percentages "0.0%" (the reader's locale decides
+ * the separators shown). */
 static const char styles[] = XML_DECL
 	"<styleSheet xmlns=\"" NS_MAIN "\">"
+	"<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"0.0%\"/></numFmts>"
 	"<fonts count=\"2\">"
 	"<font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
 	"<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
@@ -329,25 +313,91 @@ static const char styles[] = XML_DECL
 	"<fill><patternFill patternType=\"gray125\"/></fill></fills>"
 	"<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
 	"<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-	"<cellXfs count=\"2\">"
+	"<cellXfs count=\"5\">"
 	"<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
 	"<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
+	"<xf numFmtId=\"3\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+	"<xf numFmtId=\"4\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+	"<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
 	"</cellXfs>"
 	"<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
 	"</styleSheet>";
 
-static void build_workbook(const xlsx_writer *w, str *s)
+static void build_content_types(int n, str *s)
 {
-	str_append(s, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
-		      "<bookViews><workbookView/></bookViews><sheets><sheet name=\"");
-	str_appendn(s, w->name.ptr ? w->name.ptr : "", w->name.len);
-	str_append(s, "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+	str_append(s, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		      "<Default Extension=\"rels\" ContentType=\"" CT_PREFIX "package.relationships+xml\"/>"
+		      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+		      "<Override PartName=\"/xl/workbook.xml\" ContentType=\"" CT_PREFIX "officedocument.spreadsheetml.sheet.main+xml\"/>");
+	for (int i = 1; i <= n; i++)
+		str_appendf(s, "<Override PartName=\"/xl/worksheets/sheet%d.xml\" ContentType=\""
+			       CT_PREFIX "officedocument.spreadsheetml.worksheet+xml\"/>", i);
+	str_append(s, "<Override PartName=\"/xl/styles.xml\" ContentType=\"" CT_PREFIX "officedocument.spreadsheetml.styles+xml\"/>"
+		      "</Types>");
 }
 
-/* What comes before the rows in sheet1.xml: the frozen pane and widths. */
+static void build_workbook_rels(int n, str *s)
+{
+	str_append(s, XML_DECL "<Relationships xmlns=\"" NS_PKG_REL "\">");
+	for (int i = 1; i <= n; i++)
+		str_appendf(s, "<Relationship Id=\"rId%d\" Type=\"" NS_REL "/worksheet\" Target=\"worksheets/sheet%d.xml\"/>", i, i);
+	str_appendf(s, "<Relationship Id=\"rId%d\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/></Relationships>", n + 1);
+}
+
+/* Sheet names unique within the book: a repeated name gets " (2)", ... */
+static void unique_name(str *out, const xlsx_writer *sheets, int i)
+{
+	const str *name = &sheets[i].name;
+	str_appendn(out, name->ptr ? name->ptr : "", name->len);
+	int same = 0;
+	for (int k = 0; k < i; k++)
+		same += sheets[k].name.len == name->len && (!name->len || memcmp(sheets[k].name.ptr, name->ptr, name->len) == 0);
+	if (same) {
+		if (out->len > SHEET_NAME_MAX - 5)
+			out->len = SHEET_NAME_MAX - 5;   /* names are ASCII-safe here only if cut on a boundary: keep it short */
+		while (out->len > 0 && ((unsigned char)out->ptr[out->len] & 0xC0) == 0x80)
+			out->len--;
+		out->ptr[out->len] = '\0';
+		str_appendf(out, " (%d)", same + 1);
+	}
+}
+
+static void build_workbook(const xlsx_writer *sheets, int n, str *names, str *s)
+{
+	str_append(s, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+		      "<bookViews><workbookView/></bookViews><sheets>");
+	for (int i = 0; i < n; i++) {
+		str_append(s, "<sheet name=\"");
+		str_appendn(s, names[i].ptr ? names[i].ptr : "", names[i].len);
+		str_appendf(s, "\" sheetId=\"%d\" r:id=\"rId%d\"/>", i + 1, i + 1);
+	}
+	str_append(s, "</sheets>");
+	/* the header row repeats on every printed page */
+	bool any = false;
+	for (int i = 0; i < n; i++) {
+		if (!sheets[i].header_row)
+			continue;
+		if (!any)
+			str_append(s, "<definedNames>");
+		any = true;
+		str_appendf(s, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%d\">'", i);
+		for (size_t k = 0; k < names[i].len; k++) {
+			if (names[i].ptr[k] == '\'')
+				str_appendc(s, '\'');
+			str_appendc(s, names[i].ptr[k]);
+		}
+		str_appendf(s, "'!$%d:$%d</definedName>", sheets[i].header_row, sheets[i].header_row);
+	}
+	if (any)
+		str_append(s, "</definedNames>");
+	str_append(s, "</workbook>");
+}
+
+/* What comes before the rows of a sheet: fit to the page's width, the
+ * frozen pane and the widths. */
 static void build_sheet_head(const xlsx_writer *w, str *s)
 {
-	str_append(s, XML_DECL "<worksheet xmlns=\"" NS_MAIN "\">");
+	str_append(s, XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
 	if (w->header_row && w->header_row < XLSX_MAX_ROWS) {
 		int top = w->header_row + 1;
 		str_appendf(s, "<sheetViews><sheetView workbookViewId=\"0\">"
@@ -371,189 +421,87 @@ static void build_sheet_head(const xlsx_writer *w, str *s)
 	str_append(s, "<sheetData>");
 }
 
-/* ---- ZIP writing ---- */
-
-typedef struct zip_entry {
-	const char *name;
-	uint32_t crc, csize, usize, offset;
-} zip_entry;
-
-static void put16(str *s, unsigned v)
-{
-	char b[2] = { (char)(v & 0xFF), (char)((v >> 8) & 0xFF) };
-	str_appendn(s, b, 2);
-}
-
-static void put32(str *s, uint32_t v)
-{
-	put16(s, v & 0xFFFF);
-	put16(s, v >> 16);
-}
-
-static void set32(char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (char)((v >> (8 * i)) & 0xFF);
-}
-
-/* A local (central = false) or central directory header for e. */
-static void zip_header(str *s, const zip_entry *e, bool central)
-{
-	put32(s, central ? ZIP_CENTRAL : ZIP_LOCAL);
-	if (central)
-		put16(s, 20);       /* made by: MS-DOS, version 2.0 */
-	put16(s, 20);               /* needed: 2.0 (deflate) */
-	put16(s, 0);                /* flags */
-	put16(s, 8);                /* deflate */
-	put16(s, 0);                /* time 00:00:00 */
-	put16(s, ZIP_DATE);
-	put32(s, e->crc);
-	put32(s, e->csize);
-	put32(s, e->usize);
-	put16(s, (unsigned)strlen(e->name));
-	put16(s, 0);                /* extra field */
-	if (central) {
-		put16(s, 0);        /* comment */
-		put16(s, 0);        /* disk */
-		put16(s, 0);        /* internal attributes */
-		put32(s, 0);        /* external attributes */
-		put32(s, e->offset);
-	}
-	str_append(s, e->name);
-}
-
-/* Deflates the chunks onto the end of zip; *csize is the compressed size. */
-static int deflate_chunks(str *zip, const strv *chunks, int n, uint32_t *csize)
-{
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return err_set(ERR_NOMEM, "out of memory");
-	unsigned char buf[16384];
-	int rc = 0, zr = Z_OK;
-	for (int i = 0; i <= n && !rc; i++) {
-		int flush = i == n ? Z_FINISH : Z_NO_FLUSH;
-		z.next_in = i < n ? (Bytef *)chunks[i].p : NULL;
-		z.avail_in = i < n ? (uInt)chunks[i].len : 0;
-		do {
-			z.next_out = buf;
-			z.avail_out = sizeof(buf);
-			zr = deflate(&z, flush);
-			if (zr == Z_STREAM_ERROR) {
-				rc = err_set(ERR_GENERIC, "deflate failed");
-				break;
-			}
-			str_appendn(zip, (const char *)buf, sizeof(buf) - z.avail_out);
-		} while (z.avail_out == 0);
-	}
-	if (!rc && (zr != Z_STREAM_END || z.total_out > UINT32_MAX))
-		rc = err_set(ERR_TOOLARGE, "the workbook is too large");
-	*csize = (uint32_t)z.total_out;
-	deflateEnd(&z);
-	return rc;
-}
-
-/* Appends one deflated entry made of the chunks. */
-static int zip_add(str *zip, zip_entry *e, const char *name, const strv *chunks, int n)
-{
-	size_t usize = 0;
-	uLong crc = crc32(0, NULL, 0);
-	for (int i = 0; i < n; i++) {
-		usize += chunks[i].len;
-		if (chunks[i].len > UINT32_MAX || usize > UINT32_MAX)
-			return err_set(ERR_TOOLARGE, "%s is too large for a ZIP without ZIP64", name);
-		crc = crc32(crc, (const Bytef *)chunks[i].p, (uInt)chunks[i].len);
-	}
-	if (zip->len > UINT32_MAX)
-		return err_set(ERR_TOOLARGE, "the workbook is too large for a ZIP without ZIP64");
-	e->name = name;
-	e->crc = (uint32_t)crc;
-	e->csize = 0;
-	e->usize = (uint32_t)usize;
-	e->offset = (uint32_t)zip->len;
-	zip_header(zip, e, false);
-	int rc = deflate_chunks(zip, chunks, n, &e->csize);
-	if (rc < 0)
-		return rc;
-	if (!str_oom(zip))
-		set32(zip->ptr + e->offset + 18, e->csize);
-	return 0;
-}
-
-/* Appends the central directory and its end record. */
-static int zip_close(str *zip, const zip_entry *e, int n)
-{
-	size_t cd = zip->len;
-	for (int i = 0; i < n; i++)
-		zip_header(zip, &e[i], true);
-	size_t size = zip->len - cd;
-	if (cd > UINT32_MAX || size > UINT32_MAX)
-		return err_set(ERR_TOOLARGE, "the workbook is too large for a ZIP without ZIP64");
-	put32(zip, ZIP_END);
-	put16(zip, 0);                      /* this disk */
-	put16(zip, 0);                      /* the directory's disk */
-	put16(zip, (unsigned)n);
-	put16(zip, (unsigned)n);
-	put32(zip, (uint32_t)size);
-	put32(zip, (uint32_t)cd);
-	put16(zip, 0);                      /* comment */
-	return 0;
-}
+/* After the rows: A4, as wide as the page, as many pages down as needed. */
+static const char sheet_tail[] = "</sheetData>"
+	"<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
+	"<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>";
 
 static strv view(const str *s) { return (strv){ s->ptr ? s->ptr : "", s->len }; }
 
-static int build_package(const xlsx_writer *w, str *zip)
+static int build_book(xlsx_writer *sheets, int n, char **out, size_t *len)
 {
-	enum { NPARTS = 6 };
-	str workbook = STR_INIT, head = STR_INIT;
-	build_workbook(w, &workbook);
-	build_sheet_head(w, &head);
-	strv sheet[3] = { view(&head), view(&w->rows), STRV("</sheetData></worksheet>") };
-	strv fixed[NPARTS] = { STRV(content_types), STRV(package_rels), view(&workbook),
-			       STRV(workbook_rels), STRV(styles), STRV("") };
-	static const char *const names[NPARTS] = {
-		"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
-		"xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml",
-	};
-	zip_entry e[NPARTS];
-	int rc = 0;
-	if (str_oom(&workbook) || str_oom(&head) || str_oom(&w->rows) || str_oom(&w->name))
-		rc = err_set(ERR_NOMEM, "out of memory");
-	for (int i = 0; i < NPARTS && !rc; i++) {
-		if (i == NPARTS - 1)
-			rc = zip_add(zip, &e[i], names[i], sheet, 3);
-		else
-			rc = zip_add(zip, &e[i], names[i], &fixed[i], 1);
+	zip_writer z;
+	str types = STR_INIT, rels = STR_INIT, book = STR_INIT, *names = calloc((size_t)(n ? n : 1), sizeof(str));
+	int rc = names ? 0 : err_set(ERR_NOMEM, "out of memory");
+	zip_writer_init(&z);
+	for (int i = 0; !rc && i < n; i++)
+		unique_name(&names[i], sheets, i);
+	if (!rc) {
+		build_content_types(n, &types);
+		build_workbook_rels(n, &rels);
+		build_workbook(sheets, n, names, &book);
+		if (str_oom(&types) || str_oom(&rels) || str_oom(&book))
+			rc = err_set(ERR_NOMEM, "out of memory");
 	}
+	if (!rc) {
+		strv part;
+		zip_add(&z, "[Content_Types].xml", (part = view(&types), &part), 1);
+		zip_add(&z, "_rels/.rels", (part = STRV(package_rels), &part), 1);
+		zip_add(&z, "xl/workbook.xml", (part = view(&book), &part), 1);
+		zip_add(&z, "xl/_rels/workbook.xml.rels", (part = view(&rels), &part), 1);
+		zip_add(&z, "xl/styles.xml", (part = STRV(styles), &part), 1);
+		for (int i = 0; i < n; i++) {
+			str head = STR_INIT;
+			char name[40];
+			build_sheet_head(&sheets[i], &head);
+			strv parts[3] = { view(&head), view(&sheets[i].rows), STRV(sheet_tail) };
+			snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", i + 1);
+			if (str_oom(&head) || str_oom(&sheets[i].rows))
+				z.err = z.err ? z.err : err_set(ERR_NOMEM, "out of memory");
+			zip_add(&z, name, parts, 3);
+			str_free(&head);
+		}
+		rc = zip_finish(&z, out, len);
+	} else
+		zip_writer_free(&z);
+	for (int i = 0; names && i < n; i++)
+		str_free(&names[i]);
+	free(names);
+	str_free(&types);
+	str_free(&rels);
+	str_free(&book);
+	return rc;
+}
+
+/* The first error of the sheets, with its message. */
+static int sheets_error(xlsx_writer *sheets, int n)
+{
+	for (int i = 0; i < n; i++) {
+		close_row(&sheets[i]);
+		int rc = sheets[i].err;
+		if (rc == ERR_INVALID)
+			return err_set(rc, "the sheet has more than %d rows or %d columns", XLSX_MAX_ROWS, XLSX_MAX_COLS);
+		if (rc)
+			return err_set(rc, "out of memory");
+	}
+	return 0;
+}
+
+int xlsx_book_finish(xlsx_writer *sheets, int n, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	int rc = sheets_error(sheets, n);
 	if (!rc)
-		rc = zip_close(zip, e, NPARTS);
-	if (!rc && str_oom(zip))
-		rc = err_set(ERR_NOMEM, "out of memory");
-	str_free(&workbook);
-	str_free(&head);
+		rc = build_book(sheets, n, out, len);
+	for (int i = 0; i < n; i++)
+		xlsx_writer_free(&sheets[i]);
 	return rc;
 }
 
 int xlsx_finish(xlsx_writer *w, char **out, size_t *len)
 {
-	*out = NULL;
-	*len = 0;
-	close_row(w);
-	int rc = w->err;
-	if (rc == ERR_INVALID)
-		err_set(rc, "the sheet has more than %d rows or %d columns", XLSX_MAX_ROWS, XLSX_MAX_COLS);
-	else if (rc)
-		err_set(rc, "out of memory");
-	str zip = STR_INIT;
-	if (!rc)
-		rc = build_package(w, &zip);
-	if (!rc) {
-		*len = zip.len;
-		*out = str_detach(&zip);
-	}
-	str_free(&zip);
-	xlsx_writer_free(w);
-	return rc;
+	return xlsx_book_finish(w, 1, out, len);
 }
 
 /* ---- ZIP reading ---- */

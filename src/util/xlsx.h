@@ -1,4 +1,4 @@
-/* xlsx: a small Office Open XML spreadsheet writer (one worksheet, inline
+/* xlsx: a small Office Open XML spreadsheet writer (worksheets of inline
  * strings, numbers, a bold frozen header, column widths) and a reader of a
  * workbook's first worksheet. The ZIP container is our own code; zlib
  * deflates and inflates, expat parses the XML. */
@@ -35,6 +35,14 @@ void xlsx_text(xlsx_writer *w, const char *v);
 /* The next cell, a number written with %.15g (NaN and infinities are left
  * empty). */
 void xlsx_number(xlsx_writer *w, double v);
+/* The same shown in a number format. */
+typedef enum xlsx_format {
+	XLSX_GENERAL,
+	XLSX_INTEGER,     /* #,##0 */
+	XLSX_DECIMAL,     /* #,##0.00 */
+	XLSX_PERCENT      /* 0.0% of a share: 0.25 shows 25.0% */
+} xlsx_format;
+void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f);
 /* Starts a row of n bold cells and freezes the sheet below it. */
 void xlsx_header(xlsx_writer *w, const char *const *names, int n);
 /* Sets the width of column col (0-based) in characters (at most 255). */
@@ -45,6 +53,10 @@ void xlsx_col_width(xlsx_writer *w, int col, double width);
  * or 1048576 rows) or ERR_TOOLARGE (a part over 4 GiB); on failure *out is
  * NULL. */
 int xlsx_finish(xlsx_writer *w, char **out, size_t *len);
+/* A workbook of n sheets, in order (repeated names get " (2)", ...); every
+ * sheet prints on A4 landscape, as wide as the page, its header row
+ * repeated on each page. Frees the sheets; otherwise as xlsx_finish. */
+int xlsx_book_finish(xlsx_writer *sheets, int n, char **out, size_t *len);
 /* Frees the writer state; safe after xlsx_finish and on error paths. */
 void xlsx_writer_free(xlsx_writer *w);
 
