@@ -10,6 +10,8 @@ import { UnitsView } from './views/units.js';
 import { PeopleView } from './views/people.js';
 import { IndicatorsView, TasksView } from './views/programme.js';
 import { MyWorkView } from './views/mywork.js';
+import { ReportsView } from './views/reports.js';
+import { IndicesView } from './views/indices.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
 const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
@@ -86,12 +88,25 @@ function keepCodesWhole(text) {
     .map((part, i) => (i % 2 ? html`<span class="nowrap">${part}</span>` : part));
 }
 
+// The number of today's deadline reminders for the person's units, linking
+// to the list (on the reports page).
+function Bell({ t, session }) {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (!session.me) return;
+    session.send('GET', '/api/v1/reminders').then((d) => setN(d.reminders.length), () => setN(0));
+  }, [session.me]);
+  if (!n) return null;
+  return html`<a class="bell" href="#/bao-cao" title=${t('remind.bell', n)} aria-label=${t('remind.bell', n)}>🔔 <span class="bell-count">${n}</span></a>`;
+}
+
 function Who({ t, session }) {
   if (!session.ready) return null;
   if (!session.me) return html`<a class="who-signin" href="#/dang-nhap">${t('session.signIn')}</a>`;
   const units = [...new Set(session.me.grants.map((g) => g.unit_name))];
   return html`
     <div class="who">
+      <${Bell} t=${t} session=${session} />
       <span class="who-name">${session.me.person.name}</span>
       ${units.length > 0 && html`<span class="who-units" title=${t('session.units')}>${units.join(', ')}</span>`}
       <button type="button" class="who-signout" onClick=${() => session.signOut()}>${t('session.signOut')}</button>
@@ -223,6 +238,8 @@ function App() {
   else if (route === 'chi-tieu') view = html`<${IndicatorsView} t=${t} headingRef=${headingRef} />`;
   else if (route === 'nhiem-vu') view = html`<${TasksView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'viec-cua-toi') view = html`<${MyWorkView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'bao-cao') view = html`<${ReportsView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'chi-so') view = html`<${IndicesView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
   else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;

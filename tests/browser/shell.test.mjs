@@ -117,7 +117,7 @@ describe('web shell', () => {
 
     await page.goto(`${baseUrl}/#/bao-cao`);
     await page.getByRole('heading', { level: 1, name: 'Báo cáo' }).waitFor();
-    await page.getByRole('heading', { name: 'Đang xây dựng' }).waitFor();
+    await page.getByText('Đăng nhập để lập và xem báo cáo.').waitFor();
     assert.equal(await current.innerText(), 'Báo cáo');
 
     await page.goto(`${baseUrl}/#/khong-co`);
