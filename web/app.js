@@ -12,6 +12,7 @@ import { IndicatorsView, TasksView } from './views/programme.js';
 import { MyWorkView } from './views/mywork.js';
 import { ReportsView } from './views/reports.js';
 import { IndicesView } from './views/indices.js';
+import { OverviewView, DashboardDetailView, dashboardSubroute } from './views/dashboard.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
 const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
@@ -24,14 +25,16 @@ function routeFromHash(hash) {
   return first === '' ? HOME : decodeURIComponent(first);
 }
 
+// The route and the whole hash (sub-pages such as #/tong-quan/chi-tieu/7
+// re-render on every change).
 function useRoute() {
-  const [route, setRoute] = useState(() => routeFromHash(location.hash));
+  const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
-    const onChange = () => setRoute(routeFromHash(location.hash));
+    const onChange = () => setHash(location.hash);
     addEventListener('hashchange', onChange);
     return () => removeEventListener('hashchange', onChange);
   }, []);
-  return route;
+  return [routeFromHash(hash), hash];
 }
 
 function useLang() {
@@ -168,33 +171,19 @@ function useHeadingFocus(route) {
   return ref;
 }
 
-function HomeView({ t, health, onRecheck, headingRef }) {
+// The server's health, small, under the overview.
+function HealthCard({ t, health, onRecheck }) {
   return html`
-    <section class="view view-home">
-      <h1 tabindex="-1" ref=${headingRef}>${t('view.tong-quan')}</h1>
-      <p class="lead">${t('home.intro')}</p>
-      <div class="cards">
-        <article class="card">
-          <h2>${t('status.heading')}</h2>
-          <p class=${`health health-${health.state}`}>
-            <span class=${`status-dot status-${health.state}`} aria-hidden="true"></span>
-            ${healthText(t, health)}
-          </p>
-          ${health.data && html`
-            <p class="muted">${t('status.uptime', formatDuration(health.data.uptime_seconds, t))}</p>`}
-          ${health.at && html`<p class="muted">${t('status.checkedAt', formatDateTime(health.at))}</p>`}
-          <button type="button" class="button" onClick=${onRecheck}>${t('status.retry')}</button>
-        </article>
-        <article class="card">
-          <h2>${t('wip.title')}</h2>
-          <p>${t('home.coming')}</p>
-          <ul class="modules">
-            ${VIEWS.slice(1).map((id) => html`
-              <li><a href=${`#/${id}`}>${t(`view.${id}`)}</a> — ${t(`about.${id}`)}</li>`)}
-          </ul>
-        </article>
-      </div>
-    </section>`;
+    <article class="card health-card">
+      <h2>${t('status.heading')}</h2>
+      <p class=${`health health-${health.state}`}>
+        <span class=${`status-dot status-${health.state}`} aria-hidden="true"></span>
+        ${healthText(t, health)}
+      </p>
+      ${health.data && html`<p class="muted">${t('status.uptime', formatDuration(health.data.uptime_seconds, t))}</p>`}
+      ${health.at && html`<p class="muted">${t('status.checkedAt', formatDateTime(health.at))}</p>`}
+      <button type="button" class="button" onClick=${onRecheck}>${t('status.retry')}</button>
+    </article>`;
 }
 
 function WipView({ t, route, headingRef }) {
@@ -223,7 +212,7 @@ function NotFoundView({ t, headingRef }) {
 
 function App() {
   const [lang, setLang] = useLang();
-  const route = useRoute();
+  const [route, hash] = useRoute();
   const [health, recheck] = useHealth();
   const headingRef = useHeadingFocus(route);
   const session = useSession();
@@ -232,7 +221,10 @@ function App() {
   useEffect(() => { document.title = t('app.title'); }, [lang]);
 
   let view;
-  if (route === HOME) view = html`<${HomeView} t=${t} health=${health} onRecheck=${recheck} headingRef=${headingRef} />`;
+  const sub = route === HOME ? dashboardSubroute(hash) : [];
+  if (route === HOME && sub.length === 2) view = html`<${DashboardDetailView} t=${t} session=${session} headingRef=${headingRef} sub=${sub} />`;
+  else if (route === HOME) view = html`<${OverviewView} t=${t} headingRef=${headingRef}
+    footer=${html`<${HealthCard} t=${t} health=${health} onRecheck=${recheck} />`} />`;
   else if (route === 'dang-nhap') view = html`<${SignInView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'don-vi') view = html`<${UnitsView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'chi-tieu') view = html`<${IndicatorsView} t=${t} headingRef=${headingRef} />`;

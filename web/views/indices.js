@@ -4,25 +4,12 @@
 // table; the ranking shows scores per level, the change since the previous
 // period and a bar chart; a unit's profile shows its pillar scores against
 // the median and its strongest and weakest indicators.
-import { html, useEffect, useRef, useState } from '../ui.js';
+import { html, useEffect, useState } from '../ui.js';
 import { formatNumber } from '../format.js';
-import * as echarts from '../vendor/echarts.esm.min.js';
+import { Chart } from '../chart.js';
 import { ExcelLink } from './programme.js';
 
 const KINDS = ['commune', 'department', 'agency', 'university', 'enterprise', 'innovation_centre'];
-
-// An ECharts chart that follows its option and the element's size.
-function Chart({ option, className = 'chart', label }) {
-  const el = useRef(null), chart = useRef(null);
-  useEffect(() => {
-    chart.current = echarts.init(el.current);
-    const onResize = () => chart.current?.resize();
-    addEventListener('resize', onResize);
-    return () => { removeEventListener('resize', onResize); chart.current?.dispose(); };
-  }, []);
-  useEffect(() => { chart.current?.setOption(option, true); }, [option]);
-  return html`<div class=${className} ref=${el} role="img" aria-label=${label}></div>`;
-}
 
 const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);

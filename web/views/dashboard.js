@@ -1,0 +1,277 @@
+// The leaders' screens, live from /api/v1/dashboard:
+//   #/tong-quan                  the city overview: indicator tiles with
+//                                actual vs target and a colour, task counts by
+//                                official status, overdue and due-soon tasks,
+//                                units ranked by tasks done on time;
+//   #/tong-quan/chi-tieu/{id}    an indicator: series by period with targets
+//                                and the forecast band, the breakdown by unit;
+//   #/tong-quan/don-vi/{id}      a unit's scorecard.
+// Every screen filters by document and period, says when its numbers are
+// from, and exports to Excel.
+import { html, useEffect, useState } from '../ui.js';
+import { apiSend } from '../api.js';
+import { formatDateTime, formatNumber } from '../format.js';
+import { Chart } from '../chart.js';
+import { dateVi, ExcelLink, taskDeadline } from './programme.js';
+
+const COLOURS = { green: '#1b7f3a', yellow: '#b7791f', red: '#b3261e', grey: '#6b7280' };
+const STATUSES = ['done_on_time', 'done_late', 'open_overdue', 'open_due_soon', 'open_in_time'];
+const STATUS_COLOURS = ['#1b7f3a', '#6aa84f', '#b3261e', '#b7791f', '#4a6fa5'];
+
+const num = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : formatNumber(x, digits));
+const pct = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${formatNumber(x, 1)}%`);
+
+// "#/tong-quan/chi-tieu/7" -> ['chi-tieu', '7']
+export function dashboardSubroute(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/');
+  return parts[0] === 'tong-quan' ? parts.slice(1) : [];
+}
+
+function query(params) {
+  const q = Object.entries(params).filter(([, v]) => v !== '' && v !== undefined && v !== null)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+  return q ? `?${q}` : '';
+}
+
+function AsOf({ t, data }) {
+  if (!data?.as_of) return null;
+  return html`<p class="as-of muted">${t('dash.asOf', formatDateTime(new Date(data.as_of)))}</p>`;
+}
+
+function ColourBadge({ t, tile }) {
+  return html`<span class=${`badge colour colour-${tile.colour}`} title=${t(`dash.meaning.${tile.colour}`)}>
+    ${tile.colour_vi} · ${t(`dash.meaning.${tile.colour}`)}</span>`;
+}
+
+function Sparkline({ tile }) {
+  if (!tile.trend || tile.trend.length < 2) return null;
+  const option = {
+    animation: false, grid: { left: 2, right: 2, top: 4, bottom: 2 },
+    xAxis: { type: 'category', show: false, data: tile.trend.map((p) => p.period) },
+    yAxis: { type: 'value', show: false, scale: true },
+    series: [{ type: 'line', data: tile.trend.map((p) => p.value), symbol: 'none', lineStyle: { color: COLOURS[tile.colour], width: 2 } }],
+    tooltip: { trigger: 'axis' },
+  };
+  return html`<${Chart} className="sparkline" option=${option} label=${tile.trend.map((p) => `${p.period}: ${num(p.value)}`).join(', ')} />`;
+}
+
+export function Tile({ t, tile }) {
+  return html`
+    <article class=${`card tile tile-${tile.colour}`}>
+      <h3><a href=${`#/tong-quan/chi-tieu/${tile.indicator_id}`}>${tile.name_vi}</a></h3>
+      <p class="tile-actual"><span class="value">${num(tile.actual)}</span> ${tile.measure || ''}
+        ${tile.period && html`<span class="muted">(${tile.period})</span>`}</p>
+      <p class="tile-target">${tile.target !== null ? t('dash.target', num(tile.target), tile.target_period) : t('dash.noTarget')}
+        ${tile.percent_of_target !== null && html` · ${t('dash.ofTarget', pct(tile.percent_of_target))}`}</p>
+      <p><${ColourBadge} t=${t} tile=${tile} /></p>
+      <p class="muted small">${t(`dash.method.${tile.method}`)}${tile.probability !== null && tile.method !== 'actual'
+        ? ` · ${t('dash.probability', pct(tile.probability * 100))}` : ''}</p>
+      <${Sparkline} tile=${tile} />
+    </article>`;
+}
+
+function Filters({ t, f, setF, periods }) {
+  const [docs, setDocs] = useState([]);
+  useEffect(() => { apiSend('GET', '/api/v1/documents?limit=1000').then((d) => setDocs(d.documents), () => setDocs([])); }, []);
+  return html`
+    <div class="filters">
+      <label for="dash-doc">${t('dash.document')}</label>
+        <select id="dash-doc" value=${f.document_id} onChange=${(e) => setF({ ...f, document_id: e.target.value })}>
+          <option value="">${t('tasks.any')}</option>
+          ${docs.map((d) => html`<option value=${d.id}>${d.number}</option>`)}
+        </select>
+      <label for="dash-period">${t('dash.period')}</label>
+        <select id="dash-period" value=${f.period} onChange=${(e) => setF({ ...f, period: e.target.value })}>
+          <option value="">${t('dash.latest')}</option>
+          ${periods.map((p) => html`<option value=${p}>${p}</option>`)}
+        </select>
+    </div>`;
+}
+
+// Periods to choose from: those the tiles show, newest first, and their years.
+function periodsOf(data, keep) {
+  const set = new Set(keep ? [keep] : []);
+  for (const tile of data?.indicators || []) for (const p of tile.trend || []) { set.add(p.period); set.add(p.period.slice(0, 4)); }
+  return [...set].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+}
+
+function TaskList({ t, tasks, empty }) {
+  if (!tasks || tasks.length === 0) return html`<p class="muted">${empty}</p>`;
+  return html`
+    <ul class="task-list">
+      ${tasks.map((x) => html`<li><span class=${`badge status-${x.status}`}>${x.status_label}</span>
+        <strong>${x.code}</strong> ${x.title} — ${x.lead_unit_name}, ${taskDeadline(t, x)}</li>`)}
+    </ul>`;
+}
+
+function TaskCounts({ t, data }) {
+  if (!data.task_counts) return null;
+  const option = {
+    tooltip: {}, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', inverse: true, data: STATUSES.map((s) => t(`task.${s}`)) },
+    series: [{ type: 'bar', label: { show: true, position: 'right' },
+      data: STATUSES.map((s, i) => ({ value: data.task_counts[s], itemStyle: { color: STATUS_COLOURS[i] } })) }],
+  };
+  return html`
+    <section class="card">
+      <h2>${t('dash.tasks', formatNumber(data.task_total))}</h2>
+      <p class="muted small">${t('dash.tasksAsOf', dateVi(data.tasks_as_of))}</p>
+      <ul class="counts">${STATUSES.map((s) => html`<li><span class=${`badge status-${s}`}>${t(`task.${s}`)}</span> <strong>${formatNumber(data.task_counts[s])}</strong></li>`)}</ul>
+      <${Chart} className="chart short" option=${option} label=${t('dash.tasks', data.task_total)} />
+    </section>`;
+}
+
+function Ranking({ t, rows }) {
+  if (!rows || rows.length === 0) return null;
+  return html`
+    <section class="card">
+      <h2>${t('dash.ranking')}</h2>
+      <div class="table-scroll"><table class="table">
+        <thead><tr><th scope="col">${t('idx.rank')}</th><th scope="col">${t('idx.unit')}</th><th scope="col">${t('dash.assigned')}</th>
+          <th scope="col">${t('task.done_on_time')}</th><th scope="col">${t('dash.overdue')}</th><th scope="col">${t('dash.share')}</th></tr></thead>
+        <tbody>${rows.map((r) => html`<tr><td>${r.rank}</td><td><a href=${`#/tong-quan/don-vi/${r.unit_id}`}>${r.unit_name}</a></td>
+          <td class="num">${formatNumber(r.assigned)}</td><td class="num">${formatNumber(r.done_on_time)}</td>
+          <td class="num">${formatNumber(r.overdue)}</td><td class="num">${pct(r.share_on_time * 100)}</td></tr>`)}</tbody>
+      </table></div>
+    </section>`;
+}
+
+function ColourCounts({ t, counts }) {
+  if (!counts) return null;
+  return html`<ul class="counts colour-counts">${['green', 'yellow', 'red', 'grey'].map((c) => html`
+    <li><span class=${`badge colour colour-${c}`}>${t(`dash.colour.${c}`)}</span> <strong>${formatNumber(counts[c])}</strong></li>`)}</ul>`;
+}
+
+function useDashboard(url) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    setError('');
+    if (url) apiSend('GET', url).then(setData, (e) => { setData(null); setError(e.message); });
+  }, [url]);
+  return [data, error];
+}
+
+export function OverviewView({ t, headingRef, footer }) {
+  const [f, setF] = useState({ document_id: '', period: '' });
+  const url = `/api/v1/dashboard${query(f)}`;
+  const [data, error] = useDashboard(url);
+  return html`
+    <section class="view view-dashboard">
+      <h1 tabindex="-1" ref=${headingRef}>${t('view.tong-quan')}${data?.unit ? ` — ${data.unit.name}` : ''}</h1>
+      <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(data, f.period)} />
+      ${error && html`<p class="form-error" role="alert">${error}</p>`}
+      ${data && html`
+        <div class="dash-head">
+          <${AsOf} t=${t} data=${data} />
+          <p>${t('dash.period')}: <strong class="dash-period">${data.period || '–'}</strong> <${ExcelLink} t=${t} url=${url} /></p>
+        </div>
+        <section>
+          <h2>${t('dash.indicators', formatNumber(data.indicators.length))}</h2>
+          <${ColourCounts} t=${t} counts=${data.indicator_colours} />
+          <div class="tiles">${data.indicators.map((tile) => html`<${Tile} t=${t} tile=${tile} />`)}</div>
+        </section>
+        ${data.task_counts && html`
+          <div class="cards">
+            <${TaskCounts} t=${t} data=${data} />
+            <section class="card"><h2>${t('dash.overdueList')}</h2><${TaskList} t=${t} tasks=${data.overdue} empty=${t('dash.noneOverdue')} /></section>
+            <section class="card"><h2>${t('dash.dueSoonList')}</h2><${TaskList} t=${t} tasks=${data.due_soon} empty=${t('dash.noneDueSoon')} /></section>
+          </div>
+          <${Ranking} t=${t} rows=${data.ranking} />`}`}
+      ${footer}
+    </section>`;
+}
+
+function seriesOption(t, d) {
+  const periods = [...d.series.map((s) => s.period), ...d.forecast.points.map((p) => p.period)];
+  const at = (list, key) => periods.map((p) => { const x = list.find((s) => s.period === p); return x ? x[key] : null; });
+  const targets = periods.map((p) => { const x = d.targets.find((s) => s.period === p); return x ? x.value : null; });
+  const low = at(d.forecast.points, 'low'), high = at(d.forecast.points, 'high');
+  return {
+    tooltip: { trigger: 'axis' }, legend: { data: [t('dash.actual'), t('dash.forecast'), t('dash.targetSeries')] },
+    grid: { left: 8, right: 16, containLabel: true },
+    xAxis: { type: 'category', data: periods, axisLabel: { rotate: 30 } }, yAxis: { type: 'value', scale: true },
+    series: [
+      { name: 'band-low', type: 'line', data: low, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
+      { name: t('dash.band'), type: 'line', data: high.map((h, i) => (h === null ? null : h - low[i])), stack: 'band', symbol: 'none',
+        lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(74,111,165,0.18)' } },
+      { name: t('dash.actual'), type: 'line', data: at(d.series, 'value'), connectNulls: false },
+      { name: t('dash.forecast'), type: 'line', data: at(d.forecast.points, 'value'), lineStyle: { type: 'dashed' } },
+      { name: t('dash.targetSeries'), type: 'scatter', data: targets, symbolSize: 12, itemStyle: { color: '#b3261e' } },
+    ],
+  };
+}
+
+function IndicatorPage({ t, id }) {
+  const [unit, setUnit] = useState('');
+  const [units, setUnits] = useState([]);
+  useEffect(() => { apiSend('GET', '/api/v1/units?limit=10000').then((d) => setUnits(d.units), () => setUnits([])); }, []);
+  const url = `/api/v1/dashboard/indicators/${id}${query({ unit_id: unit })}`;
+  const [d, error] = useDashboard(url);
+  if (error) return html`<p class="form-error" role="alert">${error}</p>`;
+  if (!d) return null;
+  const rows = [...d.breakdown].sort((a, b) => (b.latest ?? -Infinity) - (a.latest ?? -Infinity));
+  const barOption = {
+    tooltip: {}, grid: { left: 8, right: 32, containLabel: true }, xAxis: { type: 'value' },
+    yAxis: { type: 'category', inverse: true, data: rows.filter((r) => r.latest !== null).map((r) => r.name) },
+    series: [{ type: 'bar', data: rows.filter((r) => r.latest !== null).map((r) => r.latest), label: { show: true, position: 'right' } }],
+  };
+  return html`
+    <h2>${d.indicator.name_vi} <span class="muted">(${d.indicator.code})</span> <${ExcelLink} t=${t} url=${url} /></h2>
+    <${AsOf} t=${t} data=${d} />
+    <div class="filters"><label>${t('tasks.unit')}
+      <select value=${unit} onChange=${(e) => setUnit(e.target.value)}>
+        <option value="">${d.unit.name}</option>
+        ${units.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
+      </select></label></div>
+    ${d.tile && html`<div class="tiles single"><${Tile} t=${t} tile=${d.tile} /></div>`}
+    <section class="card">
+      <h3>${t('dash.series', t(`dash.kind.${d.kind}`))} · ${t(`dash.method.${d.forecast.method}`)}</h3>
+      <${Chart} option=${seriesOption(t, d)} label=${t('dash.series', d.kind)} />
+    </section>
+    ${rows.length > 0 && html`
+      <section class="card">
+        <h3>${t('dash.breakdown', d.map.period || '')}</h3>
+        <${Chart} className="chart tall" option=${barOption} label=${t('dash.breakdown', d.map.period || '')} />
+        <div class="table-scroll"><table class="table">
+          <thead><tr><th scope="col">${t('idx.unit')}</th>${d.series.map((s) => html`<th scope="col">${s.period}</th>`)}</tr></thead>
+          <tbody>${rows.map((r) => html`<tr><td><a href=${`#/tong-quan/don-vi/${r.unit_id}`}>${r.name}</a></td>
+            ${r.values.map((v) => html`<td class="num">${num(v)}</td>`)}</tr>`)}</tbody>
+        </table></div>
+      </section>`}`;
+}
+
+function UnitPage({ t, id, session }) {
+  const [period, setPeriod] = useState('');
+  const url = `/api/v1/dashboard/units/${id}${query({ period })}`;
+  const [d, error] = useDashboard(session.me ? url : null);
+  if (!session.me) return html`<p>${t('tasks.signIn')}</p>`;
+  if (error) return html`<p class="form-error" role="alert">${error}</p>`;
+  if (!d) return null;
+  return html`
+    <h2>${d.unit.name} <${ExcelLink} t=${t} url=${url} /></h2>
+    <${AsOf} t=${t} data=${d} />
+    <div class="filters"><label>${t('dash.period')}
+      <select value=${period} onChange=${(e) => setPeriod(e.target.value)}>
+        <option value="">${t('dash.latest')}</option>
+        ${periodsOf(d, period).map((p) => html`<option value=${p}>${p}</option>`)}
+      </select></label></div>
+    <${ColourCounts} t=${t} counts=${d.indicator_colours} />
+    <div class="tiles">${d.indicators.map((tile) => html`<${Tile} t=${t} tile=${tile} />`)}</div>
+    <div class="cards">
+      <${TaskCounts} t=${t} data=${d} />
+      <section class="card"><h3>${t('dash.overdueList')}</h3><${TaskList} t=${t} tasks=${d.overdue} empty=${t('dash.noneOverdue')} /></section>
+    </div>
+    <section class="card"><h3>${t('dash.unitTasks', formatNumber(d.tasks.length))}</h3><${TaskList} t=${t} tasks=${d.tasks} empty=${t('dash.noTasks')} /></section>`;
+}
+
+export function DashboardDetailView({ t, session, headingRef, sub }) {
+  const [kind, id] = sub;
+  return html`
+    <section class="view view-dashboard">
+      <h1 tabindex="-1" ref=${headingRef}>${t(kind === 'chi-tieu' ? 'dash.indicatorPage' : 'dash.unitPage')}</h1>
+      <p><a href="#/tong-quan">← ${t('view.tong-quan')}</a></p>
+      ${kind === 'chi-tieu' ? html`<${IndicatorPage} t=${t} id=${id} />` : html`<${UnitPage} t=${t} id=${id} session=${session} />`}
+    </section>`;
+}
