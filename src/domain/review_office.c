@@ -89,12 +89,17 @@ static void d_table_end(void *ctx)
 	docx_table_end(&((docx_ctx *)ctx)->d);
 }
 
+static void d_chart(void *ctx, const char *title, const char *const *labels, const double *values, int n)
+{
+	docx_bar_chart(&((docx_ctx *)ctx)->d, title, title, labels, values, n);
+}
+
 int review_docx(char **out, size_t *len, const json_t *report)
 {
 	docx_ctx c = { 0 };
 	docx_init(&c.d);
 	review_sink k = { .ctx = &c, .header = d_header, .heading = d_heading, .para = d_para, .table_begin = d_table_begin,
-		.cell = d_cell, .row_end = d_row_end, .table_end = d_table_end };
+		.cell = d_cell, .row_end = d_row_end, .table_end = d_table_end, .chart = d_chart };
 	review_render(&k, report);
 	return docx_finish(&c.d, out, len);
 }

@@ -21,6 +21,9 @@ void docx_init(docx_writer *d)
 void docx_free(docx_writer *d)
 {
 	str_free(&d->body);
+	for (int i = 0; i < d->n_charts; i++)
+		str_free(&d->charts[i]);
+	d->n_charts = 0;
 }
 
 /* Text for <w:t>: XML-escaped, without the control characters XML 1.0
@@ -158,6 +161,64 @@ void docx_table_end(docx_writer *d)
 	str_append(&d->body, "</w:tbl><w:p><w:pPr><w:spacing w:after=\"0\"/></w:pPr></w:p>");
 }
 
+/* --------------------------------------------------------------- charts */
+
+#define NS_C "http://schemas.openxmlformats.org/drawingml/2006/chart"
+#define NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define NS_WP "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+static void chart_text(str *s, const char *t)
+{
+	str_append(s, "<c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>");
+	text(s, t, strlen(t));
+	str_append(s, "</a:t></a:r></a:p></c:rich></c:tx>");
+}
+
+void docx_bar_chart(docx_writer *d, const char *title, const char *series, const char *const *labels, const double *values, int n)
+{
+	if (d->n_charts == DOCX_MAX_CHARTS)
+		return;
+	int k = d->n_charts++;
+	str *c = &d->charts[k];
+	str_append(c, XML_DECL "<c:chartSpace xmlns:c=\"" NS_C "\" xmlns:a=\"" NS_A "\" xmlns:r=\"" NS_R "\">"
+		      "<c:roundedCorners val=\"0\"/><c:chart><c:title>");
+	chart_text(c, title);
+	str_append(c, "<c:overlay val=\"0\"/></c:title><c:autoTitleDeleted val=\"0\"/><c:plotArea><c:layout/><c:barChart>"
+		      "<c:barDir val=\"bar\"/><c:grouping val=\"clustered\"/><c:varyColors val=\"0\"/>"
+		      "<c:ser><c:idx val=\"0\"/><c:order val=\"0\"/><c:tx><c:v>");
+	text(c, series, strlen(series));
+	str_append(c, "</c:v></c:tx><c:spPr><a:solidFill><a:srgbClr val=\"4A6FA5\"/></a:solidFill></c:spPr>"
+		      "<c:dLbls><c:showLegendKey val=\"0\"/><c:showVal val=\"1\"/><c:showCatName val=\"0\"/>"
+		      "<c:showSerName val=\"0\"/><c:showPercent val=\"0\"/><c:showBubbleSize val=\"0\"/></c:dLbls>");
+	str_appendf(c, "<c:cat><c:strLit><c:ptCount val=\"%d\"/>", n);
+	for (int i = 0; i < n; i++) {
+		str_appendf(c, "<c:pt idx=\"%d\"><c:v>", i);
+		text(c, labels[i], strlen(labels[i]));
+		str_append(c, "</c:v></c:pt>");
+	}
+	str_appendf(c, "</c:strLit></c:cat><c:val><c:numLit><c:formatCode>General</c:formatCode><c:ptCount val=\"%d\"/>", n);
+	for (int i = 0; i < n; i++)
+		if (values[i] == values[i])   /* not NaN */
+			str_appendf(c, "<c:pt idx=\"%d\"><c:v>%.15g</c:v></c:pt>", i, values[i]);
+	str_append(c, "</c:numLit></c:val></c:ser><c:gapWidth val=\"60\"/><c:axId val=\"101\"/><c:axId val=\"102\"/></c:barChart>"
+		      "<c:catAx><c:axId val=\"101\"/><c:scaling><c:orientation val=\"maxMin\"/></c:scaling><c:delete val=\"0\"/>"
+		      "<c:axPos val=\"l\"/><c:numFmt formatCode=\"General\" sourceLinked=\"0\"/><c:tickLblPos val=\"nextTo\"/>"
+		      "<c:crossAx val=\"102\"/><c:crosses val=\"autoZero\"/><c:auto val=\"1\"/><c:lblAlgn val=\"ctr\"/>"
+		      "<c:lblOffset val=\"100\"/></c:catAx>"
+		      "<c:valAx><c:axId val=\"102\"/><c:scaling><c:orientation val=\"minMax\"/></c:scaling><c:delete val=\"0\"/>"
+		      "<c:axPos val=\"b\"/><c:majorGridlines/><c:numFmt formatCode=\"General\" sourceLinked=\"0\"/>"
+		      "<c:tickLblPos val=\"nextTo\"/><c:crossAx val=\"101\"/><c:crosses val=\"autoZero\"/>"
+		      "<c:crossBetween val=\"between\"/></c:valAx></c:plotArea><c:plotVisOnly val=\"1\"/>"
+		      "<c:dispBlanksAs val=\"gap\"/></c:chart></c:chartSpace>");
+	/* in the text: the chart inline, 15 cm wide, 1 cm a bar plus 3 cm */
+	long cx = 5400000, cy = 360000L * (n + 3);
+	str_appendf(&d->body, "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" "
+			      "distL=\"0\" distR=\"0\" xmlns:wp=\"" NS_WP "\"><wp:extent cx=\"%ld\" cy=\"%ld\"/>"
+			      "<wp:docPr id=\"%d\" name=\"Chart %d\"/><a:graphic xmlns:a=\"" NS_A "\"><a:graphicData uri=\"" NS_C "\">"
+			      "<c:chart xmlns:c=\"" NS_C "\" r:id=\"rIdChart%d\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+		cx, cy, k + 1, k + 1, k + 1);
+}
+
 /* ------------------------------------------------------------- package */
 
 static const char content_types[] = XML_DECL
@@ -239,18 +300,34 @@ int docx_finish(docx_writer *d, char **out, size_t *len)
 		return err_set(ERR_NOMEM, "out of memory");
 	}
 	zip_writer_init(&z);
-	zip_add(&z, "[Content_Types].xml", (part = STRV(content_types), &part), 1);
+	str types = STR_INIT, rels = STR_INIT;
+	str_appendn(&types, content_types, strlen(content_types) - strlen("</Types>"));
+	str_appendn(&rels, document_rels, strlen(document_rels) - strlen("</Relationships>"));
+	for (int i = 0; i < d->n_charts; i++) {
+		str_appendf(&types, "<Override PartName=\"/word/charts/chart%d.xml\" ContentType=\"" CT "drawingml.chart+xml\"/>", i + 1);
+		str_appendf(&rels, "<Relationship Id=\"rIdChart%d\" Type=\"" NS_R "/chart\" Target=\"charts/chart%d.xml\"/>", i + 1, i + 1);
+	}
+	str_append(&types, "</Types>");
+	str_append(&rels, "</Relationships>");
+	zip_add(&z, "[Content_Types].xml", (part = (strv){ types.ptr, types.len }, &part), 1);
 	zip_add(&z, "_rels/.rels", (part = STRV(package_rels), &part), 1);
 	zip_add(&z, "docProps/core.xml", (part = STRV(core), &part), 1);
 	zip_add(&z, "docProps/app.xml", (part = STRV(app), &part), 1);
-	zip_add(&z, "word/_rels/document.xml.rels", (part = STRV(document_rels), &part), 1);
+	zip_add(&z, "word/_rels/document.xml.rels", (part = (strv){ rels.ptr, rels.len }, &part), 1);
+	for (int i = 0; i < d->n_charts; i++) {
+		char name[40];
+		snprintf(name, sizeof(name), "word/charts/chart%d.xml", i + 1);
+		zip_add(&z, name, (part = (strv){ d->charts[i].ptr, d->charts[i].len }, &part), 1);
+	}
 	zip_add(&z, "word/styles.xml", (part = STRV(styles), &part), 1);
 	zip_add(&z, "word/settings.xml", (part = STRV(settings), &part), 1);
 	zip_add(&z, "word/footer1.xml", (part = STRV(footer), &part), 1);
 	strv doc[4] = { STRV(XML_DECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R "\"><w:body>"),
 		{ d->body.ptr ? d->body.ptr : "", d->body.len }, STRV(section), STRV("</w:body></w:document>") };
 	zip_add(&z, "word/document.xml", doc, 4);
-	int rc = zip_finish(&z, out, len);
+	int rc = str_oom(&types) || str_oom(&rels) ? (zip_writer_free(&z), err_set(ERR_NOMEM, "out of memory")) : zip_finish(&z, out, len);
+	str_free(&types);
+	str_free(&rels);
 	docx_free(d);
 	return rc;
 }

@@ -29,8 +29,12 @@ typedef enum docx_align { DOCX_LEFT, DOCX_CENTER, DOCX_RIGHT } docx_align;
 /* Run formatting for table cells. */
 enum { DOCX_BOLD = 1, DOCX_ITALIC = 2, DOCX_UNDERLINE = 4 };
 
+#define DOCX_MAX_CHARTS 16
+
 typedef struct docx_writer {
 	str body;
+	str charts[DOCX_MAX_CHARTS];   /* word/charts/chartN.xml */
+	int n_charts;
 	int ncols;
 	int widths[64];       /* twips, of the open table */
 	int col;
@@ -51,6 +55,11 @@ void docx_row_begin(docx_writer *d, bool header);
 void docx_cell(docx_writer *d, const char *text, docx_align align, int format);
 void docx_row_end(docx_writer *d);
 void docx_table_end(docx_writer *d);
+/* A horizontal bar chart (a Word chart, editable, its figures kept in
+ * the document) of n labelled values, under title. At most
+ * DOCX_MAX_CHARTS; more are left out. */
+void docx_bar_chart(docx_writer *d, const char *title, const char *series, const char *const *labels, const double *values,
+	int n);
 /* The .docx bytes, malloc'd (the caller frees); frees the writer.
  * ERR_NOMEM or ERR_TOOLARGE. */
 int docx_finish(docx_writer *d, char **out, size_t *len);

@@ -72,6 +72,9 @@ static void report(char **out, size_t *len)
 	docx_cell(&d, "1", DOCX_RIGHT, 0);
 	docx_cell(&d, "Số hóa hồ sơ", DOCX_LEFT, 0);
 	docx_table_end(&d);   /* the missing third cell is filled in */
+	static const char *const labels[] = { "Hoàn thành đúng hạn", "Quá hạn" };
+	static const double values[] = { 24, 7 };
+	docx_bar_chart(&d, "Nhiệm vụ theo tình trạng", "Số nhiệm vụ", labels, values, 2);
 	assert_int_equal(docx_finish(&d, out, len), 0);
 }
 
@@ -98,6 +101,16 @@ static void test_docx__parts_text_and_layout(void **state)
 	assert_non_null(strstr(styles, "w:ascii=\"Times New Roman\""));
 	assert_non_null(strstr(styles, "<w:sz w:val=\"26\"/>"));   /* 13 pt */
 	assert_non_null(strstr(footer, " PAGE "));
+	/* the chart: a part of its own, related and typed, with its figures */
+	char *chart = entry(buf, len, "word/charts/chart1.xml"), *rels = entry(buf, len, "word/_rels/document.xml.rels");
+	assert_non_null(chart);
+	assert_non_null(strstr(chart, "<c:v>Hoàn thành đúng hạn</c:v>"));
+	assert_non_null(strstr(chart, "<c:pt idx=\"1\"><c:v>7</c:v></c:pt>"));
+	assert_non_null(strstr(rels, "Target=\"charts/chart1.xml\""));
+	assert_non_null(strstr(types, "/word/charts/chart1.xml"));
+	assert_non_null(strstr(doc, "r:id=\"rIdChart1\""));
+	free(chart);
+	free(rels);
 	/* three cells in the short row */
 	const char *row = strstr(doc, "Số hóa hồ sơ");
 	assert_non_null(row);
