@@ -2,6 +2,7 @@
  * units, printed as a ranking (CSV or JSON). */
 #include "cli/cli.h"
 #include "domain/index_spec.h"
+#include "domain/index_store.h"
 #include "util/csv.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -71,6 +72,39 @@ static void print_csv(const json_t *res)
 	str_free(&s);
 }
 
+/* nq57 index save DEF.json: stores the definition as the next version of
+ * its code. */
+static int index_save(cli_args *a, const char *path)
+{
+	char *text;
+	size_t len;
+	json_error_t jerr;
+	db_conn *db;
+	principal cli;
+	json_t *out;
+	int rc;
+	if ((rc = read_file(&text, &len, path)) != 0)
+		return rc;
+	json_t *def = json_loadb(text, len, 0, &jerr);
+	free(text);
+	if (!def)
+		return cli_fail("%s:%d: %s", path, jerr.line, jerr.text);
+	if ((rc = cli_open_db(&db, a)) < 0) {
+		json_decref(def);
+		return cli_fail("%s", err_msg());
+	}
+	cli_principal(&cli);
+	rc = index_store_save(&out, db, &cli, def);
+	json_decref(def);
+	db_close(db);
+	if (rc < 0)
+		return cli_fail("%s: %s", path, err_msg());
+	printf("saved %s version %lld\n", json_string_value(json_object_get(out, "code")),
+		(long long)json_integer_value(json_object_get(out, "version")));
+	json_decref(out);
+	return 0;
+}
+
 int cmd_index(int argc, char **argv)
 {
 	static const char *const own[] = { "denominators", "format", NULL };
@@ -84,8 +118,10 @@ int cmd_index(int argc, char **argv)
 	int rc;
 	if ((rc = cli_parse(&a, argc, argv, own)) < 0)
 		return cli_fail("%s", err_msg());
+	if (a.n_pos == 2 && strcmp(a.pos[0], "save") == 0)
+		return index_save(&a, a.pos[1]);
 	if (a.n_pos != 3 || strcmp(a.pos[0], "run") != 0)
-		return cli_fail("usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]");
+		return cli_fail("usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json] | save DEF.json");
 	const char *format = a.vals[1] ? a.vals[1] : "csv";
 	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return cli_fail("--format: csv or json");

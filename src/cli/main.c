@@ -66,12 +66,15 @@ static const cli_command commands[] = {
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "index", cmd_index, "compute a composite index and its ranking from a table",
 	  "usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]\n"
+	  "       nq57 index save DEF.json\n"
 	  "Runs the index defined in DEF.json (its tree of aggregates and indicators\n"
 	  "with weights and directions, and the options: imputation, outlier\n"
 	  "treatment, normalisation, aggregation and coverage per level) over the\n"
 	  "units of DATA.csv (one row per unit, a column per indicator code) and\n"
 	  "prints every unit's score and rank for each aggregate, best first.\n"
-	  "--denominators joins a second table of denominators by unit code.\n" },
+	  "--denominators joins a second table of denominators by unit code.\n"
+	  "save checks DEF.json and stores it as the next version of its index\n"
+	  "(as POST /api/v1/indices does). options: --db URL  [NQ57_DB]\n" },
 	{ "remind", cmd_remind, "record (and email) today's deadline reminders",
 	  "usage: nq57 remind [--day YYYY-MM-DD] [--remind-days N] [--smtp HOST:PORT --mail-from ADDRESS]\n"
 	  "Records, for each unit, the open tasks due within N days (default 7) and\n"
