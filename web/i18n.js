@@ -121,6 +121,9 @@ const vi = {
   'dash.unitPage': 'Thẻ điểm đơn vị',
   'dash.unitTasks': (n) => `Nhiệm vụ của đơn vị (${n})`,
   'dash.noTasks': 'Đơn vị chưa có nhiệm vụ.',
+  'dash.by': 'Theo',
+  'dash.from': 'Từ kỳ',
+  'dash.to': 'Đến kỳ',
 
   'home.intro': 'Nền tảng theo dõi việc thực hiện Nghị quyết 57-NQ/TW về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia.',
   'home.coming': 'Các phân hệ của chương trình đang được xây dựng và sẽ sớm có mặt tại đây:',
@@ -405,6 +408,9 @@ const en = {
   'dash.unitPage': 'Unit scorecard',
   'dash.unitTasks': (n) => `The unit's tasks (${n})`,
   'dash.noTasks': 'The unit has no tasks.',
+  'dash.by': 'By',
+  'dash.from': 'From',
+  'dash.to': 'To',
 
   'home.intro': 'A platform for tracking the implementation of Resolution 57-NQ/TW on breakthroughs in science, technology, innovation and national digital transformation.',
   'home.coming': 'The programme modules are being built and will appear here soon:',

@@ -206,8 +206,9 @@ function seriesOption(t, d) {
 function IndicatorPage({ t, id }) {
   const [unit, setUnit] = useState('');
   const [units, setUnits] = useState([]);
+  const [range, setRange] = useState({ kind: '', from: '', to: '' });
   useEffect(() => { apiSend('GET', '/api/v1/units?limit=10000').then((d) => setUnits(d.units), () => setUnits([])); }, []);
-  const url = `/api/v1/dashboard/indicators/${id}${query({ unit_id: unit })}`;
+  const url = `/api/v1/dashboard/indicators/${id}${query({ unit_id: unit, ...range })}`;
   const [d, error] = useDashboard(url);
   if (error) return html`<p class="form-error" role="alert">${error}</p>`;
   if (!d) return null;
@@ -220,11 +221,21 @@ function IndicatorPage({ t, id }) {
   return html`
     <h2>${d.indicator.name_vi} <span class="muted">(${d.indicator.code})</span> <${ExcelLink} t=${t} url=${url} /></h2>
     <${AsOf} t=${t} data=${d} />
-    <div class="filters"><label>${t('tasks.unit')}
-      <select value=${unit} onChange=${(e) => setUnit(e.target.value)}>
+    <div class="filters">
+      <label for="ind-unit">${t('tasks.unit')}</label>
+      <select id="ind-unit" value=${unit} onChange=${(e) => setUnit(e.target.value)}>
         <option value="">${d.unit.name}</option>
         ${units.map((u) => html`<option value=${u.id}>${u.name}</option>`)}
-      </select></label></div>
+      </select>
+      <label for="ind-kind">${t('dash.by')}</label>
+      <select id="ind-kind" value=${range.kind || d.kind} onChange=${(e) => setRange({ kind: e.target.value, from: '', to: '' })}>
+        ${['year', 'half', 'quarter', 'month'].map((k) => html`<option value=${k}>${t(`dash.kind.${k}`)}</option>`)}
+      </select>
+      <label for="ind-from">${t('dash.from')}</label>
+      <input id="ind-from" size="8" placeholder="2025Q1" value=${range.from} onChange=${(e) => setRange({ ...range, from: e.target.value.trim() })} />
+      <label for="ind-to">${t('dash.to')}</label>
+      <input id="ind-to" size="8" placeholder="2026Q4" value=${range.to} onChange=${(e) => setRange({ ...range, to: e.target.value.trim() })} />
+    </div>
     ${d.tile && html`<div class="tiles single"><${Tile} t=${t} tile=${d.tile} /></div>`}
     <section class="card">
       <h3>${t('dash.series', t(`dash.kind.${d.kind}`))} · ${t(`dash.method.${d.forecast.method}`)}</h3>
@@ -243,8 +254,8 @@ function IndicatorPage({ t, id }) {
 }
 
 function UnitPage({ t, id, session }) {
-  const [period, setPeriod] = useState('');
-  const url = `/api/v1/dashboard/units/${id}${query({ period })}`;
+  const [f, setF] = useState({ document_id: '', period: '' });
+  const url = `/api/v1/dashboard/units/${id}${query(f)}`;
   const [d, error] = useDashboard(session.me ? url : null);
   if (!session.me) return html`<p>${t('tasks.signIn')}</p>`;
   if (error) return html`<p class="form-error" role="alert">${error}</p>`;
@@ -252,11 +263,7 @@ function UnitPage({ t, id, session }) {
   return html`
     <h2>${d.unit.name} <${ExcelLink} t=${t} url=${url} /></h2>
     <${AsOf} t=${t} data=${d} />
-    <div class="filters"><label>${t('dash.period')}
-      <select value=${period} onChange=${(e) => setPeriod(e.target.value)}>
-        <option value="">${t('dash.latest')}</option>
-        ${periodsOf(d, period).map((p) => html`<option value=${p}>${p}</option>`)}
-      </select></label></div>
+    <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(d, f.period)} />
     <${ColourCounts} t=${t} counts=${d.indicator_colours} />
     <div class="tiles">${d.indicators.map((tile) => html`<${Tile} t=${t} tile=${tile} />`)}</div>
     <div class="cards">
