@@ -562,24 +562,6 @@ static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, con
 	return 0;
 }
 
-static int values_load(rollup_cache *c, db_conn *db)
-{
-	db_stmt *s;
-	int rc;
-	if ((rc = db_prepare(&s, db,
-		     "SELECT indicator_id, unit_id, period, value FROM indicator_value WHERE status = 'approved'")) < 0)
-		return rc;
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (db_column_is_null(s, 3))
-			continue;
-		if ((rc = set_value(c, db_column_int64(s, 0), db_column_int64(s, 1), db_column_text(s, 2),
-			     db_column_double(s, 3))) < 0)
-			break;
-	}
-	db_finalize(s);
-	return rc;
-}
-
 /* Reloads the approved values of indicator index k. */
 static int values_reload(rollup_cache *c, int k, db_conn *db)
 {
@@ -621,8 +603,13 @@ static int load_all(rollup_cache *c, db_conn *db)
 	int rc;
 	columns_clear(c);
 	if ((rc = db_run(db, &seq, "SELECT COALESCE(MAX(seq), 0) FROM data_change", "")) < 0 ||
-	    (rc = units_reload(c, db)) < 0 || (rc = indicators_reload(c, db)) < 0 || (rc = values_load(c, db)) < 0)
+	    (rc = units_reload(c, db)) < 0 || (rc = indicators_reload(c, db)) < 0)
 		return rc;
+	/* one indicator at a time: a client that holds a whole result (libpq)
+	 * then holds one indicator's rows, not every approved value */
+	for (int k = 0; k < c->n_indicators; k++)
+		if ((rc = values_reload(c, k, db)) < 0)
+			return rc;
 	c->seq = seq;
 	c->loaded = true;
 	return 0;
