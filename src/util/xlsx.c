@@ -1,7 +1,8 @@
 /* xlsx: an Office Open XML spreadsheet writer and first-sheet reader over
- * our own ZIP code, with zlib for deflate and CRC-32 and expat for XML. */
+ * util/zip's ZIP code, with expat for XML. */
 #include "util/xlsx.h"
 #include "util/err.h"
+#include "util/utf8.h"
 #include "util/zip.h"
 
 #include <expat.h>
@@ -10,13 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <zlib.h>
 
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576
 #define SHEET_NAME_MAX 31
-#define ENTRY_MAX (256u << 20)   /* the largest entry we unpack */
 
 #define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 #define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -24,115 +22,66 @@
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 #define CT_PREFIX "application/vnd.openxmlformats-"
 
-
 #define NOT_XLSX "the file is not an .xlsx workbook"
+
+/* Cell styles (the cellXfs of styles below). */
+enum { STYLE_HEADER = 1, STYLE_FORMATS = 2, STYLE_TITLE = 5 };
 
 /* ---- XML text ---- */
 
-/* Decodes the UTF-8 character at p (n > 0 bytes left): returns its length
- * with the code point in *cp, or 0 for an invalid sequence. */
-static size_t utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	unsigned char c = p[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2, v = c & 0x1Fu, min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3, v = c & 0x0Fu, min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4, v = c & 0x07u, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3Fu);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return len;
-}
+static void xml_text(str *s, const char *v) { xml_escape(s, v, strlen(v)); }
 
-/* True if XML 1.0 allows the character. */
-static bool xml_char_ok(uint32_t c)
+/* Cuts s to at most max characters, counted in UTF-16 units as Excel
+ * counts them; s holds valid UTF-8. */
+static void cut_units(str *s, int max)
 {
-	if (c < 0x20)
-		return c == '\t' || c == '\n' || c == '\r';
-	return c != 0xFFFE && c != 0xFFFF;
-}
-
-/* Appends v escaped for XML text or an attribute value, dropping invalid
- * UTF-8 and what XML 1.0 cannot hold; CR is kept as a reference. */
-static void xml_text(str *s, const char *v)
-{
-	const unsigned char *p = (const unsigned char *)v;
-	size_t n = strlen(v);
-	while (n) {
+	const unsigned char *p = (const unsigned char *)s->ptr;
+	size_t at = 0;
+	int units = 0;
+	while (p && at < s->len) {
 		uint32_t cp;
-		size_t k = utf8_next(p, n, &cp);
-		if (k == 0) {
-			k = 1;
-		} else if (xml_char_ok(cp)) {
-			switch (cp) {
-			case '&': str_append(s, "&amp;"); break;
-			case '<': str_append(s, "&lt;"); break;
-			case '>': str_append(s, "&gt;"); break;
-			case '"': str_append(s, "&quot;"); break;
-			case '\'': str_append(s, "&apos;"); break;
-			case '\r': str_append(s, "&#13;"); break;
-			default: str_appendn(s, (const char *)p, k);
-			}
-		}
-		p += k;
-		n -= k;
+		size_t k = xml_utf8_next(p + at, s->len - at, &cp);
+		int w = cp >= 0x10000 ? 2 : 1;
+		if (!k || units + w > max)
+			break;
+		units += w;
+		at += k;
+	}
+	if (p && at < s->len) {
+		s->len = at;
+		s->ptr[at] = '\0';
 	}
 }
 
-/* Appends the sheet name Excel accepts: no []:*?/\ or control characters
- * (spaces instead), no apostrophe at either end, at most 31 characters
- * (UTF-16 units), escaped; "Sheet1" when nothing is left. */
+/* Appends the sheet name Excel accepts, not yet escaped: no []:*?/\ or
+ * control characters (spaces instead), no apostrophe at either end, at
+ * most 31 characters; "Sheet1" when nothing is left. */
 static void sheet_name(str *out, const char *name)
 {
-	str raw = STR_INIT;
 	const unsigned char *p = (const unsigned char *)name;
-	size_t n = strlen(name);
-	int units = 0;
+	size_t n = strlen(name), start = out->len;
 	while (n) {
 		uint32_t cp;
-		size_t k = utf8_next(p, n, &cp);
+		size_t k = xml_utf8_next(p, n, &cp);
 		if (k && xml_char_ok(cp)) {
-			int w = cp >= 0x10000 ? 2 : 1;
-			if (units + w > SHEET_NAME_MAX)
-				break;
-			units += w;
 			if (cp < 0x20 || (cp < 0x80 && strchr("[]:*?/\\", (int)cp)))
-				str_appendc(&raw, ' ');
+				str_appendc(out, ' ');
 			else
-				str_appendn(&raw, (const char *)p, k);
+				str_appendn(out, (const char *)p, k);
 		}
 		k = k ? k : 1;
 		p += k;
 		n -= k;
 	}
-	if (raw.len && !raw.oom) {
-		if (raw.ptr[0] == '\'')
-			raw.ptr[0] = ' ';
-		if (raw.ptr[raw.len - 1] == '\'')
-			raw.ptr[raw.len - 1] = ' ';
+	cut_units(out, SHEET_NAME_MAX);
+	if (out->len > start && !out->oom) {
+		if (out->ptr[start] == '\'')
+			out->ptr[start] = ' ';
+		if (out->ptr[out->len - 1] == '\'')
+			out->ptr[out->len - 1] = ' ';
 	}
-	xml_text(out, raw.len ? str_cstr(&raw) : "Sheet1");
-	if (raw.oom)
-		out->oom = true;
-	str_free(&raw);
+	if (out->len == start)
+		str_append(out, "Sheet1");
 }
 
 /* Appends a number with %.15g (or %g for widths), a '.' whatever the
@@ -255,12 +204,18 @@ void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f)
 		skip_cell(w);
 		return;
 	}
-	/* styles 2.. are the formats (see styles below) */
-	if (!cell_begin(w, f == XLSX_GENERAL ? 0 : 1 + (int)f, NULL))
+	int style = f > XLSX_GENERAL && f <= XLSX_PERCENT ? STYLE_FORMATS + (int)f - XLSX_INTEGER : 0;
+	if (!cell_begin(w, style, NULL))
 		return;
 	str_append(&w->rows, "<v>");
 	append_number(&w->rows, "%.15g", v);
 	str_append(&w->rows, "</v></c>");
+}
+
+void xlsx_title(xlsx_writer *w, const char *text)
+{
+	xlsx_row(w);
+	text_cell(w, text, STYLE_TITLE);
 }
 
 void xlsx_header(xlsx_writer *w, const char *const *names, int n)
@@ -270,7 +225,7 @@ void xlsx_header(xlsx_writer *w, const char *const *names, int n)
 		return;
 	w->header_row = w->row;
 	for (int i = 0; i < n; i++)
-		text_cell(w, names[i], 1);
+		text_cell(w, names[i], STYLE_HEADER);
 }
 
 void xlsx_col_width(xlsx_writer *w, int col, double width)
@@ -293,6 +248,13 @@ void xlsx_col_width(xlsx_writer *w, int col, double width)
 	w->widths[col] = width;
 }
 
+void xlsx_page(xlsx_writer *w, xlsx_orientation o)
+{
+	w->portrait = o == XLSX_PORTRAIT;
+}
+
+/* ---- the package ---- */
+
 /* The fixed parts of the package. */
 static const char package_rels[] = XML_DECL
 	"<Relationships xmlns=\"" NS_PKG_REL "\">"
@@ -301,24 +263,26 @@ static const char package_rels[] = XML_DECL
 
 /* Style 0 is the default, 1 bold (headers), 2 whole numbers "#,##0", 3
  * decimals "#,##0.00", 4 percentages "0.0%" (the reader's locale decides
- * the separators shown). */
+ * the separators shown), 5 titles (bold, 14 pt). */
 static const char styles[] = XML_DECL
 	"<styleSheet xmlns=\"" NS_MAIN "\">"
 	"<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"0.0%\"/></numFmts>"
-	"<fonts count=\"2\">"
+	"<fonts count=\"3\">"
 	"<font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
 	"<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
+	"<font><b/><sz val=\"14\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
 	"</fonts>"
 	"<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
 	"<fill><patternFill patternType=\"gray125\"/></fill></fills>"
 	"<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
 	"<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-	"<cellXfs count=\"5\">"
+	"<cellXfs count=\"6\">"
 	"<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
 	"<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
 	"<xf numFmtId=\"3\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
 	"<xf numFmtId=\"4\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
 	"<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
+	"<xf numFmtId=\"0\" fontId=\"2\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
 	"</cellXfs>"
 	"<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
 	"</styleSheet>";
@@ -344,31 +308,75 @@ static void build_workbook_rels(int n, str *s)
 	str_appendf(s, "<Relationship Id=\"rId%d\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/></Relationships>", n + 1);
 }
 
-/* Sheet names unique within the book: a repeated name gets " (2)", ... */
-static void unique_name(str *out, const xlsx_writer *sheets, int i)
+/* True if key (a lower-cased name) is taken by keys[0..n) or reserved
+ * ("History" is Excel's). */
+static bool name_taken(char *const *keys, int n, const char *key)
 {
-	const str *name = &sheets[i].name;
-	str_appendn(out, name->ptr ? name->ptr : "", name->len);
-	int same = 0;
-	for (int k = 0; k < i; k++)
-		same += sheets[k].name.len == name->len && (!name->len || memcmp(sheets[k].name.ptr, name->ptr, name->len) == 0);
-	if (same) {
-		if (out->len > SHEET_NAME_MAX - 5)
-			out->len = SHEET_NAME_MAX - 5;   /* names are ASCII-safe here only if cut on a boundary: keep it short */
-		while (out->len > 0 && ((unsigned char)out->ptr[out->len] & 0xC0) == 0x80)
-			out->len--;
-		out->ptr[out->len] = '\0';
-		str_appendf(out, " (%d)", same + 1);
-	}
+	if (strcmp(key, "history") == 0)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
 }
 
-static void build_workbook(const xlsx_writer *sheets, int n, str *names, str *s)
+/* Names unique within the book as Excel compares them (ignoring case): a
+ * name already taken gets " (2)", " (3)", ..., cut (and trimmed) to stay
+ * within 31 characters. names[i] gets the name of sheets[i], not yet
+ * escaped. */
+static int unique_names(const xlsx_writer *sheets, int n, str *names)
+{
+	char **keys = calloc((size_t)(n ? n : 1), sizeof(*keys));
+	int rc = keys ? 0 : err_set(ERR_NOMEM, "out of memory");
+	for (int i = 0; !rc && i < n; i++) {
+		const str *name = &sheets[i].name;
+		for (int k = 1; !rc && !keys[i]; k++) {
+			char suffix[16] = "";
+			if (k > 1)
+				snprintf(suffix, sizeof(suffix), " (%d)", k);
+			str_clear(&names[i]);
+			str_appendn(&names[i], name->ptr ? name->ptr : "", name->len);
+			cut_units(&names[i], SHEET_NAME_MAX - (int)strlen(suffix));
+			while (k > 1 && names[i].len > 1 && names[i].ptr[names[i].len - 1] == ' ')
+				names[i].ptr[--names[i].len] = '\0';
+			str_append(&names[i], suffix);
+			char *key = NULL;
+			if (str_oom(&names[i]))
+				rc = err_set(ERR_NOMEM, "out of memory");
+			else
+				rc = vn_lower(&key, names[i].ptr, names[i].len);
+			if (!rc && name_taken(keys, i, key))
+				free(key);
+			else
+				keys[i] = key;
+		}
+	}
+	for (int i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
+/* The reference to the rows from..to of a sheet in a formula: the name
+ * quoted, its apostrophes doubled. */
+static void rows_ref(str *s, const str *name, int from, int to)
+{
+	str_appendc(s, '\'');
+	for (size_t k = 0; k < name->len; k++) {
+		if (name->ptr[k] == '\'')
+			str_appendc(s, '\'');
+		str_appendc(s, name->ptr[k]);
+	}
+	str_appendf(s, "'!$%d:$%d", from, to);
+}
+
+static void build_workbook(const xlsx_writer *sheets, int n, const str *names, str *s)
 {
 	str_append(s, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
 		      "<bookViews><workbookView/></bookViews><sheets>");
 	for (int i = 0; i < n; i++) {
 		str_append(s, "<sheet name=\"");
-		str_appendn(s, names[i].ptr ? names[i].ptr : "", names[i].len);
+		xml_escape(s, names[i].ptr ? names[i].ptr : "", names[i].len);
 		str_appendf(s, "\" sheetId=\"%d\" r:id=\"rId%d\"/>", i + 1, i + 1);
 	}
 	str_append(s, "</sheets>");
@@ -380,13 +388,14 @@ static void build_workbook(const xlsx_writer *sheets, int n, str *names, str *s)
 		if (!any)
 			str_append(s, "<definedNames>");
 		any = true;
-		str_appendf(s, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%d\">'", i);
-		for (size_t k = 0; k < names[i].len; k++) {
-			if (names[i].ptr[k] == '\'')
-				str_appendc(s, '\'');
-			str_appendc(s, names[i].ptr[k]);
-		}
-		str_appendf(s, "'!$%d:$%d</definedName>", sheets[i].header_row, sheets[i].header_row);
+		str ref = STR_INIT;
+		rows_ref(&ref, &names[i], sheets[i].header_row, sheets[i].header_row);
+		str_appendf(s, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%d\">", i);
+		xml_escape(s, ref.ptr ? ref.ptr : "", ref.len);
+		str_append(s, "</definedName>");
+		if (str_oom(&ref))
+			s->oom = true;
+		str_free(&ref);
 	}
 	if (any)
 		str_append(s, "</definedNames>");
@@ -421,21 +430,37 @@ static void build_sheet_head(const xlsx_writer *w, str *s)
 	str_append(s, "<sheetData>");
 }
 
-/* After the rows: A4, as wide as the page, as many pages down as needed. */
+/* After the rows: A4 (paperSize 9), as wide as the page, as many pages
+ * down as needed. */
 static const char sheet_tail[] = "</sheetData>"
 	"<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
 	"<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>";
+static const char sheet_tail_portrait[] = "</sheetData>"
+	"<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
+	"<pageSetup paperSize=\"9\" orientation=\"portrait\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>";
 
 static strv view(const str *s) { return (strv){ s->ptr ? s->ptr : "", s->len }; }
+
+/* Adds sheets[i] as xl/worksheets/sheet<i+1>.xml. */
+static void add_sheet(zip_writer *z, const xlsx_writer *w, int i)
+{
+	str head = STR_INIT;
+	char name[40];
+	build_sheet_head(w, &head);
+	strv parts[3] = { view(&head), view(&w->rows), w->portrait ? STRV(sheet_tail_portrait) : STRV(sheet_tail) };
+	snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", i + 1);
+	if (str_oom(&head) || str_oom(&w->rows))
+		z->err = z->err ? z->err : err_set(ERR_NOMEM, "out of memory");
+	zip_add(z, name, parts, 3);
+	str_free(&head);
+}
 
 static int build_book(xlsx_writer *sheets, int n, char **out, size_t *len)
 {
 	zip_writer z;
 	str types = STR_INIT, rels = STR_INIT, book = STR_INIT, *names = calloc((size_t)(n ? n : 1), sizeof(str));
-	int rc = names ? 0 : err_set(ERR_NOMEM, "out of memory");
+	int rc = names ? unique_names(sheets, n, names) : err_set(ERR_NOMEM, "out of memory");
 	zip_writer_init(&z);
-	for (int i = 0; !rc && i < n; i++)
-		unique_name(&names[i], sheets, i);
 	if (!rc) {
 		build_content_types(n, &types);
 		build_workbook_rels(n, &rels);
@@ -450,17 +475,8 @@ static int build_book(xlsx_writer *sheets, int n, char **out, size_t *len)
 		zip_add(&z, "xl/workbook.xml", (part = view(&book), &part), 1);
 		zip_add(&z, "xl/_rels/workbook.xml.rels", (part = view(&rels), &part), 1);
 		zip_add(&z, "xl/styles.xml", (part = STRV(styles), &part), 1);
-		for (int i = 0; i < n; i++) {
-			str head = STR_INIT;
-			char name[40];
-			build_sheet_head(&sheets[i], &head);
-			strv parts[3] = { view(&head), view(&sheets[i].rows), STRV(sheet_tail) };
-			snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", i + 1);
-			if (str_oom(&head) || str_oom(&sheets[i].rows))
-				z.err = z.err ? z.err : err_set(ERR_NOMEM, "out of memory");
-			zip_add(&z, name, parts, 3);
-			str_free(&head);
-		}
+		for (int i = 0; i < n; i++)
+			add_sheet(&z, &sheets[i], i);
 		rc = zip_finish(&z, out, len);
 	} else
 		zip_writer_free(&z);
@@ -504,168 +520,6 @@ int xlsx_finish(xlsx_writer *w, char **out, size_t *len)
 	return xlsx_book_finish(w, 1, out, len);
 }
 
-/* ---- ZIP reading ---- */
-
-typedef struct zip_archive {
-	const unsigned char *p;
-	size_t len;
-	size_t cd, cd_end;          /* the central directory */
-	unsigned entries;
-} zip_archive;
-
-typedef struct zip_file {
-	unsigned flags, method;
-	uint32_t crc, csize, usize, local;
-} zip_file;
-
-static unsigned get16(const unsigned char *p) { return (unsigned)p[0] | (unsigned)p[1] << 8; }
-
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int zip_open(zip_archive *z, const void *data, size_t len)
-{
-	memset(z, 0, sizeof(*z));
-	z->p = data;
-	z->len = len;
-	if (!data || len < 22)
-		return err_set(ERR_INVALID, NOT_XLSX);
-	/* the end record, after which only its comment (< 64 KiB) may come */
-	size_t end = len - 22, min = len - 22 > 65535 ? len - 22 - 65535 : 0;
-	while (get32(z->p + end) != ZIP_END || get16(z->p + end + 20) > len - 22 - end) {
-		if (end == min && memcmp(data, "PK\x03\x04", 4) == 0)
-			return err_set(ERR_INVALID, "the workbook is damaged or cut short (its ZIP directory is missing)");
-		if (end == min)
-			return err_set(ERR_INVALID, NOT_XLSX);
-		end--;
-	}
-	const unsigned char *e = z->p + end;
-	unsigned n = get16(e + 10);
-	uint32_t size = get32(e + 12), off = get32(e + 16);
-	if ((end >= 20 && get32(e - 20) == ZIP64_LOCATOR) || n == 0xFFFF || size == UINT32_MAX
-	    || off == UINT32_MAX)
-		return err_set(ERR_INVALID, "ZIP64 workbooks are not supported");
-	if (get16(e + 4) != 0 || get16(e + 6) != 0 || get16(e + 8) != n)
-		return err_set(ERR_INVALID, "ZIP archives split over several files are not supported");
-	if (off > end || size > end - off)
-		return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is out of bounds)");
-	z->cd = off;
-	z->cd_end = off + size;
-	z->entries = n;
-	return 0;
-}
-
-/* Looks name up (ignoring case, as OPC part names do) in the central
- * directory: 1 with *f filled, 0 if absent, or ERR_INVALID. */
-static int zip_find(const zip_archive *z, const char *name, zip_file *f)
-{
-	size_t want = strlen(name), pos = z->cd;
-	for (unsigned i = 0; i < z->entries; i++) {
-		const unsigned char *h = z->p + pos;
-		if (z->cd_end - pos < 46 || get32(h) != ZIP_CENTRAL)
-			return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is broken)");
-		size_t nlen = get16(h + 28), rest = nlen + get16(h + 30) + get16(h + 32);
-		if (z->cd_end - pos - 46 < rest)
-			return err_set(ERR_INVALID, "the workbook is damaged (its ZIP directory is broken)");
-		if (nlen == want && strncasecmp((const char *)h + 46, name, want) == 0) {
-			f->flags = get16(h + 8);
-			f->method = get16(h + 10);
-			f->crc = get32(h + 16);
-			f->csize = get32(h + 20);
-			f->usize = get32(h + 24);
-			f->local = get32(h + 42);
-			return 1;
-		}
-		pos += 46 + rest;
-	}
-	return 0;
-}
-
-/* Checks what we support and finds the entry's packed bytes. */
-static int zip_data(const zip_archive *z, const zip_file *f, const char *name,
-		    const unsigned char **data)
-{
-	if (f->flags & 0x41)
-		return err_set(ERR_INVALID, "encrypted workbooks are not supported");
-	if (f->csize == UINT32_MAX || f->usize == UINT32_MAX || f->local == UINT32_MAX)
-		return err_set(ERR_INVALID, "ZIP64 workbooks are not supported");
-	if (f->method != 0 && f->method != 8)
-		return err_set(ERR_INVALID, "%s: ZIP compression method %u is not supported", name, f->method);
-	if (f->usize > ENTRY_MAX)
-		return err_set(ERR_INVALID, "%s is too large: more than 256 MiB unpacked", name);
-	if (f->local > z->len || z->len - f->local < 30 || get32(z->p + f->local) != ZIP_LOCAL)
-		return err_set(ERR_INVALID, "the workbook is damaged (%s cannot be found)", name);
-	const unsigned char *h = z->p + f->local;
-	size_t start = (size_t)f->local + 30 + get16(h + 26) + get16(h + 28);
-	if (start > z->len || z->len - start < f->csize)
-		return err_set(ERR_INVALID, "the workbook is damaged (%s is cut short)", name);
-	if (f->method == 0 && f->csize != f->usize)
-		return err_set(ERR_INVALID, "the workbook is damaged (%s has the wrong size)", name);
-	*data = z->p + start;
-	return 0;
-}
-
-/* Receives an entry's unpacked bytes; last is set on the final call. */
-typedef int (*zip_sink)(void *ctx, const char *p, size_t n, bool last);
-
-/* Inflates an entry into sink, checking its real size and CRC-32 (at the
- * end: sink may have seen the bytes of a damaged entry by then). */
-static int zip_inflate(const unsigned char *src, const zip_file *f, const char *name,
-		       zip_sink sink, void *ctx)
-{
-	z_stream z;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -15) != Z_OK)
-		return err_set(ERR_NOMEM, "out of memory");
-	z.next_in = (Bytef *)src;
-	z.avail_in = f->csize;
-	unsigned char buf[32768];
-	uLong crc = crc32(0, NULL, 0);
-	size_t total = 0;
-	int rc = 0, zr;
-	do {
-		z.next_out = buf;
-		z.avail_out = sizeof(buf);
-		zr = inflate(&z, Z_NO_FLUSH);
-		if (zr != Z_OK && zr != Z_STREAM_END) {
-			rc = err_set(ERR_INVALID, "the workbook is damaged (%s: %s)", name,
-				     z.msg ? z.msg : "the data is cut short");
-			break;
-		}
-		size_t got = sizeof(buf) - z.avail_out;
-		total += got;
-		if (total > f->usize) {
-			rc = err_set(ERR_INVALID, "the workbook is damaged (%s is larger unpacked than declared)", name);
-			break;
-		}
-		crc = crc32(crc, buf, (uInt)got);
-		if (got)
-			rc = sink(ctx, (const char *)buf, got, false);
-	} while (!rc && zr != Z_STREAM_END);
-	inflateEnd(&z);
-	if (!rc && total != f->usize)
-		rc = err_set(ERR_INVALID, "the workbook is damaged (%s is smaller unpacked than declared)", name);
-	if (!rc && crc != f->crc)
-		rc = err_set(ERR_INVALID, "the workbook is damaged (%s fails its CRC check)", name);
-	if (!rc)
-		rc = sink(ctx, NULL, 0, true);
-	return rc;
-}
-
-static int zip_read(const zip_archive *z, const zip_file *f, const char *name, zip_sink sink, void *ctx)
-{
-	const unsigned char *src = NULL;
-	int rc = zip_data(z, f, name, &src);
-	if (rc < 0)
-		return rc;
-	if (f->method == 8)
-		return zip_inflate(src, f, name, sink, ctx);
-	if (crc32(0, src, f->usize) != f->crc)
-		return err_set(ERR_INVALID, "the workbook is damaged (%s fails its CRC check)", name);
-	return sink(ctx, (const char *)src, f->usize, true);
-}
 
 /* ---- XML parts ---- */
 
@@ -727,7 +581,7 @@ static const char *attr(const XML_Char **atts, const char *want)
 
 /* Parses the part with the handlers: 1 if done, 0 if the part is absent,
  * or an error. */
-static int parse_part(const zip_archive *z, const char *name, xml_job *j,
+static int parse_part(const zip_reader *z, const char *name, xml_job *j,
 		      XML_StartElementHandler start, XML_EndElementHandler end,
 		      XML_CharacterDataHandler text)
 {
@@ -835,7 +689,7 @@ static const char *rels_sheet(const rels_job *r, const char *id)
 
 /* Finds the first worksheet through the workbook and its relationships
  * (else xl/worksheets/sheet1.xml), and the shared strings part. */
-static int locate_parts(const zip_archive *z, str *sheet, str *strings)
+static int locate_parts(const zip_reader *z, str *sheet, str *strings)
 {
 	workbook_job wb = { 0 };
 	rels_job rels = { 0 };
@@ -1134,8 +988,10 @@ static void sheet_text(void *ud, const XML_Char *p, int n)
 int xlsx_read(const void *data, size_t len,
 	      int (*row_cb)(void *ctx, const csv_record *rec), void *ctx)
 {
-	zip_archive z;
-	int rc = zip_open(&z, data, len);
+	zip_reader z;
+	int rc = zip_open(&z, data, len, "workbook");
+	if (rc == ERR_MALFORMED)
+		return err_set(ERR_INVALID, NOT_XLSX);
 	if (rc < 0)
 		return rc;
 	str sheet = STR_INIT, strings_part = STR_INIT;

@@ -142,3 +142,32 @@ test('on a phone the overview fits the screen', async () => {
     await ctx.close();
   }
 });
+
+test('hovering the charts shows their tooltips without breaking the CSP', async () => {
+  // ECharts' HTML tooltips carry style="..." attributes, which the CSP
+  // refuses with a console error each; the dashboards draw them on the canvas.
+  const problems = [];
+  const { ctx, page } = await signedIn(problems);
+  try {
+    const hover = async (chart) => {
+      await chart.waitFor();
+      await page.waitForTimeout(300);
+      const box = await chart.boundingBox();
+      for (const x of [0.3, 0.5, 0.7]) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height / 2);
+        await page.waitForTimeout(150);
+      }
+    };
+    await page.locator('article.tile').first().waitFor();
+    await hover(page.locator('article.tile .sparkline').first());
+    await hover(page.locator('.view-dashboard section.card .chart').first());
+    const five = tileOf((await admin.get('/api/v1/dashboard')).json, '5G-PHU');
+    await page.goto(`${server.url}/#/tong-quan/chi-tieu/${five.indicator_id}`);
+    await page.locator('.view-dashboard .chart canvas').first().waitFor();
+    await hover(page.locator('.view-dashboard .chart').first());
+    await hover(page.locator('.view-dashboard .chart.tall'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});

@@ -21,6 +21,13 @@ const STATUS_COLOURS = ['#1b7f3a', '#6aa84f', '#b3261e', '#b7791f', '#4a6fa5'];
 const num = (x, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : formatNumber(x, digits));
 const pct = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${formatNumber(x, 1)}%`);
 
+// ECharts pieces: tooltips drawn on the canvas (its HTML tooltips carry
+// style="..." attributes, which the CSP refuses: a console error on every
+// hover) and numbers on axes and labels the Vietnamese way.
+const TOOLTIP = { renderMode: 'richText', confine: true, valueFormatter: (v) => num(v) };
+const VI_AXIS = { formatter: (v) => formatNumber(v) };
+const VI_LABEL = { show: true, position: 'right', formatter: (p) => num(p.value) };
+
 // "#/tong-quan/chi-tieu/7" -> ['chi-tieu', '7']
 export function dashboardSubroute(hash) {
   const parts = hash.replace(/^#\/?/, '').split('?')[0].split('/');
@@ -50,7 +57,7 @@ function Sparkline({ tile }) {
     xAxis: { type: 'category', show: false, data: tile.trend.map((p) => p.period) },
     yAxis: { type: 'value', show: false, scale: true },
     series: [{ type: 'line', data: tile.trend.map((p) => p.value), symbol: 'none', lineStyle: { color: COLOURS[tile.colour], width: 2 } }],
-    tooltip: { trigger: 'axis' },
+    tooltip: { ...TOOLTIP, trigger: 'axis' },
   };
   return html`<${Chart} className="sparkline" option=${option} label=${tile.trend.map((p) => `${p.period}: ${num(p.value)}`).join(', ')} />`;
 }
@@ -107,10 +114,10 @@ function TaskList({ t, tasks, empty }) {
 function TaskCounts({ t, data }) {
   if (!data.task_counts) return null;
   const option = {
-    tooltip: {}, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 },
+    tooltip: TOOLTIP, grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: VI_AXIS },
     yAxis: { type: 'category', inverse: true, data: STATUSES.map((s) => t(`task.${s}`)) },
-    series: [{ type: 'bar', label: { show: true, position: 'right' },
+    series: [{ type: 'bar', label: VI_LABEL,
       data: STATUSES.map((s, i) => ({ value: data.task_counts[s], itemStyle: { color: STATUS_COLOURS[i] } })) }],
   };
   return html`
@@ -183,22 +190,70 @@ export function OverviewView({ t, headingRef, footer }) {
     </section>`;
 }
 
+// A period code's end as a year with decimals (2025Q3 -> 2025.75, 2025 ->
+// 2026) and, on equal ends, the shorter period first (2030Q4 before 2030).
+function periodEnd(code) {
+  const m = /^(\d{4})(?:([SQM]?)(\d{1,2}))?$/.exec(code || '');
+  if (!m) return null;
+  const y = Number(m[1]), n = Number(m[3]);
+  if (!m[3]) return { end: y + 1, rank: 0 };
+  const per = { S: 2, Q: 4, M: 12, '': 12 }[m[2]];
+  return { end: y + n / per, rank: { S: 1, Q: 2, '': 3, M: 4 }[m[2]] };
+}
+const byTime = (a, b) => (periodEnd(a).end - periodEnd(b).end) || (periodEnd(b).rank - periodEnd(a).rank);
+
+// Actual by period; targets as points (on the period of the axis that ends
+// with them, e.g. 2030 on 2030Q4, else on their own) and a dashed line at
+// the last one; the forecast from the last figure with its 80% band shaded.
 function seriesOption(t, d) {
-  const periods = [...d.series.map((s) => s.period), ...d.forecast.points.map((p) => p.period)];
+  const points = d.forecast?.points || [];
+  const periods = [...new Set([...d.series.map((s) => s.period), ...points.map((p) => p.period)])].filter(periodEnd);
+  const targetAt = new Map();
+  for (const x of (d.targets || []).filter((x) => periodEnd(x.period))) {
+    const end = periodEnd(x.period).end;
+    const on = periods.find((p) => periodEnd(p).end === end) || x.period;
+    if (!periods.includes(on)) periods.push(on);
+    targetAt.set(on, x);
+  }
+  periods.sort(byTime);
   const at = (list, key) => periods.map((p) => { const x = list.find((s) => s.period === p); return x ? x[key] : null; });
-  const targets = periods.map((p) => { const x = d.targets.find((s) => s.period === p); return x ? x.value : null; });
-  const low = at(d.forecast.points, 'low'), high = at(d.forecast.points, 'high');
+  const actual = at(d.series, 'value'), forecast = at(points, 'value'), low = at(points, 'low'), high = at(points, 'high');
+  const targets = periods.map((p) => (targetAt.has(p) ? targetAt.get(p).value : null));
+  let last = -1;
+  actual.forEach((v, i) => { if (v !== null) last = i; });
+  if (points.length && last >= 0) { // the forecast and its band start from the last figure
+    forecast[last] = actual[last];
+    low[last] = actual[last];
+    high[last] = actual[last];
+  }
+  const lastTarget = [...targetAt.values()].sort((a, b) => byTime(a.period, b.period)).pop();
+  const names = { actual: t('dash.actual'), forecast: t('dash.forecast'), target: t('dash.targetSeries'), band: t('dash.band') };
+  const tooltip = (list) => {
+    const i = list[0].dataIndex;
+    const lines = [periods[i]];
+    if (actual[i] !== null) lines.push(`${names.actual}: ${num(actual[i])}`);
+    if (forecast[i] !== null && i !== last) lines.push(`${names.forecast}: ${num(forecast[i])}`);
+    if (low[i] !== null && high[i] !== null && i !== last) lines.push(`${names.band}: ${num(low[i])} – ${num(high[i])}`);
+    if (targets[i] !== null) lines.push(`${names.target}: ${num(targets[i])}`);
+    return lines.join('\n');
+  };
   return {
-    tooltip: { trigger: 'axis' }, legend: { data: [t('dash.actual'), t('dash.forecast'), t('dash.targetSeries')] },
+    tooltip: { ...TOOLTIP, trigger: 'axis', formatter: tooltip },
+    legend: { data: [names.actual, names.forecast, names.band, names.target] },
     grid: { left: 8, right: 16, containLabel: true },
-    xAxis: { type: 'category', data: periods, axisLabel: { rotate: 30 } }, yAxis: { type: 'value', scale: true },
+    xAxis: { type: 'category', data: periods, axisLabel: { rotate: 30, hideOverlap: true } },
+    yAxis: { type: 'value', scale: true, axisLabel: VI_AXIS },
     series: [
-      { name: 'band-low', type: 'line', data: low, stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false } },
-      { name: t('dash.band'), type: 'line', data: high.map((h, i) => (h === null ? null : h - low[i])), stack: 'band', symbol: 'none',
-        lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(74,111,165,0.18)' } },
-      { name: t('dash.actual'), type: 'line', data: at(d.series, 'value'), connectNulls: false },
-      { name: t('dash.forecast'), type: 'line', data: at(d.forecast.points, 'value'), lineStyle: { type: 'dashed' } },
-      { name: t('dash.targetSeries'), type: 'scatter', data: targets, symbolSize: 12, itemStyle: { color: '#b3261e' } },
+      { name: 'band-low', type: 'line', data: low, stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
+      { name: names.band, type: 'line', data: high.map((h, i) => (h === null || low[i] === null ? null : h - low[i])), stack: 'band',
+        stackStrategy: 'all', symbol: 'none', silent: true, lineStyle: { opacity: 0 }, itemStyle: { color: 'rgba(74,111,165,0.5)' },
+        areaStyle: { color: 'rgba(74,111,165,0.22)' } },
+      { name: names.actual, type: 'line', data: actual, connectNulls: true,
+        markLine: lastTarget ? { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: '#b3261e' },
+          label: { position: 'insideEndTop', formatter: `${names.target} ${lastTarget.period}: ${num(lastTarget.value)}` },
+          data: [{ yAxis: lastTarget.value }] } : undefined },
+      { name: names.forecast, type: 'line', data: forecast, lineStyle: { type: 'dashed' } },
+      { name: names.target, type: 'scatter', data: targets, symbol: 'diamond', symbolSize: 14, itemStyle: { color: '#b3261e' } },
     ],
   };
 }
@@ -214,9 +269,9 @@ function IndicatorPage({ t, id }) {
   if (!d) return null;
   const rows = [...d.breakdown].sort((a, b) => (b.latest ?? -Infinity) - (a.latest ?? -Infinity));
   const barOption = {
-    tooltip: {}, grid: { left: 8, right: 32, containLabel: true }, xAxis: { type: 'value' },
+    tooltip: TOOLTIP, grid: { left: 8, right: 32, containLabel: true }, xAxis: { type: 'value', axisLabel: VI_AXIS },
     yAxis: { type: 'category', inverse: true, data: rows.filter((r) => r.latest !== null).map((r) => r.name) },
-    series: [{ type: 'bar', data: rows.filter((r) => r.latest !== null).map((r) => r.latest), label: { show: true, position: 'right' } }],
+    series: [{ type: 'bar', data: rows.filter((r) => r.latest !== null).map((r) => r.latest), label: VI_LABEL }],
   };
   return html`
     <h2>${d.indicator.name_vi} <span class="muted">(${d.indicator.code})</span> <${ExcelLink} t=${t} url=${url} /></h2>
@@ -244,7 +299,7 @@ function IndicatorPage({ t, id }) {
     ${rows.length > 0 && html`
       <section class="card">
         <h3>${t('dash.breakdown', d.map.period || '')}</h3>
-        <${Chart} className="chart tall" option=${barOption} label=${t('dash.breakdown', d.map.period || '')} />
+        ${rows.some((r) => r.latest !== null) && html`<${Chart} className="chart tall" option=${barOption} label=${t('dash.breakdown', d.map.period || '')} />`}
         <div class="table-scroll"><table class="table">
           <thead><tr><th scope="col">${t('idx.unit')}</th>${d.series.map((s) => html`<th scope="col">${s.period}</th>`)}</tr></thead>
           <tbody>${rows.map((r) => html`<tr><td><a href=${`#/tong-quan/don-vi/${r.unit_id}`}>${r.name}</a></td>

@@ -1,6 +1,7 @@
 /* Tests for util/xlsx: writing a sheet and reading it back, determinism,
- * workbooks as Excel saves them (shared strings, rich text), and damaged
- * or foreign files. */
+ * workbooks of several sheets (unique names, number formats, titles, print
+ * settings), workbooks as Excel saves them (shared strings, rich text),
+ * and damaged or foreign files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -247,6 +248,87 @@ static void test_xlsx__same_calls_same_bytes(void **state)
 	free(b);
 }
 
+/* A book of six sheets, the names of the last five taken or reserved. */
+static void write_book(char **out, size_t *len)
+{
+	static const char *const head[] = { "Chỉ tiêu", "Số lượng", "Kinh phí (triệu đồng)", "Tỷ lệ" };
+	static const char *const names[] = { "Bảng", "BẢNG", "It's R&D", "Chỉ tiêu chuyển đổi số cấp xã 2025",
+		"Chỉ tiêu chuyển đổi số cấp xã 2025", "History" };
+	xlsx_writer sheets[7];
+	xlsx_writer_init(&sheets[0], "Tổng hợp");
+	xlsx_title(&sheets[0], "Kết quả thực hiện năm 2025");
+	xlsx_header(&sheets[0], head, 4);
+	xlsx_row(&sheets[0]);
+	xlsx_text(&sheets[0], "Hồ sơ số hóa");
+	xlsx_number_as(&sheets[0], 1234567, XLSX_INTEGER);
+	xlsx_number_as(&sheets[0], 2500.5, XLSX_DECIMAL);
+	xlsx_number_as(&sheets[0], 0.955, XLSX_PERCENT);
+	xlsx_page(&sheets[0], XLSX_PORTRAIT);
+	for (int i = 0; i < 6; i++) {
+		xlsx_writer_init(&sheets[i + 1], names[i]);
+		xlsx_header(&sheets[i + 1], head, 1);
+	}
+	assert_int_equal(xlsx_book_finish(sheets, 7, out, len), 0);
+}
+
+static void test_xlsx__book_of_sheets(void **state)
+{
+	(void)state;
+	char *out;
+	size_t len;
+	write_book(&out, &len);
+	char *wb = entry_text(out, len, "xl/workbook.xml");
+	/* names unique ignoring case, cut to 31 characters with their number */
+	assert_non_null(strstr(wb, "<sheets><sheet name=\"Tổng hợp\" sheetId=\"1\" r:id=\"rId1\"/>"
+				   "<sheet name=\"Bảng\" sheetId=\"2\" r:id=\"rId2\"/>"
+				   "<sheet name=\"BẢNG (2)\" sheetId=\"3\" r:id=\"rId3\"/>"
+				   "<sheet name=\"It&apos;s R&amp;D\" sheetId=\"4\" r:id=\"rId4\"/>"
+				   "<sheet name=\"Chỉ tiêu chuyển đổi số cấp xã 2\" sheetId=\"5\" r:id=\"rId5\"/>"
+				   "<sheet name=\"Chỉ tiêu chuyển đổi số cấp (2)\" sheetId=\"6\" r:id=\"rId6\"/>"
+				   "<sheet name=\"History (2)\" sheetId=\"7\" r:id=\"rId7\"/></sheets>"));
+	/* each header row prints on every page; apostrophes doubled */
+	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">&apos;Tổng hợp&apos;!$2:$2</definedName>"));
+	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">"
+				   "&apos;It&apos;&apos;s R&amp;D&apos;!$1:$1</definedName>"));
+	free(wb);
+	char *types = entry_text(out, len, "[Content_Types].xml");
+	assert_non_null(strstr(types, "/xl/worksheets/sheet7.xml"));
+	free(types);
+	/* the first sheet: a title, the header frozen below it, formats, portrait */
+	char *sheet = entry_text(out, len, "xl/worksheets/sheet1.xml");
+	assert_non_null(strstr(sheet, "<c r=\"A1\" s=\"5\" t=\"inlineStr\"><is><t>Kết quả thực hiện năm 2025</t>"));
+	assert_non_null(strstr(sheet, "<pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+	assert_non_null(strstr(sheet, "<c r=\"B3\" s=\"2\"><v>1234567</v></c><c r=\"C3\" s=\"3\"><v>2500.5</v></c>"
+				      "<c r=\"D3\" s=\"4\"><v>0.955</v></c>"));
+	assert_non_null(strstr(sheet, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"));
+	assert_non_null(strstr(sheet, "<pageSetup paperSize=\"9\" orientation=\"portrait\" fitToWidth=\"1\" fitToHeight=\"0\"/>"));
+	free(sheet);
+	sheet = entry_text(out, len, "xl/worksheets/sheet2.xml");
+	assert_non_null(strstr(sheet, "orientation=\"landscape\""));
+	free(sheet);
+	char *styles = entry_text(out, len, "xl/styles.xml");
+	assert_non_null(strstr(styles, "<numFmt numFmtId=\"164\" formatCode=\"0.0%\"/>"));
+	assert_non_null(strstr(styles, "<cellXfs count=\"6\">"));
+	assert_non_null(strstr(styles, "<xf numFmtId=\"3\" "));   /* #,##0 */
+	assert_non_null(strstr(styles, "<xf numFmtId=\"4\" "));   /* #,##0.00 */
+	free(styles);
+	/* the reader sees the first sheet, numbers as numbers */
+	str rows = STR_INIT;
+	assert_int_equal(xlsx_read(out, len, collect, &rows), 0);
+	assert_string_equal(str_cstr(&rows), "1:1|Kết quả thực hiện năm 2025\n"
+					     "2:4|Chỉ tiêu|Số lượng|Kinh phí (triệu đồng)|Tỷ lệ\n"
+					     "3:4|Hồ sơ số hóa|1234567|2500.5|0.955\n");
+	str_free(&rows);
+	/* the same calls, the same bytes */
+	char *again;
+	size_t again_len;
+	write_book(&again, &again_len);
+	assert_int_equal(len, again_len);
+	assert_memory_equal(out, again, len);
+	free(again);
+	free(out);
+}
+
 typedef struct reexport {
 	xlsx_writer w;
 } reexport;
@@ -472,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx__round_trip),
 		cmocka_unit_test(test_xlsx__parts_excel_expects),
 		cmocka_unit_test(test_xlsx__same_calls_same_bytes),
+		cmocka_unit_test(test_xlsx__book_of_sheets),
 		cmocka_unit_test(test_xlsx__export_import_export_is_stable),
 		cmocka_unit_test(test_xlsx__reads_what_excel_writes),
 		cmocka_unit_test(test_xlsx__finds_sheet1_without_a_workbook),
