@@ -32,7 +32,7 @@ function Profile({ t, results, unit }) {
   const inds = results.indicators.map((i) => ({ ...i, value: unit.normalised?.[i.code] })).filter((i) => Number.isFinite(i.value))
     .sort((a, b) => b.value - a.value);
   const option = {
-    tooltip: {}, legend: { data: [unit.name, t('idx.median')] }, grid: { left: 8, right: 8, containLabel: true },
+    tooltip: { renderMode: 'richText', confine: true }, legend: { data: [unit.name, t('idx.median')] }, grid: { left: 8, right: 8, containLabel: true },
     xAxis: { type: 'category', data: pillars.map((p) => p.name || p.code), axisLabel: { interval: 0, rotate: 30 } },
     yAxis: { type: 'value' },
     series: [{ name: unit.name, type: 'bar', data: pillars.map((p) => unit.scores[p.code]) },
@@ -56,7 +56,7 @@ function Ranking({ t, run }) {
   const levels = res.aggregates.filter((a) => a.code !== root.code && a.parent === root.code);
   const top = res.units.slice(0, 40);
   const option = {
-    tooltip: {}, grid: { left: 8, right: 24, containLabel: true },
+    tooltip: { renderMode: 'richText', confine: true }, grid: { left: 8, right: 24, containLabel: true },
     xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: top.map((u) => u.name) },
     series: [{ type: 'bar', data: top.map((u) => u.scores[root.code]), label: { show: true, position: 'right' } }],
   };
