@@ -254,6 +254,7 @@ build_db() {
 	fi
 	t1=$(now)
 	insert_s=$(secs "$t0" "$t1")
+	sync # the kernel's writing back of the load must not overlap the measurements
 	n=$(q "SELECT COUNT(*) FROM indicator_value WHERE status = 'approved'")
 	[ "$n" = "$n_values" ] || die "$kind: $n approved values, expected $n_values"
 	n=$(q "SELECT COUNT(*) FROM data_change WHERE kind = 'value'")
@@ -497,6 +498,7 @@ run_database() {
 		CREATE INDEX bench_ref_period ON indicator_value (period, status, indicator_id, unit_id, value);
 		ANALYZE;" >/dev/null
 	[ "$kind" = postgres ] && q "CHECKPOINT" >/dev/null
+	sync
 	t1=$(now)
 	index_s=$(secs "$t0" "$t1")
 	for c in "${cases[@]}"; do

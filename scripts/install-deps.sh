@@ -12,7 +12,7 @@ build_pkgs=(gcc make pkg-config meson ninja-build libmicrohttpd-dev libjansson-d
 	libsqlite3-dev libpq-dev libsodium-dev libutf8proc-dev zlib1g-dev libexpat1-dev)
 test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client curl chromium fonts-dejavu-core
 	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2)
-bench_pkgs=(wrk nginx sqlite3 time)
+bench_pkgs=(wrk nginx sqlite3 time python3-numpy)
 
 case "$what" in
 build) pkgs=("${build_pkgs[@]}") ;;

@@ -1,10 +1,12 @@
 /* index_mc: Monte Carlo over an index's assumptions (index_mc.h). The
- * stages up to normalisation come from index_evaluate once per choice of
- * imputation and normalisation; a run weighs, aggregates level by level
- * and ranks (an LSD radix sort), on as many threads as asked, each run
- * writing only its own slots. Rank statistics per unit come from a
- * counting sort of its ranks; the sensitivity sums are taken in run order
- * at the end. */
+ * stages up to normalisation are computed once per choice of imputation
+ * and normalisation (a variant, column by column); runs are sorted by
+ * their choices of methods and taken four at a time by as many threads as
+ * asked; a batch weighs the indicators for its four runs in one pass,
+ * then each run aggregates level by level and ranks its units (a radix
+ * sort), writing only its own slots. Rank statistics per unit come from a
+ * histogram of its ranks; the sensitivity sums are taken in run order at
+ * the end. */
 #include "analytics/index_mc.h"
 #include "util/err.h"
 
@@ -19,6 +21,8 @@
 #define STAT_BLOCK 16           /* units whose ranks are gathered together: one cache line of ints */
 #define MAX_RANK_CELLS ((size_t)1 << 31)   /* ranks kept for the statistics: 8 GiB */
 #define N_CHOICES (INDEX_MC_MAX_ALTS + 1)   /* the options' choice, then the alternatives */
+#define MAX_UNITS (1 << 23)     /* rank_shift sums 256 ranks in an int */
+#define MAX_PATTERNS 256        /* patterns of children present looked through for a unit's */
 
 enum { SAMPLE_A, SAMPLE_B };
 
@@ -77,14 +81,16 @@ typedef struct agg_info {
 /* The indicators of one choice of imputation and normalisation, column
  * by column (n_units each): x0 the normalised value, 0 when missing; xp0
  * and lp0 the shifted value and its log, 0 when missing; hp1 the shifted
- * value, 1 when missing; m 1 when present. inc lists, per aggregate whose
- * children are all indicators (at most 64 of them), the units missing one
- * of them and which they have (bit c: child c). */
+ * value, 1 when missing; m 1 when present. Per aggregate whose children
+ * are all indicators (at most 64 of them): inc lists the units missing one
+ * of them, inc_pat the pattern of children they have, one of pat_bits
+ * (bit c: child c); a few patterns serve many units. */
 typedef struct variant {
 	double *x0, *xp0, *lp0, *hp1;
 	unsigned char *m;
-	int *inc_start, *inc;
-	uint64_t *inc_bits;
+	int *inc_start, *inc, *inc_pat;   /* inc_start, pat_start: n_aggs + 1 */
+	int *pat_start, n_pat;
+	uint64_t *pat_bits;
 } variant;
 
 /* One run's choices: indexes into the choice lists (0 the options'). */
@@ -111,26 +117,42 @@ typedef struct mc {
 	int n_factors;
 	index_mc_factor factor[INDEX_MC_FACTORS];
 	int runs, samples, evaluations;
-	int *ranks;                        /* n_cols x samples x n_units */
+	int *ranks;                        /* by column, block of units, sample: keep_ranks */
 	int *nominal;                      /* n_cols x n_units */
 	double *y;                         /* evaluations */
+	int *order;                        /* evaluations, sorted by choice_key */
 	atomic_int next, done;
 	atomic_bool stopped;
 	atomic_int job;
 	index_mc_result *r;
 } mc;
 
+/* The scores of one run of a batch. */
+typedef struct run_space {
+	double *t;                         /* n_aggs x n_units: the score (a geometric mean: its log), NaN none */
+	int *none, *n_none;                /* n_aggs x n_units, n_aggs: the units with NaN in t */
+	double *num, *den;                 /* n_units */
+	double *w;                         /* n_nodes: the run's weights */
+} run_space;
+
+#define BATCH 4                        /* runs weighed in one pass over the indicators */
+
 /* Scratch space of one thread. */
 typedef struct worker {
 	mc *m;
 	bool caller;
-	double *w;                         /* n_nodes */
-	double *t;                         /* n_aggs x n_units: the score (a geometric mean: its log), NaN none */
-	double *cv, *cm, *num, *den, *cnt, *key_v;   /* n_units */
+	run_space run[BATCH];
+	double *spare;                     /* n_units: the sums of the runs a batch lacks */
+	double *wrow;                      /* BATCH x 64: the children's weights of each run */
+	double *cv, *cm, *cnt, *key_v;     /* n_units */
 	int *rank;                         /* n_units: one column */
 	uint64_t *k0, *k1;
-	uint32_t *i0, *i1, *bucket;        /* bucket: 2^bucket_bits + 1 */
-	int bucket_bits;
+	uint32_t *i0, *i1;
+	uint16_t *s0, *s1;                 /* n_units: 16-bit keys */
+	double *sv;                        /* n_units: the values in order */
+	double *pat_w;                     /* the variants' most patterns */
+	bool *pat_ok;
+	unsigned *seen, stamp;             /* n_units: units already listed in this pass when seen[u] == stamp */
 	int *vals, *hist;                  /* statistics: STAT_BLOCK x samples, n_units + 1 */
 } worker;
 
@@ -228,6 +250,29 @@ static int check_spec(const index_def *d, const index_input *in, const index_opt
 		if (s->norms[i].method < INDEX_NORM_MINMAX || s->norms[i].method > INDEX_NORM_NONE)
 			return err_set(ERR_INVALID, "index Monte Carlo: normalisation alternative %d: unknown method %d", i + 1,
 				(int)s->norms[i].method);
+	/* what index_evaluate checks of the options and the input */
+	if (!impute_known(o->impute))
+		return err_set(ERR_INVALID, "index options: unknown imputation %d", (int)o->impute);
+	for (int l = 1; l <= d->n_levels; l++)
+		if (!(o->coverage[l] >= 0 && o->coverage[l] <= 1))
+			return err_set(ERR_INVALID, "index options: coverage %g at level %d, expected 0 to 1", o->coverage[l], l);
+	if (o->rank_digits > 15)
+		return err_set(ERR_INVALID, "index options: ranks of scores rounded to %d decimals, at most 15",
+			o->rank_digits);
+	if (in->n_units < 1 || !in->values)
+		return err_set(ERR_INVALID, "index: no units or no values");
+	if (in->n_units > MAX_UNITS)
+		return err_set(ERR_INVALID, "index Monte Carlo: %d units, at most %d", in->n_units, MAX_UNITS);
+	if (in->n_denominators < 0 || (in->n_denominators > 0 && !in->denominators))
+		return err_set(ERR_INVALID, "index: %d denominators but no values for them", in->n_denominators);
+	if (o->impute == INDEX_IMPUTE_GROUP_MEAN && !in->groups)
+		return err_set(ERR_INVALID, "index: imputation by group mean, but the units have no groups");
+	for (int i = 0; i < d->n_nodes; i++) {
+		const index_node *nd = &d->nodes[i];
+		if (nd->indicator && (nd->denominator < -1 || nd->denominator >= in->n_denominators))
+			return err_set(ERR_INVALID, "indicator '%s': denominator column %d, there are %d", nd->code,
+				nd->denominator, in->n_denominators);
+	}
 	int rc = check_levels(o->agg, d->n_levels, "the options", 0);
 	for (int i = 0; rc == 0 && i < s->n_aggs; i++)
 		rc = check_levels(s->aggs[i].level, d->n_levels, NULL, i + 1);
@@ -371,61 +416,147 @@ static void free_variant(variant *v)
 	free(v->m);
 	free(v->inc_start);
 	free(v->inc);
-	free(v->inc_bits);
+	free(v->inc_pat);
+	free(v->pat_start);
+	free(v->pat_bits);
 }
 
-/* The units of each all-indicator aggregate that miss one of its children. */
+/* The units of each all-indicator aggregate that miss one of its
+ * children, and the patterns of children they have. */
 static int list_incomplete(const mc *m, variant *v)
 {
 	const index_def *d = m->d;
 	size_t n = (size_t)m->n_units, total = 0;
 	v->inc_start = calloc((size_t)m->n_aggs + 1, sizeof(int));
-	if (!v->inc_start)
+	v->pat_start = calloc((size_t)m->n_aggs + 1, sizeof(int));
+	if (!v->inc_start || !v->pat_start)
 		return err_set(ERR_NOMEM, "out of memory");
-	for (int pass = 0; pass < 2; pass++) {
-		total = 0;
-		for (int a = 0; a < m->n_aggs; a++) {
-			const agg_info *g = &m->aggs[a];
-			if (pass == 1)
-				v->inc_start[a] = (int)total;
-			for (size_t u = 0; g->indicators_only && u < n; u++) {
-				uint64_t bits = 0;
-				for (int c = 0; c < g->n_children; c++)
-					bits |= (uint64_t)v->m[(size_t)d->nodes[g->children[c]].column * n + u] << c;
-				bool miss = bits != (g->n_children == 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->n_children) - 1);
-				if (miss && pass == 1) {
-					v->inc[total] = (int)u;
-					v->inc_bits[total] = bits;
+	for (int a = 0; a < m->n_aggs; a++)
+		for (size_t u = 0; m->aggs[a].indicators_only && u < n; u++)
+			for (int c = 0; c < m->aggs[a].n_children; c++)
+				if (!v->m[(size_t)d->nodes[m->aggs[a].children[c]].column * n + u]) {
+					total++;
+					break;
 				}
-				total += miss;
+	v->inc = malloc((total ? total : 1) * sizeof(int));
+	v->inc_pat = malloc((total ? total : 1) * sizeof(int));
+	v->pat_bits = malloc((total ? total : 1) * sizeof(uint64_t));   /* at most one pattern a unit */
+	if (!v->inc || !v->inc_pat || !v->pat_bits)
+		return err_set(ERR_NOMEM, "out of memory");
+	int j = 0, np = 0;
+	for (int a = 0; a < m->n_aggs; a++) {
+		const agg_info *g = &m->aggs[a];
+		v->inc_start[a] = j;
+		v->pat_start[a] = np;
+		uint64_t all = g->n_children == 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->n_children) - 1;
+		for (size_t u = 0; g->indicators_only && u < n; u++) {
+			uint64_t bits = 0;
+			for (int c = 0; c < g->n_children; c++)
+				bits |= (uint64_t)v->m[(size_t)d->nodes[g->children[c]].column * n + u] << c;
+			if (bits == all)
+				continue;
+			int p = v->pat_start[a];
+			while (p < np && p < v->pat_start[a] + MAX_PATTERNS && v->pat_bits[p] != bits)
+				p++;
+			if (p == np || v->pat_bits[p] != bits) {   /* new, or past the patterns looked through */
+				p = np;
+				v->pat_bits[np++] = bits;
 			}
-		}
-		if (pass == 0) {
-			v->inc = malloc((total ? total : 1) * sizeof(int));
-			v->inc_bits = malloc((total ? total : 1) * sizeof(uint64_t));
-			if (!v->inc || !v->inc_bits)
-				return err_set(ERR_NOMEM, "out of memory");
+			v->inc[j] = (int)u;
+			v->inc_pat[j++] = p;
 		}
 	}
-	v->inc_start[m->n_aggs] = (int)total;
+	v->inc_start[m->n_aggs] = j;
+	v->pat_start[m->n_aggs] = np;
+	v->n_pat = np;
 	return 0;
 }
 
-/* Variant (imputation imp, normalisation norm) from index_evaluate. */
-static int build_variant(mc *m, variant *v, index_def *d, const index_input *in, index_impute imp,
-	const index_norm_spec *norm, const char *what)
+/* ---- the indicators' stages, as index_evaluate takes them ---- */
+
+static const char *unit_name(const index_input *in, int u, char *buf, size_t size)
 {
-	index_options o = *m->o;
-	o.impute = imp;
-	o.norm = *norm;
-	for (int l = 0; l <= INDEX_MAX_LEVELS; l++)
-		o.agg[l] = INDEX_AGG_ARITH;
-	o.rank_digits = -1;
-	index_result r;
-	int rc = index_evaluate(&r, d, in, &o);
-	if (rc < 0)
-		return blame(rc, what);
-	size_t n = (size_t)m->n_units, ni = (size_t)d->n_indicators, cells = n * ni;
+	if (in->unit_codes && in->unit_codes[u])
+		return in->unit_codes[u];
+	snprintf(buf, size, "unit %d", u + 1);
+	return buf;
+}
+
+/* Re-sets the last error with "indicator 'code': " before it. */
+static int blame_indicator(int rc, const index_node *nd)
+{
+	char msg[MSG_MAX];
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	return err_set(rc, "indicator '%s': %s", nd->code, msg);
+}
+
+/* Column c of the row-major matrix mat (cols columns) into col, refusing
+ * infinities. */
+static int get_column(const index_input *in, const index_node *nd, double *col, const double *mat, int cols, int c,
+	const char *what)
+{
+	for (int u = 0; u < in->n_units; u++) {
+		col[u] = mat[(size_t)u * cols + c];
+		if (isinf(col[u])) {
+			char buf[32];
+			return err_set(ERR_INVALID, "indicator '%s', %s: the %s is %g, not a number or missing", nd->code,
+				unit_name(in, u, buf, sizeof(buf)), what, col[u]);
+		}
+	}
+	return 0;
+}
+
+static bool all_missing(const double *col, int n)
+{
+	for (int u = 0; u < n; u++)
+		if (!isnan(col[u]))
+			return false;
+	return true;
+}
+
+/* Every indicator's values denominated, imputed (imp) and treated, column
+ * by column into tr (n_indicators x n_units): index_evaluate's stages. */
+static int treat_all(const mc *m, const index_input *in, index_impute imp, double *tr, double *den)
+{
+	const index_def *d = m->d;
+	int n = m->n_units, rc = 0;
+	for (int i = 0; rc == 0 && i < d->n_nodes; i++) {
+		const index_node *nd = &d->nodes[i];
+		if (!nd->indicator)
+			continue;
+		double *col = tr + (size_t)nd->column * n;
+		if ((rc = get_column(in, nd, col, in->values, d->n_indicators, nd->column, "value")) < 0)
+			break;
+		if (all_missing(col, n))
+			return err_set(ERR_INVALID, "indicator '%s': every value is missing", nd->code);
+		if (nd->denominator >= 0) {
+			rc = get_column(in, nd, den, in->denominators, in->n_denominators, nd->denominator, "denominator");
+			if (rc < 0)
+				break;
+			index_denominate(col, col, den, n);
+			if (all_missing(col, n))
+				return err_set(ERR_INVALID,
+					"indicator '%s': every value is missing after dividing by denominator %d", nd->code,
+					nd->denominator);
+		}
+		if ((rc = index_impute_values(col, n, imp, in->groups)) < 0)
+			return blame_indicator(rc, nd);
+		rc = 0;
+		if (m->o->treat.winmax > 0) {
+			index_treat_info info;
+			if ((rc = index_treat(col, n, &m->o->treat, &info, NULL)) < 0)
+				return blame_indicator(rc, nd);
+		}
+	}
+	return rc;
+}
+
+/* Variant v: the treated values tr normalised (norm, each indicator's
+ * direction, target and goalposts), and what a run takes of them. */
+static int normalise_variant(mc *m, variant *v, const double *tr, const index_norm_spec *norm)
+{
+	const index_def *d = m->d;
+	size_t n = (size_t)m->n_units, cells = n * (size_t)d->n_indicators;
 	v->x0 = malloc(cells * sizeof(double));
 	v->m = malloc(cells);
 	if (m->need_pos) {
@@ -434,155 +565,257 @@ static int build_variant(mc *m, variant *v, index_def *d, const index_input *in,
 	}
 	if (m->need_harm)
 		v->hp1 = malloc(cells * sizeof(double));
-	if (!v->x0 || !v->m || (m->need_pos && (!v->xp0 || !v->lp0)) || (m->need_harm && !v->hp1)) {
-		index_result_free(&r);
+	if (!v->x0 || !v->m || (m->need_pos && (!v->xp0 || !v->lp0)) || (m->need_harm && !v->hp1))
 		return err_set(ERR_NOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < ni; i++) {
-		double lo = INFINITY;
+	for (int i = 0; i < d->n_nodes; i++) {
+		const index_node *nd = &d->nodes[i];
+		if (!nd->indicator)
+			continue;
+		size_t off = (size_t)nd->column * n;
+		double *x = v->x0 + off, lo = INFINITY;
+		unsigned char *p = v->m + off;
+		index_norm_spec spec = *norm;
+		spec.target = nd->target;
+		spec.post_lo = nd->post_lo;
+		spec.post_hi = nd->post_hi;
+		int rc = index_normalise(x, tr + off, (int)n, nd->direction, &spec);
+		if (rc < 0)
+			return blame_indicator(rc, nd);
 		for (size_t u = 0; u < n; u++) {
-			double x = r.normalised[u * ni + i];
-			bool present = !isnan(x);
-			v->x0[i * n + u] = present ? x : 0;
-			v->m[i * n + u] = present;
-			if (present && x < lo)
-				lo = x;
+			p[u] = !isnan(x[u]);
+			if (!p[u])
+				x[u] = 0;
+			else if (x[u] < lo)
+				lo = x[u];
 		}
 		double shift = lo <= 0 ? 1 - lo : 0;
 		for (size_t u = 0; m->need_pos && u < n; u++) {
-			double x = v->x0[i * n + u] + shift;
-			bool present = v->m[i * n + u];
-			v->xp0[i * n + u] = present ? x : 0;
-			v->lp0[i * n + u] = present ? log(x) : 0;
+			double s = x[u] + shift;
+			v->xp0[off + u] = p[u] ? s : 0;
+			v->lp0[off + u] = p[u] ? log(s) : 0;
 			if (v->hp1)
-				v->hp1[i * n + u] = present ? x : 1;
+				v->hp1[off + u] = p[u] ? s : 1;
 		}
 	}
-	index_result_free(&r);
 	return list_incomplete(m, v);
 }
 
-static int build_variants(mc *m, index_def *d, const index_input *in)
+/* What choices i (imputation) and j (normalisation) are called in messages. */
+static void choice_name(const mc *m, int i, int j, char *buf, size_t size)
 {
+	if (i == 0 && j == 0)
+		snprintf(buf, size, "the options' choices");
+	else if (i == 0)
+		snprintf(buf, size, "normalisation alternative %d (%s)", j, norm_name(m->norm_choice[j].method));
+	else if (j == 0)
+		snprintf(buf, size, "imputation alternative %d", i);
+	else
+		snprintf(buf, size, "imputation alternative %d with normalisation alternative %d (%s)", i, j,
+			norm_name(m->norm_choice[j].method));
+}
+
+/* Every variant: treated once per imputation, normalised once per
+ * normalisation. */
+static int build_variants(mc *m, const index_input *in)
+{
+	size_t n = (size_t)m->n_units;
 	m->var = calloc((size_t)(m->n_imp_u * m->n_norm_u), sizeof(*m->var));
-	if (!m->var)
-		return err_set(ERR_NOMEM, "out of memory");
-	for (int i = 0; i <= m->s->n_imputes; i++)
-		for (int j = 0; j <= m->s->n_norms; j++) {
+	double *tr = malloc(n * (size_t)m->d->n_indicators * sizeof(double)), *den = malloc(n * sizeof(double));
+	int rc = m->var && tr && den ? 0 : err_set(ERR_NOMEM, "out of memory");
+	char what[160];
+	for (int i = 0; rc == 0 && i <= m->s->n_imputes; i++) {
+		bool done = false;
+		for (int k = 0; k < i; k++)
+			done |= m->imp_id[k] == m->imp_id[i];
+		if (done)
+			continue;
+		if ((rc = treat_all(m, in, m->imp_choice[i], tr, den)) < 0) {
+			choice_name(m, i, 0, what, sizeof(what));
+			rc = blame(rc, what);
+			break;
+		}
+		for (int j = 0; rc == 0 && j <= m->s->n_norms; j++) {
 			variant *v = &m->var[m->imp_id[i] * m->n_norm_u + m->norm_id[j]];
 			if (v->x0)
 				continue;
-			char what[128];
-			if (i == 0 && j == 0)
-				snprintf(what, sizeof(what), "the options' choices");
-			else if (i == 0)
-				snprintf(what, sizeof(what), "normalisation alternative %d (%s)", j,
-					norm_name(m->norm_choice[j].method));
-			else if (j == 0)
-				snprintf(what, sizeof(what), "imputation alternative %d", i);
-			else
-				snprintf(what, sizeof(what), "imputation alternative %d with normalisation alternative %d (%s)", i, j,
-					norm_name(m->norm_choice[j].method));
-			int rc = build_variant(m, v, d, in, m->imp_choice[i], &m->norm_choice[j], what);
-			if (rc < 0)
-				return rc;
+			if ((rc = normalise_variant(m, v, tr, &m->norm_choice[j])) < 0) {
+				choice_name(m, i, j, what, sizeof(what));
+				rc = blame(rc, what);
+			}
 		}
-	return 0;
+	}
+	free(tr);
+	free(den);
+	return rc;
 }
 
 /* ---- one run ---- */
 
-/* num[u] += w[c] * x[c][u] over up to four columns at once, in the order
- * given, so that every sum is index_aggregate's to the last bit. */
-static void weigh(double *restrict num, const double *const *x, const double *w, int k, int n)
+/* The loops over every unit, compiled also for AVX2 where the compiler
+ * can pick at run time: the same multiplications, divisions and additions
+ * in the same order (no FMA), so the same results, twice as wide. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WIDE __attribute__((target_clones("avx2", "default")))
+#else
+#define WIDE
+#endif
+
+typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
+
+/* num[j][u] = sum over c of w[j k + c] x[c][u] for BATCH runs j at once,
+ * the children c in order and starting from 0 as index_aggregate does, so
+ * every sum is its to the last bit; eight units of four runs per step, each
+ * value read once for the four runs. */
+WIDE static void weigh_runs(double *const *num, const double *const *x, const double *w, int k, int n)
 {
-	for (int c = 0; c < k; c += 4) {
-		int g = k - c < 4 ? k - c : 4;
-		const double *restrict x0 = x[c], *restrict x1 = g > 1 ? x[c + 1] : NULL;
-		const double *restrict x2 = g > 2 ? x[c + 2] : NULL, *restrict x3 = g > 3 ? x[c + 3] : NULL;
-		double w0 = w[c], w1 = g > 1 ? w[c + 1] : 0, w2 = g > 2 ? w[c + 2] : 0, w3 = g > 3 ? w[c + 3] : 0;
-		switch (g) {
-		case 4:
-			for (int u = 0; u < n; u++)
-				num[u] = num[u] + w0 * x0[u] + w1 * x1[u] + w2 * x2[u] + w3 * x3[u];
-			break;
-		case 3:
-			for (int u = 0; u < n; u++)
-				num[u] = num[u] + w0 * x0[u] + w1 * x1[u] + w2 * x2[u];
-			break;
-		case 2:
-			for (int u = 0; u < n; u++)
-				num[u] = num[u] + w0 * x0[u] + w1 * x1[u];
-			break;
-		default:
-			for (int u = 0; u < n; u++)
-				num[u] = num[u] + w0 * x0[u];
+	int u = 0;
+	for (; u + 8 <= n; u += 8) {   /* eight sums in flight hide the additions' latency */
+		v4d a0 = { 0, 0, 0, 0 }, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+		for (int c = 0; c < k; c++) {
+			v4d xa, xb;
+			memcpy(&xa, x[c] + u, sizeof(xa));
+			memcpy(&xb, x[c] + u + 4, sizeof(xb));
+			double w0 = w[c], w1 = w[k + c], w2 = w[2 * k + c], w3 = w[3 * k + c];
+			a0 += w0 * xa;
+			b0 += w0 * xb;
+			a1 += w1 * xa;
+			b1 += w1 * xb;
+			a2 += w2 * xa;
+			b2 += w2 * xb;
+			a3 += w3 * xa;
+			b3 += w3 * xb;
 		}
+		memcpy(num[0] + u, &a0, sizeof(a0));
+		memcpy(num[0] + u + 4, &b0, sizeof(b0));
+		memcpy(num[1] + u, &a1, sizeof(a1));
+		memcpy(num[1] + u + 4, &b1, sizeof(b1));
+		memcpy(num[2] + u, &a2, sizeof(a2));
+		memcpy(num[2] + u + 4, &b2, sizeof(b2));
+		memcpy(num[3] + u, &a3, sizeof(a3));
+		memcpy(num[3] + u + 4, &b3, sizeof(b3));
 	}
+	for (; u < n; u++)
+		for (int j = 0; j < BATCH; j++) {
+			double s = 0;
+			for (int c = 0; c < k; c++)
+				s += w[j * k + c] * x[c][u];
+			num[j][u] = s;
+		}
 }
 
-/* Aggregate a whose children are all indicators: the weights' sum for
- * the units that have every child, the weights of those they have for
- * the others (as index_aggregate: the same sums in the same order). */
-static void aggregate_indicators(worker *wk, const choice *ch, const variant *v, int a, index_agg h, bool pos,
-	double *restrict t)
+/* A harmonic mean's num[u] += p[u] * (w / x[u]) over the indicators. */
+WIDE static void weigh_harmonic(double *restrict num, const double *restrict x, const unsigned char *restrict p, double w,
+	int n)
 {
-	const mc *m = wk->m;
-	const index_def *d = m->d;
-	const agg_info *g = &m->aggs[a];
-	int n = m->n_units, k = g->n_children, q = 0;
-	double *restrict num = wk->num, w[64], ws[4], sum_w = 0;
-	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK;
-	const double *cols[4];
-	for (int c = 0; c < k; c++) {
-		size_t off = (size_t)d->nodes[g->children[c]].column * n;
-		w[c] = ch->w[g->children[c]];
-		sum_w += w[c];
-		if (w[c] == 0)
-			continue;
-		if (h == INDEX_AGG_HARM) {
-			const double *restrict x = v->hp1 + off;
-			const unsigned char *restrict mk = v->m + off;
-			double wc = w[c];
-			for (int u = 0; u < n; u++)
-				num[u] += (double)mk[u] * (wc / x[u]);
-			continue;
-		}
-		cols[q] = (h == INDEX_AGG_GEOM ? v->lp0 : pos ? v->xp0 : v->x0) + off;
-		ws[q++] = w[c];
-		if (q == 4) {
-			weigh(num, cols, ws, q, n);
-			q = 0;
-		}
-	}
-	if (q)
-		weigh(num, cols, ws, q, n);
-	if (!(sum_w > 0))
+	for (int u = 0; u < n; u++)
+		num[u] += (double)p[u] * (w / x[u]);
+}
+
+/* One child of a mixed aggregate: x its values (0 or, harmonic, 1 when
+ * missing), p 1 where present; adds to the sums of the weights present,
+ * of the children present (cnt, may be NULL) and of the weighed values. */
+WIDE static void add_child(double *restrict num, double *restrict den, double *restrict cnt, const double *restrict x,
+	const double *restrict p, double w, int n, bool harm)
+{
+	for (int u = 0; u < n; u++)
+		den[u] += w * p[u];
+	if (cnt)
 		for (int u = 0; u < n; u++)
-			t[u] = NAN;
-	else if (h == INDEX_AGG_HARM)
+			cnt[u] += p[u];
+	if (w == 0)
+		return;
+	if (harm)
 		for (int u = 0; u < n; u++)
-			t[u] = sum_w / num[u];
+			num[u] += p[u] * (w / x[u]);
 	else
 		for (int u = 0; u < n; u++)
-			t[u] = num[u] / sum_w;
-	for (int j = v->inc_start[a]; j < v->inc_start[a + 1]; j++) {
-		int u = v->inc[j], have = 0;
-		uint64_t bits = v->inc_bits[j];
+			num[u] = num[u] + w * x[u];
+}
+
+/* t = num / den (harmonic: den / num). */
+WIDE static void divide(double *restrict t, const double *restrict num, const double *restrict den, int n, bool harm)
+{
+	if (harm)
+		for (int u = 0; u < n; u++)
+			t[u] = den[u] / num[u];
+	else
+		for (int u = 0; u < n; u++)
+			t[u] = num[u] / den[u];
+}
+
+/* num = num + w x over every unit. */
+WIDE static void add_weighed(double *restrict num, const double *restrict x, double w, int n)
+{
+	for (int u = 0; u < n; u++)
+		num[u] = num[u] + w * x[u];
+}
+
+/* t = num / w over every unit. */
+WIDE static void divide_by(double *restrict t, const double *restrict num, double w, int n)
+{
+	for (int u = 0; u < n; u++)
+		t[u] = num[u] / w;
+}
+
+WIDE static void fill(double *restrict x, double value, int n)
+{
+	for (int u = 0; u < n; u++)
+		x[u] = value;
+}
+
+/* Aggregate a, whose children are all indicators, of run rs from its
+ * weighed sums rs->num; w the children's weights. The weights' sum for
+ * the units that have every child, the weights of those they have for
+ * the others (one sum per pattern of children present, in order). */
+static void finish_indicators(worker *wk, run_space *rs, const variant *v, int a, const double *w, bool harm)
+{
+	const mc *m = wk->m;
+	const agg_info *g = &m->aggs[a];
+	int n = m->n_units, k = g->n_children, *none = rs->none + (size_t)a * n, n_none = 0;
+	double *t = rs->t + (size_t)a * n, *den = rs->den;
+	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK, sum_w = 0;
+	for (int c = 0; c < k; c++)
+		sum_w += w[c];
+	if (!(sum_w > 0)) {
+		for (int u = 0; u < n; u++) {
+			t[u] = NAN;
+			none[u] = u;
+		}
+		rs->n_none[a] = n;
+		return;
+	}
+	double *pat_w = wk->pat_w;
+	bool *pat_ok = wk->pat_ok;
+	for (int p = v->pat_start[a]; p < v->pat_start[a + 1]; p++) {
+		uint64_t bits = v->pat_bits[p];
 		double s = 0;
+		int have = 0;
 		for (int c = 0; c < k; c++) {
 			uint64_t b = bits >> c & 1;
 			s += w[c] * (double)b;
 			have += (int)b;
 		}
-		t[u] = s > 0 && (share == 0 || have >= least) ? h == INDEX_AGG_HARM ? s / num[u] : num[u] / s : NAN;
+		pat_w[p] = s;
+		pat_ok[p] = s > 0 && (share == 0 || have >= least);
 	}
+	fill(den, sum_w, n);
+	for (int j = v->inc_start[a]; j < v->inc_start[a + 1]; j++) {
+		int u = v->inc[j], p = v->inc_pat[j];
+		den[u] = pat_w[p];
+		if (!pat_ok[p])
+			none[n_none++] = u;
+	}
+	divide(t, rs->num, den, n, harm);
+	for (int j = 0; j < n_none; j++)
+		t[none[j]] = NAN;
+	rs->n_none[a] = n_none;
 }
 
 enum { AS_IS, TO_LOG, TO_EXP };
 
 /* A child aggregate's scores tc in the form its parent's mean takes, into
- * cv (missing: the given value) and present into cm (1 or 0). */
+ * cv (missing: the given value), and 1 where present, 0 where missing,
+ * into cm. */
 static void child_values(double *restrict cv, double *restrict cm, const double *restrict tc, int n, int form,
 	double missing)
 {
@@ -590,74 +823,186 @@ static void child_values(double *restrict cv, double *restrict cm, const double 
 		double s = tc[u];
 		bool present = !isnan(s);
 		cm[u] = present;
-		if (form == AS_IS)
-			cv[u] = present ? s : missing;
-		else
-			cv[u] = !present ? missing : form == TO_LOG ? log(s) : exp(s);
+		cv[u] = !present ? missing : form == TO_LOG ? log(s) : form == TO_EXP ? exp(s) : s;
 	}
 }
 
-/* Aggregate a with aggregates among its children: every sum unit by unit. */
-static void aggregate_mixed(worker *wk, const choice *ch, const variant *v, int a, index_agg h, bool pos,
-	double *restrict t)
+/* The form in which child node's scores enter a mean h, AS_IS for an
+ * indicator. */
+static int child_form(const mc *m, const index_agg *how, int node, index_agg h)
+{
+	int ca = m->agg_of_node[node];
+	if (ca < 0)
+		return AS_IS;
+	bool child_log = how[m->aggs[ca].level] == INDEX_AGG_GEOM;
+	return h == INDEX_AGG_GEOM ? (child_log ? AS_IS : TO_LOG) : (child_log ? TO_EXP : AS_IS);
+}
+
+/* Lists the units with NaN in aggregate a's scores of run rs. */
+static void list_none(const mc *m, run_space *rs, int a)
+{
+	int n = m->n_units, *none = rs->none + (size_t)a * n, k = 0;
+	const double *t = rs->t + (size_t)a * n;
+	for (int u = 0; u < n; u++)
+		if (isnan(t[u]))
+			none[k++] = u;
+	rs->n_none[a] = k;
+}
+
+/* Aggregate a whose children are aggregates whose scores it takes as they
+ * are (arithmetic of arithmetic, geometric of geometric): for the units
+ * with every child the sum over all of them and the weights' sum; the
+ * units some child lacks again one by one. */
+static void aggregate_scores(worker *wk, run_space *rs, const choice *ch, int a)
+{
+	const mc *m = wk->m;
+	const agg_info *g = &m->aggs[a];
+	int n = m->n_units, k = g->n_children, *none = rs->none + (size_t)a * n, n_none = 0;
+	double *t = rs->t + (size_t)a * n, *num = rs->num, sum_w = 0;
+	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK;
+	memset(num, 0, (size_t)n * sizeof(double));
+	for (int c = 0; c < k; c++) {
+		double w = ch->w[g->children[c]];
+		sum_w += w;
+		if (w != 0)
+			add_weighed(num, rs->t + (size_t)m->agg_of_node[g->children[c]] * n, w, n);
+	}
+	if (sum_w > 0)
+		divide_by(t, num, sum_w, n);
+	else
+		for (int u = 0; u < n; u++)
+			t[u] = NAN;
+	wk->stamp++;
+	for (int c = 0; c < k; c++) {
+		int ca = m->agg_of_node[g->children[c]];
+		const int *lacks = rs->none + (size_t)ca * n;
+		for (int j = 0; j < rs->n_none[ca]; j++) {
+			int u = lacks[j];
+			if (wk->seen[u] == wk->stamp)
+				continue;
+			wk->seen[u] = wk->stamp;
+			double s = 0, sw = 0;
+			int have = 0;
+			for (int i = 0; i < k; i++) {
+				double x = rs->t[(size_t)m->agg_of_node[g->children[i]] * n + (size_t)u], w = ch->w[g->children[i]];
+				if (isnan(x))
+					continue;
+				have++;
+				if (w == 0)
+					continue;
+				s += w * x;
+				sw += w;
+			}
+			t[u] = sw > 0 && (share == 0 || have >= least) ? s / sw : NAN;
+		}
+	}
+	if (!(sum_w > 0) || share > 0) {
+		list_none(m, rs, a);
+		return;
+	}
+	/* only the units just done can lack a score */
+	wk->stamp++;
+	for (int c = 0; c < k; c++) {
+		int ca = m->agg_of_node[g->children[c]];
+		const int *lacks = rs->none + (size_t)ca * n;
+		for (int j = 0; j < rs->n_none[ca]; j++) {
+			int u = lacks[j];
+			if (wk->seen[u] != wk->stamp && isnan(t[u]))
+				none[n_none++] = u;
+			wk->seen[u] = wk->stamp;
+		}
+	}
+	rs->n_none[a] = n_none;
+}
+
+/* Aggregate a with aggregates among its children, of run rs: every sum
+ * unit by unit. */
+static void aggregate_mixed(worker *wk, run_space *rs, const choice *ch, const variant *v, int a, index_agg h,
+	bool pos)
 {
 	const mc *m = wk->m;
 	const index_def *d = m->d;
 	const agg_info *g = &m->aggs[a];
 	const index_agg *how = m->agg_choice[ch->agg].level;
 	int n = m->n_units, k = g->n_children;
-	double *restrict num = wk->num, *restrict den = wk->den, *restrict cnt = wk->cnt, *cm = wk->cm;
+	bool harm = h == INDEX_AGG_HARM, simple = !harm;
+	for (int c = 0; c < k; c++)
+		simple &= !d->nodes[g->children[c]].indicator && child_form(m, how, g->children[c], h) == AS_IS;
+	if (simple) {
+		aggregate_scores(wk, rs, ch, a);
+		return;
+	}
+	double *restrict num = rs->num, *restrict den = rs->den, *cnt = wk->cnt, *cm = wk->cm, *cv = wk->cv;
 	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK;
-	for (int u = 0; u < n; u++)
-		den[u] = cnt[u] = 0;
+	double *t = rs->t + (size_t)a * n;
+	memset(num, 0, (size_t)n * sizeof(double));
+	memset(den, 0, (size_t)n * sizeof(double));
+	memset(cnt, 0, (size_t)n * sizeof(double));
 	for (int c = 0; c < k; c++) {
 		int node = g->children[c];
-		double wc = ch->w[node];
 		const double *x;
 		if (d->nodes[node].indicator) {
 			size_t off = (size_t)d->nodes[node].column * n;
-			const unsigned char *restrict mk = v->m + off;
-			x = (h == INDEX_AGG_GEOM ? v->lp0 : h == INDEX_AGG_HARM ? v->hp1 : pos ? v->xp0 : v->x0) + off;
+			const unsigned char *mk = v->m + off;
+			x = (h == INDEX_AGG_GEOM ? v->lp0 : harm ? v->hp1 : pos ? v->xp0 : v->x0) + off;
 			for (int u = 0; u < n; u++)
 				cm[u] = mk[u];
 		} else {
-			int ca = m->agg_of_node[node];
-			bool child_log = how[m->aggs[ca].level] == INDEX_AGG_GEOM;
-			int form = h == INDEX_AGG_GEOM ? (child_log ? AS_IS : TO_LOG) : (child_log ? TO_EXP : AS_IS);
-			child_values(wk->cv, cm, wk->t + (size_t)ca * n, n, form, h == INDEX_AGG_HARM ? 1 : 0);
-			x = wk->cv;
+			child_values(cv, cm, rs->t + (size_t)m->agg_of_node[node] * n, n, child_form(m, how, node, h), harm ? 1 : 0);
+			x = cv;
 		}
-		for (int u = 0; u < n; u++) {
-			den[u] += wc * cm[u];
-			cnt[u] += cm[u];
-		}
-		if (wc == 0)
-			continue;
-		if (h == INDEX_AGG_HARM)
-			for (int u = 0; u < n; u++)
-				num[u] += cm[u] * (wc / x[u]);
-		else
-			weigh(num, &x, &wc, 1, n);
+		add_child(num, den, share > 0 ? cnt : NULL, x, cm, ch->w[node], n, harm);
 	}
 	for (int u = 0; u < n; u++)
-		t[u] = den[u] > 0 && (share == 0 || cnt[u] >= least) ? h == INDEX_AGG_HARM ? den[u] / num[u] : num[u] / den[u]
-		                                                     : NAN;
+		t[u] = den[u] > 0 && (share == 0 || cnt[u] >= least) ? harm ? den[u] / num[u] : num[u] / den[u] : NAN;
+	list_none(m, rs, a);
 }
 
-/* The score of aggregate a (its log for a geometric mean) for every unit,
- * into its row of t; its children done. */
-static void aggregate(worker *wk, const choice *ch, int a)
+/* Every aggregate of nr <= BATCH runs that share their choices of
+ * imputation, normalisation and means (not their weights). */
+static void evaluate(worker *wk, const choice *ch, int nr)
 {
 	const mc *m = wk->m;
+	const index_def *d = m->d;
 	const variant *v = &m->var[m->imp_id[ch->imp] * m->n_norm_u + m->norm_id[ch->norm]];
-	index_agg h = m->agg_choice[ch->agg].level[m->aggs[a].level];
+	const index_agg *how = m->agg_choice[ch->agg].level;
 	bool pos = m->positive[ch->agg];
-	double *t = wk->t + (size_t)a * m->n_units;
-	memset(wk->num, 0, (size_t)m->n_units * sizeof(double));
-	if (m->aggs[a].indicators_only)
-		aggregate_indicators(wk, ch, v, a, h, pos, t);
-	else
-		aggregate_mixed(wk, ch, v, a, h, pos, t);
+	int n = m->n_units;
+	for (int a = 0; a < m->n_aggs; a++) {
+		const agg_info *g = &m->aggs[a];
+		index_agg h = how[g->level];
+		if (!g->indicators_only) {
+			for (int j = 0; j < nr; j++)
+				aggregate_mixed(wk, &wk->run[j], &ch[j], v, a, h, pos);
+			continue;
+		}
+		int k = g->n_children;
+		double *w = wk->wrow;   /* BATCH x k, zeros past nr */
+		for (int j = 0; j < BATCH; j++)
+			for (int c = 0; c < k; c++)
+				w[j * k + c] = j < nr ? ch[j].w[g->children[c]] : 0;
+		const double *base = h == INDEX_AGG_GEOM ? v->lp0 : pos ? v->xp0 : v->x0;
+		if (h == INDEX_AGG_HARM) {
+			for (int j = 0; j < nr; j++) {
+				memset(wk->run[j].num, 0, (size_t)n * sizeof(double));
+				for (int c = 0; c < k; c++) {
+					size_t off = (size_t)d->nodes[g->children[c]].column * n;
+					if (w[j * k + c] != 0)
+						weigh_harmonic(wk->run[j].num, v->hp1 + off, v->m + off, w[j * k + c], n);
+				}
+			}
+		} else {
+			const double *cols[64];
+			double *nums[BATCH];
+			for (int c = 0; c < k; c++)
+				cols[c] = base + (size_t)d->nodes[g->children[c]].column * n;
+			for (int j = 0; j < BATCH; j++)
+				nums[j] = j < nr ? wk->run[j].num : wk->spare;
+			weigh_runs(nums, cols, w, k, n);
+		}
+		for (int j = 0; j < nr; j++)
+			finish_indicators(wk, &wk->run[j], v, a, w + j * k, h == INDEX_AGG_HARM);
+	}
 }
 
 /* Sorts k[0..c) ascending with their indexes i; tk, ti scratch of c: an
@@ -698,31 +1043,59 @@ static void radix_sort(uint64_t *k, uint32_t *i, uint64_t *tk, uint32_t *ti, int
 	}
 }
 
-static void insertion_sort(uint64_t *k, uint32_t *i, int c)
+/* Sorts sv[0..c) ascending with their indexes idx by insertion while that
+ * takes at most budget moves; false when it gave up (the pairs then in
+ * some order). */
+static bool insertion_sort(double *sv, uint32_t *idx, int c, long budget)
 {
 	for (int j = 1; j < c; j++) {
-		uint64_t key = k[j];
-		uint32_t idx = i[j];
+		double key = sv[j];
+		if (!(sv[j - 1] > key))
+			continue;
+		uint32_t x = idx[j];
 		int p = j - 1;
-		for (; p >= 0 && k[p] > key; p--) {
-			k[p + 1] = k[p];
-			i[p + 1] = i[p];
+		for (; p >= 0 && sv[p] > key; p--) {
+			sv[p + 1] = sv[p];
+			idx[p + 1] = idx[p];
 		}
-		k[p + 1] = key;
-		i[p + 1] = idx;
+		sv[p + 1] = key;
+		idx[p + 1] = x;
+		if ((budget -= j - 1 - p) < 0)
+			return false;
 	}
+	return true;
 }
 
-#define SMALL_BUCKET 32
-
 /* rank[u] = 1 + how many present v are above v[u] (ties share the
- * smallest), 0 when v[u] is NaN. The doubles' bits as ordered keys, spread
- * over about as many buckets as values by their leading bits above the
- * smallest key, each bucket sorted (insertion, or radix when large). */
+ * smallest), 0 when v[u] is NaN. The values get 16-bit keys linear in
+ * (v - min) / (max - min), which keep their order, sorted by an LSD radix
+ * sort on the two bytes; an insertion sort then puts the few values with
+ * the same key in order. Should that take long (a far outlier squeezing
+ * the others into a few keys), a radix sort on the doubles' bits as
+ * ordered 64-bit keys does it all. */
 static void rank_values(worker *wk, int *rank, const double *v, int n)
 {
-	uint64_t *k0 = wk->k0, *k1 = wk->k1, lo = UINT64_MAX, hi = 0;
-	uint32_t *i0 = wk->i0, *i1 = wk->i1;
+	double lo4[4] = { INFINITY, INFINITY, INFINITY, INFINITY }, hi4[4] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
+	int u = 0;
+	for (; u + 4 <= n; u += 4)   /* four chains; NaN fails both tests */
+		for (int j = 0; j < 4; j++) {
+			lo4[j] = v[u + j] < lo4[j] ? v[u + j] : lo4[j];
+			hi4[j] = v[u + j] > hi4[j] ? v[u + j] : hi4[j];
+		}
+	for (; u < n; u++) {
+		lo4[0] = v[u] < lo4[0] ? v[u] : lo4[0];
+		hi4[0] = v[u] > hi4[0] ? v[u] : hi4[0];
+	}
+	double lo = fmin(fmin(lo4[0], lo4[1]), fmin(lo4[2], lo4[3])), hi = fmax(fmax(hi4[0], hi4[1]), fmax(hi4[2], hi4[3]));
+	if (!(lo <= hi)) {
+		memset(rank, 0, (size_t)n * sizeof(*rank));
+		return;
+	}
+	double scale = hi > lo ? 65535 / (hi - lo) : 0;
+	if (!isfinite(scale))
+		scale = 0;
+	uint16_t *k0 = wk->s0, *k1 = wk->s1;
+	uint32_t *i0 = wk->i0, *i1 = wk->i1, h0[256] = { 0 }, h1[256] = { 0 };
 	int c = 0;
 	for (int u = 0; u < n; u++) {
 		double x = v[u];
@@ -730,59 +1103,59 @@ static void rank_values(worker *wk, int *rank, const double *v, int n)
 			rank[u] = 0;
 			continue;
 		}
-		if (x == 0)
-			x = 0;   /* -0 ranks with 0 */
-		uint64_t b;
-		memcpy(&b, &x, sizeof(b));
-		b = b >> 63 ? ~b : b | (uint64_t)1 << 63;
-		k0[c] = b;
+		uint32_t key = (uint32_t)((x - lo) * scale);
+		key = key < 65535 ? key : 65535;
+		k0[c] = (uint16_t)key;
 		i0[c++] = (uint32_t)u;
-		lo = b < lo ? b : lo;
-		hi = b > hi ? b : hi;
+		h0[key & 255]++;
+		h1[key >> 8]++;
 	}
-	if (!c)
-		return;
-	uint64_t span = hi - lo;
-	int bits = 0;
-	while (bits < 64 && span >> bits)
-		bits++;
-	int shift = bits > wk->bucket_bits ? bits - wk->bucket_bits : 0;
-	size_t nb = (size_t)(span >> shift) + 1;
-	uint32_t *start = wk->bucket;
-	memset(start, 0, (nb + 1) * sizeof(*start));
-	for (int j = 0; j < c; j++)
-		start[((k0[j] - lo) >> shift) + 1]++;
-	for (size_t b = 1; b <= nb; b++)
-		start[b] += start[b - 1];
+	for (uint32_t b = 0, a0 = 0, a1 = 0; b < 256; b++) {
+		uint32_t c0 = h0[b], c1 = h1[b];
+		h0[b] = a0;
+		h1[b] = a1;
+		a0 += c0;
+		a1 += c1;
+	}
 	for (int j = 0; j < c; j++) {
-		uint32_t p = start[(k0[j] - lo) >> shift]++;
+		uint32_t p = h0[k0[j] & 255]++;
 		k1[p] = k0[j];
 		i1[p] = i0[j];
 	}
-	/* bucket b now ends at start[b] */
-	uint32_t from = 0;
-	for (size_t b = 0; b < nb; b++) {
-		int size = (int)(start[b] - from);
-		if (size > SMALL_BUCKET)
-			radix_sort(k1 + from, i1 + from, k0 + from, i0 + from, size);
-		else if (size > 1)
-			insertion_sort(k1 + from, i1 + from, size);
-		from = start[b];
+	double *sv = wk->sv;
+	for (int j = 0; j < c; j++) {
+		uint32_t p = h1[k1[j] >> 8]++;
+		i0[p] = i1[j];
+		sv[p] = v[i1[j]];
+	}
+	if (!insertion_sort(sv, i0, c, 8L * c + 64)) {
+		uint64_t *key = wk->k0, *tk = wk->k1;
+		for (int j = 0; j < c; j++) {
+			double x = v[i0[j]];
+			if (x == 0)
+				x = 0;   /* -0 sorts with 0 */
+			uint64_t b;
+			memcpy(&b, &x, sizeof(b));
+			key[j] = b >> 63 ? ~b : b | (uint64_t)1 << 63;
+		}
+		radix_sort(key, i0, tk, i1, c);
+		for (int j = 0; j < c; j++)
+			sv[j] = v[i0[j]];
 	}
 	int r = 0;
 	for (int p = c - 1; p >= 0; p--) {
-		if (p == c - 1 || k1[p] != k1[p + 1])
+		if (p == c - 1 || sv[p] != sv[p + 1])
 			r = c - p;
-		rank[i1[p]] = r;
+		rank[i0[p]] = r;
 	}
 }
 
-/* Ranks of aggregate a's scores, this run. */
-static void rank_aggregate(worker *wk, const choice *ch, int a, int *rank)
+/* Ranks of aggregate a's scores in run rs. */
+static void rank_aggregate(worker *wk, const run_space *rs, const choice *ch, int a, int *rank)
 {
-	mc *m = wk->m;
+	const mc *m = wk->m;
 	int n = m->n_units, digits = m->o->rank_digits;
-	const double *t = wk->t + (size_t)a * n;
+	const double *t = rs->t + (size_t)a * n;
 	if (digits >= 0) {
 		bool is_log = m->agg_choice[ch->agg].level[m->aggs[a].level] == INDEX_AGG_GEOM;
 		for (int u = 0; u < n; u++)
@@ -792,33 +1165,34 @@ static void rank_aggregate(worker *wk, const choice *ch, int a, int *rank)
 	rank_values(wk, rank, t, n);
 }
 
-static void evaluate(worker *wk, const choice *ch)
-{
-	for (int a = 0; a < wk->m->n_aggs; a++)
-		aggregate(wk, ch, a);
-}
-
-/* y: the mean |rank - nominal rank| over the units ranked in both. */
-static double rank_shift(const int *rank, const int *nominal, int n)
+/* y: the mean |rank - nominal rank| over the units ranked in both; sums
+ * of 256 units in an int (ranks are below 2^31 / 256). */
+WIDE static double rank_shift(const int *restrict rank, const int *restrict nominal, int n)
 {
 	long long sum = 0;
 	int k = 0;
-	for (int u = 0; u < n; u++)
-		if (rank[u] > 0 && nominal[u] > 0) {
-			sum += llabs((long long)rank[u] - nominal[u]);
-			k++;
+	for (int u0 = 0; u0 < n; u0 += 256) {
+		int end = n - u0 < 256 ? n : u0 + 256, part = 0, count = 0;
+		for (int u = u0; u < end; u++) {
+			int both = (rank[u] > 0) & (nominal[u] > 0), d = abs(rank[u] - nominal[u]);
+			part += both ? d : 0;
+			count += both;
 		}
+		sum += part;
+		k += count;
+	}
 	return k ? (double)sum / k : NAN;
 }
 
-/* Draws assumption f of run row of sample into ch. */
+/* Draws assumption f of run row of sample into ch (the weights only when
+ * ch->w is not NULL). */
 static void draw(const mc *m, choice *ch, index_mc_factor f, int sample, int row)
 {
 	const index_mc_spec *s = m->s;
 	rng g = stream(s->seed, sample, row, (int)f);
 	switch (f) {
 	case INDEX_MC_WEIGHTS:
-		for (int i = 0; i < m->d->n_nodes; i++)
+		for (int i = 0; ch->w && i < m->d->n_nodes; i++)
 			ch->w[i] = m->d->nodes[i].weight * (1 + s->weight_spread * (2 * rng_uniform(&g) - 1));
 		break;
 	case INDEX_MC_NORM: ch->norm = 1 + (int)(rng_uniform(&g) * s->n_norms); break;
@@ -848,79 +1222,153 @@ static void choose(const mc *m, choice *ch, int e, int *slot)
 	ch->imp = s->n_imputes == 1;
 	ch->norm = s->n_norms == 1;
 	ch->agg = s->n_aggs == 1;
-	for (int i = 0; i < m->d->n_nodes; i++)
+	for (int i = 0; ch->w && i < m->d->n_nodes; i++)
 		ch->w[i] = m->d->nodes[i].weight;
 	for (int i = 0; i < m->n_factors; i++)
 		draw(m, ch, m->factor[i], i == from_b ? SAMPLE_B : sample, row);
 }
 
-static void run_one(worker *wk, int e)
+/* Runs that can share a pass over the indicators have the same key. */
+static int choice_key(const mc *m, const choice *ch)
+{
+	return (m->imp_id[ch->imp] * m->n_norm_u + m->norm_id[ch->norm]) * (m->s->n_aggs + 1) + ch->agg;
+}
+
+/* Keeps one column's ranks of sample slot: blocked, STAT_BLOCK units of
+ * one sample side by side, block after block of samples, so that the
+ * statistics read each block's ranks in one sweep. */
+static void keep_ranks(mc *m, int col, int slot, const int *rank)
+{
+	int n = m->n_units, blocks = (n + STAT_BLOCK - 1) / STAT_BLOCK;
+	for (int b = 0; b < blocks; b++) {
+		int u0 = b * STAT_BLOCK, nu = n - u0 < STAT_BLOCK ? n - u0 : STAT_BLOCK;
+		int *to = m->ranks + (((size_t)col * blocks + (size_t)b) * (size_t)m->samples + (size_t)slot) * STAT_BLOCK;
+		for (int j = 0; j < nu; j++)
+			to[j] = rank[u0 + j];
+	}
+}
+
+/* The runs at positions from..from+nr of m->order (sorted by key): each
+ * group with one key evaluated together, then each run ranked. */
+static void run_batch(worker *wk, int from, int nr)
 {
 	mc *m = wk->m;
-	int n = m->n_units, slot;
-	choice ch = { .w = wk->w };
-	choose(m, &ch, e, &slot);
-	evaluate(wk, &ch);
-	int *root_rank = wk->rank;
-	for (int c = 0; c < m->n_cols; c++) {
-		int a = m->col_agg[c];
-		if (slot < 0 && a != m->root)
-			continue;
-		int *rank = slot < 0 ? wk->rank : m->ranks + ((size_t)c * m->samples + (size_t)slot) * n;
-		rank_aggregate(wk, &ch, a, rank);
-		if (a == m->root)
-			root_rank = rank;
+	int n = m->n_units, e[BATCH], slot[BATCH];
+	choice ch[BATCH];
+	for (int j = 0; j < nr; j++) {
+		e[j] = m->order[from + j];
+		ch[j].w = wk->run[j].w;
+		choose(m, &ch[j], e[j], &slot[j]);
 	}
-	int root_col = m->s->every_aggregate ? m->d->nodes[m->aggs[m->root].node].column : 0;
-	m->y[e] = rank_shift(root_rank, m->nominal + (size_t)root_col * n, n);
+	for (int j0 = 0; j0 < nr;) {
+		int j1 = j0 + 1;
+		while (j1 < nr && choice_key(m, &ch[j1]) == choice_key(m, &ch[j0]))
+			j1++;
+		/* evaluate works on wk->run[0..]: move this group's spaces first */
+		if (j0 > 0)
+			for (int j = j0; j < j1; j++) {
+				run_space tmp = wk->run[j - j0];
+				wk->run[j - j0] = wk->run[j];
+				wk->run[j] = tmp;
+				choice c = ch[j - j0];
+				ch[j - j0] = ch[j];
+				ch[j] = c;
+				int x = e[j - j0];
+				e[j - j0] = e[j];
+				e[j] = x;
+				x = slot[j - j0];
+				slot[j - j0] = slot[j];
+				slot[j] = x;
+			}
+		evaluate(wk, ch, j1 - j0);
+		for (int j = 0; j < j1 - j0; j++)
+			for (int c = 0; c < m->n_cols; c++) {
+				int a = m->col_agg[c];
+				if (slot[j] < 0 && a != m->root)
+					continue;
+				rank_aggregate(wk, &wk->run[j], &ch[j], a, wk->rank);
+				if (a == m->root)
+					m->y[e[j]] = rank_shift(wk->rank, m->nominal + (size_t)c * n, n);
+				if (slot[j] >= 0)
+					keep_ranks(m, c, slot[j], wk->rank);
+			}
+		j0 = j1;
+	}
 }
 
 /* ---- threads ---- */
 
 static void free_worker(worker *wk)
 {
-	free(wk->w);
-	free(wk->t);
+	for (int j = 0; j < BATCH; j++) {
+		free(wk->run[j].t);
+		free(wk->run[j].none);
+		free(wk->run[j].n_none);
+		free(wk->run[j].num);
+		free(wk->run[j].den);
+		free(wk->run[j].w);
+	}
+	free(wk->spare);
+	free(wk->wrow);
 	free(wk->cv);
-	free(wk->num);
-	free(wk->den);
-	free(wk->key_v);
 	free(wk->cm);
 	free(wk->cnt);
+	free(wk->key_v);
 	free(wk->rank);
 	free(wk->k0);
 	free(wk->k1);
 	free(wk->i0);
 	free(wk->i1);
-	free(wk->bucket);
+	free(wk->sv);
+	free(wk->s0);
+	free(wk->s1);
+	free(wk->pat_w);
+	free(wk->pat_ok);
+	free(wk->seen);
 	free(wk->vals);
 	free(wk->hist);
 }
 
 static int alloc_worker(worker *wk, mc *m, bool caller)
 {
-	size_t n = (size_t)m->n_units;
+	size_t n = (size_t)m->n_units, scores = (size_t)m->n_aggs * n * sizeof(double);
+	bool ok = true;
 	*wk = (worker){ .m = m, .caller = caller };
-	wk->w = malloc((size_t)m->d->n_nodes * sizeof(double));
-	wk->t = malloc((size_t)m->n_aggs * n * sizeof(double));
+	for (int j = 0; j < BATCH; j++) {
+		run_space *rs = &wk->run[j];
+		rs->t = malloc(scores);
+		rs->none = malloc((size_t)m->n_aggs * n * sizeof(int));
+		rs->n_none = malloc((size_t)m->n_aggs * sizeof(int));
+		rs->num = malloc(n * sizeof(double));
+		rs->den = malloc(n * sizeof(double));
+		rs->w = malloc((size_t)m->d->n_nodes * sizeof(double));
+		ok &= rs->t && rs->none && rs->n_none && rs->num && rs->den && rs->w;
+	}
+	wk->spare = malloc(n * sizeof(double));
+	wk->wrow = malloc(BATCH * 64 * sizeof(double));
 	wk->cv = malloc(n * sizeof(double));
-	wk->num = malloc(n * sizeof(double));
-	wk->den = malloc(n * sizeof(double));
-	wk->key_v = malloc(n * sizeof(double));
 	wk->cm = malloc(n * sizeof(double));
 	wk->cnt = malloc(n * sizeof(double));
+	wk->key_v = malloc(n * sizeof(double));
 	wk->rank = malloc(n * sizeof(int));
 	wk->k0 = malloc(n * sizeof(uint64_t));
 	wk->k1 = malloc(n * sizeof(uint64_t));
 	wk->i0 = malloc(n * sizeof(uint32_t));
 	wk->i1 = malloc(n * sizeof(uint32_t));
-	for (wk->bucket_bits = 4; wk->bucket_bits < 16 && ((size_t)1 << wk->bucket_bits) < n; wk->bucket_bits++)
-		;
-	wk->bucket = malloc((((size_t)1 << wk->bucket_bits) + 1) * sizeof(uint32_t));
+	wk->sv = malloc(n * sizeof(double));
+	wk->s0 = malloc(n * sizeof(uint16_t));
+	wk->s1 = malloc(n * sizeof(uint16_t));
+	int pats = 1;
+	for (int i = 0; i < m->n_imp_u * m->n_norm_u; i++)
+		pats = m->var[i].n_pat > pats ? m->var[i].n_pat : pats;
+	wk->pat_w = malloc((size_t)pats * sizeof(double));
+	wk->pat_ok = malloc((size_t)pats * sizeof(bool));
+	wk->seen = calloc(n, sizeof(unsigned));
 	wk->vals = malloc((size_t)STAT_BLOCK * (size_t)m->samples * sizeof(int));
 	wk->hist = malloc((n + 1) * sizeof(int));
-	if (!wk->w || !wk->t || !wk->cv || !wk->num || !wk->den || !wk->key_v || !wk->cm || !wk->cnt || !wk->rank
-		|| !wk->k0 || !wk->k1 || !wk->i0 || !wk->i1 || !wk->bucket || !wk->vals || !wk->hist) {
+	ok &= wk->spare && wk->wrow && wk->cv && wk->cm && wk->cnt && wk->key_v && wk->rank && wk->k0 && wk->k1
+		&& wk->i0 && wk->i1 && wk->sv && wk->s0 && wk->s1 && wk->pat_w && wk->pat_ok && wk->seen && wk->vals && wk->hist;
+	if (!ok) {
 		free_worker(wk);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
@@ -940,19 +1388,21 @@ static void report(const mc *m, double done)
 		m->s->progress(m->s->progress_ctx, done);
 }
 
+/* Takes BATCH runs at a time in key order until there are none left. */
 static void *run_runs(void *arg)
 {
 	worker *wk = arg;
 	mc *m = wk->m;
-	int step = m->evaluations / 100 > 0 ? m->evaluations / 100 : 1, next_report = step;
+	int total = m->evaluations, step = total / 100 > 0 ? total / 100 : 1, next_report = step;
 	while (!cancelled(m)) {
-		int e = atomic_fetch_add(&m->next, 1);
-		if (e >= m->evaluations)
+		int from = atomic_fetch_add(&m->next, 1) * BATCH;
+		if (from >= total)
 			break;
-		run_one(wk, e);
-		int done = atomic_fetch_add(&m->done, 1) + 1;
-		if (wk->caller && done >= next_report && done < m->evaluations) {
-			report(m, (double)done / m->evaluations);
+		int nr = total - from < BATCH ? total - from : BATCH;
+		run_batch(wk, from, nr);
+		int done = atomic_fetch_add(&m->done, nr) + nr;
+		if (wk->caller && done >= next_report && done < total) {
+			report(m, (double)done / total);
 			next_report = done + step;
 		}
 	}
@@ -961,18 +1411,14 @@ static void *run_runs(void *arg)
 
 /* ---- statistics ---- */
 
-/* Quantile p of the sorted v[0..n) as R's type 7 (numpy's "linear"). */
-static double quantile(const int *v, int n, double p)
+/* Statistics of one unit's ranks v[0..k) (0: unranked) from their
+ * histogram: the median, 5th and 95th percentiles as R's quantile type 7
+ * (numpy's "linear"): with h = (c - 1) p, x[floor(h)] + (h - floor(h))
+ * (x[floor(h) + 1] - x[floor(h)]) of the c ranks sorted. hist has
+ * n_units + 1 zeros and is left so. */
+static void unit_stats(const mc *m, const int *v, int k, int *hist, size_t cell)
 {
-	double h = (n - 1) * p;
-	int lo = (int)floor(h), hi = lo + 1 < n ? lo + 1 : n - 1;
-	return v[lo] + (h - lo) * (v[hi] - v[lo]);
-}
-
-/* Statistics of one unit's ranks v[0..k) (0: unranked), sorted in place
- * by counting; hist has n_units + 1 zeros and is left so. */
-static void unit_stats(const mc *m, int *v, int k, int *hist, size_t cell)
-{
+	static const double probs[3] = { 0.05, 0.5, 0.95 };
 	index_mc_result *r = m->r;
 	int c = 0, lo = m->n_units + 1, hi = 0;
 	long long sum = 0;
@@ -989,15 +1435,24 @@ static void unit_stats(const mc *m, int *v, int k, int *hist, size_t cell)
 		r->median[cell] = r->p05[cell] = r->p95[cell] = r->mean[cell] = NAN;
 		return;
 	}
-	int at = 0;
-	for (int x = lo; x <= hi; x++) {
-		for (int j = 0; j < hist[x]; j++)
-			v[at++] = x;
-		hist[x] = 0;
+	/* the order statistics wanted, ascending: floor(h) and the next of each */
+	int want[6], at = 0;
+	double h[3], got[6];
+	for (int q = 0; q < 3; q++) {
+		h[q] = (c - 1) * probs[q];
+		want[2 * q] = (int)floor(h[q]);
+		want[2 * q + 1] = want[2 * q] + 1 < c ? want[2 * q] + 1 : c - 1;
 	}
-	r->median[cell] = quantile(v, c, 0.5);
-	r->p05[cell] = quantile(v, c, 0.05);
-	r->p95[cell] = quantile(v, c, 0.95);
+	int below = 0;   /* ranks below x */
+	for (int x = lo; x <= hi; x++) {
+		below += hist[x];
+		hist[x] = 0;
+		while (at < 6 && want[at] < below)
+			got[at++] = x;
+	}
+	double *out[3] = { &r->p05[cell], &r->median[cell], &r->p95[cell] };
+	for (int q = 0; q < 3; q++)
+		*out[q] = got[2 * q] + (h[q] - want[2 * q]) * (got[2 * q + 1] - got[2 * q]);
 	r->mean[cell] = (double)sum / c;
 }
 
@@ -1012,12 +1467,10 @@ static void *run_stats(void *arg)
 		if (job >= m->n_cols * blocks)
 			break;
 		int col = job / blocks, u0 = job % blocks * STAT_BLOCK, nu = n - u0 < STAT_BLOCK ? n - u0 : STAT_BLOCK;
-		const int *ranks = m->ranks + (size_t)col * S * n;
-		for (int s = 0; s < S; s++) {
-			const int *row = ranks + (size_t)s * n + u0;
+		const int *ranks = m->ranks + (size_t)job * S * STAT_BLOCK;   /* job = col x blocks + block */
+		for (int s = 0; s < S; s++)
 			for (int j = 0; j < nu; j++)
-				wk->vals[(size_t)j * S + s] = row[j];
-		}
+				wk->vals[(size_t)j * S + s] = ranks[(size_t)s * STAT_BLOCK + j];
 		for (int j = 0; j < nu; j++)
 			unit_stats(m, wk->vals + (size_t)j * S, S, wk->hist, (size_t)(u0 + j) * m->n_cols + col);
 	}
@@ -1082,6 +1535,7 @@ static void free_mc(mc *m)
 	free(m->ranks);
 	free(m->nominal);
 	free(m->y);
+	free(m->order);
 }
 
 static int alloc_result(mc *m)
@@ -1115,27 +1569,50 @@ static int prepare(mc *m, index_def *d, const index_input *in, worker *w0)
 {
 	int rc = set_tree(m);
 	if (rc == 0)
-		rc = build_variants(m, d, in);
+		rc = build_variants(m, in);
 	if (rc < 0)
 		return rc;
-	size_t n = (size_t)m->n_units, cells = (size_t)m->n_cols * (size_t)m->samples * n;
+	size_t n = (size_t)m->n_units, blocks = (n + STAT_BLOCK - 1) / STAT_BLOCK;
+	size_t cells = (size_t)m->n_cols * (size_t)m->samples * blocks * STAT_BLOCK;
 	if (cells > MAX_RANK_CELLS)
 		return err_set(ERR_INVALID, "index Monte Carlo: %d samples of %d units x %d columns of ranks are too many "
 			"to keep (at most %zu ranks)", m->samples, m->n_units, m->n_cols, MAX_RANK_CELLS);
 	m->ranks = malloc(cells * sizeof(int));
 	m->nominal = malloc((size_t)m->n_cols * n * sizeof(int));
 	m->y = malloc((size_t)m->evaluations * sizeof(double));
-	if (!m->ranks || !m->nominal || !m->y)
+	m->order = malloc((size_t)m->evaluations * sizeof(int));
+	int keys = m->n_imp_u * m->n_norm_u * (m->s->n_aggs + 1);
+	int *at = calloc((size_t)keys + 1, sizeof(int));
+	if (!m->ranks || !m->nominal || !m->y || !m->order || !at) {
+		free(at);
 		return err_set(ERR_NOMEM, "out of memory");
+	}
+	/* the runs in order of their key (counting sort), so that runs with the
+	 * same choices can be weighed together */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int e = 0; e < m->evaluations; e++) {
+			choice ch = { 0 };
+			int slot;
+			choose(m, &ch, e, &slot);
+			int key = choice_key(m, &ch);
+			if (pass == 0)
+				at[key + 1]++;
+			else
+				m->order[at[key]++] = e;
+		}
+		for (int k = 1; pass == 0 && k <= keys; k++)
+			at[k] += at[k - 1];
+	}
+	free(at);
 	if ((rc = alloc_result(m)) < 0 || (rc = alloc_worker(w0, m, true)) < 0)
 		return rc;
-	choice ch = { .w = w0->w };
+	choice ch = { .w = w0->run[0].w };
 	for (int i = 0; i < d->n_nodes; i++)
 		ch.w[i] = d->nodes[i].weight;
-	evaluate(w0, &ch);
+	evaluate(w0, &ch, 1);
 	for (int c = 0; c < m->n_cols; c++) {
 		int *rank = m->nominal + (size_t)c * n;
-		rank_aggregate(w0, &ch, m->col_agg[c], rank);
+		rank_aggregate(w0, &w0->run[0], &ch, m->col_agg[c], rank);
 		for (size_t u = 0; u < n; u++)
 			m->r->nominal[u * (size_t)m->n_cols + (size_t)c] = rank[u];
 	}
@@ -1151,8 +1628,6 @@ int index_mc_run(index_mc_result *r, index_def *d, const index_input *in, const 
 		rc = check_spec(d, in, o, s);
 	if (rc < 0)
 		return rc;
-	if (in->n_units < 1 || !in->values)
-		return err_set(ERR_INVALID, "index Monte Carlo: no units or no values");
 	mc m = { .d = d, .s = s, .o = o, .n_units = in->n_units, .r = r, .runs = s->runs };
 	set_choices(&m);
 	m.samples = s->sensitivity ? 2 * s->runs : s->runs;

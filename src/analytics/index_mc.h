@@ -29,11 +29,14 @@
  * The rank statistics come from the A runs (uncertainty analysis) or from
  * the A and B runs (sensitivity analysis), as COINr's do.
  *
- * Evaluation: the denominated, imputed, treated and normalised matrices
- * come from index_evaluate once per (imputation, normalisation) choice;
- * a run then only weighs and aggregates them level by level and ranks. Its
- * arithmetic means are exactly index_aggregate's (same sums in the same
- * order), so a run with nominal choices ranks as index_evaluate does.
+ * Evaluation: the indicators are denominated, imputed and treated once per
+ * imputation choice and normalised once per normalisation choice, by the
+ * operations and with the checks and messages of index_evaluate; a run
+ * then only weighs and aggregates them level by level and ranks. Its means
+ * are index_aggregate's to the last bit (the same products, sums and
+ * divisions in the same order), so a run with the nominal choices ranks
+ * exactly as index_evaluate does. Runs with the same choices of methods
+ * are weighed four at a time (each value read once for the four).
  *
  * Geometric and harmonic means need values above 0: a choice of methods
  * that takes such a mean at any level works on shifted indicators: an

@@ -1,9 +1,12 @@
 /* Tests for analytics/index_mc: the nominal run ranks as index_evaluate
- * does, whatever the means; nothing varied gives degenerate intervals; a
- * seed reproduces the result on any number of threads; a four-unit index
- * whose rank intervals and mean ranks follow from the weights' ranges; the
- * sensitivity indices of assumptions with known answers; progress and
- * cancellation; bad specs refused with the culprit named. */
+ * does, whatever the means, imputation, treatment, coverage rule,
+ * denominators or shape of the tree; nothing varied gives degenerate
+ * intervals; a seed reproduces the result on any number of threads; a
+ * four-unit index whose rank intervals and mean ranks follow from the
+ * weights' ranges; the sensitivity indices of assumptions with known
+ * answers; geometric means on shifted values; ties and a far outlier;
+ * progress and cancellation; bad specs and inputs refused with the culprit
+ * named. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,12 +31,14 @@ static void must_run(index_mc_result *r, index_def *d, const index_input *in, co
 		fail_msg("index_mc_run: %s", err_msg());
 }
 
-/* ---- a small index with missing values: 40 units, 3 pillars ----
+/* ---- a small index with missing values: 43 units, 3 pillars ----
  *   Index: P1 (weight 1), P2 (2), P3 (1)
  *   P1: a (1), b (2, lower is better), c (1)   P2: d (1), e (1)
  *   P3: f (3), g (1)
- * Values from a fixed LCG; about one in nine missing. */
-#define UNITS 40
+ * Values from a fixed LCG; about one in nine missing; unit 1 misses all
+ * of P2, unit 2 everything (it has no score). 43 units: runs weigh eight
+ * at a time, and three are left over. */
+#define UNITS 43
 #define INDS 7
 
 static void build_tree(index_def *d)
@@ -54,7 +59,7 @@ static void build_tree(index_def *d)
 
 static double values[UNITS * INDS];
 
-static index_input make_input(bool missing)
+static index_input make_input(bool missing)   /* missing: some values, and units 1 and 2 as above */
 {
 	uint64_t x = 57;
 	for (int i = 0; i < UNITS * INDS; i++) {
@@ -63,6 +68,11 @@ static index_input make_input(bool missing)
 		values[i] = (i % INDS) == 2 ? exp(4 * v) : 100 * v;   /* c skewed */
 		if (missing && (x >> 7) % 9 == 0)
 			values[i] = NAN;
+	}
+	if (missing) {
+		values[0 * INDS + 3] = values[0 * INDS + 4] = NAN;
+		for (int i = 0; i < INDS; i++)
+			values[1 * INDS + i] = NAN;
 	}
 	return (index_input){ .n_units = UNITS, .values = values };
 }
@@ -143,7 +153,13 @@ static void test_index_mc__nothing_varied_gives_degenerate_intervals(void **stat
 	assert_int_equal(r.samples, 20);
 	assert_int_equal(r.evaluations, 20);
 	assert_int_equal(r.n_factors, 0);
+	/* unit 2 has no score: no rank, no statistics */
+	assert_int_equal(r.nominal[1], 0);
+	assert_int_equal(r.ranked[1], 0);
+	assert_true(isnan(r.median[1]) && isnan(r.p05[1]) && isnan(r.p95[1]) && isnan(r.mean[1]));
 	for (int u = 0; u < UNITS; u++) {
+		if (u == 1)
+			continue;
 		assert_true(r.nominal[u] > 0);
 		assert_float_equal(r.median[u], r.nominal[u], 0);
 		assert_float_equal(r.p05[u], r.nominal[u], 0);
@@ -159,6 +175,8 @@ static void test_index_mc__nothing_varied_gives_degenerate_intervals(void **stat
 	must_run(&r, &d, &in, &o, &s);
 	int moved = 0;
 	for (int u = 0; u < UNITS; u++) {
+		if (u == 1)
+			continue;
 		assert_float_equal(r.p05[u], r.p95[u], 0);
 		moved += r.median[u] != r.nominal[u];
 	}
@@ -375,8 +393,142 @@ static void test_index_mc__geometric_means_on_shifted_values(void **state)
 	o.norm.method = INDEX_NORM_ZSCORE;
 	must_run(&r, &d, &in, &o, &s);
 	for (int u = 0; u < UNITS; u++)
-		assert_true(r.nominal[u] >= 1 && r.nominal[u] <= UNITS);
+		assert_true(u == 1 ? r.nominal[u] == 0 : r.nominal[u] >= 1 && r.nominal[u] <= UNITS);
 	index_mc_result_free(&r);
+	index_def_free(&d);
+}
+
+/* An aggregate with indicators and aggregates among its children, and a
+ * pillar of one: the nominal ranks are index_evaluate's for every mean. */
+static void test_index_mc__mixed_children(void **state)
+{
+	(void)state;
+	index_def d;
+	index_def_init(&d);
+	assert_int_equal(index_def_aggregate(&d, "Index", NULL, 1), 0);
+	assert_int_equal(index_def_aggregate(&d, "P1", "Index", 2), 0);
+	assert_int_equal(index_def_indicator(&d, "a", "P1", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "b", "P1", 2, -1), 0);
+	assert_int_equal(index_def_indicator(&d, "c", "Index", 1, 1), 0);   /* straight under the index */
+	assert_int_equal(index_def_aggregate(&d, "P2", "Index", 1), 0);
+	assert_int_equal(index_def_indicator(&d, "d", "P2", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "e", "Index", 0.5, -1), 0);
+	assert_int_equal(index_def_aggregate(&d, "P3", "P2", 1), 0);       /* a third level under P2 */
+	assert_int_equal(index_def_indicator(&d, "f", "P3", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "g", "P3", 1, 1), 0);
+	index_input in = make_input(true);
+	for (int k = 0; k < 27; k++) {
+		index_options o = index_options_default();
+		o.norm.lo = 1;
+		for (int l = 1; l <= 3; l++)
+			o.agg[l] = (index_agg)((k / (l == 1 ? 1 : l == 2 ? 3 : 9)) % 3);
+		index_result want;
+		if (index_evaluate(&want, &d, &in, &o) != 0)
+			fail_msg("evaluate: %s", err_msg());
+		index_mc_spec s = fixed_spec();
+		s.every_aggregate = true;
+		index_mc_result r;
+		must_run(&r, &d, &in, &o, &s);
+		for (int i = 0; i < UNITS * 4; i++)
+			if (r.nominal[i] != want.ranks[i])
+				fail_msg("means %d %d %d: unit %d column %d ranks %d, index_evaluate %d", (int)o.agg[1],
+					(int)o.agg[2], (int)o.agg[3], i / 4 + 1, i % 4, r.nominal[i], want.ranks[i]);
+		index_mc_result_free(&r);
+		index_result_free(&want);
+	}
+	index_def_free(&d);
+}
+
+/* Equal scores share the smallest rank in every run; a far outlier
+ * (squeezing the others into one key of the fast sort) changes nothing. */
+static void test_index_mc__ties_and_outliers(void **state)
+{
+	(void)state;
+	index_def d;
+	index_def_init(&d);
+	assert_int_equal(index_def_aggregate(&d, "Index", NULL, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "x", "Index", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "y", "Index", 1, 1), 0);
+	double v[2 * 60];
+	for (int u = 0; u < 60; u++) {   /* descending: the hardest order for an insertion sort */
+		v[2 * u] = 60 - u;
+		v[2 * u + 1] = (60 - u) % 7;
+	}
+	v[2 * 5] = v[2 * 6];             /* units 6 and 7 the same */
+	v[2 * 5 + 1] = v[2 * 6 + 1];
+	v[2 * 59] = 1e15;                /* the outlier, last */
+	index_input in = { .n_units = 60, .values = v };
+	index_options o = index_options_default();
+	o.norm.method = INDEX_NORM_NONE;
+	index_result want;
+	if (index_evaluate(&want, &d, &in, &o) != 0)
+		fail_msg("evaluate: %s", err_msg());
+	index_mc_spec s = index_mc_spec_default();
+	s.runs = 50;
+	index_mc_result r;
+	must_run(&r, &d, &in, &o, &s);
+	for (int u = 0; u < 60; u++)
+		assert_int_equal(r.nominal[u], want.ranks[u]);
+	assert_int_equal(r.nominal[59], 1);
+	assert_int_equal(r.nominal[5], r.nominal[6]);
+	assert_float_equal(r.p95[59], 1, 0);
+	assert_memory_equal(&r.median[5], &r.median[6], sizeof(double));
+	assert_memory_equal(&r.p05[5], &r.p05[6], sizeof(double));
+	assert_memory_equal(&r.mean[5], &r.mean[6], sizeof(double));
+	index_mc_result_free(&r);
+	index_result_free(&want);
+	index_def_free(&d);
+}
+
+/* test_index.c's tree: c divided by a denominator, a coverage rule. The
+ * nominal ranks are index_evaluate's; the input refused as it refuses it. */
+static void test_index_mc__denominators_and_bad_inputs(void **state)
+{
+	(void)state;
+	index_def d;
+	index_def_init(&d);
+	assert_int_equal(index_def_aggregate(&d, "Index", NULL, 1), 0);
+	assert_int_equal(index_def_aggregate(&d, "P1", "Index", 1), 0);
+	assert_int_equal(index_def_aggregate(&d, "P2", "Index", 1), 0);
+	assert_int_equal(index_def_indicator(&d, "a", "P1", 3, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "b", "P1", 1, -1), 0);
+	assert_int_equal(index_def_indicator(&d, "c", "P2", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "d", "P2", 1, 1), 0);
+	assert_int_equal(index_def_indicator(&d, "e", "P2", 1, 1), 0);
+	d.nodes[index_def_find(&d, "c")].denominator = 0;
+	double v[] = { 0, 10, 0, 1, 5, 50, 20, 20, NAN, NAN, 100, 30, 5, 3, 7, 70, 15, 8, 2, 6 };
+	const double den[] = { 1, 2, NAN, 4 };
+	static const char *const units[] = { "U1", "U2", "U3", "U4" };
+	index_input in = { .n_units = 4, .values = v, .denominators = den, .n_denominators = 1, .unit_codes = units };
+	index_options o = index_options_default();
+	o.coverage[1] = 2.0 / 3;
+	index_result want;
+	if (index_evaluate(&want, &d, &in, &o) != 0)
+		fail_msg("evaluate: %s", err_msg());
+	index_mc_spec s = fixed_spec();
+	s.every_aggregate = true;
+	index_mc_result r;
+	must_run(&r, &d, &in, &o, &s);
+	assert_memory_equal(r.nominal, want.ranks, sizeof(int) * 4 * 3);
+	assert_int_equal(r.nominal[1 * 3 + 2], 0);   /* U2 has 1 of P2's 3 */
+	index_mc_result_free(&r);
+	index_result_free(&want);
+	/* an infinity; a denominator column that is not there; a constant indicator */
+	v[1 * 5 + 0] = INFINITY;
+	assert_int_equal(index_mc_run(&r, &d, &in, &o, &s), ERR_INVALID);
+	assert_msg_has("index Monte Carlo, the options' choices: indicator 'a', U2: the value is inf");
+	v[1 * 5 + 0] = 50;
+	in.n_denominators = 0;
+	in.denominators = NULL;
+	assert_int_equal(index_mc_run(&r, &d, &in, &o, &s), ERR_INVALID);
+	assert_msg_has("indicator 'c': denominator column 0, there are 0");
+	in.n_denominators = 1;
+	in.denominators = den;
+	for (int u = 0; u < 4; u++)
+		v[u * 5 + 1] = 7;   /* b, lower is better: min-max scales -b */
+	assert_int_equal(index_mc_run(&r, &d, &in, &o, &s), ERR_INVALID);
+	assert_msg_has("indicator 'b': min-max: every value is -7");
+	assert_null(r.median);
 	index_def_free(&d);
 }
 
@@ -499,6 +651,9 @@ int main(void)
 		cmocka_unit_test(test_index_mc__four_units_rank_intervals),
 		cmocka_unit_test(test_index_mc__sensitivity_known_answers),
 		cmocka_unit_test(test_index_mc__geometric_means_on_shifted_values),
+		cmocka_unit_test(test_index_mc__mixed_children),
+		cmocka_unit_test(test_index_mc__ties_and_outliers),
+		cmocka_unit_test(test_index_mc__denominators_and_bad_inputs),
 		cmocka_unit_test(test_index_mc__progress_and_cancel),
 		cmocka_unit_test(test_index_mc__bad_specs_refused),
 	};
