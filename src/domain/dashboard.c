@@ -306,17 +306,18 @@ static json_t *indicator_head(const rollup_indicator *I)
 static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P);
 
 /* One indicator's tile for the unit in slot as of period P; kept in the
- * memo while the data is unchanged. */
+ * memo while the figures it shows are unchanged. */
 static int tile(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
 {
 	char key[96];
 	int rc;
+	int64_t version = rollup_indicator_version(v, ind);
 	snprintf(key, sizeof(key), "tile|%lld|%d|%s", (long long)v->indicators[ind].id, slot, P->code);
-	if ((*out = rollup_memo_get(v, key)))
+	if ((*out = rollup_memo_get(v, key, version)))
 		return 0;
 	if ((rc = tile_compute(out, v, ind, slot, P)) < 0)
 		return rc;
-	rollup_memo_put(v, key, *out);
+	rollup_memo_put(v, key, version, *out);
 	return 0;
 }
 

@@ -22,6 +22,7 @@ struct rollup_cache {
 	pthread_rwlock_t lock;
 	bool loaded;
 	int64_t seq;
+	int64_t structure_seq;     /* the last entry that changed units, indicators, targets or periods */
 	int n_units;
 	rollup_unit *units;
 	id_slot *unit_index;       /* by id */
@@ -32,8 +33,7 @@ struct rollup_cache {
 	int *period_order;         /* by first day, then last day */
 	int *period_by_code;       /* by code */
 	pthread_mutex_t memo_lock;
-	json_t *memo;              /* key -> result, for data at memo_seq */
-	int64_t memo_seq;
+	json_t *memo;              /* key -> [version, result] */
 };
 
 #define MEMO_MAX 20000
@@ -610,7 +610,7 @@ static int load_all(rollup_cache *c, db_conn *db)
 	for (int k = 0; k < c->n_indicators; k++)
 		if ((rc = values_reload(c, k, db)) < 0)
 			return rc;
-	c->seq = seq;
+	c->seq = c->structure_seq = seq;
 	c->loaded = true;
 	return 0;
 }
@@ -684,7 +684,7 @@ done:
 static int changes_apply(rollup_cache *c, db_conn *db)
 {
 	change *list;
-	int n, rc;
+	int n, rc, n_periods = c->n_periods;
 	bool units = false, indicators = false;
 	if ((rc = changes_read(&list, &n, c, db)) < 0)
 		return rc;
@@ -695,17 +695,23 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 	if ((units && (rc = units_reload(c, db)) < 0) || (indicators && (rc = indicators_reload(c, db)) < 0))
 		goto done;
 	for (int i = 0; i < n; i++) {
+		int k = list[i].kind == 'v' || list[i].kind == 'V' ?
+			indicator_at(c->indicators, c->n_indicators, list[i].indicator_id) : -1;
+		if (k < 0)
+			continue;
 		if (list[i].kind == 'v')
 			rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value);
-		else if (list[i].kind == 'V') {
-			int k = indicator_at(c->indicators, c->n_indicators, list[i].indicator_id);
-			rc = k >= 0 ? values_reload(c, k, db) : 0;
-		}
+		else
+			rc = values_reload(c, k, db);
 		if (rc < 0)
 			goto done;
+		c->indicators[k].values_seq = list[i].seq;
 	}
-	if (n)
+	if (n) {
 		c->seq = list[n - 1].seq;
+		if (units || indicators || c->n_periods != n_periods)
+			c->structure_seq = c->seq;
+	}
 done:
 	free(list);
 	return rc;
@@ -742,6 +748,7 @@ int rollup_open(rollup_view *v, rollup_cache *c, db_conn *db)
 	pthread_rwlock_rdlock(&c->lock);
 	v->cache = c;
 	v->seq = c->seq;
+	v->structure_seq = c->structure_seq;
 	v->n_units = c->n_units;
 	v->units = c->units;
 	v->n_indicators = c->n_indicators;
@@ -761,31 +768,52 @@ void rollup_close(rollup_view *v)
 
 /* ------------------------------------------------------------------- memo */
 
-json_t *rollup_memo_get(const rollup_view *v, const char *key)
+static int64_t inputs_version(const rollup_view *v, int k, int depth)
+{
+	const rollup_indicator *I = &v->indicators[k];
+	int64_t version = I->values_seq;
+	if (depth > 16)
+		return v->seq;   /* formulas are acyclic; a guard all the same */
+	if (I->weight >= 0) {
+		int64_t w = inputs_version(v, I->weight, depth + 1);
+		version = w > version ? w : version;
+	}
+	for (int i = 0; I->derived && i < I->formula.n_vars; i++)
+		if (I->operand[i] >= 0) {
+			int64_t o = inputs_version(v, I->operand[i], depth + 1);
+			version = o > version ? o : version;
+		}
+	return version;
+}
+
+int64_t rollup_indicator_version(const rollup_view *v, int k)
+{
+	int64_t version = inputs_version(v, k, 0);
+	return version > v->structure_seq ? version : v->structure_seq;
+}
+
+json_t *rollup_memo_get(const rollup_view *v, const char *key, int64_t version)
 {
 	rollup_cache *c = v->cache;
 	json_t *found = NULL;
 	pthread_mutex_lock(&c->memo_lock);
-	if (c->memo_seq == v->seq)
-		found = json_incref(json_object_get(c->memo, key));
+	json_t *kept = json_object_get(c->memo, key);
+	if (kept && json_integer_value(json_array_get(kept, 0)) == version)
+		found = json_incref(json_array_get(kept, 1));
 	pthread_mutex_unlock(&c->memo_lock);
 	return found;
 }
 
-void rollup_memo_put(const rollup_view *v, const char *key, json_t *value)
+void rollup_memo_put(const rollup_view *v, const char *key, int64_t version, json_t *value)
 {
 	rollup_cache *c = v->cache;
 	pthread_mutex_lock(&c->memo_lock);
-	if (c->memo_seq != v->seq || json_object_size(c->memo) >= MEMO_MAX) {
-		if (c->memo_seq > v->seq) {
-			/* a newer view has started a memo: this result is older */
-			pthread_mutex_unlock(&c->memo_lock);
-			return;
-		}
-		json_object_clear(c->memo);
-		c->memo_seq = v->seq;
+	json_t *kept = json_object_get(c->memo, key);
+	if (!kept || json_integer_value(json_array_get(kept, 0)) < version) {
+		if (!kept && json_object_size(c->memo) >= MEMO_MAX)
+			json_object_clear(c->memo);
+		json_object_set_new(c->memo, key, json_pack("[IO]", (json_int_t)version, value));
 	}
-	json_object_set(c->memo, key, value);
 	pthread_mutex_unlock(&c->memo_lock);
 }
 

@@ -63,6 +63,7 @@ typedef struct rollup_indicator {
 	int baseline_year;
 	int n_targets;
 	rollup_target *targets;
+	int64_t values_seq;            /* the data_change entry that last changed its approved values */
 	int n_columns;                 /* allocated entries of columns */
 	double **columns;              /* [period][slot], NaN when no approved value; NULL when none at all */
 } rollup_indicator;
@@ -80,6 +81,7 @@ typedef struct rollup_cache rollup_cache;
 typedef struct rollup_view {
 	rollup_cache *cache;
 	int64_t seq;                   /* the last data_change entry applied */
+	int64_t structure_seq;         /* the last entry that changed units, indicators, targets or periods */
 	int n_units;
 	const rollup_unit *units;      /* in tree order (by path) */
 	int n_indicators;
@@ -106,11 +108,19 @@ void rollup_close(rollup_view *v);
 int rollup_pause(db_conn *db);
 int rollup_resume(db_conn *db, const char *indicators_sql);
 
-/* Results computed from a view, kept while the data they came from is
- * unchanged (the view's seq): rollup_memo_get returns a new reference or
- * NULL; rollup_memo_put keeps a reference to v. Thread-safe. */
-json_t *rollup_memo_get(const rollup_view *v, const char *key);
-void rollup_memo_put(const rollup_view *v, const char *key, json_t *value);
+/* What indicator k's figures depend on changed last at this data_change
+ * entry: its approved values, those of its formula's inputs and of its
+ * weight indicator, or the structure (units, indicators, targets,
+ * periods). Figures of k computed at the same version are the same. */
+int64_t rollup_indicator_version(const rollup_view *v, int k);
+
+/* Results computed from a view, kept under key with the version of what
+ * they came from (say rollup_indicator_version): rollup_memo_get returns a
+ * new reference, or NULL when nothing is kept at that version;
+ * rollup_memo_put keeps a reference to value unless a newer version is
+ * kept. Thread-safe. */
+json_t *rollup_memo_get(const rollup_view *v, const char *key, int64_t version);
+void rollup_memo_put(const rollup_view *v, const char *key, int64_t version, json_t *value);
 
 /* Lookups: -1 when absent. A period is known once a value or a target
  * names it. */

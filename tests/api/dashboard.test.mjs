@@ -189,6 +189,31 @@ test('an approval shows on the next request, with a later data_seq', async () =>
   assert.ok(after.data_seq > before.data_seq);
 });
 
+
+test("a derived tile follows its input's approval and its own new targets", async () => {
+  let r = await steering.post('/api/v1/indicators', { code: 'DN2', name_vi: 'Doanh nghiệp KH&CN (gấp đôi)', direction: 'up', aggregation: 'none',
+    formula: 'DN * 2', public: false });
+  assert.equal(r.status, 201, r.text);
+  const derivedId = r.json.id;
+  const first = tilesOf((await steering.get('/api/v1/dashboard?period=2025')).json);
+  const dn = first.DN.actual;
+  assert.equal(first.DN2.actual, dn * 2);
+  assert.equal(first.DN2.target, null);
+  const officer8 = await signIn(srv, 'can-bo-nh');
+  const saved = await officer8.put('/api/v1/values', { indicator_code: 'DN', unit_code: '00008', period: '2025', value: 5 });
+  assert.equal(saved.status, 200, saved.text);
+  assert.equal((await officer8.post(`/api/v1/values/${saved.json.id}/submit`)).status, 200);
+  assert.equal((await steering.post(`/api/v1/values/${saved.json.id}/approve`)).status, 200);
+  const second = tilesOf((await steering.get('/api/v1/dashboard?period=2025')).json);
+  assert.notEqual(second.DN.actual, dn);
+  assert.equal(second.DN2.actual, second.DN.actual * 2);
+  assert.deepEqual(second.LINE, first.LINE);
+  r = await steering.put(`/api/v1/indicators/${derivedId}/targets`, [{ unit_code: '01', period: '2030', value: 500 }]);
+  assert.equal(r.status, 200, r.text);
+  const third = tilesOf((await steering.get('/api/v1/dashboard?period=2025')).json);
+  assert.equal(third.DN2.target, 500);
+  assert.equal(third.DN2.target_period, '2030');
+});
 test('the overview exports to Excel with the same numbers', async () => {
   const d = (await steering.get('/api/v1/dashboard?period=2024')).json;
   const x = await steering.get('/api/v1/dashboard?period=2024&format=xlsx');
