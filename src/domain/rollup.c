@@ -862,6 +862,10 @@ static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *
 	int n = 0;
 	if (!col)
 		return NAN;
+	/* a weight that is a plain figure: a reporter without units below
+	 * weighs its own figure (what value_at would find, without the call) */
+	const rollup_indicator *W = I->aggregation == AGG_WEIGHTED_MEAN && I->weight >= 0 ? &v->indicators[I->weight] : NULL;
+	const double *wcol = W && !W->derived ? column_of(v, I->weight, pi) : NULL;
 	for (int pos = a; pos < b;) {
 		double x = col[pos];
 		if (isnan(x)) {
@@ -869,7 +873,8 @@ static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *
 			continue;
 		}
 		if (I->aggregation == AGG_WEIGHTED_MEAN) {
-			double w = I->weight >= 0 ? value_at(v, I->weight, pos, v->units[pos].end, pi, NULL, depth + 1) : NAN;
+			double w = !W ? NAN : !W->derived && v->units[pos].end == pos + 1 ? (wcol ? wcol[pos] : NAN) :
+				value_at(v, I->weight, pos, v->units[pos].end, pi, NULL, depth + 1);
 			if (!isnan(w)) {
 				acc += w * x;
 				wsum += w;

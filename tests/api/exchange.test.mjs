@@ -66,6 +66,17 @@ test('a good file round-trips: export → import → export gives the same conte
   const again = await csvPost(officer, all);
   assert.equal(again.status, 200, again.text);
   assert.equal((await officer.get('/api/v1/values/export')).text, all);
+  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value_history WHERE action = 'import'"), '6', 'one history row per value imported');
+  const mixed = await csvPost(officer, 'indicator_code,unit_code,period,value\nNL-RD,00004,2025Q3,14.5\nNL-RD,00004,2025M8,7\n');
+  assert.deepEqual([mixed.json.created, mixed.json.updated], [1, 1], mixed.text);
+  for (const [p, v] of [['2025Q3', 14.5], ['2025M8', 7]]) {
+    const vid = dbExec(srv.db, `SELECT v.id FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE i.code = 'NL-RD' AND v.period = '${p}'`);
+    const h = (await officer.get(`/api/v1/values/${vid}`)).json.history;
+    assert.deepEqual(h.map((x) => [x.action, x.status, x.value]).at(-1), ['import', 'draft', v], `history of ${p}`);
+    assert.equal(h.filter((x) => x.action === 'import').length, p === '2025Q3' ? 3 : 1, `import entries of ${p}`);
+  }
+  const restored = await csvPost(officer, all);
+  assert.equal(restored.status, 200, restored.text);
   assert.match(all, /NL-RD,00004,2025Q3,13.25,"Ghi chú, có dấu phẩy"/);
   // Submitted values cannot be overwritten by a file.
   const id = dbExec(srv.db, "SELECT v.id FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE i.code = 'DN-KHCN'");
