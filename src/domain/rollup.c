@@ -25,6 +25,7 @@ struct rollup_cache {
 	int64_t structure_seq;     /* the last entry that changed units, indicators, targets or periods */
 	int n_units;
 	rollup_unit *units;
+	int *ends;                 /* units[slot].end, packed for the roll-ups' walks */
 	id_slot *unit_index;       /* by id */
 	int n_indicators;
 	rollup_indicator *indicators;
@@ -97,6 +98,7 @@ void rollup_cache_free(rollup_cache *c)
 		return;
 	units_free(c->units, c->n_units);
 	free(c->unit_index);
+	free(c->ends);
 	for (int i = 0; i < c->n_indicators; i++)
 		indicator_free(&c->indicators[i]);
 	free(c->indicators);
@@ -351,9 +353,11 @@ static int units_reload(rollup_cache *c, db_conn *db)
 	units_link(rows, n);
 	rollup_unit *units = calloc((size_t)(n ? n : 1), sizeof(*units));
 	id_slot *index = calloc((size_t)(n ? n : 1), sizeof(*index));
-	if (!units || !index) {
+	int *ends = calloc((size_t)(n ? n : 1), sizeof(*ends));
+	if (!units || !index || !ends) {
 		free(units);
 		free(index);
+		free(ends);
 		for (int i = 0; i < n; i++) {
 			unit_free(&rows[i].u);
 			free(rows[i].path);
@@ -363,6 +367,7 @@ static int units_reload(rollup_cache *c, db_conn *db)
 	}
 	for (int i = 0; i < n; i++) {
 		units[i] = rows[i].u;
+		ends[i] = units[i].end;
 		free(rows[i].path);
 		index[i] = (id_slot){ units[i].id, i };
 	}
@@ -385,7 +390,9 @@ static int units_reload(rollup_cache *c, db_conn *db)
 	}
 	units_free(c->units, c->n_units);
 	free(c->unit_index);
+	free(c->ends);
 	c->units = units;
+	c->ends = ends;
 	c->unit_index = index;
 	c->n_units = n;
 	return rc;
@@ -858,6 +865,7 @@ static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *
 {
 	const rollup_indicator *I = &v->indicators[ind];
 	const double *col = column_of(v, ind, pi);
+	const int *ends = v->cache->ends;
 	double acc = 0, wsum = 0;
 	int n = 0;
 	if (!col)
@@ -873,8 +881,8 @@ static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *
 			continue;
 		}
 		if (I->aggregation == AGG_WEIGHTED_MEAN) {
-			double w = !W ? NAN : !W->derived && v->units[pos].end == pos + 1 ? (wcol ? wcol[pos] : NAN) :
-				value_at(v, I->weight, pos, v->units[pos].end, pi, NULL, depth + 1);
+			double w = !W ? NAN : !W->derived && ends[pos] == pos + 1 ? (wcol ? wcol[pos] : NAN) :
+				value_at(v, I->weight, pos, ends[pos], pi, NULL, depth + 1);
 			if (!isnan(w)) {
 				acc += w * x;
 				wsum += w;
@@ -887,7 +895,7 @@ static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *
 			acc = I->aggregation == AGG_MIN ? fmin(acc, x) : I->aggregation == AGG_MAX ? fmax(acc, x) : acc + x;
 			n++;
 		}
-		pos = v->units[pos].end;
+		pos = ends[pos];
 	}
 	if (reporters)
 		*reporters = n;
