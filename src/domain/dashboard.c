@@ -143,6 +143,12 @@ typedef struct series {
 	int *reporters;
 } series;
 
+static void series_free(series *s)
+{
+	free(s->value);
+	free(s->reporters);
+}
+
 static int series_fill(series *s, const rollup_view *v, int ind, int slot, long until)
 {
 	s->value = malloc((size_t)(v->n_periods ? v->n_periods : 1) * sizeof(double));
@@ -152,15 +158,10 @@ static int series_fill(series *s, const rollup_view *v, int ind, int slot, long 
 		free(s->reporters);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
-	for (int pi = 0; pi < v->n_periods; pi++)
-		s->value[pi] = v->periods[pi].last_day <= until ? rollup_value(v, ind, slot, pi, &s->reporters[pi]) : NAN;
-	return 0;
-}
-
-static void series_free(series *s)
-{
-	free(s->value);
-	free(s->reporters);
+	int rc = rollup_series(v, ind, slot, until, s->value, s->reporters);
+	if (rc < 0)
+		series_free(s);
+	return rc;
 }
 
 /* The period kind with the most figures (cumulative periods excluded);

@@ -18,6 +18,20 @@ typedef struct id_slot {
 	int slot;
 } id_slot;
 
+/* The roll-ups of one indicator over one unit (0: the whole tree), by
+ * period, each with the version of what it came from. */
+typedef struct series_memo {
+	int64_t indicator_id, unit_id;
+	int n;                     /* periods held */
+	int64_t *version;          /* 0: nothing held */
+	double *value;
+	int *reporters;
+	struct series_memo *next;
+} series_memo;
+
+#define SERIES_BUCKETS 1024
+#define SERIES_MAX 20000
+
 struct rollup_cache {
 	pthread_rwlock_t lock;
 	bool loaded;
@@ -35,6 +49,8 @@ struct rollup_cache {
 	int *period_by_code;       /* by code */
 	pthread_mutex_t memo_lock;
 	json_t *memo;              /* key -> [version, result] */
+	series_memo *series[SERIES_BUCKETS];   /* by indicator and unit; under memo_lock */
+	int n_series;
 };
 
 #define MEMO_MAX 20000
@@ -80,6 +96,20 @@ static void units_free(rollup_unit *units, int n)
 	free(units);
 }
 
+static void series_clear(rollup_cache *c)
+{
+	for (int b = 0; b < SERIES_BUCKETS; b++)
+		while (c->series[b]) {
+			series_memo *m = c->series[b];
+			c->series[b] = m->next;
+			free(m->version);
+			free(m->value);
+			free(m->reporters);
+			free(m);
+		}
+	c->n_series = 0;
+}
+
 static void indicator_free(rollup_indicator *ind)
 {
 	free(ind->code);
@@ -90,6 +120,7 @@ static void indicator_free(rollup_indicator *ind)
 	for (int p = 0; p < ind->n_columns; p++)
 		free(ind->columns[p]);
 	free(ind->columns);
+	free(ind->column_seq);
 }
 
 void rollup_cache_free(rollup_cache *c)
@@ -106,6 +137,7 @@ void rollup_cache_free(rollup_cache *c)
 	free(c->period_order);
 	free(c->period_by_code);
 	pthread_rwlock_destroy(&c->lock);
+	series_clear(c);
 	pthread_mutex_destroy(&c->memo_lock);
 	json_decref(c->memo);
 	free(c);
@@ -524,8 +556,10 @@ static int indicators_reload(rollup_cache *c, db_conn *db)
 		int at = indicator_at(inds, n, old->id);
 		if (at >= 0) {
 			inds[at].columns = old->columns;
+			inds[at].column_seq = old->column_seq;
 			inds[at].n_columns = old->n_columns;
 			old->columns = NULL;
+			old->column_seq = NULL;
 			old->n_columns = 0;
 		}
 		indicator_free(old);
@@ -538,7 +572,9 @@ static int indicators_reload(rollup_cache *c, db_conn *db)
 
 /* ------------------------------------------------------------------ values */
 
-static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, const char *code, double value)
+/* Sets one approved value (NaN: none); seq, when above 0, is the log
+ * entry that changed it. */
+static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, const char *code, double value, int64_t seq)
 {
 	int k = indicator_at(c->indicators, c->n_indicators, indicator_id);
 	int slot = find_id_slot(c->unit_index, c->n_units, unit_id), pi, rc;
@@ -553,8 +589,13 @@ static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, con
 		double **cols = realloc(ind->columns, (size_t)c->cap_periods * sizeof(*cols));
 		if (!cols)
 			return err_set(ERR_NOMEM, "out of memory");
-		memset(cols + ind->n_columns, 0, (size_t)(c->cap_periods - ind->n_columns) * sizeof(*cols));
 		ind->columns = cols;
+		int64_t *seqs = realloc(ind->column_seq, (size_t)c->cap_periods * sizeof(*seqs));
+		if (!seqs)
+			return err_set(ERR_NOMEM, "out of memory");
+		ind->column_seq = seqs;
+		memset(cols + ind->n_columns, 0, (size_t)(c->cap_periods - ind->n_columns) * sizeof(*cols));
+		memset(seqs + ind->n_columns, 0, (size_t)(c->cap_periods - ind->n_columns) * sizeof(*seqs));
 		ind->n_columns = c->cap_periods;
 	}
 	if (!ind->columns[pi]) {
@@ -566,6 +607,8 @@ static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, con
 			ind->columns[pi][i] = NAN;
 	}
 	ind->columns[pi][slot] = value;
+	if (seq > 0)
+		ind->column_seq[pi] = seq;
 	return 0;
 }
 
@@ -588,7 +631,7 @@ static int values_reload(rollup_cache *c, int k, db_conn *db)
 		if (db_column_is_null(s, 3))
 			continue;
 		if ((rc = set_value(c, db_column_int64(s, 0), db_column_int64(s, 1), db_column_text(s, 2),
-			     db_column_double(s, 3))) < 0)
+			     db_column_double(s, 3), 0)) < 0)
 			break;
 	}
 	db_finalize(s);
@@ -707,9 +750,11 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 		if (k < 0)
 			continue;
 		if (list[i].kind == 'v')
-			rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value);
-		else
+			rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value, list[i].seq);
+		else {
 			rc = values_reload(c, k, db);
+			c->indicators[k].reload_seq = list[i].seq;
+		}
 		if (rc < 0)
 			goto done;
 		c->indicators[k].values_seq = list[i].seq;
@@ -791,6 +836,34 @@ static int64_t inputs_version(const rollup_view *v, int k, int depth)
 			version = o > version ? o : version;
 		}
 	return version;
+}
+
+/* The entry that last changed k's approved values of period pi, or its
+ * inputs' (its weight's, its formula's). */
+static int64_t figure_inputs_version(const rollup_view *v, int k, int pi, int depth)
+{
+	const rollup_indicator *I = &v->indicators[k];
+	int64_t version = I->reload_seq;
+	if (pi < I->n_columns && I->column_seq[pi] > version)
+		version = I->column_seq[pi];
+	if (depth > 16)
+		return v->seq;   /* formulas are acyclic; a guard all the same */
+	if (I->weight >= 0) {
+		int64_t w = figure_inputs_version(v, I->weight, pi, depth + 1);
+		version = w > version ? w : version;
+	}
+	for (int i = 0; I->derived && i < I->formula.n_vars; i++)
+		if (I->operand[i] >= 0) {
+			int64_t o = figure_inputs_version(v, I->operand[i], pi, depth + 1);
+			version = o > version ? o : version;
+		}
+	return version;
+}
+
+int64_t rollup_figure_version(const rollup_view *v, int k, int pi)
+{
+	int64_t version = figure_inputs_version(v, k, pi, 0);
+	return version > v->structure_seq ? version : v->structure_seq;
 }
 
 int64_t rollup_indicator_version(const rollup_view *v, int k)
@@ -959,6 +1032,107 @@ double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *report
 	if (slot < 0)
 		return value_at(v, ind, 0, v->n_units, pi, reporters, 0);
 	return value_at(v, ind, slot, v->units[slot].end, pi, reporters, 0);
+}
+
+static series_memo **series_find(rollup_cache *c, int64_t indicator_id, int64_t unit_id)
+{
+	uint64_t h = ((uint64_t)indicator_id * 0x9E3779B97F4A7C15u) ^ ((uint64_t)unit_id * 0xC2B2AE3D27D4EB4Fu);
+	series_memo **at = &c->series[(h >> 32) % SERIES_BUCKETS];
+	while (*at && ((*at)->indicator_id != indicator_id || (*at)->unit_id != unit_id))
+		at = &(*at)->next;
+	return at;
+}
+
+/* Room for n periods in m (new periods hold nothing). */
+static int series_grow(series_memo *m, int n)
+{
+	if (n <= m->n)
+		return 0;
+	int64_t *version = realloc(m->version, (size_t)n * sizeof(*version));
+	if (version)
+		m->version = version;
+	double *value = realloc(m->value, (size_t)n * sizeof(*value));
+	if (value)
+		m->value = value;
+	int *reporters = realloc(m->reporters, (size_t)n * sizeof(*reporters));
+	if (reporters)
+		m->reporters = reporters;
+	if (!version || !value || !reporters)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (int i = m->n; i < n; i++)
+		m->version[i] = -1;
+	m->n = n;
+	return 0;
+}
+
+/* Keeps the figures computed (wanted[pi] and not found[pi]) unless a newer
+ * view has kept newer ones. */
+static void series_keep(const rollup_view *v, int64_t indicator_id, int64_t unit_id, const int64_t *version,
+	const bool *computed, const double *value, const int *reporters)
+{
+	rollup_cache *c = v->cache;
+	pthread_mutex_lock(&c->memo_lock);
+	series_memo **at = series_find(c, indicator_id, unit_id);
+	if (!*at) {
+		if (c->n_series >= SERIES_MAX) {
+			series_clear(c);
+			at = series_find(c, indicator_id, unit_id);
+		}
+		if ((*at = calloc(1, sizeof(**at)))) {
+			(*at)->indicator_id = indicator_id;
+			(*at)->unit_id = unit_id;
+			c->n_series++;
+		}
+	}
+	series_memo *m = *at;
+	if (m && series_grow(m, v->n_periods) == 0)
+		for (int pi = 0; pi < v->n_periods; pi++)
+			if (computed[pi] && version[pi] >= m->version[pi]) {
+				m->version[pi] = version[pi];
+				m->value[pi] = value[pi];
+				m->reporters[pi] = reporters[pi];
+			}
+	pthread_mutex_unlock(&c->memo_lock);
+}
+
+int rollup_series(const rollup_view *v, int k, int slot, long until, double *value, int *reporters)
+{
+	int n = v->n_periods ? v->n_periods : 1;
+	int64_t *version = malloc((size_t)n * sizeof(*version));
+	bool *computed = calloc((size_t)n, sizeof(*computed));
+	if (!version || !computed) {
+		free(version);
+		free(computed);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	int64_t indicator_id = v->indicators[k].id, unit_id = slot >= 0 ? v->units[slot].id : 0;
+	for (int pi = 0; pi < v->n_periods; pi++) {
+		value[pi] = NAN;
+		reporters[pi] = 0;
+		version[pi] = v->periods[pi].last_day <= until ? rollup_figure_version(v, k, pi) : -1;
+	}
+	rollup_cache *c = v->cache;
+	pthread_mutex_lock(&c->memo_lock);
+	series_memo *m = *series_find(c, indicator_id, unit_id);
+	for (int pi = 0; pi < v->n_periods; pi++)
+		computed[pi] = version[pi] >= 0 && !(m && pi < m->n && m->version[pi] == version[pi]);
+	for (int pi = 0; m && pi < v->n_periods && pi < m->n; pi++)
+		if (version[pi] >= 0 && !computed[pi]) {
+			value[pi] = m->value[pi];
+			reporters[pi] = m->reporters[pi];
+		}
+	pthread_mutex_unlock(&c->memo_lock);
+	bool any = false;
+	for (int pi = 0; pi < v->n_periods; pi++)
+		if (computed[pi]) {
+			value[pi] = rollup_value(v, k, slot, pi, &reporters[pi]);
+			any = true;
+		}
+	if (any)
+		series_keep(v, indicator_id, unit_id, version, computed, value, reporters);
+	free(version);
+	free(computed);
+	return 0;
 }
 
 double rollup_own_value(const rollup_view *v, int ind, int slot, int pi)

@@ -64,8 +64,10 @@ typedef struct rollup_indicator {
 	int n_targets;
 	rollup_target *targets;
 	int64_t values_seq;            /* the data_change entry that last changed its approved values */
-	int n_columns;                 /* allocated entries of columns */
+	int64_t reload_seq;            /* the entry that last had all of them reloaded */
+	int n_columns;                 /* allocated entries of columns and column_seq */
 	double **columns;              /* [period][slot], NaN when no approved value; NULL when none at all */
+	int64_t *column_seq;           /* [period]: the entry that last changed one value of the column */
 } rollup_indicator;
 
 typedef struct rollup_period {
@@ -113,6 +115,16 @@ int rollup_resume(db_conn *db, const char *indicators_sql);
  * weight indicator, or the structure (units, indicators, targets,
  * periods). Figures of k computed at the same version are the same. */
 int64_t rollup_indicator_version(const rollup_view *v, int k);
+
+/* The same for its figures of period pi alone. */
+int64_t rollup_figure_version(const rollup_view *v, int k, int pi);
+
+/* rollup_value of indicator k over slot (-1: the whole tree) for every
+ * period pi < v->n_periods that ends by day until (the others NaN, with 0
+ * reporters), into value[] and reporters[] (v->n_periods each). Figures
+ * computed before are reused while their rollup_figure_version holds, so
+ * after a change only the periods it touched are rolled up again. */
+int rollup_series(const rollup_view *v, int k, int slot, long until, double *value, int *reporters);
 
 /* Results computed from a view, kept under key with the version of what
  * they came from (say rollup_indicator_version): rollup_memo_get returns a

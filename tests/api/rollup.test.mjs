@@ -131,6 +131,17 @@ async function compareAll(label) {
           `${label}: ${code} ${u || 'all'} ${row.period}: got ${row.value}, want ${want}`);
         checked++;
       }
+      // the dashboard's indicator page keeps series between requests: it
+      // must show the same figures after every change
+      const page = await steering.get(`/api/v1/dashboard/indicators/${ids[code]}${unitId ? `?unit_id=${unitId}` : ''}`);
+      assert.equal(page.status, 200, page.text);
+      const shown = new Map(page.json.series.map((x) => [x.period, x.value]));
+      for (const p of PERIODS) {
+        const want = expected(code, u || '01', p);
+        if (want === null) assert.ok(!shown.has(p) || shown.get(p) === null, `${label}: page ${code} ${u || 'all'} ${p}`);
+        else assert.ok(Math.abs(shown.get(p) - want) <= 1e-9 * Math.max(1, Math.abs(want)),
+          `${label}: page ${code} ${u || 'all'} ${p}: got ${shown.get(p)}, want ${want}`);
+      }
     }
   }
   assert.equal(checked, INDICATORS.length * (TREE.length + 1) * PERIODS.length);
@@ -183,6 +194,7 @@ test('an approval shows in the roll-up on the next request, a draft never does',
   assert.equal(after.reporters, before.reporters + 1);
   assert.ok(Math.abs(after.value - expected('RATE', '01', period)) < 1e-9, `${after.value}`);
   assert.equal((await steering.get(`/api/v1/rollup?indicator=RATE&unit_id=${c7.id}&periods=${period}`)).json.values[0].value, 9999);
+  await compareAll('after the approval');
 });
 
 test('bad questions get clear answers', async () => {
