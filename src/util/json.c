@@ -2,6 +2,10 @@
 #include "util/json.h"
 #include "util/err.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
 
 int json_parse(json_t **out, const char *p, size_t len)
 {
@@ -104,14 +108,122 @@ int json_get_bool(int *out, int *present, const json_t *obj, const char *key, in
 	return 0;
 }
 
-static int dump_cb(const char *buf, size_t size, void *data)
+/* x as the shortest decimal with at most 6 digits after the point that
+ * reads back as x, into buf (at least 40 bytes); 0 when there is none.
+ * m / 10^k with m and 10^k exact doubles is the double nearest to the
+ * decimal m x 10^-k, which is what a reader makes of it, so the test is
+ * exact. */
+static int real_short(char *buf, double x)
 {
-	str_appendn((str *)data, buf, size);
+	if (!(fabs(x) < 1e15))
+		return 0;
+	double scale = 1;
+	for (int k = 0; k <= 6; k++, scale *= 10) {
+		double m = nearbyint(x * scale);
+		if (!(fabs(m) < 9007199254740992.0))   /* 2^53: m must be exact */
+			return 0;
+		if (m / scale != x)
+			continue;
+		unsigned long long digits = (unsigned long long)fabs(m);
+		char tmp[32];
+		int n = 0;
+		do {
+			tmp[n++] = (char)('0' + digits % 10);
+			digits /= 10;
+		} while (digits > 0 || n <= k);   /* a digit before the point */
+		int len = 0;
+		if (signbit(x))
+			buf[len++] = '-';
+		while (n > k)
+			buf[len++] = tmp[--n];
+		buf[len++] = '.';
+		if (k == 0)
+			buf[len++] = '0';
+		while (n > 0)
+			buf[len++] = tmp[--n];
+		return len;
+	}
 	return 0;
 }
 
+static void append_real(str *s, double x)
+{
+	char buf[48];
+	int n = real_short(buf, x);
+	if (n == 0) {
+		/* 17 significant digits read back exactly; a real keeps a point */
+		n = snprintf(buf, sizeof(buf), "%.17g", x);
+		if (n > 0 && !strpbrk(buf, ".eEni") && n + 2 < (int)sizeof(buf)) {
+			memcpy(buf + n, ".0", 3);
+			n += 2;
+		}
+	}
+	str_appendn(s, buf, (size_t)(n > 0 ? n : 0));
+}
+
+static void append_value(str *s, const json_t *v, int depth)
+{
+	char buf[24];
+	const char *key;
+	const json_t *item;
+	size_t i;
+	if (depth > 2048) {   /* jansson refuses deeper documents too */
+		s->oom = true;
+		return;
+	}
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		bool first = true;
+		str_appendc(s, '{');
+		json_object_foreach((json_t *)v, key, item) {
+			if (!first)
+				str_appendc(s, ',');
+			first = false;
+			str_append_json(s, key);
+			str_appendc(s, ':');
+			append_value(s, item, depth + 1);
+		}
+		str_appendc(s, '}');
+		break;
+	}
+	case JSON_ARRAY:
+		str_appendc(s, '[');
+		json_array_foreach(v, i, item) {
+			if (i > 0)
+				str_appendc(s, ',');
+			append_value(s, item, depth + 1);
+		}
+		str_appendc(s, ']');
+		break;
+	case JSON_STRING:
+		str_append_jsonn(s, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		str_append(s, buf);
+		break;
+	case JSON_REAL:
+		append_real(s, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		str_append(s, "true");
+		break;
+	case JSON_FALSE:
+		str_append(s, "false");
+		break;
+	case JSON_NULL:
+		str_append(s, "null");
+		break;
+	}
+}
+
+/* Compact, members in the order they were set (as jansson keeps them);
+ * reals in the shortest form that reads back exactly when it has at most
+ * 6 decimals (0.1, not 0.10000000000000001), else with 17 digits. */
 void json_append(str *s, const json_t *v)
 {
-	if (json_dump_callback(v, dump_cb, s, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+	if (v)
+		append_value(s, v, 0);
+	else
 		s->oom = true;
 }

@@ -88,10 +88,15 @@ void str_appendf(str *s, const char *fmt, ...)
 
 void str_append_json(str *s, const char *z)
 {
+	str_append_jsonn(s, z, strlen(z));
+}
+
+void str_append_jsonn(str *s, const char *z, size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
 	str_appendc(s, '"');
-	const char *run = z;
-	for (const unsigned char *p = (const unsigned char *)z; *p; p++) {
+	const char *run = z, *end = z + n;
+	for (const unsigned char *p = (const unsigned char *)z; p < (const unsigned char *)end; p++) {
 		const char *esc = NULL;
 		char u[7];
 		switch (*p) {
@@ -115,7 +120,7 @@ void str_append_json(str *s, const char *z)
 			run = (const char *)p + 1;
 		}
 	}
-	str_append(s, run);
+	str_appendn(s, run, (size_t)(end - run));
 	str_appendc(s, '"');
 }
 

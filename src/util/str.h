@@ -33,6 +33,8 @@ void str_appendf(str *s, const char *fmt, ...) __attribute__((format(printf, 2, 
 void str_vappendf(str *s, const char *fmt, va_list ap);
 /* Appends z as the contents of a JSON string, with quotes. */
 void str_append_json(str *s, const char *z);
+/* The same for the n bytes at z (which may hold NUL). */
+void str_append_jsonn(str *s, const char *z, size_t n);
 void str_clear(str *s);
 /* Returns the buffer ("" if empty), never NULL unless out of memory. */
 const char *str_cstr(str *s);

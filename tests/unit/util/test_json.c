@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -82,6 +83,58 @@ static void test_json__append_is_compact_and_ordered(void **state)
 	json_decref(v);
 }
 
+static char *dumped(json_t *v)
+{
+	str s = STR_INIT;
+	json_append(&s, v);
+	json_decref(v);
+	return str_detach(&s);
+}
+
+/* What a reader (strtod) makes of the number written for x. */
+static double read_back(double x)
+{
+	char *text = dumped(json_real(x));
+	double y = strtod(text, NULL);
+	free(text);
+	return y;
+}
+
+static void test_json__reals_are_short_and_read_back_exactly(void **state)
+{
+	(void)state;
+	static const struct { double x; const char *text; } cases[] = {
+		{ 0.1, "0.1" }, { 998.1, "998.1" }, { 5, "5.0" }, { -0.05, "-0.05" }, { 0, "0.0" }, { -0.0, "-0.0" },
+		{ 1234567.125, "1234567.125" }, { 0.000001, "0.000001" }, { 0.1 + 0.2, "0.30000000000000004" },
+		{ 1e20, "1e+20" }, { 2.5e-7, "2.4999999999999999e-07" }, { 1.0 / 3, "0.33333333333333331" },
+		{ 123456789012345.0, "123456789012345.0" }, { 1e15, "1000000000000000.0" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = dumped(json_real(cases[i].x));
+		assert_string_equal(text, cases[i].text);
+		free(text);
+	}
+	/* every double reads back as itself: sums of decimals, thirds, big and small */
+	double x = 0;
+	for (int i = 0; i < 20000; i++) {
+		x += 0.01 * (i % 7) + 1.0 / (i + 3);
+		double probes[] = { x, -x, x * 1e-9, x * 1e9, x * 1e12, (double)i / 8, (double)i / 100, i * 0.1 };
+		for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
+			assert_true(read_back(probes[k]) == probes[k]);
+	}
+}
+
+static void test_json__strings_escape_what_json_requires(void **state)
+{
+	(void)state;
+	char *text = dumped(json_stringn("a\"b\\c\n\x01\0d/đ", 12));
+	assert_string_equal(text, "\"a\\\"b\\\\c\\n\\u0001\\u0000d/đ\"");
+	free(text);
+	text = dumped(json_pack("{s:I, s:n, s:b, s:[]}", "big", (json_int_t)-9007199254740993LL, "none", "no", 0, "list"));
+	assert_string_equal(text, "{\"big\":-9007199254740993,\"none\":null,\"no\":false,\"list\":[]}");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -90,6 +143,8 @@ int main(void)
 		cmocka_unit_test(test_json__parse_keeps_vietnamese_text),
 		cmocka_unit_test(test_json__getters_name_the_key_and_the_type),
 		cmocka_unit_test(test_json__append_is_compact_and_ordered),
+		cmocka_unit_test(test_json__reals_are_short_and_read_back_exactly),
+		cmocka_unit_test(test_json__strings_escape_what_json_requires),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
