@@ -1,5 +1,6 @@
 /* worker: the background thread (worker.h). */
 #include "domain/worker.h"
+#include "domain/index_uncertainty.h"
 #include "domain/reminder.h"
 #include "domain/report_job.h"
 #include "domain/task.h"
@@ -8,9 +9,11 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 struct worker {
 	worker_config cfg;
@@ -18,16 +21,18 @@ struct worker {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stop, woken;
+	atomic_bool cancel;     /* set by worker_stop: a long index analysis stops and is queued again */
+	int threads;            /* for index analyses: the CPUs online */
 	db_conn *db;
 	long reminded_day;      /* days since 1970 of the last reminder run, 0 before */
 	time_t mail_after;      /* no mail attempt before this time */
 };
 
-/* Runs every queued job. */
+/* Runs every queued job: a report, then an index analysis, in turn. */
 static void run_jobs(worker *w)
 {
-	bool ran = true;
-	while (ran) {
+	bool ran = true, ran_index = false;
+	while (ran || ran_index) {
 		pthread_mutex_lock(&w->lock);
 		bool stop = w->stop;
 		pthread_mutex_unlock(&w->lock);
@@ -41,6 +46,12 @@ static void run_jobs(worker *w)
 		if (report_job_run_next(&ran, w->db, w->cfg.cache, w->cfg.data_dir, task_today()) < 0) {
 			log_error("worker: report job: %s", err_msg());
 			db_close(w->db);   /* reconnect next time */
+			w->db = NULL;
+			return;
+		}
+		if (index_uncertainty_run_next(&ran_index, w->db, w->threads, &w->cancel) < 0) {
+			log_error("worker: index uncertainty analysis: %s", err_msg());
+			db_close(w->db);
 			w->db = NULL;
 			return;
 		}
@@ -110,6 +121,9 @@ int worker_start(worker **out, const worker_config *cfg)
 	if (!w)
 		return err_set(ERR_NOMEM, "out of memory");
 	w->cfg = *cfg;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	w->threads = cpus < 1 ? 1 : cpus > INDEX_MC_MAX_THREADS ? INDEX_MC_MAX_THREADS : (int)cpus;
+	atomic_init(&w->cancel, false);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, main_loop, w) != 0) {
@@ -136,6 +150,7 @@ void worker_stop(worker *w)
 {
 	if (!w)
 		return;
+	atomic_store(&w->cancel, true);
 	pthread_mutex_lock(&w->lock);
 	w->stop = true;
 	pthread_cond_signal(&w->cond);

@@ -1,6 +1,7 @@
 /* worker: the server's one background thread, with its own database
  * connection. It runs queued report jobs (woken at once when one is
- * queued, else it looks every few seconds) and, once a day, the deadline
+ * queued, else it looks every few seconds), then queued index uncertainty
+ * analyses (domain/index_uncertainty.h), and, once a day, the deadline
  * reminders (domain/reminder.h). */
 #ifndef NQ57_WORKER_H
 #define NQ57_WORKER_H
@@ -24,7 +25,8 @@ typedef struct worker_config {
 int worker_start(worker **out, const worker_config *cfg);
 /* Asks the thread to look for work now. */
 void worker_wake(worker *w);
-/* Lets the current job finish, stops the thread and frees it. */
+/* Lets the current report job finish (an index analysis under way stops
+ * and goes back to the queue), stops the thread and frees it. */
 void worker_stop(worker *w);
 
 #endif
