@@ -1,9 +1,13 @@
 /* indices: /api/v1/indices — composite index definitions (stored in
  * versions by whoever may assign work) and runs over an uploaded table
  * (text/csv) or over the programme's approved values ({period, unit_id,
- * kind}); signed-in people read them. */
+ * kind}); signed-in people read them. Uncertainty analyses of a run are
+ * background jobs asked for by whoever may assign work
+ * (/api/v1/index-runs/{id}/uncertainty, /api/v1/index-uncertainty/{id}). */
 #include "api/api.h"
 #include "domain/index_store.h"
+#include "domain/index_uncertainty.h"
+#include "domain/worker.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -158,4 +162,84 @@ int api_index_run_input(http_req *req)
 	rc = http_respond(req, 200, "text/csv; charset=utf-8", csv, strlen(csv));
 	free(csv);
 	return rc;
+}
+
+/* ------------------------------------------------- uncertainty analyses */
+
+/* POST /api/v1/index-runs/{id}/uncertainty {seed, runs, spread, ...}: 202
+ * with the queued job; an empty body takes every default. */
+int api_index_uncertainty_create(http_req *req)
+{
+	const api_app *app = req->app;
+	const principal *who;
+	int64_t run_id, id;
+	db_conn *db;
+	json_t *body, *out;
+	int rc;
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_param_id(&run_id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	if (req->body.len == 0)
+		body = json_object();
+	else if ((rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if ((rc = index_uncertainty_create(&id, db, who, run_id, body)) == 0 && (rc = index_uncertainty_get(&out, db, id)) == 0) {
+		worker_wake(app->worker);
+		rc = api_respond_json(req, 202, out);
+	}
+	json_decref(body);
+	return rc;
+}
+
+/* GET /api/v1/index-runs/{id}/uncertainty: the run's analyses, newest first. */
+int api_index_uncertainty_list(http_req *req)
+{
+	const principal *who;
+	int64_t run_id;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_param_id(&run_id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = index_uncertainty_list(&out, db, run_id)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+/* The rank intervals of a finished analysis as rows of a workbook. */
+static int uncertainty_sheet(json_t **out, json_t *job)
+{
+	if (strcmp(json_string_value(json_object_get(job, "status")), "done") != 0)
+		return err_set(ERR_CONFLICT, "uncertainty analysis %lld is not finished",
+			(long long)json_integer_value(json_object_get(job, "id")));
+	json_t *rows = json_array(), *u;
+	size_t i;
+	json_array_foreach(json_object_get(json_object_get(job, "result"), "units"), i, u)
+		json_array_append_new(rows, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "code", json_object_get(u, "code"), "name",
+			json_object_get(u, "name"), "Hạng danh nghĩa", json_object_get(u, "nominal"), "Hạng trung vị",
+			json_object_get(u, "median"), "Hạng phân vị 5 %", json_object_get(u, "p05"), "Hạng phân vị 95 %",
+			json_object_get(u, "p95")));
+	*out = json_pack("{s:o}", "units", rows);
+	return 0;
+}
+
+/* GET /api/v1/index-uncertainty/{id}: status, progress and, when done,
+ * the result; ?format=xlsx the table of a finished one. */
+int api_index_uncertainty_get(http_req *req)
+{
+	const principal *who;
+	int64_t id;
+	db_conn *db;
+	json_t *out, *sheet = NULL;
+	int rc;
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = index_uncertainty_get(&out, db, id)) < 0)
+		return rc;
+	if (api_wants_sheet(req)) {
+		rc = uncertainty_sheet(&sheet, out);
+		json_decref(out);
+		if (rc < 0)
+			return rc;
+		out = sheet;
+	}
+	return api_respond_json(req, 200, out);
 }
