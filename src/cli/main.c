@@ -67,6 +67,9 @@ static const cli_command commands[] = {
 	{ "index", cmd_index, "compute a composite index and its ranking from a table",
 	  "usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]\n"
 	  "       nq57 index save DEF.json\n"
+	  "       nq57 index uncertainty DEF.json DATA.csv [--runs N] [--seed S] [--spread X]\n"
+	  "                  [--norms minmax,zscore] [--aggs arith,geom] [--imputations none,mean]\n"
+	  "                  [--sensitivity] [--denominators DEN.csv]\n"
 	  "Runs the index defined in DEF.json (its tree of aggregates and indicators\n"
 	  "with weights and directions, and the options: imputation, outlier\n"
 	  "treatment, normalisation, aggregation and coverage per level) over the\n"
@@ -74,7 +77,14 @@ static const cli_command commands[] = {
 	  "prints every unit's score and rank for each aggregate, best first.\n"
 	  "--denominators joins a second table of denominators by unit code.\n"
 	  "save checks DEF.json and stores it as the next version of its index\n"
-	  "(as POST /api/v1/indices does). options: --db URL  [NQ57_DB]\n" },
+	  "(as POST /api/v1/indices does). options: --db URL  [NQ57_DB]\n"
+	  "uncertainty ranks the units again in --runs random runs (default 1000,\n"
+	  "from --seed, default 1): every weight within +-spread (default 0.25) of\n"
+	  "its value, the normalisation, aggregation (one mean at every level) and\n"
+	  "imputation drawn from the lists given; prints, as JSON, each unit's\n"
+	  "nominal rank and the median, 5th and 95th percentile of its rank, and\n"
+	  "with --sensitivity the first-order and total sensitivity index of each\n"
+	  "assumption that varies. The same options give the same result.\n" },
 	{ "remind", cmd_remind, "record (and email) today's deadline reminders",
 	  "usage: nq57 remind [--day YYYY-MM-DD] [--remind-days N] [--smtp HOST:PORT --mail-from ADDRESS]\n"
 	  "Records, for each unit, the open tasks due within N days (default 7) and\n"
