@@ -1,0 +1,180 @@
+// Uncertainty and sensitivity analyses of an index run, as background
+// jobs: the steering office starts one on a run over an uploaded table and
+// follows its progress until the rank intervals are there; the intervals
+// hold the nominal rank's place, collapse onto it when nothing varies, and
+// come out the same from the same seed. A bad spec is refused naming its
+// field and nothing is queued; a viewer may read but not start one; a run
+// whose stored input no longer computes makes a failed job with no result.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, dbExec } from '../lib/server.mjs';
+import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+import { readSheet } from '../lib/xlsx.mjs';
+
+const DEF = {
+  code: 'DMST-XA', name: 'Chỉ số đổi mới sáng tạo cấp xã',
+  nodes: [{ code: 'CS', name: 'Chỉ số' }, { code: 'TC1', name: 'Thể chế', parent: 'CS' }, { code: 'TC2', name: 'Hạ tầng', parent: 'CS' },
+    { code: 'A', parent: 'TC1', indicator: true }, { code: 'B', parent: 'TC1', indicator: true, direction: -1 },
+    { code: 'C', parent: 'TC2', indicator: true, weight: 2 }, { code: 'D', parent: 'TC2', indicator: true }],
+};
+const TABLE = `unit_code,unit_name,A,B,C,D
+X1,Xã Một,1,9,3,4
+X2,Xã Hai,5,5,8,2
+X3,Xã Ba,9,1,1,7
+X4,Xã Bốn,4,6,6,6
+X5,Xã Năm,7,3,2,9
+X6,Xã Sáu,2,2,9,1
+`;
+
+let srv, steering, viewer, run;
+before(async () => {
+  srv = await startServer();
+  await importUnits(srv, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n00004,Phường Ba Đình,01,commune\n');
+  await addUser(srv, 'bcd', { role: 'steering', unit: '01' });
+  await addUser(srv, 'xem', { role: 'viewer', unit: '01' });
+  steering = await signIn(srv, 'bcd');
+  viewer = await signIn(srv, 'xem');
+  assert.equal((await steering.post('/api/v1/indices', DEF)).status, 201);
+  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 201, r.text);
+  run = r.json;
+});
+after(async () => { await srv?.stop(); });
+
+// Starts an analysis of run id and waits until it is done or failed;
+// returns the job with the progress seen along the way.
+async function analyse(spec, id = run.id) {
+  const r = await steering.post(`/api/v1/index-runs/${id}/uncertainty`, spec);
+  assert.equal(r.status, 202, r.text);
+  assert.equal(r.json.status, 'queued');
+  assert.equal(r.json.run_id, id);
+  const seen = [];
+  const until = Date.now() + 60000;
+  for (;;) {
+    const g = await steering.get(`/api/v1/index-uncertainty/${r.json.id}`);
+    assert.equal(g.status, 200, g.text);
+    seen.push(g.json.progress);
+    if (g.json.status === 'done' || g.json.status === 'failed') return { job: g.json, seen };
+    assert.ok(Date.now() < until, `job ${r.json.id} still ${g.json.status} at ${g.json.progress} %`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
+const jobCount = async () => (await steering.get(`/api/v1/index-runs/${run.id}/uncertainty`)).json.jobs.length;
+
+test('an analysis runs in the background with progress and gives rank intervals around the nominal ranks', async () => {
+  const spec = { seed: 7, runs: 400, spread: 0.3, normalisations: ['minmax', 'zscore'], aggregations: ['arithmetic', 'geometric'], sensitivity: true };
+  const { job, seen } = await analyse(spec);
+  assert.equal(job.status, 'done', job.error);
+  assert.equal(job.progress, 100);
+  assert.ok(job.finished_at);
+  assert.deepEqual(seen, [...seen].sort((a, b) => a - b), 'progress only moves forward');
+  assert.equal(job.code, DEF.code);
+  assert.equal(job.version, run.version);
+  assert.deepEqual(job.spec, { ...spec, imputations: [] });
+  const res = job.result;
+  assert.equal(res.aggregate, 'CS');
+  assert.equal(res.runs, 400);
+  assert.equal(res.samples, 800, 'with a sensitivity analysis the A and B samples count');
+  const n = run.results.units.length;
+  assert.equal(res.units.length, n);
+  const nominal = Object.fromEntries(run.results.units.map((u) => [u.code, u.ranks.CS]));
+  for (const u of res.units) {
+    assert.equal(u.nominal, nominal[u.code], `${u.code}: the run's rank`);
+    assert.ok(u.p05 >= 1 && u.p05 <= u.median && u.median <= u.p95 && u.p95 <= n, `${u.code}: ${u.p05} ${u.median} ${u.p95}`);
+    assert.equal(typeof u.name, 'string');
+  }
+  assert.deepEqual(res.units.map((u) => u.nominal), [...res.units.map((u) => u.nominal)].sort((a, b) => a - b), 'by nominal rank');
+  assert.ok(res.units.some((u) => u.p95 > u.p05), 'varying the assumptions moves some ranks');
+  assert.ok(res.mean_shift > 0);
+  assert.deepEqual(res.sensitivity.map((s) => s.factor), ['weights', 'normalisation', 'aggregation']);
+  for (const s of res.sensitivity) {
+    assert.ok(Number.isFinite(s.si) && Number.isFinite(s.sti), JSON.stringify(s));
+    assert.ok(s.sti >= 0 && s.sti < 2 && s.si < 2, JSON.stringify(s));
+  }
+  // the table as a workbook
+  const x = await steering.get(`/api/v1/index-uncertainty/${job.id}?format=xlsx`);
+  assert.equal(x.status, 200);
+  const sheet = readSheet(x.bytes);
+  assert.deepEqual(sheet.rows[0], ['Mã', 'Tên', 'Hạng danh nghĩa', 'Hạng trung vị', 'Hạng phân vị 5 %', 'Hạng phân vị 95 %']);
+  assert.equal(sheet.rows.length, n + 1);
+  assert.equal(sheet.rows[1][0], res.units[0].code);
+  // listed under its run, newest first, without the result
+  const list = (await steering.get(`/api/v1/index-runs/${run.id}/uncertainty`)).json.jobs;
+  assert.equal(list[0].id, job.id);
+  assert.equal(list[0].result, undefined);
+});
+
+test('with no spread and nothing varied every interval collapses onto the nominal rank', async () => {
+  const { job } = await analyse({ spread: 0, runs: 50 });
+  assert.equal(job.status, 'done', job.error);
+  assert.equal(job.result.sensitivity, null);
+  assert.equal(job.result.mean_shift, 0);
+  for (const u of job.result.units)
+    assert.deepEqual([u.p05, u.median, u.p95], [u.nominal, u.nominal, u.nominal], u.code);
+});
+
+test('the same seed gives the same result; another seed draws other runs', async () => {
+  const spec = { runs: 300, spread: 0.5, aggregations: ['arith', 'geom'] };
+  const a = await analyse({ ...spec, seed: 42 }), b = await analyse({ ...spec, seed: 42 }), c = await analyse({ ...spec, seed: 43 });
+  for (const r of [a, b, c]) assert.equal(r.job.status, 'done', r.job.error);
+  assert.deepEqual(a.job.spec.aggregations, ['arithmetic', 'geometric'], 'names kept in full');
+  assert.deepEqual(b.job.result, a.job.result);
+  assert.equal(c.job.result.seed, 43);
+  assert.deepEqual(c.job.result.units.map((u) => u.nominal), a.job.result.units.map((u) => u.nominal));
+  assert.notDeepEqual(c.job.result.units.map((u) => u.mean), a.job.result.units.map((u) => u.mean));
+});
+
+test('a bad spec is refused naming its field, and nothing is queued', async () => {
+  const before = await jobCount();
+  const cases = [
+    [{ runs: 0 }, /'runs'.*1 to 1000000/],
+    [{ runs: 2000000 }, /'runs'/],
+    [{ runs: 10.5 }, /'runs'/],
+    [{ spread: 1.5 }, /'spread'.*0 to 1/],
+    [{ spread: 'nhiều' }, /'spread'/],
+    [{ seed: -1 }, /'seed'/],
+    [{ normalisations: ['minmax', 'khong-co'] }, /'normalisations': 'khong-co' is not a method/],
+    [{ normalisations: ['zscore', 'zscore'] }, /'normalisations': 'zscore' is given twice/],
+    [{ aggregations: 'geometric' }, /'aggregations' must be a list/],
+    [{ imputations: ['group_mean'] }, /'imputations': group_mean needs a group_column/],
+    [{ sensitivity: true, spread: 0 }, /'sensitivity': nothing varies/],
+    [{ sensitivity: 'yes' }, /'sensitivity'/],
+    [{ run: 100 }, /'run' is not a field/],
+  ];
+  for (const [spec, message] of cases) {
+    const r = await steering.post(`/api/v1/index-runs/${run.id}/uncertainty`, spec);
+    assert.equal(r.status, 422, `${JSON.stringify(spec)}: ${r.text}`);
+    assert.equal(r.json.error.code, 'invalid');
+    assert.match(r.json.error.message, message, JSON.stringify(spec));
+  }
+  const malformed = await steering.post(`/api/v1/index-runs/${run.id}/uncertainty`, '{"runs": ', { 'content-type': 'application/json' });
+  assert.equal(malformed.status, 400);
+  assert.equal(await jobCount(), before);
+});
+
+test('a viewer reads analyses but cannot start one; unknown runs and analyses are 404', async () => {
+  const { job } = await analyse({ runs: 20 });
+  const v = await viewer.post(`/api/v1/index-runs/${run.id}/uncertainty`, { runs: 20 });
+  assert.equal(v.status, 403, v.text);
+  const got = await viewer.get(`/api/v1/index-uncertainty/${job.id}`);
+  assert.equal(got.status, 200);
+  assert.equal(got.json.result.units.length, run.results.units.length);
+  assert.equal((await client(srv).get(`/api/v1/index-uncertainty/${job.id}`)).status, 401);
+  assert.equal((await steering.post('/api/v1/index-runs/999999/uncertainty', { runs: 20 })).status, 404);
+  assert.equal((await steering.get('/api/v1/index-runs/999999/uncertainty')).status, 404);
+  assert.equal((await steering.get('/api/v1/index-uncertainty/999999')).status, 404);
+});
+
+test('a run whose input no longer computes gives a failed job with the reason and no result', async () => {
+  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 201);
+  dbExec(srv.db, `UPDATE index_run SET input = 'unit_code,A,B\nX1,1,2\nX2,3,4\n' WHERE id = ${r.json.id}`);
+  const { job } = await analyse({ runs: 20 }, r.json.id);
+  assert.equal(job.status, 'failed');
+  assert.match(job.error, /indicator 'C' is missing/);
+  assert.equal(job.result, null);
+  assert.ok(job.finished_at);
+  const x = await steering.get(`/api/v1/index-uncertainty/${job.id}?format=xlsx`);
+  assert.equal(x.status, 409);
+});
