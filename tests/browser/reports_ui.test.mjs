@@ -1,7 +1,9 @@
 // The reports and indices pages in Chromium: the steering office sees its
 // reminders (the bell and the list), asks for a review report, watches it
-// finish and downloads the DOCX; then ranks the phường/xã on an index and
-// opens a unit's profile. No console errors along the way.
+// finish and downloads the DOCX; then ranks the phường/xã on an index,
+// opens a unit's profile and runs an uncertainty analysis of the ranking
+// (progress, then the rank-interval chart and table). No console errors
+// along the way.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
@@ -112,6 +114,44 @@ test('an index ranks the phường/xã, a unit profile opens', async () => {
     await rows.nth(2).getByRole('button').click();
     await page.getByRole('heading', { name: /^Hồ sơ Phường/ }).waitFor();
     assert.match(await page.locator('.profile').innerText(), /Chỉ tiêu mạnh nhất/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("an uncertainty analysis of the ranking draws the rank intervals and the sensitivities", async () => {
+  const problems = [];
+  const { ctx, page } = await signedIn(problems);
+  try {
+    await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
+    await page.getByLabel('Kỳ', { exact: true }).fill('2025');
+    await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
+    await page.locator('.ranking tbody tr').first().waitFor();
+    const panel = page.locator('section.uncertainty');
+    await panel.getByRole('heading', { name: 'Phân tích độ bất định' }).waitFor();
+    await panel.getByLabel('Số lần chạy').fill('400');
+    await panel.getByLabel('Hạt giống ngẫu nhiên').fill('5');
+    await panel.getByLabel('Min-max').check();
+    await panel.getByLabel('Z-score').check();
+    await panel.getByLabel('Trung bình nhân').check();
+    await panel.getByLabel('Trung bình cộng').check();
+    await panel.getByLabel(/Phân tích độ nhạy/).check();
+    await panel.getByRole('button', { name: 'Bắt đầu phân tích' }).click();
+    const rows = panel.locator('.uncertainty-table tbody tr');
+    await rows.first().waitFor({ timeout: 30000 });
+    assert.equal(await rows.count(), 3);
+    // by nominal rank, as the ranking above: Phường Số 3, 1, 2
+    assert.match(await rows.nth(0).innerText(), /^Phường Số 3\s+1\s+[\d,]+\s+[\d,]+ – [\d,]+$/);
+    assert.match(await rows.nth(2).innerText(), /^Phường Số 2\s+3\s/);
+    await panel.locator('[role="img"][aria-label="Biểu đồ khoảng thứ hạng"] canvas').first().waitFor();
+    const factors = await panel.locator('.sensitivity-table tbody tr td:first-child').allInnerTexts();
+    assert.deepEqual(factors, ['Trọng số', 'Chuẩn hoá', 'Tổng hợp']);
+    assert.match(await panel.innerText(), /400 lần chạy \(800 mẫu\), hạt giống 5/);
+    if (process.env.NQ57_SCREENSHOT) await panel.screenshot({ path: process.env.NQ57_SCREENSHOT });
+    // the analysis stays with the run: shown again after a reload, read from the server
+    await page.reload();
+    await panel.locator('.uncertainty-table tbody tr').first().waitFor();
     assert.deepEqual(problems, []);
   } finally {
     await ctx.close();

@@ -3,11 +3,13 @@
 // period and a kind of unit (e.g. every phường/xã), or over an uploaded
 // table; the ranking shows scores per level, the change since the previous
 // period and a bar chart; a unit's profile shows its pillar scores against
-// the median and its strongest and weakest indicators.
+// the median and its strongest and weakest indicators; below, the run's
+// uncertainty analysis (./uncertainty.js).
 import { html, useEffect, useState } from '../ui.js';
 import { formatNumber } from '../format.js';
 import { Chart } from '../chart.js';
 import { ExcelLink } from './programme.js';
+import { UncertaintyPanel } from './uncertainty.js';
 
 const KINDS = ['commune', 'department', 'agency', 'university', 'enterprise', 'innovation_centre'];
 
@@ -49,7 +51,7 @@ function Profile({ t, results, unit }) {
     </section>`;
 }
 
-function Ranking({ t, run }) {
+function Ranking({ t, session, run }) {
   const [unit, setUnit] = useState(null);
   const res = run.results;
   const root = res.aggregates.find((a) => !a.parent) || res.aggregates[0];
@@ -81,6 +83,7 @@ function Ranking({ t, run }) {
       </div>
       <${Chart} className="chart tall" option=${option} label=${t('idx.chart')} />
       ${unit && html`<${Profile} t=${t} results=${res} unit=${unit} />`}
+      <${UncertaintyPanel} t=${t} session=${session} run=${run} />
     </section>`;
 }
 
@@ -162,6 +165,6 @@ export function IndicesView({ t, session, headingRef }) {
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${list && list.length === 0 && html`<p class="muted">${t('idx.none')}</p>`}
       ${code && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${setRun} />`}
-      ${run && html`<${Ranking} t=${t} run=${run} />`}
+      ${run && html`<${Ranking} t=${t} session=${session} run=${run} />`}
     </section>`;
 }
