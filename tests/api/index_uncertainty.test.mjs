@@ -4,10 +4,15 @@
 // hold the nominal rank's place, collapse onto it when nothing varies, and
 // come out the same from the same seed. A bad spec is refused naming its
 // field and nothing is queued; a viewer may read but not start one; a run
-// whose stored input no longer computes makes a failed job with no result.
+// whose stored input no longer computes makes a failed job with no result;
+// a job under way when the server stops goes back to the queue. The
+// command line gives the same analysis without a server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, dbExec } from '../lib/server.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, dbExec, freshDatabase, runCli } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
 import { readSheet } from '../lib/xlsx.mjs';
 
@@ -177,4 +182,61 @@ test('a run whose input no longer computes gives a failed job with the reason an
   assert.ok(job.finished_at);
   const x = await steering.get(`/api/v1/index-uncertainty/${job.id}?format=xlsx`);
   assert.equal(x.status, 409);
+});
+
+test('nq57 index uncertainty prints the analysis, the same for the same options', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nq57-unc-cli-'));
+  try {
+    writeFileSync(path.join(dir, 'def.json'), JSON.stringify(DEF));
+    writeFileSync(path.join(dir, 'data.csv'), TABLE);
+    const args = ['index', 'uncertainty', path.join(dir, 'def.json'), path.join(dir, 'data.csv'), '--runs', '200', '--seed', '3',
+      '--spread', '0.3', '--norms', 'minmax,zscore', '--aggs', 'arith,geom', '--sensitivity'];
+    const a = await runCli(args), b = await runCli(args);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+    const out = JSON.parse(a.stdout);
+    assert.deepEqual(out.spec, { seed: 3, runs: 200, spread: 0.3, normalisations: ['minmax', 'zscore'], aggregations: ['arithmetic', 'geometric'],
+      imputations: [], sensitivity: true });
+    assert.deepEqual(out.units.map((u) => [u.code, u.nominal]), run.results.units.map((u) => [u.code, u.ranks.CS]));
+    assert.deepEqual(out.sensitivity.map((x) => x.factor), ['weights', 'normalisation', 'aggregation']);
+    const bad = await runCli([...args.slice(0, 4), '--spread', '3']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /'spread' must be a number from 0 to 1/);
+    const notRun = await runCli(['index', 'run', path.join(dir, 'def.json'), path.join(dir, 'data.csv'), '--runs', '5']);
+    assert.match(notRun.stderr, /--runs is an option of nq57 index uncertainty/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a job under way when the server stops goes back to the queue, with no result', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nq57-unc-stop-'));
+  const fresh = freshDatabase(dir);
+  const own = await startServer({ db: fresh.url });
+  try {
+    await importUnits(own, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n');
+    await addUser(own, 'bcd', { role: 'steering', unit: '01' });
+    const s = await signIn(own, 'bcd');
+    assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
+    const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
+    const j = await s.post(`/api/v1/index-runs/${r.json.id}/uncertainty`, { runs: 300000, spread: 0.3, normalisations: ['minmax', 'zscore', 'rank'],
+      aggregations: ['arith', 'geom'], sensitivity: true });
+    assert.equal(j.status, 202, j.text);
+    for (let k = 0; ; k++) {
+      const g = await s.get(`/api/v1/index-uncertainty/${j.json.id}`);
+      if (g.json.status === 'running' && g.json.progress >= 1) break;   // drawing the runs is over: they are under way
+      assert.ok(g.json.status === 'queued' || g.json.status === 'running', g.json.status);
+      assert.ok(k < 1200, 'the job starts');
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const started = Date.now();
+    await own.stop();
+    assert.ok(Date.now() - started < 5000, `the server does not wait for the whole analysis: ${Date.now() - started} ms\n${own.logs()}`);
+    const row = dbExec(fresh.url, `SELECT status, progress, result IS NULL FROM index_uncertainty WHERE id = ${j.json.id}`);
+    assert.match(row, /^queued\|0\|(1|t)$/);
+  } finally {
+    await own.stop();
+    fresh.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
