@@ -51,7 +51,7 @@ function Profile({ t, results, unit }) {
     </section>`;
 }
 
-function Ranking({ t, session, run }) {
+function Ranking({ t, run }) {
   const [unit, setUnit] = useState(null);
   const res = run.results;
   const root = res.aggregates.find((a) => !a.parent) || res.aggregates[0];
@@ -83,7 +83,6 @@ function Ranking({ t, session, run }) {
       </div>
       <${Chart} className="chart tall" option=${option} label=${t('idx.chart')} />
       ${unit && html`<${Profile} t=${t} results=${res} unit=${unit} />`}
-      <${UncertaintyPanel} t=${t} session=${session} run=${run} />
     </section>`;
 }
 
@@ -165,6 +164,7 @@ export function IndicesView({ t, session, headingRef }) {
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${list && list.length === 0 && html`<p class="muted">${t('idx.none')}</p>`}
       ${code && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${setRun} />`}
-      ${run && html`<${Ranking} t=${t} session=${session} run=${run} />`}
+      ${run && html`<${Ranking} t=${t} run=${run} />`}
+      ${run && html`<${UncertaintyPanel} t=${t} session=${session} run=${run} />`}
     </section>`;
 }

@@ -1,4 +1,4 @@
-// The "Phân tích độ bất định" panel of an index run's ranking: the steering
+// The "Phân tích độ bất định" panel below an index run's ranking: the steering
 // office asks for an uncertainty analysis (runs, seed, weight spread, the
 // normalisations and aggregations to draw from, a sensitivity analysis),
 // which the server runs in the background; its progress is polled, then
@@ -77,7 +77,7 @@ function Result({ t, job }) {
         </table>
       </div>
       ${res.sensitivity && html`
-        <h4>${t('unc.sensitivity')}</h4>
+        <h3>${t('unc.sensitivity')}</h3>
         <table class="table sensitivity-table">
           <thead><tr><th scope="col">${t('unc.factor')}</th><th scope="col">${t('unc.si')}</th><th scope="col">${t('unc.sti')}</th></tr></thead>
           <tbody>${res.sensitivity.map((s) => html`
@@ -152,7 +152,7 @@ export function UncertaintyPanel({ t, session, run }) {
   };
   return html`
     <section class="card uncertainty" aria-labelledby="unc-title">
-      <h3 id="unc-title">${t('unc.title')}</h3>
+      <h2 id="unc-title">${t('unc.title')}</h2>
       <p class="muted">${t('unc.intro')}</p>
       ${mayStart && html`<${SpecForm} t=${t} onStart=${start} />`}
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
