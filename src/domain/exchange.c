@@ -485,23 +485,11 @@ static int save_stage(exchange_import *im, exchange_result *r)
 		"ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, "
 		"status = excluded.status, reason = NULL, submitted_at = excluded.submitted_at, updated_by = excluded.updated_by, "
 		"updated_at = excluded.updated_at WHERE indicator_value.status IN ('draft', 'returned')";
-	/* History: the state each value is left in (the rows the upsert
-	 * touched: ids above last_before, or in the stage). On SQLite, inside
-	 * its exclusive write transaction, the rows it created are exactly those
-	 * with ids above the largest before (rowids are given in increasing
-	 * order): read in one range rather than looked up row by row. */
 	static const char *const history =
 		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
 		"SELECT v.id, ?, ?, 'import', ?, s.value, s.note FROM import_stage s JOIN indicator_value v "
-		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period WHERE v.id <= ?";
-	static const char *const history_created =
-		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
-		"SELECT id, ?, ?, 'import', ?, value, note FROM indicator_value WHERE id > ? ORDER BY id";
+		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
 	const char *status = im->opt.approved ? "approved" : "draft", *submitted = im->opt.approved ? now : NULL;
-	bool sqlite = db_conn_kind(im->db) == DB_SQLITE;
-	int64_t last_before = INT64_MAX;
-	if (sqlite && (rc = db_run(im->db, &last_before, "SELECT COALESCE(MAX(id), 0) FROM indicator_value", "")) < 0)
-		return rc;
 	/* approved figures: one log entry per indicator rather than per value */
 	if (im->opt.approved && (rc = rollup_pause(im->db)) < 0)
 		return rc;
@@ -513,18 +501,9 @@ static int save_stage(exchange_import *im, exchange_result *r)
 		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
 	if (im->opt.approved && (rc = rollup_resume(im->db, "SELECT DISTINCT indicator_id AS id FROM import_stage")) < 0)
 		return rc;
-	if (!sqlite || r->updated > 0) {
-		rc = person ? db_run(im->db, NULL, history, "titi", now, person, status, last_before)
-			    : db_run(im->db, NULL, history, "tnti", now, status, last_before);
-		if (rc < 0)
-			return rc;
-	}
-	if (sqlite) {
-		rc = person ? db_run(im->db, NULL, history_created, "titi", now, person, status, last_before)
-			    : db_run(im->db, NULL, history_created, "tnti", now, status, last_before);
-		if (rc < 0)
-			return rc;
-	}
+	rc = person ? db_run(im->db, NULL, history, "tit", now, person, status) : db_run(im->db, NULL, history, "tnt", now, status);
+	if (rc < 0)
+		return rc;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
 	crypto_hash_sha256_final(&im->digest, digest);
