@@ -894,6 +894,8 @@ static void aggregate_scores(worker *wk, run_space *rs, const choice *ch, int a)
 				sw += w;
 			}
 			t[u] = sw > 0 && (share == 0 || have >= least) ? s / sw : NAN;
+			if (isnan(t[u]))
+				none[n_none++] = u;
 		}
 	}
 	if (!(sum_w > 0) || share > 0) {
@@ -901,17 +903,6 @@ static void aggregate_scores(worker *wk, run_space *rs, const choice *ch, int a)
 		return;
 	}
 	/* only the units just done can lack a score */
-	wk->stamp++;
-	for (int c = 0; c < k; c++) {
-		int ca = m->agg_of_node[g->children[c]];
-		const int *lacks = rs->none + (size_t)ca * n;
-		for (int j = 0; j < rs->n_none[ca]; j++) {
-			int u = lacks[j];
-			if (wk->seen[u] != wk->stamp && isnan(t[u]))
-				none[n_none++] = u;
-			wk->seen[u] = wk->stamp;
-		}
-	}
 	rs->n_none[a] = n_none;
 }
 
