@@ -820,41 +820,23 @@ void rollup_close(rollup_view *v)
 
 /* ------------------------------------------------------------------- memo */
 
-static int64_t inputs_version(const rollup_view *v, int k, int depth)
+/* The entry that last changed k's approved values, or its inputs' (its
+ * weight's, its formula's): of period pi, or of any period when pi < 0. */
+static int64_t inputs_version(const rollup_view *v, int k, int pi, int depth)
 {
 	const rollup_indicator *I = &v->indicators[k];
-	int64_t version = I->values_seq;
-	if (depth > 16)
-		return v->seq;   /* formulas are acyclic; a guard all the same */
-	if (I->weight >= 0) {
-		int64_t w = inputs_version(v, I->weight, depth + 1);
-		version = w > version ? w : version;
-	}
-	for (int i = 0; I->derived && i < I->formula.n_vars; i++)
-		if (I->operand[i] >= 0) {
-			int64_t o = inputs_version(v, I->operand[i], depth + 1);
-			version = o > version ? o : version;
-		}
-	return version;
-}
-
-/* The entry that last changed k's approved values of period pi, or its
- * inputs' (its weight's, its formula's). */
-static int64_t figure_inputs_version(const rollup_view *v, int k, int pi, int depth)
-{
-	const rollup_indicator *I = &v->indicators[k];
-	int64_t version = I->reload_seq;
-	if (pi < I->n_columns && I->column_seq[pi] > version)
+	int64_t version = pi < 0 ? I->values_seq : I->reload_seq;
+	if (pi >= 0 && pi < I->n_columns && I->column_seq[pi] > version)
 		version = I->column_seq[pi];
 	if (depth > 16)
 		return v->seq;   /* formulas are acyclic; a guard all the same */
 	if (I->weight >= 0) {
-		int64_t w = figure_inputs_version(v, I->weight, pi, depth + 1);
+		int64_t w = inputs_version(v, I->weight, pi, depth + 1);
 		version = w > version ? w : version;
 	}
 	for (int i = 0; I->derived && i < I->formula.n_vars; i++)
 		if (I->operand[i] >= 0) {
-			int64_t o = figure_inputs_version(v, I->operand[i], pi, depth + 1);
+			int64_t o = inputs_version(v, I->operand[i], pi, depth + 1);
 			version = o > version ? o : version;
 		}
 	return version;
@@ -862,13 +844,13 @@ static int64_t figure_inputs_version(const rollup_view *v, int k, int pi, int de
 
 int64_t rollup_figure_version(const rollup_view *v, int k, int pi)
 {
-	int64_t version = figure_inputs_version(v, k, pi, 0);
+	int64_t version = inputs_version(v, k, pi, 0);
 	return version > v->structure_seq ? version : v->structure_seq;
 }
 
 int64_t rollup_indicator_version(const rollup_view *v, int k)
 {
-	int64_t version = inputs_version(v, k, 0);
+	int64_t version = inputs_version(v, k, -1, 0);
 	return version > v->structure_seq ? version : v->structure_seq;
 }
 
