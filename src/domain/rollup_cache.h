@@ -1,0 +1,56 @@
+/* rollup_cache: the cache behind domain/rollup.h, shared by rollup.c (the
+ * copy of the approved values and the roll-ups) and rollup_memo.c (results
+ * kept with the version of what they came from). Private to the two. */
+#ifndef NQ57_ROLLUP_CACHE_H
+#define NQ57_ROLLUP_CACHE_H
+
+#include "domain/rollup.h"
+
+#include <pthread.h>
+
+typedef struct id_slot {
+	int64_t id;
+	int slot;
+} id_slot;
+
+/* The roll-ups of one indicator over one unit (0: the whole tree), by
+ * period, each with the version of what it came from. */
+typedef struct series_memo {
+	int64_t indicator_id, unit_id;
+	int n;                     /* periods held */
+	int64_t *version;          /* -1: nothing held */
+	double *value;
+	int *reporters;
+	struct series_memo *next;
+} series_memo;
+
+#define SERIES_BUCKETS 1024
+#define SERIES_MAX 20000
+
+struct rollup_cache {
+	pthread_rwlock_t lock;
+	bool loaded;
+	int64_t seq;
+	int64_t structure_seq;     /* the last entry that changed units, indicators, targets or periods */
+	int n_units;
+	rollup_unit *units;
+	int *ends;                 /* units[slot].end, packed for the roll-ups' walks */
+	id_slot *unit_index;       /* by id */
+	int n_indicators;
+	rollup_indicator *indicators;
+	int n_periods, cap_periods;
+	rollup_period *periods;
+	int *period_order;         /* by first day, then last day */
+	int *period_by_code;       /* by code */
+	pthread_mutex_t memo_lock;
+	json_t *memo;              /* key -> [version, result] */
+	series_memo *series[SERIES_BUCKETS];   /* by indicator and unit; under memo_lock */
+	int n_series;
+};
+
+#define MEMO_MAX 20000
+
+/* Forgets every kept series (under memo_lock, or with the cache unused). */
+void rollup_series_clear(rollup_cache *c);
+
+#endif
