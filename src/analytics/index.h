@@ -223,6 +223,11 @@ typedef struct index_result {
  * denominator), group imputation without groups, an indicator that cannot
  * be treated or normalised, a mean that cannot be taken. ERR_NOMEM. On
  * failure *r holds nothing; after success free it with index_result_free. */
+/* What index_evaluate checks of the options and the input of a checked
+ * definition d: ERR_INVALID naming the culprit (an unknown method, a
+ * coverage outside 0..1, no units, a denominator column that is not
+ * there, a group mean without groups). */
+int index_check_run(const index_def *d, const index_input *in, const index_options *o);
 int index_evaluate(index_result *r, index_def *d, const index_input *in, const index_options *o);
 
 /* Frees everything r holds; a zeroed result is fine. */

@@ -75,16 +75,12 @@ static bool impute_known(index_impute i)
 	return i == INDEX_IMPUTE_NONE || i == INDEX_IMPUTE_MEAN || i == INDEX_IMPUTE_GROUP_MEAN;
 }
 
-static int check_levels(const index_agg *level, int n_levels, const char *what, int alt)
+static int check_levels(const index_agg *level, int n_levels, int alt)
 {
 	for (int l = 1; l <= n_levels; l++)
-		if (!agg_known(level[l])) {
-			if (alt)
-				return err_set(ERR_INVALID, "index Monte Carlo: aggregation alternative %d: unknown method %d at level %d",
-					alt, (int)level[l], l);
-			return err_set(ERR_INVALID, "index Monte Carlo: %s: unknown aggregation %d at level %d", what,
-				(int)level[l], l);
-		}
+		if (!agg_known(level[l]))
+			return err_set(ERR_INVALID, "index Monte Carlo: aggregation alternative %d: unknown method %d at level %d",
+				alt, (int)level[l], l);
 	return 0;
 }
 
@@ -111,32 +107,13 @@ static int check_spec(const index_def *d, const index_input *in, const index_opt
 		if (s->norms[i].method < INDEX_NORM_MINMAX || s->norms[i].method > INDEX_NORM_NONE)
 			return err_set(ERR_INVALID, "index Monte Carlo: normalisation alternative %d: unknown method %d", i + 1,
 				(int)s->norms[i].method);
-	/* what index_evaluate checks of the options and the input */
-	if (!impute_known(o->impute))
-		return err_set(ERR_INVALID, "index options: unknown imputation %d", (int)o->impute);
-	for (int l = 1; l <= d->n_levels; l++)
-		if (!(o->coverage[l] >= 0 && o->coverage[l] <= 1))
-			return err_set(ERR_INVALID, "index options: coverage %g at level %d, expected 0 to 1", o->coverage[l], l);
-	if (o->rank_digits > 15)
-		return err_set(ERR_INVALID, "index options: ranks of scores rounded to %d decimals, at most 15",
-			o->rank_digits);
-	if (in->n_units < 1 || !in->values)
-		return err_set(ERR_INVALID, "index: no units or no values");
+	int rc = index_check_run(d, in, o);
+	if (rc < 0)
+		return rc;
 	if (in->n_units > MAX_UNITS)
 		return err_set(ERR_INVALID, "index Monte Carlo: %d units, at most %d", in->n_units, MAX_UNITS);
-	if (in->n_denominators < 0 || (in->n_denominators > 0 && !in->denominators))
-		return err_set(ERR_INVALID, "index: %d denominators but no values for them", in->n_denominators);
-	if (o->impute == INDEX_IMPUTE_GROUP_MEAN && !in->groups)
-		return err_set(ERR_INVALID, "index: imputation by group mean, but the units have no groups");
-	for (int i = 0; i < d->n_nodes; i++) {
-		const index_node *nd = &d->nodes[i];
-		if (nd->indicator && (nd->denominator < -1 || nd->denominator >= in->n_denominators))
-			return err_set(ERR_INVALID, "indicator '%s': denominator column %d, there are %d", nd->code,
-				nd->denominator, in->n_denominators);
-	}
-	int rc = check_levels(o->agg, d->n_levels, "the options", 0);
 	for (int i = 0; rc == 0 && i < s->n_aggs; i++)
-		rc = check_levels(s->aggs[i].level, d->n_levels, NULL, i + 1);
+		rc = check_levels(s->aggs[i].level, d->n_levels, i + 1);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < s->n_imputes; i++) {

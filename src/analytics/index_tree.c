@@ -487,14 +487,18 @@ static int run(work *w)
 	return 0;
 }
 
+int index_check_run(const index_def *d, const index_input *in, const index_options *o)
+{
+	int rc = check_options(d, o);
+	return rc < 0 ? rc : check_input(d, in, o);
+}
+
 int index_evaluate(index_result *r, index_def *d, const index_input *in, const index_options *o)
 {
 	memset(r, 0, sizeof(*r));
 	int rc = index_def_check(d);
 	if (rc == 0)
-		rc = check_options(d, o);
-	if (rc == 0)
-		rc = check_input(d, in, o);
+		rc = index_check_run(d, in, o);
 	if (rc < 0)
 		return rc;
 	work w = { .d = d, .in = in, .o = o, .r = r };
