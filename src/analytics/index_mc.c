@@ -1,12 +1,12 @@
 /* index_mc: Monte Carlo over an index's assumptions (index_mc.h). The
  * stages up to normalisation are computed once per choice of imputation
  * and normalisation (a variant, column by column); runs are sorted by
- * their choices of methods and taken four at a time by as many threads as
- * asked; a batch weighs the indicators for its four runs in one pass,
- * then each run aggregates level by level and ranks its units (a radix
- * sort), writing only its own slots (index_mc_run.c). Rank statistics per unit come from a
- * histogram of its ranks; the sensitivity sums are taken in run order at
- * the end. */
+ * their choices of methods and taken BATCH at a time by as many threads
+ * as asked; a batch is evaluated block of units by block, then each run
+ * ranks its units (a radix sort), writing only its own slots
+ * (index_mc_run.c). Rank statistics per unit come from a histogram of its
+ * ranks; the sensitivity sums are taken in run order at the end
+ * (index_mc_stats.c). */
 #include "analytics/index_mc.h"
 #include "analytics/index_mc_internal.h"
 #include "util/err.h"
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static const char *norm_name(index_norm n)
 {
@@ -56,6 +57,24 @@ void index_mc_result_free(index_mc_result *r)
 	free(r->mean);
 	free(r->ranked);
 	memset(r, 0, sizeof(*r));
+}
+
+/* A large array (size bytes, from 1 MiB): on huge pages where the system
+ * has them, its size rounded up to whole ones. Every page of the ranks and
+ * the variants is written soon after, and faulting them in 4 KiB at a time
+ * (slow in a virtual machine: some microseconds each) would cost more than
+ * filling them. Freed with free(). */
+static void *alloc_big(size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	size_t huge = (size_t)2 << 20, whole = (size + huge - 1) / huge * huge;
+	void *p;
+	if (size >= huge / 2 && whole >= size && posix_memalign(&p, huge, whole) == 0) {
+		madvise(p, whole, MADV_HUGEPAGE);
+		return p;
+	}
+#endif
+	return malloc(size);
 }
 
 /* Re-sets the last error with prefix before it. */
@@ -139,14 +158,21 @@ static bool same_norm(const index_norm_spec *a, const index_norm_spec *b)
 	return a->method == b->method && a->lo == b->lo && a->hi == b->hi && a->cap == b->cap;
 }
 
-static bool is_positive(const index_agg *level, int n_levels, bool *harm)
+/* Aggregation choice i: whether it takes a geometric or harmonic mean
+ * anywhere, so works on shifted indicators, and which forms of them its
+ * means read (the others are never made). */
+static void set_positive(mc *m, int i)
 {
+	const index_agg *level = m->agg_choice[i].level;
 	bool pos = false;
-	for (int l = 1; l <= n_levels; l++) {
+	for (int l = 1; l <= m->d->n_levels; l++)
 		pos |= level[l] != INDEX_AGG_ARITH;
-		*harm |= level[l] == INDEX_AGG_HARM;
+	for (int l = 1; l <= m->d->n_levels; l++) {
+		m->need_lin |= pos && level[l] == INDEX_AGG_ARITH;
+		m->need_log |= level[l] == INDEX_AGG_GEOM;
+		m->need_harm |= level[l] == INDEX_AGG_HARM;
 	}
-	return pos;
+	m->positive[i] = pos;
 }
 
 /* The choice lists (0 the options', then the alternatives), the
@@ -184,10 +210,8 @@ static void set_choices(mc *m)
 		if (m->norm_id[i] == m->n_norm_u)
 			m->n_norm_u++;
 	}
-	for (int i = 0; i <= s->n_aggs; i++) {
-		m->positive[i] = is_positive(m->agg_choice[i].level, m->d->n_levels, &m->need_harm);
-		m->need_pos |= m->positive[i];
-	}
+	for (int i = 0; i <= s->n_aggs; i++)
+		set_positive(m, i);
 	if (s->weight_spread > 0)
 		m->factor[m->n_factors++] = INDEX_MC_WEIGHTS;
 	if (s->n_norms > 1)
@@ -252,62 +276,83 @@ static void free_variant(variant *v)
 	free(v->lp0);
 	free(v->hp1);
 	free(v->m);
-	free(v->inc_start);
-	free(v->inc);
-	free(v->inc_pat);
+	free(v->shift);
+	free(v->pat_of);
 	free(v->pat_start);
-	free(v->pat_bits);
+	free(v->pat_in);
+	free(v->pat_cover);
 }
 
-/* The units of each all-indicator aggregate that miss one of its
- * children, and the patterns of children they have. */
-static int list_incomplete(const mc *m, variant *v)
+/* Pattern p of aggregate a: its child c present or not as pat_in's 1 or
+ * 0, and whether it meets the coverage rule. */
+static void set_pattern(const mc *m, variant *v, int a, int p, uint64_t bits)
+{
+	const agg_info *g = &m->aggs[a];
+	double share = m->o->coverage[g->level], least = share * g->n_children - COVERAGE_SLACK;
+	int have = 0;
+	for (int c = 0; c < g->n_children; c++) {
+		v->pat_in[(size_t)c * (size_t)v->n_pat + (size_t)p] = (double)(bits >> c & 1);
+		have += (int)(bits >> c & 1);
+	}
+	v->pat_cover[p] = share == 0 || have >= least;
+}
+
+/* The patterns of children present of each all-indicator aggregate: the
+ * first with every child, then those of the units that miss some; each
+ * unit's pattern in pat_of. */
+static int list_patterns(const mc *m, variant *v)
 {
 	const index_def *d = m->d;
 	size_t n = (size_t)m->n_units, total = 0;
-	v->inc_start = calloc((size_t)m->n_aggs + 1, sizeof(int));
-	v->pat_start = calloc((size_t)m->n_aggs + 1, sizeof(int));
-	if (!v->inc_start || !v->pat_start)
-		return err_set(ERR_NOMEM, "out of memory");
+	int k_max = 1;
 	for (int a = 0; a < m->n_aggs; a++)
-		for (size_t u = 0; m->aggs[a].indicators_only && u < n; u++)
-			for (int c = 0; c < m->aggs[a].n_children; c++)
-				if (!v->m[(size_t)d->nodes[m->aggs[a].children[c]].column * n + u]) {
-					total++;
-					break;
-				}
-	v->inc = malloc((total ? total : 1) * sizeof(int));
-	v->inc_pat = malloc((total ? total : 1) * sizeof(int));
-	v->pat_bits = malloc((total ? total : 1) * sizeof(uint64_t));   /* at most one pattern a unit */
-	if (!v->inc || !v->inc_pat || !v->pat_bits)
+		if (m->aggs[a].indicators_only) {
+			total += n + 1;   /* at most one pattern a unit */
+			k_max = m->aggs[a].n_children > k_max ? m->aggs[a].n_children : k_max;
+		}
+	uint64_t *bits_of = malloc((total ? total : 1) * sizeof(uint64_t)), *bits = malloc(n * sizeof(uint64_t));
+	v->pat_start = calloc((size_t)m->n_aggs + 1, sizeof(int));
+	v->pat_of = calloc((size_t)m->n_aggs * n, sizeof(int));
+	if (!bits_of || !bits || !v->pat_start || !v->pat_of) {
+		free(bits_of);
+		free(bits);
 		return err_set(ERR_NOMEM, "out of memory");
-	int j = 0, np = 0;
+	}
+	int np = 0;
 	for (int a = 0; a < m->n_aggs; a++) {
 		const agg_info *g = &m->aggs[a];
-		v->inc_start[a] = j;
 		v->pat_start[a] = np;
-		uint64_t all = g->n_children == 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->n_children) - 1;
-		for (size_t u = 0; g->indicators_only && u < n; u++) {
-			uint64_t bits = 0;
-			for (int c = 0; c < g->n_children; c++)
-				bits |= (uint64_t)v->m[(size_t)d->nodes[g->children[c]].column * n + u] << c;
-			if (bits == all)
-				continue;
+		if (!g->indicators_only)
+			continue;
+		memset(bits, 0, n * sizeof(uint64_t));
+		for (int c = 0; c < g->n_children; c++) {
+			const unsigned char *present = v->m + (size_t)d->nodes[g->children[c]].column * n;
+			for (size_t u = 0; u < n; u++)
+				bits[u] |= (uint64_t)present[u] << c;
+		}
+		bits_of[np++] = g->n_children == 64 ? ~(uint64_t)0 : ((uint64_t)1 << g->n_children) - 1;
+		for (size_t u = 0; u < n; u++) {
 			int p = v->pat_start[a];
-			while (p < np && p < v->pat_start[a] + MAX_PATTERNS && v->pat_bits[p] != bits)
+			while (p < np && p < v->pat_start[a] + MAX_PATTERNS && bits_of[p] != bits[u])
 				p++;
-			if (p == np || v->pat_bits[p] != bits) {   /* new, or past the patterns looked through */
+			if (p == np || bits_of[p] != bits[u]) {   /* new, or past the patterns looked through */
 				p = np;
-				v->pat_bits[np++] = bits;
+				bits_of[np++] = bits[u];
 			}
-			v->inc[j] = (int)u;
-			v->inc_pat[j++] = p;
+			v->pat_of[(size_t)a * n + u] = p;
 		}
 	}
-	v->inc_start[m->n_aggs] = j;
+	free(bits);
 	v->pat_start[m->n_aggs] = np;
 	v->n_pat = np;
-	return 0;
+	v->pat_in = calloc((size_t)k_max * (size_t)(np ? np : 1), sizeof(double));
+	v->pat_cover = malloc(np ? (size_t)np : 1);
+	if (v->pat_in && v->pat_cover)
+		for (int a = 0; a < m->n_aggs; a++)
+			for (int p = v->pat_start[a]; p < v->pat_start[a + 1]; p++)
+				set_pattern(m, v, a, p, bits_of[p]);
+	free(bits_of);
+	return v->pat_in && v->pat_cover ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
 /* ---- the indicators' stages, as index_evaluate takes them ---- */
@@ -328,20 +373,36 @@ static int blame_indicator(int rc, const index_node *nd)
 	return err_set(rc, "indicator '%s': %s", nd->code, msg);
 }
 
-/* Column c of the row-major matrix mat (cols columns) into col, refusing
- * infinities. */
-static int get_column(const index_input *in, const index_node *nd, double *col, const double *mat, int cols, int c,
-	const char *what)
+/* Refuses an infinity in column col (what: "value", "denominator"). */
+static int check_finite(const index_input *in, const index_node *nd, const double *col, const char *what)
 {
-	for (int u = 0; u < in->n_units; u++) {
-		col[u] = mat[(size_t)u * cols + c];
+	for (int u = 0; u < in->n_units; u++)
 		if (isinf(col[u])) {
 			char buf[32];
 			return err_set(ERR_INVALID, "indicator '%s', %s: the %s is %g, not a number or missing", nd->code,
 				unit_name(in, u, buf, sizeof(buf)), what, col[u]);
 		}
-	}
 	return 0;
+}
+
+/* Column c of the row-major matrix mat (cols columns) into col, refusing
+ * infinities. */
+static int get_column(const index_input *in, const index_node *nd, double *col, const double *mat, int cols, int c,
+	const char *what)
+{
+	for (int u = 0; u < in->n_units; u++)
+		col[u] = mat[(size_t)u * cols + c];
+	return check_finite(in, nd, col, what);
+}
+
+/* The row-major matrix mat (n rows, cols columns) column by column into
+ * out, a row at a time: column by column, every value would be a cache
+ * miss of its own. */
+static void columns_of(double *out, const double *mat, int n, int cols)
+{
+	for (int u = 0; u < n; u++)
+		for (int c = 0; c < cols; c++)
+			out[(size_t)c * n + (size_t)u] = mat[(size_t)u * cols + c];
 }
 
 static bool all_missing(const double *col, int n)
@@ -358,12 +419,13 @@ static int treat_all(const mc *m, const index_input *in, index_impute imp, doubl
 {
 	const index_def *d = m->d;
 	int n = m->n_units, rc = 0;
+	columns_of(tr, in->values, n, d->n_indicators);
 	for (int i = 0; rc == 0 && i < d->n_nodes; i++) {
 		const index_node *nd = &d->nodes[i];
 		if (!nd->indicator)
 			continue;
 		double *col = tr + (size_t)nd->column * n;
-		if ((rc = get_column(in, nd, col, in->values, d->n_indicators, nd->column, "value")) < 0)
+		if ((rc = check_finite(in, nd, col, "value")) < 0)
 			break;
 		if (all_missing(col, n))
 			return err_set(ERR_INVALID, "indicator '%s': every value is missing", nd->code);
@@ -389,53 +451,130 @@ static int treat_all(const mc *m, const index_input *in, index_impute imp, doubl
 	return rc;
 }
 
-/* Variant v: the treated values tr normalised (norm, each indicator's
- * direction, target and goalposts), and what a run takes of them. */
+/* Runs fn on n threads, this one and n - 1 of its own (fewer if they
+ * cannot be had), thread i given arg + i size bytes. */
+static void parallel(void *arg, size_t size, int n, void *(*fn)(void *))
+{
+	pthread_t tid[INDEX_MC_MAX_THREADS];
+	int started = 0;
+	for (int i = 1; i < n; i++) {
+		if (pthread_create(&tid[i], NULL, fn, (char *)arg + (size_t)i * size) != 0)
+			break;
+		started = i;
+	}
+	fn(arg);
+	for (int i = 1; i <= started; i++)
+		pthread_join(tid[i], NULL);
+}
+
+/* Indicator node nd's column of variant v: its treated values tr
+ * normalised (norm, the indicator's direction, target and goalposts), 0
+ * where missing, which the presence m marks, and the shift its shifted
+ * forms take. */
+static int normalise_column(const mc *m, variant *v, const double *tr, const index_norm_spec *norm,
+	const index_node *nd)
+{
+	size_t n = (size_t)m->n_units, off = (size_t)nd->column * n;
+	double *x = v->x0 + off, lo = INFINITY;
+	unsigned char *p = v->m + off;
+	index_norm_spec spec = *norm;
+	spec.target = nd->target;
+	spec.post_lo = nd->post_lo;
+	spec.post_hi = nd->post_hi;
+	int rc = index_normalise(x, tr + off, (int)n, nd->direction, &spec);
+	if (rc < 0)
+		return blame_indicator(rc, nd);
+	for (size_t u = 0; u < n; u++) {
+		p[u] = !isnan(x[u]);
+		if (!p[u])
+			x[u] = 0;
+		else if (x[u] < lo)
+			lo = x[u];
+	}
+	v->shift[nd->column] = lo <= 0 ? 1 - lo : 0;
+	return 0;
+}
+
+/* A variant's columns to normalise, taken by as many threads as there
+ * are; each node's result and, failed, its message (the error is the
+ * thread's own). */
+typedef struct norm_jobs {
+	const mc *m;
+	variant *v;
+	const double *tr;
+	const index_norm_spec *norm;
+	atomic_int next;
+	int *rc;                           /* n_nodes */
+	char (*msg)[MSG_MAX];              /* n_nodes */
+} norm_jobs;
+
+static void *normalise_columns(void *arg)
+{
+	norm_jobs *j = arg;
+	const index_def *d = j->m->d;
+	for (int i; (i = atomic_fetch_add(&j->next, 1)) < d->n_nodes;)
+		if (d->nodes[i].indicator && (j->rc[i] = normalise_column(j->m, j->v, j->tr, j->norm, &d->nodes[i])) < 0)
+			snprintf(j->msg[i], MSG_MAX, "%s", err_msg());
+	return NULL;
+}
+
+/* Variant v: the treated values tr normalised (norm), a column a job, and
+ * what a run takes of them but the shifted forms (shift_columns). The
+ * error of the first indicator that fails, as one thread would. */
 static int normalise_variant(mc *m, variant *v, const double *tr, const index_norm_spec *norm)
 {
 	const index_def *d = m->d;
 	size_t n = (size_t)m->n_units, cells = n * (size_t)d->n_indicators;
-	v->x0 = malloc(cells * sizeof(double));
+	norm_jobs jobs = { .m = m, .v = v, .tr = tr, .norm = norm };
+	v->x0 = alloc_big(cells * sizeof(double));
 	v->m = malloc(cells);
-	if (m->need_pos) {
-		v->xp0 = malloc(cells * sizeof(double));
-		v->lp0 = malloc(cells * sizeof(double));
-	}
+	v->shift = malloc((size_t)d->n_indicators * sizeof(double));
+	if (m->need_lin)
+		v->xp0 = alloc_big(cells * sizeof(double));
+	if (m->need_log)
+		v->lp0 = alloc_big(cells * sizeof(double));
 	if (m->need_harm)
-		v->hp1 = malloc(cells * sizeof(double));
-	if (!v->x0 || !v->m || (m->need_pos && (!v->xp0 || !v->lp0)) || (m->need_harm && !v->hp1))
-		return err_set(ERR_NOMEM, "out of memory");
-	for (int i = 0; i < d->n_nodes; i++) {
-		const index_node *nd = &d->nodes[i];
-		if (!nd->indicator)
-			continue;
-		size_t off = (size_t)nd->column * n;
-		double *x = v->x0 + off, lo = INFINITY;
-		unsigned char *p = v->m + off;
-		index_norm_spec spec = *norm;
-		spec.target = nd->target;
-		spec.post_lo = nd->post_lo;
-		spec.post_hi = nd->post_hi;
-		int rc = index_normalise(x, tr + off, (int)n, nd->direction, &spec);
-		if (rc < 0)
-			return blame_indicator(rc, nd);
-		for (size_t u = 0; u < n; u++) {
-			p[u] = !isnan(x[u]);
-			if (!p[u])
-				x[u] = 0;
-			else if (x[u] < lo)
-				lo = x[u];
-		}
-		double shift = lo <= 0 ? 1 - lo : 0;
-		for (size_t u = 0; m->need_pos && u < n; u++) {
-			double s = x[u] + shift;
-			v->xp0[off + u] = p[u] ? s : 0;
-			v->lp0[off + u] = p[u] ? log(s) : 0;
-			if (v->hp1)
-				v->hp1[off + u] = p[u] ? s : 1;
-		}
-	}
-	return list_incomplete(m, v);
+		v->hp1 = alloc_big(cells * sizeof(double));
+	jobs.rc = calloc((size_t)d->n_nodes, sizeof(int));
+	jobs.msg = malloc((size_t)d->n_nodes * sizeof(*jobs.msg));
+	int rc = 0;
+	if (!v->x0 || !v->m || !v->shift || (m->need_lin && !v->xp0) || (m->need_log && !v->lp0)
+		|| (m->need_harm && !v->hp1) || !jobs.rc || !jobs.msg)
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (rc == 0)
+		parallel(&jobs, 0, m->threads, normalise_columns);
+	for (int i = 0; rc == 0 && i < d->n_nodes; i++)
+		if (jobs.rc[i] < 0)
+			rc = err_set(jobs.rc[i], "%s", jobs.msg[i]);
+	free(jobs.rc);
+	free(jobs.msg);
+	return rc < 0 ? rc : list_patterns(m, v);
+}
+
+/* The shifted forms of column col of variant v that some mean reads. */
+static void shift_column(const mc *m, variant *v, int col)
+{
+	size_t n = (size_t)m->n_units, off = (size_t)col * n;
+	const double *x = v->x0 + off, shift = v->shift[col];
+	const unsigned char *p = v->m + off;
+	for (size_t u = 0; v->xp0 && u < n; u++)
+		v->xp0[off + u] = p[u] ? x[u] + shift : 0;
+	for (size_t u = 0; v->lp0 && u < n; u++)
+		v->lp0[off + u] = p[u] ? log(x[u] + shift) : 0;
+	for (size_t u = 0; v->hp1 && u < n; u++)
+		v->hp1[off + u] = p[u] ? x[u] + shift : 1;
+}
+
+/* Every variant's shifted forms, a column a job, taken by as many threads
+ * as there are: their logarithms are most of the time the preparation
+ * takes. */
+static void *shift_columns(void *arg)
+{
+	mc *m = arg;
+	int per = m->d->n_indicators, jobs = m->n_imp_u * m->n_norm_u * per;
+	for (int job; (job = atomic_fetch_add(&m->job, 1)) < jobs;)
+		shift_column(m, &m->var[job / per], job % per);
+	return NULL;
 }
 
 /* What choices i (imputation) and j (normalisation) are called in messages. */
@@ -458,7 +597,7 @@ static int build_variants(mc *m, const index_input *in)
 {
 	size_t n = (size_t)m->n_units;
 	m->var = calloc((size_t)(m->n_imp_u * m->n_norm_u), sizeof(*m->var));
-	double *tr = malloc(n * (size_t)m->d->n_indicators * sizeof(double)), *den = malloc(n * sizeof(double));
+	double *tr = alloc_big(n * (size_t)m->d->n_indicators * sizeof(double)), *den = malloc(n * sizeof(double));
 	int rc = m->var && tr && den ? 0 : err_set(ERR_NOMEM, "out of memory");
 	char what[160];
 	for (int i = 0; rc == 0 && i <= m->s->n_imputes; i++) {
@@ -484,6 +623,10 @@ static int build_variants(mc *m, const index_input *in)
 	}
 	free(tr);
 	free(den);
+	if (rc == 0 && (m->need_lin || m->need_log || m->need_harm)) {
+		atomic_store(&m->job, 0);
+		parallel(m, 0, m->threads, shift_columns);
+	}
 	return rc;
 }
 
@@ -493,72 +636,69 @@ static void free_worker(worker *wk)
 {
 	for (int j = 0; j < BATCH; j++) {
 		free(wk->run[j].t);
-		free(wk->run[j].none);
-		free(wk->run[j].n_none);
-		free(wk->run[j].num);
-		free(wk->run[j].den);
+		free(wk->run[j].tb);
 		free(wk->run[j].w);
+		free(wk->run[j].den);
 	}
 	free(wk->spare);
 	free(wk->wrow);
+	free(wk->num);
+	free(wk->den);
+	free(wk->cnt);
 	free(wk->cv);
 	free(wk->cm);
-	free(wk->cnt);
+	free(wk->cw);
+	free(wk->cx);
 	free(wk->key_v);
 	free(wk->rank);
-	free(wk->k0);
-	free(wk->k1);
-	free(wk->i0);
-	free(wk->i1);
-	free(wk->sv);
 	free(wk->s0);
 	free(wk->s1);
-	free(wk->pat_w);
-	free(wk->pat_ok);
-	free(wk->seen);
-	free(wk->vals);
+	free(wk->idx);
+	free(wk->idx2);
+	free(wk->k0);
+	free(wk->k1);
+	free(wk->sv);
 	free(wk->hist);
 }
 
 static int alloc_worker(worker *wk, mc *m, bool caller)
 {
-	size_t n = (size_t)m->n_units, scores = (size_t)m->n_aggs * n * sizeof(double);
+	size_t n = (size_t)m->n_units, blk = UNIT_BLOCK * sizeof(double);
+	size_t scores = (size_t)(m->s->every_aggregate ? m->n_aggs : 1) * n * sizeof(double);
+	int pats = 1;
+	for (int i = 0; i < m->n_imp_u * m->n_norm_u; i++)
+		pats = m->var[i].n_pat > pats ? m->var[i].n_pat : pats;
 	bool ok = true;
 	*wk = (worker){ .m = m, .caller = caller };
 	for (int j = 0; j < BATCH; j++) {
 		run_space *rs = &wk->run[j];
 		rs->t = malloc(scores);
-		rs->none = malloc((size_t)m->n_aggs * n * sizeof(int));
-		rs->n_none = malloc((size_t)m->n_aggs * sizeof(int));
-		rs->num = malloc(n * sizeof(double));
-		rs->den = malloc(n * sizeof(double));
+		rs->tb = malloc((size_t)m->n_aggs * blk);
 		rs->w = malloc((size_t)m->d->n_nodes * sizeof(double));
-		ok &= rs->t && rs->none && rs->n_none && rs->num && rs->den && rs->w;
+		rs->den = malloc((size_t)pats * sizeof(double));
+		ok &= rs->t && rs->tb && rs->w && rs->den;
 	}
-	wk->spare = malloc(n * sizeof(double));
-	wk->wrow = malloc(BATCH * 64 * sizeof(double));
-	wk->cv = malloc(n * sizeof(double));
-	wk->cm = malloc(n * sizeof(double));
-	wk->cnt = malloc(n * sizeof(double));
+	wk->spare = malloc(blk);
+	wk->wrow = malloc(BATCH * (size_t)m->d->n_nodes * sizeof(double));
+	wk->num = malloc(blk);
+	wk->den = malloc(blk);
+	wk->cnt = malloc(blk);
+	wk->cv = malloc(blk);
+	wk->cm = malloc(blk);
+	wk->cw = malloc(2 * (size_t)m->d->n_nodes * sizeof(double));
+	wk->cx = malloc(2 * (size_t)m->d->n_nodes * sizeof(double *));
 	wk->key_v = malloc(n * sizeof(double));
-	wk->rank = malloc(n * sizeof(int));
-	wk->k0 = malloc(n * sizeof(uint64_t));
-	wk->k1 = malloc(n * sizeof(uint64_t));
-	wk->i0 = malloc(n * sizeof(uint32_t));
-	wk->i1 = malloc(n * sizeof(uint32_t));
-	wk->sv = malloc(n * sizeof(double));
+	wk->rank = malloc(BATCH * n * sizeof(int));
 	wk->s0 = malloc(n * sizeof(uint16_t));
 	wk->s1 = malloc(n * sizeof(uint16_t));
-	int pats = 1;
-	for (int i = 0; i < m->n_imp_u * m->n_norm_u; i++)
-		pats = m->var[i].n_pat > pats ? m->var[i].n_pat : pats;
-	wk->pat_w = malloc((size_t)pats * sizeof(double));
-	wk->pat_ok = malloc((size_t)pats * sizeof(bool));
-	wk->seen = calloc(n, sizeof(unsigned));
-	wk->vals = malloc((size_t)STAT_BLOCK * (size_t)m->samples * sizeof(int));
+	wk->idx = malloc(n * sizeof(uint32_t));
+	wk->idx2 = malloc(n * sizeof(uint32_t));
+	wk->k0 = malloc(n * sizeof(uint64_t));
+	wk->k1 = malloc(n * sizeof(uint64_t));
+	wk->sv = malloc(n * sizeof(double));
 	wk->hist = malloc((n + 1) * sizeof(int));
-	ok &= wk->spare && wk->wrow && wk->cv && wk->cm && wk->cnt && wk->key_v && wk->rank && wk->k0 && wk->k1
-		&& wk->i0 && wk->i1 && wk->sv && wk->s0 && wk->s1 && wk->pat_w && wk->pat_ok && wk->seen && wk->vals && wk->hist;
+	ok &= wk->spare && wk->wrow && wk->num && wk->den && wk->cnt && wk->cv && wk->cm && wk->cw && wk->cx && wk->key_v
+		&& wk->rank && wk->s0 && wk->s1 && wk->idx && wk->idx2 && wk->k0 && wk->k1 && wk->sv && wk->hist;
 	if (!ok) {
 		free_worker(wk);
 		return err_set(ERR_NOMEM, "out of memory");
@@ -598,117 +738,6 @@ static void *run_runs(void *arg)
 		}
 	}
 	return NULL;
-}
-
-/* ---- statistics ---- */
-
-/* Statistics of one unit's ranks v[0..k) (0: unranked) from their
- * histogram: the median, 5th and 95th percentiles as R's quantile type 7
- * (numpy's "linear"): with h = (c - 1) p, x[floor(h)] + (h - floor(h))
- * (x[floor(h) + 1] - x[floor(h)]) of the c ranks sorted. hist has
- * n_units + 1 zeros and is left so. */
-static void unit_stats(const mc *m, const int *v, int k, int *hist, size_t cell)
-{
-	static const double probs[3] = { 0.05, 0.5, 0.95 };
-	index_mc_result *r = m->r;
-	int c = 0, lo = m->n_units + 1, hi = 0;
-	long long sum = 0;
-	for (int j = 0; j < k; j++)
-		if (v[j] > 0) {
-			hist[v[j]]++;
-			lo = v[j] < lo ? v[j] : lo;
-			hi = v[j] > hi ? v[j] : hi;
-			sum += v[j];
-			c++;
-		}
-	r->ranked[cell] = c;
-	if (!c) {
-		r->median[cell] = r->p05[cell] = r->p95[cell] = r->mean[cell] = NAN;
-		return;
-	}
-	/* the order statistics wanted, ascending: floor(h) and the next of each */
-	int want[6], at = 0;
-	double h[3], got[6];
-	for (int q = 0; q < 3; q++) {
-		h[q] = (c - 1) * probs[q];
-		want[2 * q] = (int)floor(h[q]);
-		want[2 * q + 1] = want[2 * q] + 1 < c ? want[2 * q] + 1 : c - 1;
-	}
-	int below = 0;   /* ranks below x */
-	for (int x = lo; x <= hi; x++) {
-		below += hist[x];
-		hist[x] = 0;
-		while (at < 6 && want[at] < below)
-			got[at++] = x;
-	}
-	double *out[3] = { &r->p05[cell], &r->median[cell], &r->p95[cell] };
-	for (int q = 0; q < 3; q++)
-		*out[q] = got[2 * q] + (h[q] - want[2 * q]) * (got[2 * q + 1] - got[2 * q]);
-	r->mean[cell] = (double)sum / c;
-}
-
-static void *run_stats(void *arg)
-{
-	worker *wk = arg;
-	mc *m = wk->m;
-	int n = m->n_units, blocks = (n + STAT_BLOCK - 1) / STAT_BLOCK, S = m->samples;
-	memset(wk->hist, 0, ((size_t)n + 1) * sizeof(int));
-	for (;;) {
-		int job = atomic_fetch_add(&m->job, 1);
-		if (job >= m->n_cols * blocks)
-			break;
-		int col = job / blocks, u0 = job % blocks * STAT_BLOCK, nu = n - u0 < STAT_BLOCK ? n - u0 : STAT_BLOCK;
-		const int *ranks = m->ranks + (size_t)job * S * STAT_BLOCK;   /* job = col x blocks + block */
-		for (int s = 0; s < S; s++)
-			for (int j = 0; j < nu; j++)
-				wk->vals[(size_t)j * S + s] = ranks[(size_t)s * STAT_BLOCK + j];
-		for (int j = 0; j < nu; j++)
-			unit_stats(m, wk->vals + (size_t)j * S, S, wk->hist, (size_t)(u0 + j) * m->n_cols + col);
-	}
-	return NULL;
-}
-
-/* Runs fn on the workers: workers[0] on this thread, the others on their own. */
-static int parallel(worker *workers, int n, void *(*fn)(void *))
-{
-	pthread_t tid[INDEX_MC_MAX_THREADS];
-	int started = 0;
-	for (int i = 1; i < n; i++) {
-		if (pthread_create(&tid[i], NULL, fn, &workers[i]) != 0)
-			break;
-		started = i;
-	}
-	fn(&workers[0]);
-	for (int i = 1; i <= started; i++)
-		pthread_join(tid[i], NULL);
-	return 0;
-}
-
-/* ---- sensitivity ---- */
-
-static void sensitivity(mc *m)
-{
-	index_mc_result *r = m->r;
-	int n = m->runs;
-	const double *ya = m->y, *yb = m->y + n;
-	double mean = 0, var = 0;
-	for (int j = 0; j < 2 * n; j++)
-		mean += m->y[j];
-	mean /= 2 * n;
-	for (int j = 0; j < 2 * n; j++)
-		var += (m->y[j] - mean) * (m->y[j] - mean);
-	var = n > 0 && 2 * n > 1 ? var / (2 * n - 1) : NAN;
-	r->variance = var;
-	for (int i = 0; i < m->n_factors; i++) {
-		const double *yab = m->y + (size_t)(2 + i) * n;
-		double first = 0, total = 0;
-		for (int j = 0; j < n; j++) {
-			first += (yb[j] - mean) * (yab[j] - ya[j]);
-			total += (ya[j] - yab[j]) * (ya[j] - yab[j]);
-		}
-		r->si[i] = var > 0 ? first / n / var : NAN;
-		r->sti[i] = var > 0 ? total / (2.0 * n) / var : NAN;
-	}
 }
 
 /* ---- the run ---- */
@@ -768,7 +797,8 @@ static int prepare(mc *m, index_def *d, const index_input *in, worker *w0)
 	if (cells > MAX_RANK_CELLS)
 		return err_set(ERR_INVALID, "index Monte Carlo: %d samples of %d units x %d columns of ranks are too many "
 			"to keep (at most %zu ranks)", m->samples, m->n_units, m->n_cols, MAX_RANK_CELLS);
-	m->ranks = malloc(cells * sizeof(int));
+	m->narrow = m->n_units < 65536;
+	m->ranks = alloc_big(cells * (m->narrow ? sizeof(uint16_t) : sizeof(int)));
 	m->nominal = malloc((size_t)m->n_cols * n * sizeof(int));
 	m->y = malloc((size_t)m->evaluations * sizeof(double));
 	m->order = malloc((size_t)m->evaluations * sizeof(int));
@@ -823,22 +853,23 @@ int index_mc_run(index_mc_result *r, index_def *d, const index_input *in, const 
 	set_choices(&m);
 	m.samples = s->sensitivity ? 2 * s->runs : s->runs;
 	m.evaluations = s->sensitivity ? s->runs * (m.n_factors + 2) : s->runs;
-	int threads = s->threads > 1 ? s->threads : 1;
-	if (threads > m.evaluations)
-		threads = m.evaluations;
+	m.threads = s->threads > 1 ? s->threads : 1;
+	if (m.threads > m.evaluations)
+		m.threads = m.evaluations;
 	worker workers[INDEX_MC_MAX_THREADS];
 	memset(workers, 0, sizeof(workers));
 	rc = prepare(&m, d, in, &workers[0]);
-	for (int i = 1; rc == 0 && i < threads; i++)
+	for (int i = 1; rc == 0 && i < m.threads; i++)
 		rc = alloc_worker(&workers[i], &m, false);
 	if (rc == 0) {
 		report(&m, 0);
-		parallel(workers, threads, run_runs);
+		parallel(workers, sizeof(*workers), m.threads, run_runs);
 		if (atomic_load(&m.stopped))
 			rc = err_set(ERR_GENERIC, "index Monte Carlo: cancelled");
 	}
 	if (rc == 0) {
-		parallel(workers, threads, run_stats);
+		atomic_store(&m.job, 0);
+		parallel(workers, sizeof(*workers), m.threads, mc_run_stats);
 		double sum = 0;
 		int k = 0;
 		for (int j = 0; j < m.samples; j++)
@@ -848,10 +879,10 @@ int index_mc_run(index_mc_result *r, index_def *d, const index_input *in, const 
 			}
 		r->mean_shift = k ? sum / k : NAN;
 		if (s->sensitivity)
-			sensitivity(&m);
+			mc_sensitivity(&m);
 		report(&m, 1);
 	}
-	for (int i = 0; i < threads; i++)
+	for (int i = 0; i < m.threads; i++)
 		free_worker(&workers[i]);
 	free_mc(&m);
 	if (rc < 0)

@@ -36,7 +36,8 @@
  * are index_aggregate's to the last bit (the same products, sums and
  * divisions in the same order), so a run with the nominal choices ranks
  * exactly as index_evaluate does. Runs with the same choices of methods
- * are weighed four at a time (each value read once for the four).
+ * are weighed eight at a time, block of units by block (each value read
+ * once for the eight).
  *
  * Geometric and harmonic means need values above 0: a choice of methods
  * that takes such a mean at any level works on shifted indicators: an

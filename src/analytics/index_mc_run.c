@@ -1,12 +1,16 @@
 /* index_mc_run: one batch of Monte Carlo runs of index_mc (index_mc.h):
- * each run's assumptions drawn from its own random streams, the
- * indicators weighed for four runs in one pass, the aggregates taken
- * level by level and the units ranked (a radix sort). */
+ * each run's assumptions drawn from its own random streams; every
+ * aggregate of the batch's runs taken level by level over one block of
+ * units after the other, the indicators weighed for four runs at a time
+ * while the block is in cache; the units ranked (a radix sort). */
 #include "analytics/index_mc_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- random numbers: splitmix64 seeds xoshiro256** ---- */
 
@@ -62,20 +66,36 @@ static rng stream(uint64_t seed, int sample, int row, int factor)
 #endif
 
 typedef double v4d __attribute__((vector_size(4 * sizeof(double))));
+typedef long long v4l __attribute__((vector_size(4 * sizeof(long long))));
 
-/* num[j][u] = sum over c of w[j k + c] x[c][u] for BATCH runs j at once,
- * the children c in order and starting from 0 as index_aggregate does, so
- * every sum is its to the last bit; eight units of four runs per step, each
- * value read once for the four runs. */
-WIDE static void weigh_runs(double *const *num, const double *const *x, const double *w, int k, int n)
+/* (vectors pass by pointer: by value they would change the ABI of the
+ * functions compiled without AVX) */
+static inline void load4(v4d *x, const double *p) { memcpy(x, p, sizeof(*x)); }
+
+/* t[0..4) = *num / the divisors den[pat[0..4)] */
+static inline void divide4(double *t, const v4d *num, const double *den, const int *pat)
+{
+	v4d q = { den[pat[0]], den[pat[1]], den[pat[2]], den[pat[3]] };
+	q = *num / q;
+	memcpy(t, &q, sizeof(q));
+}
+
+/* t[j][u] = (sum over c of w[j k + c] x[c][u]) / den[j][pat[u]] for WEIGH
+ * = 4 runs j over a block of units, the children c in order and starting
+ * from 0 as index_aggregate does, so every mean is its to the last bit;
+ * eight units of four runs per step, each value read once for the four.
+ * The divisor comes from the unit's pattern of children present: looked
+ * up here, it costs no pass of its own. */
+WIDE static void weigh_runs(double *const *t, const double *const *x, const double *w, const double *const *den,
+	const int *pat, int k, int n)
 {
 	int u = 0;
 	for (; u + 8 <= n; u += 8) {   /* eight sums in flight hide the additions' latency */
 		v4d a0 = { 0, 0, 0, 0 }, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
 		for (int c = 0; c < k; c++) {
 			v4d xa, xb;
-			memcpy(&xa, x[c] + u, sizeof(xa));
-			memcpy(&xb, x[c] + u + 4, sizeof(xb));
+			load4(&xa, x[c] + u);
+			load4(&xb, x[c] + u + 4);
 			double w0 = w[c], w1 = w[k + c], w2 = w[2 * k + c], w3 = w[3 * k + c];
 			a0 += w0 * xa;
 			b0 += w0 * xb;
@@ -86,22 +106,63 @@ WIDE static void weigh_runs(double *const *num, const double *const *x, const do
 			a3 += w3 * xa;
 			b3 += w3 * xb;
 		}
-		memcpy(num[0] + u, &a0, sizeof(a0));
-		memcpy(num[0] + u + 4, &b0, sizeof(b0));
-		memcpy(num[1] + u, &a1, sizeof(a1));
-		memcpy(num[1] + u + 4, &b1, sizeof(b1));
-		memcpy(num[2] + u, &a2, sizeof(a2));
-		memcpy(num[2] + u + 4, &b2, sizeof(b2));
-		memcpy(num[3] + u, &a3, sizeof(a3));
-		memcpy(num[3] + u + 4, &b3, sizeof(b3));
+		divide4(t[0] + u, &a0, den[0], pat + u);
+		divide4(t[0] + u + 4, &b0, den[0], pat + u + 4);
+		divide4(t[1] + u, &a1, den[1], pat + u);
+		divide4(t[1] + u + 4, &b1, den[1], pat + u + 4);
+		divide4(t[2] + u, &a2, den[2], pat + u);
+		divide4(t[2] + u + 4, &b2, den[2], pat + u + 4);
+		divide4(t[3] + u, &a3, den[3], pat + u);
+		divide4(t[3] + u + 4, &b3, den[3], pat + u + 4);
 	}
 	for (; u < n; u++)
-		for (int j = 0; j < BATCH; j++) {
+		for (int j = 0; j < WEIGH; j++) {
 			double s = 0;
 			for (int c = 0; c < k; c++)
 				s += w[j * k + c] * x[c][u];
-			num[j][u] = s;
+			t[j][u] = s / den[j][pat[u]];
 		}
+}
+
+/* t[u] = (sum over c of w[c] x[c][u]) / sum_w over a block of units, the
+ * children c in order from 0: one run's mean of its aggregates' scores.
+ * Whether some t[u] is NaN. */
+WIDE static bool weigh_scores(double *restrict t, const double *const *x, const double *w, int k, double sum_w, int n)
+{
+	v4l nan = { 0, 0, 0, 0 };
+	int u = 0;
+	for (; u + 16 <= n; u += 16) {   /* four sums in flight */
+		v4d s0 = { 0, 0, 0, 0 }, s1 = s0, s2 = s0, s3 = s0;
+		for (int c = 0; c < k; c++) {
+			v4d x0, x1, x2, x3;
+			load4(&x0, x[c] + u);
+			load4(&x1, x[c] + u + 4);
+			load4(&x2, x[c] + u + 8);
+			load4(&x3, x[c] + u + 12);
+			s0 += w[c] * x0;
+			s1 += w[c] * x1;
+			s2 += w[c] * x2;
+			s3 += w[c] * x3;
+		}
+		s0 /= sum_w;
+		s1 /= sum_w;
+		s2 /= sum_w;
+		s3 /= sum_w;
+		nan |= (s0 != s0) | (s1 != s1) | (s2 != s2) | (s3 != s3);
+		memcpy(t + u, &s0, sizeof(s0));
+		memcpy(t + u + 4, &s1, sizeof(s1));
+		memcpy(t + u + 8, &s2, sizeof(s2));
+		memcpy(t + u + 12, &s3, sizeof(s3));
+	}
+	bool some = nan[0] | nan[1] | nan[2] | nan[3];
+	for (; u < n; u++) {
+		double s = 0;
+		for (int c = 0; c < k; c++)
+			s += w[c] * x[c][u];
+		t[u] = s / sum_w;
+		some |= isnan(t[u]);
+	}
+	return some;
 }
 
 /* A harmonic mean's num[u] += p[u] * (w / x[u]) over the indicators. */
@@ -110,6 +171,13 @@ WIDE static void weigh_harmonic(double *restrict num, const double *restrict x, 
 {
 	for (int u = 0; u < n; u++)
 		num[u] += (double)p[u] * (w / x[u]);
+}
+
+/* num = num + w x over every unit. */
+WIDE static void add_weighed(double *restrict num, const double *restrict x, double w, int n)
+{
+	for (int u = 0; u < n; u++)
+		num[u] = num[u] + w * x[u];
 }
 
 /* One child of a mixed aggregate: x its values (0 or, harmonic, 1 when
@@ -133,83 +201,112 @@ WIDE static void add_child(double *restrict num, double *restrict den, double *r
 			num[u] = num[u] + w * x[u];
 }
 
-/* t = num / den (harmonic: den / num). */
-WIDE static void divide(double *restrict t, const double *restrict num, const double *restrict den, int n, bool harm)
+/* The divisors of the means of all-indicator aggregate a in run rs, one
+ * per pattern of children present: the sum of the weights w of the
+ * children present, in order (over the patterns at once, not one after
+ * the other: each sum is a chain of additions); NaN for no score: no
+ * weight, or fewer children than the coverage rule asks. */
+static void set_divisors(const mc *m, run_space *rs, const variant *v, int a, const double *w)
 {
-	if (harm)
-		for (int u = 0; u < n; u++)
-			t[u] = den[u] / num[u];
-	else
-		for (int u = 0; u < n; u++)
-			t[u] = num[u] / den[u];
+	int k = m->aggs[a].n_children, p0 = v->pat_start[a], np = v->pat_start[a + 1] - p0;
+	double *s = rs->den + p0, sum_w = 0;
+	for (int c = 0; c < k; c++)
+		sum_w += w[c];
+	memset(s, 0, (size_t)np * sizeof(double));
+	for (int c = 0; c < k; c++)
+		add_weighed(s, v->pat_in + (size_t)c * (size_t)v->n_pat + (size_t)p0, w[c], np);
+	for (int p = 0; p < np; p++)
+		s[p] = sum_w > 0 && s[p] > 0 && v->pat_cover[p0 + p] ? s[p] : NAN;
 }
 
-/* num = num + w x over every unit. */
-WIDE static void add_weighed(double *restrict num, const double *restrict x, double w, int n)
+/* The weights of the children of every all-indicator aggregate for the
+ * nr runs ch, BATCH rows of them (zeros past nr) in wk->wrow one
+ * aggregate after the other, and the runs' divisors. */
+static void set_weights(worker *wk, const choice *ch, const variant *v, int nr)
 {
-	for (int u = 0; u < n; u++)
-		num[u] = num[u] + w * x[u];
+	const mc *m = wk->m;
+	double *w = wk->wrow;
+	for (int a = 0; a < m->n_aggs; a++) {
+		const agg_info *g = &m->aggs[a];
+		int k = g->n_children;
+		if (!g->indicators_only)
+			continue;
+		for (int j = 0; j < BATCH; j++)
+			for (int c = 0; c < k; c++)
+				w[j * k + c] = j < nr ? ch[j].w[g->children[c]] : 0;
+		for (int j = 0; j < nr; j++)
+			set_divisors(m, &wk->run[j], v, a, w + j * k);
+		w += BATCH * k;
+	}
 }
 
-/* t = num / w over every unit. */
-WIDE static void divide_by(double *restrict t, const double *restrict num, double w, int n)
+/* Aggregate a's scores in run rs when they are a result column's (every
+ * aggregate's, or the root's only), else NULL. */
+double *mc_scores(const mc *m, const run_space *rs, int a)
 {
-	for (int u = 0; u < n; u++)
-		t[u] = num[u] / w;
+	if (m->s->every_aggregate)
+		return rs->t + (size_t)a * (size_t)m->n_units;
+	return a == m->root ? rs->t : NULL;
 }
 
-WIDE static void fill(double *restrict x, double value, int n)
+/* Where aggregate a's scores of run rs over the block of units from u0
+ * go: a result column's into rs->t, to be ranked; the others' only into
+ * the block's scratch, read by their parent while still in cache. */
+static double *block_scores(const mc *m, const run_space *rs, int a, int u0)
 {
-	for (int u = 0; u < n; u++)
-		x[u] = value;
+	double *t = mc_scores(m, rs, a);
+	return t ? t + u0 : rs->tb + (size_t)a * UNIT_BLOCK;
 }
 
-/* Aggregate a, whose children are all indicators, of run rs from its
- * weighed sums rs->num; w the children's weights. The weights' sum for
- * the units that have every child, the weights of those they have for
- * the others (one sum per pattern of children present, in order). */
-static void finish_indicators(worker *wk, run_space *rs, const variant *v, int a, const double *w, bool harm)
+/* A harmonic mean of indicators over a block of units for each of the nr
+ * runs: one sum of weights over values a child, then t = den / num. */
+static void harmonic_block(worker *wk, const variant *v, int a, const double *w, int nr, int u0, int len)
 {
 	const mc *m = wk->m;
 	const agg_info *g = &m->aggs[a];
-	int n = m->n_units, k = g->n_children, *none = rs->none + (size_t)a * n, n_none = 0;
-	double *t = rs->t + (size_t)a * n, *den = rs->den;
-	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK, sum_w = 0;
-	for (int c = 0; c < k; c++)
-		sum_w += w[c];
-	if (!(sum_w > 0)) {
-		for (int u = 0; u < n; u++) {
-			t[u] = NAN;
-			none[u] = u;
+	int k = g->n_children;
+	size_t n = (size_t)m->n_units;
+	const int *pat = v->pat_of + (size_t)a * n + (size_t)u0;
+	for (int j = 0; j < nr; j++) {
+		double *num = wk->num, *t = block_scores(m, &wk->run[j], a, u0);
+		memset(num, 0, (size_t)len * sizeof(double));
+		for (int c = 0; c < k; c++) {
+			size_t off = (size_t)m->d->nodes[g->children[c]].column * n + (size_t)u0;
+			if (w[j * k + c] != 0)
+				weigh_harmonic(num, v->hp1 + off, v->m + off, w[j * k + c], len);
 		}
-		rs->n_none[a] = n;
+		for (int u = 0; u < len; u++)
+			t[u] = wk->run[j].den[pat[u]] / num[u];
+	}
+}
+
+/* Aggregate a, whose children are all indicators, of the nr runs over
+ * the block of units u0..u0+len; w their weights (set_weights). The runs
+ * WEIGH at a time while the block's values are in L1; the runs the last
+ * group lacks get zero weights and their scores are thrown away. */
+static void indicators_block(worker *wk, const variant *v, int a, index_agg h, bool pos, const double *w, int nr,
+	int u0, int len)
+{
+	const mc *m = wk->m;
+	const agg_info *g = &m->aggs[a];
+	size_t n = (size_t)m->n_units;
+	int k = g->n_children;
+	if (h == INDEX_AGG_HARM) {
+		harmonic_block(wk, v, a, w, nr, u0, len);
 		return;
 	}
-	double *pat_w = wk->pat_w;
-	bool *pat_ok = wk->pat_ok;
-	for (int p = v->pat_start[a]; p < v->pat_start[a + 1]; p++) {
-		uint64_t bits = v->pat_bits[p];
-		double s = 0;
-		int have = 0;
-		for (int c = 0; c < k; c++) {
-			uint64_t b = bits >> c & 1;
-			s += w[c] * (double)b;
-			have += (int)b;
+	const double *base = h == INDEX_AGG_GEOM ? v->lp0 : pos ? v->xp0 : v->x0, *cols[64], *den[WEIGH];
+	double *t[WEIGH];
+	for (int c = 0; c < k; c++)
+		cols[c] = base + (size_t)m->d->nodes[g->children[c]].column * n + (size_t)u0;
+	for (int j0 = 0; j0 < nr; j0 += WEIGH) {
+		for (int j = 0; j < WEIGH; j++) {
+			bool run = j0 + j < nr;
+			t[j] = run ? block_scores(m, &wk->run[j0 + j], a, u0) : wk->spare;
+			den[j] = wk->run[run ? j0 + j : 0].den;
 		}
-		pat_w[p] = s;
-		pat_ok[p] = s > 0 && (share == 0 || have >= least);
+		weigh_runs(t, cols, w + (size_t)j0 * k, den, v->pat_of + (size_t)a * n + (size_t)u0, k, len);
 	}
-	fill(den, sum_w, n);
-	for (int j = v->inc_start[a]; j < v->inc_start[a + 1]; j++) {
-		int u = v->inc[j], p = v->inc_pat[j];
-		den[u] = pat_w[p];
-		if (!pat_ok[p])
-			none[n_none++] = u;
-	}
-	divide(t, rs->num, den, n, harm);
-	for (int j = 0; j < n_none; j++)
-		t[none[j]] = NAN;
-	rs->n_none[a] = n_none;
 }
 
 enum { AS_IS, TO_LOG, TO_EXP };
@@ -239,161 +336,134 @@ static int child_form(const mc *m, const index_agg *how, int node, index_agg h)
 	return h == INDEX_AGG_GEOM ? (child_log ? AS_IS : TO_LOG) : (child_log ? TO_EXP : AS_IS);
 }
 
-/* Lists the units with NaN in aggregate a's scores of run rs. */
-static void list_none(const mc *m, run_space *rs, int a)
+/* Unit u of aggregate a, children x with weights w, whose score is not
+ * simply the mean over all of them: over those it has. */
+static double score_present(const double *const *x, const double *w, int k, int u, double share, double least)
 {
-	int n = m->n_units, *none = rs->none + (size_t)a * n, k = 0;
-	const double *t = rs->t + (size_t)a * n;
-	for (int u = 0; u < n; u++)
-		if (isnan(t[u]))
-			none[k++] = u;
-	rs->n_none[a] = k;
+	double s = 0, sw = 0;
+	int have = 0;
+	for (int c = 0; c < k; c++) {
+		if (isnan(x[c][u]))
+			continue;
+		have++;
+		if (w[c] == 0)
+			continue;
+		s += w[c] * x[c][u];
+		sw += w[c];
+	}
+	return sw > 0 && (share == 0 || have >= least) ? s / sw : NAN;
 }
 
 /* Aggregate a whose children are aggregates whose scores it takes as they
- * are (arithmetic of arithmetic, geometric of geometric): for the units
- * with every child the sum over all of them and the weights' sum; the
- * units some child lacks again one by one. */
-static void aggregate_scores(worker *wk, run_space *rs, const choice *ch, int a)
+ * are (arithmetic of arithmetic, geometric of geometric), over the block
+ * of units u0..u0+len of run rs: the mean over the children with a weight,
+ * then, one by one, the units where that is NaN (a child with a weight
+ * lacks a score, or no weight) or a child without a weight lacks one,
+ * whose score comes from the children they have. */
+static void scores_block(worker *wk, run_space *rs, const choice *ch, int a, int u0, int len)
 {
 	const mc *m = wk->m;
 	const agg_info *g = &m->aggs[a];
-	int n = m->n_units, k = g->n_children, *none = rs->none + (size_t)a * n, n_none = 0;
-	double *t = rs->t + (size_t)a * n, *num = rs->num, sum_w = 0;
-	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK;
-	memset(num, 0, (size_t)n * sizeof(double));
+	int k = g->n_children, kw = 0;
+	double *t = block_scores(m, rs, a, u0), share = m->o->coverage[g->level];
+	double least = share * k - COVERAGE_SLACK, sum_w = 0, *w = wk->cw, *ww = wk->cw + k;
+	const double **x = wk->cx, **xw = wk->cx + k;
 	for (int c = 0; c < k; c++) {
-		double w = ch->w[g->children[c]];
-		sum_w += w;
-		if (w != 0)
-			add_weighed(num, rs->t + (size_t)m->agg_of_node[g->children[c]] * n, w, n);
-	}
-	if (sum_w > 0)
-		divide_by(t, num, sum_w, n);
-	else
-		for (int u = 0; u < n; u++)
-			t[u] = NAN;
-	wk->stamp++;
-	for (int c = 0; c < k; c++) {
-		int ca = m->agg_of_node[g->children[c]];
-		const int *lacks = rs->none + (size_t)ca * n;
-		for (int j = 0; j < rs->n_none[ca]; j++) {
-			int u = lacks[j];
-			if (wk->seen[u] == wk->stamp)
-				continue;
-			wk->seen[u] = wk->stamp;
-			double s = 0, sw = 0;
-			int have = 0;
-			for (int i = 0; i < k; i++) {
-				double x = rs->t[(size_t)m->agg_of_node[g->children[i]] * n + (size_t)u], w = ch->w[g->children[i]];
-				if (isnan(x))
-					continue;
-				have++;
-				if (w == 0)
-					continue;
-				s += w * x;
-				sw += w;
-			}
-			t[u] = sw > 0 && (share == 0 || have >= least) ? s / sw : NAN;
-			if (isnan(t[u]))
-				none[n_none++] = u;
+		w[c] = ch->w[g->children[c]];
+		x[c] = block_scores(m, rs, m->agg_of_node[g->children[c]], u0);
+		sum_w += w[c];
+		if (w[c] != 0) {
+			ww[kw] = w[c];
+			xw[kw++] = x[c];
 		}
 	}
-	if (!(sum_w > 0) || share > 0) {
-		list_none(m, rs, a);
-		return;
-	}
-	/* only the units just done can lack a score */
-	rs->n_none[a] = n_none;
+	if (weigh_scores(t, xw, ww, kw, sum_w > 0 ? sum_w : NAN, len))
+		for (int u = 0; u < len; u++)
+			if (isnan(t[u]))
+				t[u] = score_present(x, w, k, u, share, least);
+	for (int c = 0; c < k; c++)
+		for (int u = 0; w[c] == 0 && u < len; u++)
+			if (isnan(x[c][u]))
+				t[u] = score_present(x, w, k, u, share, least);
 }
 
-/* Aggregate a with aggregates among its children, of run rs: every sum
- * unit by unit. */
-static void aggregate_mixed(worker *wk, run_space *rs, const choice *ch, const variant *v, int a, index_agg h,
-	bool pos)
+/* Aggregate a with aggregates among its children, over the block of units
+ * u0..u0+len of run rs: every sum unit by unit. */
+static void mixed_block(worker *wk, run_space *rs, const choice *ch, const variant *v, int a, index_agg h, bool pos,
+	int u0, int len)
 {
 	const mc *m = wk->m;
 	const index_def *d = m->d;
 	const agg_info *g = &m->aggs[a];
 	const index_agg *how = m->agg_choice[ch->agg].level;
-	int n = m->n_units, k = g->n_children;
-	bool harm = h == INDEX_AGG_HARM, simple = !harm;
-	for (int c = 0; c < k; c++)
-		simple &= !d->nodes[g->children[c]].indicator && child_form(m, how, g->children[c], h) == AS_IS;
-	if (simple) {
-		aggregate_scores(wk, rs, ch, a);
-		return;
-	}
-	double *restrict num = rs->num, *restrict den = rs->den, *cnt = wk->cnt, *cm = wk->cm, *cv = wk->cv;
+	int k = g->n_children;
+	size_t n = (size_t)m->n_units;
+	bool harm = h == INDEX_AGG_HARM;
+	double *restrict num = wk->num, *restrict den = wk->den, *cnt = wk->cnt, *cm = wk->cm, *cv = wk->cv;
 	double share = m->o->coverage[g->level], least = share * k - COVERAGE_SLACK;
-	double *t = rs->t + (size_t)a * n;
-	memset(num, 0, (size_t)n * sizeof(double));
-	memset(den, 0, (size_t)n * sizeof(double));
-	memset(cnt, 0, (size_t)n * sizeof(double));
+	double *t = block_scores(m, rs, a, u0);
+	memset(num, 0, (size_t)len * sizeof(double));
+	memset(den, 0, (size_t)len * sizeof(double));
+	memset(cnt, 0, (size_t)len * sizeof(double));
 	for (int c = 0; c < k; c++) {
 		int node = g->children[c];
 		const double *x;
 		if (d->nodes[node].indicator) {
-			size_t off = (size_t)d->nodes[node].column * n;
+			size_t off = (size_t)d->nodes[node].column * n + (size_t)u0;
 			const unsigned char *mk = v->m + off;
 			x = (h == INDEX_AGG_GEOM ? v->lp0 : harm ? v->hp1 : pos ? v->xp0 : v->x0) + off;
-			for (int u = 0; u < n; u++)
+			for (int u = 0; u < len; u++)
 				cm[u] = mk[u];
 		} else {
-			child_values(cv, cm, rs->t + (size_t)m->agg_of_node[node] * n, n, child_form(m, how, node, h), harm ? 1 : 0);
+			child_values(cv, cm, block_scores(m, rs, m->agg_of_node[node], u0), len, child_form(m, how, node, h),
+				harm ? 1 : 0);
 			x = cv;
 		}
-		add_child(num, den, share > 0 ? cnt : NULL, x, cm, ch->w[node], n, harm);
+		add_child(num, den, share > 0 ? cnt : NULL, x, cm, ch->w[node], len, harm);
 	}
-	for (int u = 0; u < n; u++)
+	for (int u = 0; u < len; u++)
 		t[u] = den[u] > 0 && (share == 0 || cnt[u] >= least) ? harm ? den[u] / num[u] : num[u] / den[u] : NAN;
-	list_none(m, rs, a);
+}
+
+/* Whether aggregate a (with aggregates among its children) takes their
+ * scores as they are, by mean h. */
+static bool takes_scores(const mc *m, const index_agg *how, int a, index_agg h)
+{
+	const agg_info *g = &m->aggs[a];
+	bool simple = h != INDEX_AGG_HARM;
+	for (int c = 0; c < g->n_children; c++)
+		simple &= !m->d->nodes[g->children[c]].indicator && child_form(m, how, g->children[c], h) == AS_IS;
+	return simple;
 }
 
 /* Every aggregate of nr <= BATCH runs that share their choices of
- * imputation, normalisation and means (not their weights). */
+ * imputation, normalisation and means (not their weights), block of units
+ * by block: a unit's scores depend only on its own values. */
 void mc_evaluate(worker *wk, const choice *ch, int nr)
 {
 	const mc *m = wk->m;
-	const index_def *d = m->d;
 	const variant *v = &m->var[m->imp_id[ch->imp] * m->n_norm_u + m->norm_id[ch->norm]];
 	const index_agg *how = m->agg_choice[ch->agg].level;
 	bool pos = m->positive[ch->agg];
 	int n = m->n_units;
-	for (int a = 0; a < m->n_aggs; a++) {
-		const agg_info *g = &m->aggs[a];
-		index_agg h = how[g->level];
-		if (!g->indicators_only) {
-			for (int j = 0; j < nr; j++)
-				aggregate_mixed(wk, &wk->run[j], &ch[j], v, a, h, pos);
-			continue;
-		}
-		int k = g->n_children;
-		double *w = wk->wrow;   /* BATCH x k, zeros past nr */
-		for (int j = 0; j < BATCH; j++)
-			for (int c = 0; c < k; c++)
-				w[j * k + c] = j < nr ? ch[j].w[g->children[c]] : 0;
-		const double *base = h == INDEX_AGG_GEOM ? v->lp0 : pos ? v->xp0 : v->x0;
-		if (h == INDEX_AGG_HARM) {
-			for (int j = 0; j < nr; j++) {
-				memset(wk->run[j].num, 0, (size_t)n * sizeof(double));
-				for (int c = 0; c < k; c++) {
-					size_t off = (size_t)d->nodes[g->children[c]].column * n;
-					if (w[j * k + c] != 0)
-						weigh_harmonic(wk->run[j].num, v->hp1 + off, v->m + off, w[j * k + c], n);
-				}
+	set_weights(wk, ch, v, nr);
+	for (int u0 = 0; u0 < n; u0 += UNIT_BLOCK) {
+		int len = n - u0 < UNIT_BLOCK ? n - u0 : UNIT_BLOCK;
+		const double *w = wk->wrow;
+		for (int a = 0; a < m->n_aggs; a++) {
+			const agg_info *g = &m->aggs[a];
+			index_agg h = how[g->level];
+			if (g->indicators_only) {
+				indicators_block(wk, v, a, h, pos, w, nr, u0, len);
+				w += BATCH * g->n_children;
+			} else if (takes_scores(m, how, a, h)) {
+				for (int j = 0; j < nr; j++)
+					scores_block(wk, &wk->run[j], &ch[j], a, u0, len);
+			} else {
+				for (int j = 0; j < nr; j++)
+					mixed_block(wk, &wk->run[j], &ch[j], v, a, h, pos, u0, len);
 			}
-		} else {
-			const double *cols[64];
-			double *nums[BATCH];
-			for (int c = 0; c < k; c++)
-				cols[c] = base + (size_t)d->nodes[g->children[c]].column * n;
-			for (int j = 0; j < BATCH; j++)
-				nums[j] = j < nr ? wk->run[j].num : wk->spare;
-			weigh_runs(nums, cols, w, k, n);
 		}
-		for (int j = 0; j < nr; j++)
-			finish_indicators(wk, &wk->run[j], v, a, w + j * k, h == INDEX_AGG_HARM);
 	}
 }
 
@@ -458,14 +528,22 @@ static bool insertion_sort(double *sv, uint32_t *idx, int c, long budget)
 	return true;
 }
 
-/* rank[u] = 1 + how many present v are above v[u] (ties share the
- * smallest), 0 when v[u] is NaN. The values get 16-bit keys linear in
- * (v - min) / (max - min), which keep their order, sorted by an LSD radix
- * sort on the two bytes; an insertion sort then puts the few values with
- * the same key in order. Should that take long (a far outlier squeezing
- * the others into a few keys), a radix sort on the doubles' bits as
- * ordered 64-bit keys does it all. */
-static void rank_values(worker *wk, int *rank, const double *v, int n)
+#define KEY_NAN 65535   /* the 16-bit key of NaN, past every value's */
+
+/* key[u]: 16 bits linear in (v[u] - lo) * scale, which keep the values'
+ * order, KEY_NAN for NaN. */
+WIDE static void value_keys(uint16_t *restrict key, const double *restrict v, int n, double lo, double scale)
+{
+	for (int u = 0; u < n; u++) {
+		double y = (v[u] - lo) * scale;
+		y = y < KEY_NAN - 1 ? y : KEY_NAN - 1;
+		key[u] = (uint16_t)(int)(isnan(v[u]) ? KEY_NAN : y);
+	}
+}
+
+/* The least and greatest of v[0..n), NaNs left out: lo > hi when every
+ * one is NaN. */
+static void value_range(double *lo, double *hi, const double *v, int n)
 {
 	double lo4[4] = { INFINITY, INFINITY, INFINITY, INFINITY }, hi4[4] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
 	int u = 0;
@@ -478,29 +556,19 @@ static void rank_values(worker *wk, int *rank, const double *v, int n)
 		lo4[0] = v[u] < lo4[0] ? v[u] : lo4[0];
 		hi4[0] = v[u] > hi4[0] ? v[u] : hi4[0];
 	}
-	double lo = fmin(fmin(lo4[0], lo4[1]), fmin(lo4[2], lo4[3])), hi = fmax(fmax(hi4[0], hi4[1]), fmax(hi4[2], hi4[3]));
-	if (!(lo <= hi)) {
-		memset(rank, 0, (size_t)n * sizeof(*rank));
-		return;
-	}
-	double scale = hi > lo ? 65535 / (hi - lo) : 0;
-	if (!isfinite(scale))
-		scale = 0;
+	*lo = fmin(fmin(lo4[0], lo4[1]), fmin(lo4[2], lo4[3]));
+	*hi = fmax(fmax(hi4[0], hi4[1]), fmax(hi4[2], hi4[3]));
+}
+
+/* The units in order of their keys wk->s0 into wk->idx, their values v
+ * into wk->sv, by an LSD radix sort on the keys' two bytes. */
+static void sort_keys(worker *wk, const double *v, int n)
+{
 	uint16_t *k0 = wk->s0, *k1 = wk->s1;
-	uint32_t *i0 = wk->i0, *i1 = wk->i1, h0[256] = { 0 }, h1[256] = { 0 };
-	int c = 0;
+	uint32_t *i1 = wk->idx2, *idx = wk->idx, h0[256] = { 0 }, h1[256] = { 0 };
 	for (int u = 0; u < n; u++) {
-		double x = v[u];
-		if (isnan(x)) {
-			rank[u] = 0;
-			continue;
-		}
-		uint32_t key = (uint32_t)((x - lo) * scale);
-		key = key < 65535 ? key : 65535;
-		k0[c] = (uint16_t)key;
-		i0[c++] = (uint32_t)u;
-		h0[key & 255]++;
-		h1[key >> 8]++;
+		h0[k0[u] & 255]++;
+		h1[k0[u] >> 8]++;
 	}
 	for (uint32_t b = 0, a0 = 0, a1 = 0; b < 256; b++) {
 		uint32_t c0 = h0[b], c1 = h1[b];
@@ -509,36 +577,61 @@ static void rank_values(worker *wk, int *rank, const double *v, int n)
 		a0 += c0;
 		a1 += c1;
 	}
-	for (int j = 0; j < c; j++) {
-		uint32_t p = h0[k0[j] & 255]++;
-		k1[p] = k0[j];
-		i1[p] = i0[j];
+	for (int u = 0; u < n; u++) {
+		uint32_t p = h0[k0[u] & 255]++;
+		k1[p] = k0[u];
+		i1[p] = (uint32_t)u;
 	}
-	double *sv = wk->sv;
-	for (int j = 0; j < c; j++) {
+	for (int j = 0; j < n; j++) {
 		uint32_t p = h1[k1[j] >> 8]++;
-		i0[p] = i1[j];
-		sv[p] = v[i1[j]];
+		idx[p] = i1[j];
+		wk->sv[p] = v[i1[j]];
 	}
-	if (!insertion_sort(sv, i0, c, 8L * c + 64)) {
-		uint64_t *key = wk->k0, *tk = wk->k1;
+}
+
+/* rank[u] = 1 + how many present v are above v[u] (ties share the
+ * smallest), 0 when v[u] is NaN. The values get 16-bit keys linear in
+ * (v - min) / (max - min), which keep their order, sorted by an LSD radix
+ * sort on the two bytes (NaN last); an insertion sort then puts the few
+ * values with the same key in order. Should that take long (a far outlier
+ * squeezing the others into a few keys), a radix sort on the doubles'
+ * bits as ordered 64-bit keys does it all. */
+static void rank_values(worker *wk, int *rank, const double *v, int n)
+{
+	double lo, hi;
+	value_range(&lo, &hi, v, n);
+	if (!(lo <= hi)) {
+		memset(rank, 0, (size_t)n * sizeof(*rank));
+		return;
+	}
+	double scale = hi > lo ? (KEY_NAN - 1) / (hi - lo) : 0, *sv = wk->sv;
+	if (!isfinite(scale))
+		scale = 0;
+	value_keys(wk->s0, v, n, lo, scale);
+	sort_keys(wk, v, n);
+	uint32_t *idx = wk->idx;
+	int c = n;
+	while (c > 0 && isnan(sv[c - 1]))
+		rank[idx[--c]] = 0;
+	if (!insertion_sort(sv, idx, c, 8L * c + 64)) {
+		uint64_t *key = wk->k0;
 		for (int j = 0; j < c; j++) {
-			double x = v[i0[j]];
+			double x = v[idx[j]];
 			if (x == 0)
 				x = 0;   /* -0 sorts with 0 */
 			uint64_t b;
 			memcpy(&b, &x, sizeof(b));
 			key[j] = b >> 63 ? ~b : b | (uint64_t)1 << 63;
 		}
-		radix_sort(key, i0, tk, i1, c);
+		radix_sort(key, idx, wk->k1, wk->idx2, c);
 		for (int j = 0; j < c; j++)
-			sv[j] = v[i0[j]];
+			sv[j] = v[idx[j]];
 	}
 	int r = 0;
 	for (int p = c - 1; p >= 0; p--) {
 		if (p == c - 1 || sv[p] != sv[p + 1])
 			r = c - p;
-		rank[i0[p]] = r;
+		rank[idx[p]] = r;
 	}
 }
 
@@ -547,7 +640,7 @@ void mc_rank_aggregate(worker *wk, const run_space *rs, const choice *ch, int a,
 {
 	const mc *m = wk->m;
 	int n = m->n_units, digits = m->o->rank_digits;
-	const double *t = rs->t + (size_t)a * n;
+	const double *t = mc_scores(m, rs, a);
 	if (digits >= 0) {
 		bool is_log = m->agg_choice[ch->agg].level[m->aggs[a].level] == INDEX_AGG_GEOM;
 		for (int u = 0; u < n; u++)
@@ -626,18 +719,52 @@ int mc_choice_key(const mc *m, const choice *ch)
 	return (m->imp_id[ch->imp] * m->n_norm_u + m->norm_id[ch->norm]) * (m->s->n_aggs + 1) + ch->agg;
 }
 
-/* Keeps one column's ranks of sample slot: blocked, STAT_BLOCK units of
- * one sample side by side, block after block of samples, so that the
- * statistics read each block's ranks in one sweep. */
-static void keep_ranks(mc *m, int col, int slot, const int *rank)
+/* bytes from from to the store at to: on x86 whole 16-byte pieces by
+ * non-temporal stores, which need not read the line first (the store is
+ * far larger than the caches and read back only by the statistics; its
+ * rows are 16-byte aligned, as malloc's). */
+static void store_row(void *to, const void *from, size_t bytes)
+{
+#ifdef __SSE2__
+	if (bytes % 16 == 0) {
+		for (size_t i = 0; i < bytes / 16; i++)
+			_mm_stream_si128((__m128i *)to + i, _mm_loadu_si128((const __m128i *)from + i));
+		return;
+	}
+#endif
+	memcpy(to, from, bytes);
+}
+
+/* Row row of the store (STAT_BLOCK ranks, nu of them given) from rank. */
+static void put_row(mc *m, size_t row, const int *rank, int nu)
+{
+	if (!m->narrow) {
+		store_row((int *)m->ranks + row * STAT_BLOCK, rank, (size_t)nu * sizeof(int));
+		return;
+	}
+	uint16_t r16[STAT_BLOCK];
+	for (int i = 0; i < nu; i++)
+		r16[i] = (uint16_t)rank[i];
+	store_row((uint16_t *)m->ranks + row * STAT_BLOCK, r16, (size_t)nu * sizeof(uint16_t));
+}
+
+/* Keeps one column's ranks of nr runs, rank[j n_units..] of sample
+ * slot[j] (-1: not kept): blocked, STAT_BLOCK units of one sample side by
+ * side, block after block of samples, so that the statistics read each
+ * block's ranks in one sweep. */
+static void keep_ranks(mc *m, int col, const int *slot, const int *rank, int nr)
 {
 	int n = m->n_units, blocks = (n + STAT_BLOCK - 1) / STAT_BLOCK;
 	for (int b = 0; b < blocks; b++) {
 		int u0 = b * STAT_BLOCK, nu = n - u0 < STAT_BLOCK ? n - u0 : STAT_BLOCK;
-		int *to = m->ranks + (((size_t)col * blocks + (size_t)b) * (size_t)m->samples + (size_t)slot) * STAT_BLOCK;
-		for (int j = 0; j < nu; j++)
-			to[j] = rank[u0 + j];
+		size_t first = ((size_t)col * blocks + (size_t)b) * (size_t)m->samples;   /* the block's row of sample 0 */
+		for (int j = 0; j < nr; j++)
+			if (slot[j] >= 0)
+				put_row(m, first + (size_t)slot[j], rank + (size_t)j * n + u0, nu);
 	}
+#ifdef __SSE2__
+	_mm_sfence();   /* the rows visible to the statistics' threads */
+#endif
 }
 
 /* The runs at positions from..from+nr of m->order (sorted by key): each
@@ -673,17 +800,18 @@ void mc_run_batch(worker *wk, int from, int nr)
 				slot[j] = x;
 			}
 		mc_evaluate(wk, ch, j1 - j0);
-		for (int j = 0; j < j1 - j0; j++)
-			for (int c = 0; c < m->n_cols; c++) {
-				int a = m->col_agg[c];
+		for (int c = 0; c < m->n_cols; c++) {
+			int a = m->col_agg[c];
+			for (int j = 0; j < j1 - j0; j++) {
+				int *rank = wk->rank + (size_t)j * n;
 				if (slot[j] < 0 && a != m->root)
 					continue;
-				mc_rank_aggregate(wk, &wk->run[j], &ch[j], a, wk->rank);
+				mc_rank_aggregate(wk, &wk->run[j], &ch[j], a, rank);
 				if (a == m->root)
-					m->y[e[j]] = rank_shift(wk->rank, m->nominal + (size_t)c * n, n);
-				if (slot[j] >= 0)
-					keep_ranks(m, c, slot[j], wk->rank);
+					m->y[e[j]] = rank_shift(rank, m->nominal + (size_t)c * n, n);
 			}
+			keep_ranks(m, c, slot, wk->rank, j1 - j0);
+		}
 		j0 = j1;
 	}
 }
