@@ -224,10 +224,10 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 /* An import streams its rows: each is checked against cached lookups and
  * the good ones go into a temporary table keyed by indicator, unit and
  * period (which also finds a key given twice), inside one write
- * transaction. At the end the values already submitted or approved are
- * found with one join, and then the whole table is saved with one upsert
- * and one history insert — set-at-a-time, so memory stays flat however
- * long the file is. Any problem, or a dry run, rolls everything back. */
+ * transaction. At the end one join counts the keys that already have a
+ * value and those submitted or approved, and then the whole table is saved
+ * with one upsert — set-at-a-time, so memory stays flat however long the
+ * file is. Any problem, or a dry run, rolls everything back. */
 struct exchange_import {
 	db_conn *db;
 	const principal *who;
@@ -404,6 +404,26 @@ int exchange_import_row(exchange_import *im, const exchange_row *row)
 	return rc;
 }
 
+/* Counts the staged keys that already have a value, and those of them
+ * submitted or approved, in one pass; most imports find none and skip the
+ * passes that would act on them. */
+static int count_existing(exchange_import *im, int64_t *existing, int64_t *locked)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, im->db,
+		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.status IN ('submitted', 'approved') THEN 1 ELSE 0 END), 0) "
+		"FROM import_stage s JOIN indicator_value v "
+		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period");
+	if (rc < 0)
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW) {
+		*existing = db_column_int64(s, 0);
+		*locked = db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 /* Values in the stage that were submitted or approved: a row that repeats
  * one unchanged (a sheet downloaded and sent back) is left out and
  * counted as ignored; a row that would change one is a problem. */
@@ -438,18 +458,14 @@ static int check_locked(exchange_import *im)
 	return rc < 0 ? rc : 0;
 }
 
-/* Applies the strategy: CREATE leaves existing values alone, UPDATE
- * leaves keys without a value alone; those rows are counted as ignored. */
-static int apply_strategy(exchange_import *im, exchange_result *r)
+/* Applies the strategy to the stage, of whose keys existing have a value:
+ * CREATE leaves existing values alone, UPDATE leaves keys without a value
+ * alone; those rows are counted as ignored. */
+static int apply_strategy(exchange_import *im, exchange_result *r, int existing)
 {
-	int64_t existing = 0;
-	int rc = db_run(im->db, &existing,
-		"SELECT COUNT(*) FROM import_stage s WHERE EXISTS (SELECT 1 FROM indicator_value v "
-		"WHERE v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period)", "");
-	if (rc < 0)
-		return rc;
-	r->created = im->staged - (int)existing;
-	r->updated = (int)existing;
+	int rc;
+	r->created = im->staged - existing;
+	r->updated = existing;
 	const char *drop = NULL;
 	if (im->opt.strategy == EX_CREATE) {
 		drop = "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM indicator_value v WHERE "
@@ -462,14 +478,17 @@ static int apply_strategy(exchange_import *im, exchange_result *r)
 		r->ignored = r->created;
 		r->created = 0;
 	}
-	if (drop && (rc = db_run(im->db, NULL, drop, "")) < 0)
+	if (drop && r->ignored > 0 && (rc = db_run(im->db, NULL, drop, "")) < 0)
 		return rc;
 	im->staged -= r->ignored;
 	return 0;
 }
 
-/* Saves the stage: one upsert and one history row per value; one audit
- * entry for the import holds the counts and a SHA-256 over the rows. */
+/* Saves the stage with one upsert. Each value's history row is the state
+ * the import gives it, kept in the value row itself until the value next
+ * changes (history_pending, migration 0012), so a bulk load writes each
+ * value once. One audit entry for the import holds the counts and a
+ * SHA-256 over the rows. */
 static int save_stage(exchange_import *im, exchange_result *r)
 {
 	char now[TIME_ISO_SIZE];
@@ -480,15 +499,11 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	 * values submitted now. */
 	static const char *const upsert =
 		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, submitted_at, "
-		"updated_at, updated_by) "
-		"SELECT indicator_id, unit_id, period, value, note, ?, deadline, ?, ?, ? FROM import_stage WHERE true "
+		"updated_at, updated_by, history_pending) "
+		"SELECT indicator_id, unit_id, period, value, note, ?, deadline, ?, ?, ?, 1 FROM import_stage WHERE true "
 		"ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, "
 		"status = excluded.status, reason = NULL, submitted_at = excluded.submitted_at, updated_by = excluded.updated_by, "
-		"updated_at = excluded.updated_at WHERE indicator_value.status IN ('draft', 'returned')";
-	static const char *const history =
-		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
-		"SELECT v.id, ?, ?, 'import', ?, s.value, s.note FROM import_stage s JOIN indicator_value v "
-		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
+		"updated_at = excluded.updated_at, history_pending = 1 WHERE indicator_value.status IN ('draft', 'returned')";
 	const char *status = im->opt.approved ? "approved" : "draft", *submitted = im->opt.approved ? now : NULL;
 	/* approved figures: one log entry per indicator rather than per value */
 	if (im->opt.approved && (rc = rollup_pause(im->db)) < 0)
@@ -500,9 +515,6 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	if (db_changes(im->db) != im->staged)
 		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
 	if (im->opt.approved && (rc = rollup_resume(im->db, "SELECT DISTINCT indicator_id AS id FROM import_stage")) < 0)
-		return rc;
-	rc = person ? db_run(im->db, NULL, history, "tit", now, person, status) : db_run(im->db, NULL, history, "tnt", now, status);
-	if (rc < 0)
 		return rc;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
@@ -520,7 +532,8 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 	int rc;
 	memset(r, 0, sizeof(*r));
 	r->total = im->rows;
-	if (im->n_problems == 0 && (rc = check_locked(im)) < 0)
+	int64_t existing = 0, locked = 0;
+	if (im->n_problems == 0 && ((rc = count_existing(im, &existing, &locked)) < 0 || (locked > 0 && (rc = check_locked(im)) < 0)))
 		goto done;
 	if (im->n_problems > 0) {
 		r->problems = json_incref(im->problems);
@@ -531,7 +544,7 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 			rc = err_set(ERR_INVALID, "%d problem(s) in the data; nothing was saved", im->n_problems);
 		goto done;
 	}
-	if ((rc = apply_strategy(im, r)) < 0)
+	if ((rc = apply_strategy(im, r, (int)(existing - im->unchanged))) < 0)
 		goto done;
 	r->ignored += im->unchanged;
 	if (im->opt.dry_run)
