@@ -64,6 +64,7 @@ static bool parse_number(double *out, const char *s)
 typedef struct checked {
 	value_key key;
 	double value;
+	const char *deadline;   /* the period's, YYYY-MM-DD */
 } checked;
 
 static const char *cell(const exchange_row *row, int f) { return row->f[f] ? row->f[f] : ""; }
@@ -148,19 +149,63 @@ static int map_load(code_map *m, db_conn *db, const char *count_sql, const char 
 	return rc < 0 ? rc : 0;
 }
 
+/* A period as a file writes it, with its code and deadline: a file has
+ * few, and parsing and formatting them again took a tenth of a row's
+ * checks. */
+typedef struct period_seen {
+	char text[16], code[16], deadline[11];
+} period_seen;
+
+#define PERIODS_KEPT 32
+
 typedef struct lookups {
 	code_map indicators, units;
+	int64_t deadline_days;
+	period_seen periods[PERIODS_KEPT + 1];   /* the last one for periods past the first PERIODS_KEPT */
+	int n_periods;
 } lookups;
+
+static int deadline_days(int64_t *out, db_conn *db)
+{
+	int64_t set = 0;
+	int rc;
+	*out = VALUE_DEFAULT_DEADLINE_DAYS;
+	if ((rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'report_deadline_days'", "")) < 0 ||
+	    (set && (rc = db_run(db, out, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
+		return rc;
+	return 0;
+}
 
 static int lookups_load(lookups *l, db_conn *db)
 {
 	int rc;
 	memset(l, 0, sizeof(*l));
+	if ((rc = deadline_days(&l->deadline_days, db)) < 0)
+		return rc;
 	if ((rc = map_load(&l->indicators, db, "SELECT COUNT(*) FROM indicator",
 		     "SELECT code, id, CASE WHEN formula IS NULL THEN 0 ELSE 1 END, NULL FROM indicator")) < 0)
 		return rc;
 	return map_load(&l->units, db, "SELECT COUNT(*) FROM unit WHERE code IS NOT NULL",
 		"SELECT code, id, -1, path FROM unit WHERE code IS NOT NULL");
+}
+
+/* The period written text, from those seen or parsed now; NULL with the
+ * error set when it is not one. */
+static const period_seen *period_of(lookups *l, const char *text)
+{
+	size_t n = strlen(text);
+	for (int i = 0; i < l->n_periods; i++)
+		if (strcmp(l->periods[i].text, text) == 0)
+			return &l->periods[i];
+	period p;
+	if (period_parse(&p, text, n) < 0)
+		return NULL;
+	bool keep = l->n_periods < PERIODS_KEPT && n < sizeof(l->periods[0].text);
+	period_seen *ps = &l->periods[keep ? l->n_periods++ : PERIODS_KEPT];
+	snprintf(ps->text, sizeof(ps->text), "%s", keep ? text : "");
+	period_format(&p, ps->code);
+	date_format_iso(period_deadline(&p, (int)l->deadline_days), ps->deadline);
+	return ps;
 }
 
 static void lookups_free(lookups *l)
@@ -201,12 +246,13 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 		}
 		c->key.unit_id = ue->id;
 	}
-	period p;
-	if (period_parse(&p, per, strlen(per)) < 0) {
+	const period_seen *ps = period_of(l, per);
+	if (!ps) {
 		problem(problems, row, src, EX_PERIOD, "%s", err_msg());
 		ok = false;
 	} else {
-		period_format(&p, c->key.period);
+		memcpy(c->key.period, ps->code, sizeof(ps->code));
+		c->deadline = ps->deadline;
 	}
 	if (!parse_number(&c->value, val)) {
 		problem(problems, row, src, EX_VALUE, "'%.40s' is not a number (digits with a dot for decimals, e.g. 1234.5)", val);
@@ -237,8 +283,6 @@ struct exchange_import {
 	json_t *problems;
 	int n_problems, rows, staged, unchanged;
 	db_stmt *stage, *first_row;
-	char deadline_period[16], deadline[11];
-	int64_t deadline_days;
 	crypto_hash_sha256_state digest;
 };
 
@@ -263,16 +307,6 @@ static const char *const stage_pg =
 	"value DOUBLE PRECISION NOT NULL, note TEXT, deadline TEXT NOT NULL, row INTEGER NOT NULL, "
 	"PRIMARY KEY (indicator_id, unit_id, period)) ON COMMIT DROP";
 
-static int deadline_days(int64_t *out, db_conn *db)
-{
-	int64_t set = 0;
-	int rc;
-	*out = VALUE_DEFAULT_DEADLINE_DAYS;
-	if ((rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'report_deadline_days'", "")) < 0 ||
-	    (set && (rc = db_run(db, out, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
-		return rc;
-	return 0;
-}
 
 void exchange_import_free(exchange_import *im)
 {
@@ -306,7 +340,7 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 	crypto_hash_sha256_init(&im->digest);
 	bool sqlite = db_conn_kind(db) == DB_SQLITE;
 	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = db_begin_write(db)) < 0 ||
-	    (rc = lookups_load(&im->l, db)) < 0 || (rc = deadline_days(&im->deadline_days, db)) < 0 ||
+	    (rc = lookups_load(&im->l, db)) < 0 ||
 	    (rc = db_exec(db, sqlite ? stage_sqlite : stage_pg)) < 0 ||
 	    (rc = db_prepare(&im->stage, db,
 		     "INSERT INTO import_stage (indicator_id, unit_id, period, value, note, deadline, row) "
@@ -318,16 +352,6 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 	}
 	*out = im;
 	return 0;
-}
-
-static void set_deadline(exchange_import *im, const char *code)
-{
-	if (strcmp(im->deadline_period, code) == 0)
-		return;
-	period p;
-	period_parse(&p, code, strlen(code));
-	date_format_iso(period_deadline(&p, (int)im->deadline_days), im->deadline);
-	snprintf(im->deadline_period, sizeof(im->deadline_period), "%s", code);
 }
 
 static void add_problem_count(exchange_import *im, size_t before)
@@ -364,14 +388,13 @@ static int stage_row(exchange_import *im, const checked *c, const exchange_row *
 	const char *note = row->f[EX_NOTE] && *row->f[EX_NOTE] ? row->f[EX_NOTE] : NULL;
 	db_stmt *s = im->stage;
 	int rc;
-	set_deadline(im, c->key.period);
 	db_reset(s);
 	db_bind_int64(s, 1, c->key.indicator_id);
 	db_bind_int64(s, 2, c->key.unit_id);
 	db_bind_text_static(s, 3, c->key.period);
 	db_bind_double(s, 4, c->value);
 	db_bind_text_static(s, 5, note);
-	db_bind_text_static(s, 6, im->deadline);
+	db_bind_text_static(s, 6, c->deadline);
 	db_bind_int64(s, 7, row->row);
 	if ((rc = db_step(s)) < 0)
 		return rc;

@@ -119,6 +119,15 @@ test('an imported value keeps every step in its history: import, save, submit, r
   assert.ok(h.every((x, i) => i === 0 || x.at >= h[i - 1].at), 'in time order');
 });
 
+test('each imported value gets its own period\'s deadline, the same as a value saved by hand', async () => {
+  const text = 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2028Q2,1\nDN-KHCN,00004,2028,2\nNL-RD,00004,2028Q2,3\nNL-RD,00004,2028M9,4\n';
+  assert.equal((await csvPost(officer, text)).status, 200);
+  const byHand = await officer.put('/api/v1/values', { indicator_code: 'GRDP', unit_code: '00004', period: '2028Q2', value: 5 });
+  assert.equal(byHand.status, 200, byHand.text);
+  const got = dbExec(srv.db, "SELECT i.code || ' ' || v.period || ' ' || v.deadline FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE v.period LIKE '2028%' ORDER BY i.code, v.period");
+  assert.deepEqual(got.split('\n'), ['DN-KHCN 2028 2029-01-15', 'DN-KHCN 2028Q2 2028-07-15', 'GRDP 2028Q2 2028-07-15', 'NL-RD 2028M9 2028-10-15', 'NL-RD 2028Q2 2028-07-15']);
+});
+
 test('a DHIS2 dataValueSets payload imports with codes as identifiers', async () => {
   const payload = {
     dataSet: 'NQ57', period: '2025Q4', orgUnit: '00004',
