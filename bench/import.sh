@@ -4,9 +4,11 @@
 # transaction) against the sqlite3 shell's `.import` of the same file into
 # a table of the same shape with the same primary key, in the same run.
 # Budget (issue 4): at least half the shell's speed; memory flat as the
-# file grows.
+# file grows. Each side runs REPEAT times, alternating, and its best time
+# counts (a shared machine's spread is as large as the differences).
 #
 #   BUILD=build ROWS=1000000 bench/import.sh
+#   ROWS=100000 REPEAT=1 bench/import.sh      # quick
 #
 # Needs sqlite3 and /usr/bin/time (Debian: sqlite3, time).
 set -euo pipefail
@@ -15,11 +17,13 @@ export LC_ALL=C
 here=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$here/build}
 ROWS=${ROWS:-1000000}
+REPEAT=${REPEAT:-3}
 NQ57="$BUILD/nq57"
 die() { echo "bench/import: $*" >&2; exit 1; }
 [ -x "$NQ57" ] || die "$NQ57 not found: make build"
 command -v sqlite3 >/dev/null || die "sqlite3 not found"
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
+[[ $REPEAT =~ ^[0-9]+$ && $REPEAT -ge 1 ]] || die "REPEAT must be a whole number >= 1, not '$REPEAT'"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nq57-bench-import.XXXXXX")
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT; [ -n "${KEEP:-}" ] && echo "tmp: $tmp" >&2
@@ -64,10 +68,18 @@ nq57_import() {
 	cat "$tmp/time.out"
 }
 
-echo "nq57 values import vs sqlite3 .import, $ROWS rows (100 indicators x 1000 units x $periods periods), $(sqlite3 --version | cut -d' ' -f1-2)"
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+
+echo "nq57 values import vs sqlite3 .import, $ROWS rows (100 indicators x 1000 units x $periods periods), $(sqlite3 --version | cut -d' ' -f1-2), best of $REPEAT"
+echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %12s %12s %14s %14s\n' order 'sqlite3 s' 'nq57 s' 'nq57 speed' 'nq57 peak MiB'
 for order in sorted shuffled; do
-	s=$(shell_import "$tmp/$order.csv")
-	read -r n rss < <(nq57_import "$tmp/$order.csv")
+	s= n= rss=0
+	for _ in $(seq "$REPEAT"); do
+		s=$(min "$s" "$(shell_import "$tmp/$order.csv")")
+		read -r t r < <(nq57_import "$tmp/$order.csv")
+		n=$(min "$n" "$t")
+		rss=$(( r > rss ? r : rss ))
+	done
 	awk -v o="$order" -v s="$s" -v n="$n" -v r="$rss" 'BEGIN { printf "%-10s %12.2f %12.2f %13.2fx %14.0f\n", o, s, n, s / n, r / 1024 }'
 done

@@ -64,6 +64,7 @@ static bool parse_number(double *out, const char *s)
 typedef struct checked {
 	value_key key;
 	double value;
+	const char *deadline;   /* the period's, YYYY-MM-DD */
 } checked;
 
 static const char *cell(const exchange_row *row, int f) { return row->f[f] ? row->f[f] : ""; }
@@ -148,19 +149,63 @@ static int map_load(code_map *m, db_conn *db, const char *count_sql, const char 
 	return rc < 0 ? rc : 0;
 }
 
+/* A period as a file writes it, with its code and deadline: a file has
+ * few, and parsing and formatting them again took a tenth of a row's
+ * checks. */
+typedef struct period_seen {
+	char text[16], code[16], deadline[11];
+} period_seen;
+
+#define PERIODS_KEPT 32
+
 typedef struct lookups {
 	code_map indicators, units;
+	int64_t deadline_days;
+	period_seen periods[PERIODS_KEPT + 1];   /* the last one for periods past the first PERIODS_KEPT */
+	int n_periods;
 } lookups;
+
+static int deadline_days(int64_t *out, db_conn *db)
+{
+	int64_t set = 0;
+	int rc;
+	*out = VALUE_DEFAULT_DEADLINE_DAYS;
+	if ((rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'report_deadline_days'", "")) < 0 ||
+	    (set && (rc = db_run(db, out, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
+		return rc;
+	return 0;
+}
 
 static int lookups_load(lookups *l, db_conn *db)
 {
 	int rc;
 	memset(l, 0, sizeof(*l));
+	if ((rc = deadline_days(&l->deadline_days, db)) < 0)
+		return rc;
 	if ((rc = map_load(&l->indicators, db, "SELECT COUNT(*) FROM indicator",
 		     "SELECT code, id, CASE WHEN formula IS NULL THEN 0 ELSE 1 END, NULL FROM indicator")) < 0)
 		return rc;
 	return map_load(&l->units, db, "SELECT COUNT(*) FROM unit WHERE code IS NOT NULL",
 		"SELECT code, id, -1, path FROM unit WHERE code IS NOT NULL");
+}
+
+/* The period written text, from those seen or parsed now; NULL with the
+ * error set when it is not one. */
+static const period_seen *period_of(lookups *l, const char *text)
+{
+	size_t n = strlen(text);
+	for (int i = 0; i < l->n_periods; i++)
+		if (strcmp(l->periods[i].text, text) == 0)
+			return &l->periods[i];
+	period p;
+	if (period_parse(&p, text, n) < 0)
+		return NULL;
+	bool keep = l->n_periods < PERIODS_KEPT && n < sizeof(l->periods[0].text);
+	period_seen *ps = &l->periods[keep ? l->n_periods++ : PERIODS_KEPT];
+	snprintf(ps->text, sizeof(ps->text), "%s", keep ? text : "");
+	period_format(&p, ps->code);
+	date_format_iso(period_deadline(&p, (int)l->deadline_days), ps->deadline);
+	return ps;
 }
 
 static void lookups_free(lookups *l)
@@ -201,12 +246,13 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 		}
 		c->key.unit_id = ue->id;
 	}
-	period p;
-	if (period_parse(&p, per, strlen(per)) < 0) {
+	const period_seen *ps = period_of(l, per);
+	if (!ps) {
 		problem(problems, row, src, EX_PERIOD, "%s", err_msg());
 		ok = false;
 	} else {
-		period_format(&p, c->key.period);
+		memcpy(c->key.period, ps->code, sizeof(ps->code));
+		c->deadline = ps->deadline;
 	}
 	if (!parse_number(&c->value, val)) {
 		problem(problems, row, src, EX_VALUE, "'%.40s' is not a number (digits with a dot for decimals, e.g. 1234.5)", val);
@@ -224,10 +270,10 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 /* An import streams its rows: each is checked against cached lookups and
  * the good ones go into a temporary table keyed by indicator, unit and
  * period (which also finds a key given twice), inside one write
- * transaction. At the end the values already submitted or approved are
- * found with one join, and then the whole table is saved with one upsert
- * and one history insert — set-at-a-time, so memory stays flat however
- * long the file is. Any problem, or a dry run, rolls everything back. */
+ * transaction. At the end one join counts the keys that already have a
+ * value and those submitted or approved, and then the whole table is saved
+ * with one upsert — set-at-a-time, so memory stays flat however long the
+ * file is. Any problem, or a dry run, rolls everything back. */
 struct exchange_import {
 	db_conn *db;
 	const principal *who;
@@ -237,8 +283,6 @@ struct exchange_import {
 	json_t *problems;
 	int n_problems, rows, staged, unchanged;
 	db_stmt *stage, *first_row;
-	char deadline_period[16], deadline[11];
-	int64_t deadline_days;
 	crypto_hash_sha256_state digest;
 };
 
@@ -263,16 +307,6 @@ static const char *const stage_pg =
 	"value DOUBLE PRECISION NOT NULL, note TEXT, deadline TEXT NOT NULL, row INTEGER NOT NULL, "
 	"PRIMARY KEY (indicator_id, unit_id, period)) ON COMMIT DROP";
 
-static int deadline_days(int64_t *out, db_conn *db)
-{
-	int64_t set = 0;
-	int rc;
-	*out = VALUE_DEFAULT_DEADLINE_DAYS;
-	if ((rc = db_run(db, &set, "SELECT COUNT(*) FROM setting WHERE key = 'report_deadline_days'", "")) < 0 ||
-	    (set && (rc = db_run(db, out, "SELECT value FROM setting WHERE key = 'report_deadline_days'", "")) < 0))
-		return rc;
-	return 0;
-}
 
 void exchange_import_free(exchange_import *im)
 {
@@ -306,7 +340,7 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 	crypto_hash_sha256_init(&im->digest);
 	bool sqlite = db_conn_kind(db) == DB_SQLITE;
 	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = db_begin_write(db)) < 0 ||
-	    (rc = lookups_load(&im->l, db)) < 0 || (rc = deadline_days(&im->deadline_days, db)) < 0 ||
+	    (rc = lookups_load(&im->l, db)) < 0 ||
 	    (rc = db_exec(db, sqlite ? stage_sqlite : stage_pg)) < 0 ||
 	    (rc = db_prepare(&im->stage, db,
 		     "INSERT INTO import_stage (indicator_id, unit_id, period, value, note, deadline, row) "
@@ -318,16 +352,6 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 	}
 	*out = im;
 	return 0;
-}
-
-static void set_deadline(exchange_import *im, const char *code)
-{
-	if (strcmp(im->deadline_period, code) == 0)
-		return;
-	period p;
-	period_parse(&p, code, strlen(code));
-	date_format_iso(period_deadline(&p, (int)im->deadline_days), im->deadline);
-	snprintf(im->deadline_period, sizeof(im->deadline_period), "%s", code);
 }
 
 static void add_problem_count(exchange_import *im, size_t before)
@@ -364,14 +388,13 @@ static int stage_row(exchange_import *im, const checked *c, const exchange_row *
 	const char *note = row->f[EX_NOTE] && *row->f[EX_NOTE] ? row->f[EX_NOTE] : NULL;
 	db_stmt *s = im->stage;
 	int rc;
-	set_deadline(im, c->key.period);
 	db_reset(s);
 	db_bind_int64(s, 1, c->key.indicator_id);
 	db_bind_int64(s, 2, c->key.unit_id);
 	db_bind_text_static(s, 3, c->key.period);
 	db_bind_double(s, 4, c->value);
 	db_bind_text_static(s, 5, note);
-	db_bind_text_static(s, 6, im->deadline);
+	db_bind_text_static(s, 6, c->deadline);
 	db_bind_int64(s, 7, row->row);
 	if ((rc = db_step(s)) < 0)
 		return rc;
@@ -402,6 +425,26 @@ int exchange_import_row(exchange_import *im, const exchange_row *row)
 		rc = stage_row(im, &c, row);
 	add_problem_count(im, before);
 	return rc;
+}
+
+/* Counts the staged keys that already have a value, and those of them
+ * submitted or approved, in one pass; most imports find none and skip the
+ * passes that would act on them. */
+static int count_existing(exchange_import *im, int64_t *existing, int64_t *locked)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, im->db,
+		"SELECT COUNT(*), COALESCE(SUM(CASE WHEN v.status IN ('submitted', 'approved') THEN 1 ELSE 0 END), 0) "
+		"FROM import_stage s JOIN indicator_value v "
+		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period");
+	if (rc < 0)
+		return rc;
+	if ((rc = db_step(s)) == DB_ROW) {
+		*existing = db_column_int64(s, 0);
+		*locked = db_column_int64(s, 1);
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
 }
 
 /* Values in the stage that were submitted or approved: a row that repeats
@@ -438,18 +481,14 @@ static int check_locked(exchange_import *im)
 	return rc < 0 ? rc : 0;
 }
 
-/* Applies the strategy: CREATE leaves existing values alone, UPDATE
- * leaves keys without a value alone; those rows are counted as ignored. */
-static int apply_strategy(exchange_import *im, exchange_result *r)
+/* Applies the strategy to the stage, of whose keys existing have a value:
+ * CREATE leaves existing values alone, UPDATE leaves keys without a value
+ * alone; those rows are counted as ignored. */
+static int apply_strategy(exchange_import *im, exchange_result *r, int existing)
 {
-	int64_t existing = 0;
-	int rc = db_run(im->db, &existing,
-		"SELECT COUNT(*) FROM import_stage s WHERE EXISTS (SELECT 1 FROM indicator_value v "
-		"WHERE v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period)", "");
-	if (rc < 0)
-		return rc;
-	r->created = im->staged - (int)existing;
-	r->updated = (int)existing;
+	int rc;
+	r->created = im->staged - existing;
+	r->updated = existing;
 	const char *drop = NULL;
 	if (im->opt.strategy == EX_CREATE) {
 		drop = "DELETE FROM import_stage WHERE EXISTS (SELECT 1 FROM indicator_value v WHERE "
@@ -462,14 +501,17 @@ static int apply_strategy(exchange_import *im, exchange_result *r)
 		r->ignored = r->created;
 		r->created = 0;
 	}
-	if (drop && (rc = db_run(im->db, NULL, drop, "")) < 0)
+	if (drop && r->ignored > 0 && (rc = db_run(im->db, NULL, drop, "")) < 0)
 		return rc;
 	im->staged -= r->ignored;
 	return 0;
 }
 
-/* Saves the stage: one upsert and one history row per value; one audit
- * entry for the import holds the counts and a SHA-256 over the rows. */
+/* Saves the stage with one upsert. Each value's history row is the state
+ * the import gives it, kept in the value row itself until the value next
+ * changes (history_pending, migration 0012), so a bulk load writes each
+ * value once. One audit entry for the import holds the counts and a
+ * SHA-256 over the rows. */
 static int save_stage(exchange_import *im, exchange_result *r)
 {
 	char now[TIME_ISO_SIZE];
@@ -480,15 +522,11 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	 * values submitted now. */
 	static const char *const upsert =
 		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, submitted_at, "
-		"updated_at, updated_by) "
-		"SELECT indicator_id, unit_id, period, value, note, ?, deadline, ?, ?, ? FROM import_stage WHERE true "
+		"updated_at, updated_by, history_pending) "
+		"SELECT indicator_id, unit_id, period, value, note, ?, deadline, ?, ?, ?, 1 FROM import_stage WHERE true "
 		"ON CONFLICT (indicator_id, unit_id, period) DO UPDATE SET value = excluded.value, note = excluded.note, "
 		"status = excluded.status, reason = NULL, submitted_at = excluded.submitted_at, updated_by = excluded.updated_by, "
-		"updated_at = excluded.updated_at WHERE indicator_value.status IN ('draft', 'returned')";
-	static const char *const history =
-		"INSERT INTO indicator_value_history (value_id, at, person_id, action, status, value, note) "
-		"SELECT v.id, ?, ?, 'import', ?, s.value, s.note FROM import_stage s JOIN indicator_value v "
-		"ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period";
+		"updated_at = excluded.updated_at, history_pending = 1 WHERE indicator_value.status IN ('draft', 'returned')";
 	const char *status = im->opt.approved ? "approved" : "draft", *submitted = im->opt.approved ? now : NULL;
 	/* approved figures: one log entry per indicator rather than per value */
 	if (im->opt.approved && (rc = rollup_pause(im->db)) < 0)
@@ -500,9 +538,6 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	if (db_changes(im->db) != im->staged)
 		return err_set(ERR_CONFLICT, "a value in the file was submitted meanwhile; nothing was saved, try again");
 	if (im->opt.approved && (rc = rollup_resume(im->db, "SELECT DISTINCT indicator_id AS id FROM import_stage")) < 0)
-		return rc;
-	rc = person ? db_run(im->db, NULL, history, "tit", now, person, status) : db_run(im->db, NULL, history, "tnt", now, status);
-	if (rc < 0)
 		return rc;
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char hex[65];
@@ -520,7 +555,8 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 	int rc;
 	memset(r, 0, sizeof(*r));
 	r->total = im->rows;
-	if (im->n_problems == 0 && (rc = check_locked(im)) < 0)
+	int64_t existing = 0, locked = 0;
+	if (im->n_problems == 0 && ((rc = count_existing(im, &existing, &locked)) < 0 || (locked > 0 && (rc = check_locked(im)) < 0)))
 		goto done;
 	if (im->n_problems > 0) {
 		r->problems = json_incref(im->problems);
@@ -531,7 +567,7 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 			rc = err_set(ERR_INVALID, "%d problem(s) in the data; nothing was saved", im->n_problems);
 		goto done;
 	}
-	if ((rc = apply_strategy(im, r)) < 0)
+	if ((rc = apply_strategy(im, r, (int)(existing - im->unchanged))) < 0)
 		goto done;
 	r->ignored += im->unchanged;
 	if (im->opt.dry_run)

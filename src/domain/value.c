@@ -172,7 +172,7 @@ static int save_in_tx(int64_t *out_id, json_t **before, db_conn *db, const princ
 		if ((rc = value_get(before, db, c.id)) < 0)
 			return rc;
 		return db_run(db, NULL, "UPDATE indicator_value SET value = ?, note = ?, status = 'draft', updated_by = ?, "
-					"updated_at = ? WHERE id = ?", "dtiti", value, note, who->person_id, now, c.id);
+					"updated_at = ?, history_pending = 0 WHERE id = ?", "dtiti", value, note, who->person_id, now, c.id);
 	}
 	if ((rc = deadline_of(deadline, db, k->period)) < 0)
 		return rc;
@@ -245,11 +245,11 @@ int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step s
 		const char *deadline = json_string_value(json_object_get(before, "deadline"));
 		int late = strncmp(now, deadline, 10) > 0;
 		rc = db_run(db, NULL, "UPDATE indicator_value SET status = 'submitted', submitted_at = ?, late = ?, reason = NULL, "
-					"updated_by = ?, updated_at = ? WHERE id = ?", "tiiti", now, (int64_t)late,
+					"updated_by = ?, updated_at = ?, history_pending = 0 WHERE id = ?", "tiiti", now, (int64_t)late,
 			who->person_id, now, id);
 	} else {
-		rc = db_run(db, NULL, "UPDATE indicator_value SET status = ?, reason = ?, updated_by = ?, updated_at = ? "
-					"WHERE id = ?", "ttiti", steps[step].to, step == VALUE_RETURN ? reason : NULL,
+		rc = db_run(db, NULL, "UPDATE indicator_value SET status = ?, reason = ?, updated_by = ?, updated_at = ?, "
+					"history_pending = 0 WHERE id = ?", "ttiti", steps[step].to, step == VALUE_RETURN ? reason : NULL,
 			who->person_id, now, id);
 	}
 	if (rc < 0 || (rc = history(db, who, id, steps[step].action, now)) < 0 ||
@@ -306,15 +306,22 @@ static json_t *value_row(db_stmt *s)
 	return o;
 }
 
+/* The value's history, oldest first. A state an import gave the value and
+ * nothing changed since has no history row yet (history_pending, migration
+ * 0012): it is read from the value itself and comes last. */
 static int add_history(json_t *v, db_conn *db, int64_t id)
 {
 	db_stmt *s;
 	json_t *list = json_array();
 	int rc = db_prepare(&s, db,
-		"SELECT h.at, p.login, h.action, h.status, h.value, h.reason FROM indicator_value_history h "
-		"LEFT JOIN person p ON p.id = h.person_id WHERE h.value_id = ? ORDER BY h.id");
+		"SELECT h.at, p.login, h.action, h.status, h.value, h.reason, h.id FROM indicator_value_history h "
+		"LEFT JOIN person p ON p.id = h.person_id WHERE h.value_id = ? "
+		"UNION ALL SELECT v.updated_at, p.login, 'import', v.status, v.value, v.reason, NULL FROM indicator_value v "
+		"LEFT JOIN person p ON p.id = v.updated_by WHERE v.id = ? AND v.history_pending = 1 "
+		"ORDER BY 7 NULLS LAST");
 	if (rc == 0) {
 		db_bind_int64(s, 1, id);
+		db_bind_int64(s, 2, id);
 		while ((rc = db_step(s)) == DB_ROW) {
 			json_t *h = json_pack("{s:s, s:s?, s:s, s:s}", "at", db_column_text(s, 0), "by", db_column_text(s, 1),
 				"action", db_column_text(s, 2), "status", db_column_text(s, 3));
@@ -371,8 +378,10 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 	str_append(&q, VALUE_SELECT " WHERE 1=1");
 	if (f->indicator_id)
 		str_append(&q, " AND v.indicator_id = ?");
+	/* one search of (indicator_id, unit_id, period) per indicator: no
+	 * index starts with the unit (migration 0012) */
 	if (f->unit_id)
-		str_append(&q, " AND v.unit_id = ?");
+		str_append(&q, " AND v.indicator_id IN (SELECT id FROM indicator) AND v.unit_id = ?");
 	if (f->period)
 		str_append(&q, " AND v.period = ?");
 	if (f->status)

@@ -25,6 +25,13 @@ after(async () => { await srv?.stop(); });
 
 const csvPost = (c, text, q = '') => c.post(`/api/v1/values/import${q}`, text, { 'content-type': 'text/csv' });
 const count = () => dbExec(srv.db, 'SELECT COUNT(*) FROM indicator_value');
+// Import entries over every value's history as the API shows it.
+async function importEntries(c) {
+  let n = 0;
+  for (const id of dbExec(srv.db, 'SELECT id FROM indicator_value').split('\n').filter(Boolean))
+    n += (await c.get(`/api/v1/values/${id}`)).json.history.filter((h) => h.action === 'import').length;
+  return n;
+}
 
 test('one bad cell of each kind saves nothing and is named by row and column', async () => {
   const text = [
@@ -58,7 +65,7 @@ test('a good file round-trips: export → import → export gives the same conte
   assert.ok(entry, 'one audit entry for the import');
   assert.equal(entry.after.rows, 3);
   assert.match(entry.after.rows_sha256, /^[0-9a-f]{64}$/);
-  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value_history WHERE action = 'import'"), '3');
+  assert.equal(await importEntries(officer), 3);
   const first = await officer.get('/api/v1/values/export?period=2025Q3');
   assert.equal(first.status, 200);
   assert.match(first.headers.get('content-type'), /^text\/csv/);
@@ -66,7 +73,7 @@ test('a good file round-trips: export → import → export gives the same conte
   const again = await csvPost(officer, all);
   assert.equal(again.status, 200, again.text);
   assert.equal((await officer.get('/api/v1/values/export')).text, all);
-  assert.equal(dbExec(srv.db, "SELECT COUNT(*) FROM indicator_value_history WHERE action = 'import'"), '6', 'one history row per value imported');
+  assert.equal(await importEntries(officer), 6, 'one history entry per value imported');
   const mixed = await csvPost(officer, 'indicator_code,unit_code,period,value\nNL-RD,00004,2025Q3,14.5\nNL-RD,00004,2025M8,7\n');
   assert.deepEqual([mixed.json.created, mixed.json.updated], [1, 1], mixed.text);
   for (const [p, v] of [['2025Q3', 14.5], ['2025M8', 7]]) {
@@ -88,6 +95,37 @@ test('a good file round-trips: export → import → export gives the same conte
   const same = await csvPost(officer, 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2025Q3,12\n');
   assert.equal(same.status, 200, same.text);
   assert.equal(dbExec(srv.db, `SELECT status FROM indicator_value WHERE id = ${id}`), 'submitted');
+});
+
+test('an imported value keeps every step in its history: import, save, submit, return, import again, approve', async () => {
+  const put = (v) => officer.put('/api/v1/values', { indicator_code: 'GRDP', unit_code: '00004', period: '2027Q1', value: v });
+  assert.equal((await csvPost(officer, 'indicator_code,unit_code,period,value,note\nGRDP,00004,2027Q1,100,từ tệp\n')).status, 200);
+  const id = dbExec(srv.db, "SELECT v.id FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE i.code = 'GRDP' AND v.period = '2027Q1'");
+  const steps = async () => (await officer.get(`/api/v1/values/${id}`)).json.history.map((h) => [h.action, h.status, h.value, h.by]);
+  assert.deepEqual(await steps(), [['import', 'draft', 100, 'can-bo-bd']]);
+  assert.equal((await put(101)).status, 200);
+  assert.equal((await officer.post(`/api/v1/values/${id}/submit`)).status, 200);
+  assert.equal((await steering.post(`/api/v1/values/${id}/return`, { reason: 'thiếu minh chứng' })).status, 200);
+  assert.equal((await csvPost(officer, 'indicator_code,unit_code,period,value\nGRDP,00004,2027Q1,102\n')).status, 200);
+  assert.equal((await officer.post(`/api/v1/values/${id}/submit`)).status, 200);
+  assert.equal((await steering.post(`/api/v1/values/${id}/approve`)).status, 200);
+  assert.deepEqual(await steps(), [
+    ['import', 'draft', 100, 'can-bo-bd'], ['save', 'draft', 101, 'can-bo-bd'], ['submit', 'submitted', 101, 'can-bo-bd'],
+    ['return', 'returned', 101, 'bcd'], ['import', 'draft', 102, 'can-bo-bd'], ['submit', 'submitted', 102, 'can-bo-bd'],
+    ['approve', 'approved', 102, 'bcd'],
+  ]);
+  const h = (await officer.get(`/api/v1/values/${id}`)).json.history;
+  assert.equal(h[3].reason, 'thiếu minh chứng');
+  assert.ok(h.every((x, i) => i === 0 || x.at >= h[i - 1].at), 'in time order');
+});
+
+test('each imported value gets its own period\'s deadline, the same as a value saved by hand', async () => {
+  const text = 'indicator_code,unit_code,period,value\nDN-KHCN,00004,2028Q2,1\nDN-KHCN,00004,2028,2\nNL-RD,00004,2028Q2,3\nNL-RD,00004,2028M9,4\n';
+  assert.equal((await csvPost(officer, text)).status, 200);
+  const byHand = await officer.put('/api/v1/values', { indicator_code: 'GRDP', unit_code: '00004', period: '2028Q2', value: 5 });
+  assert.equal(byHand.status, 200, byHand.text);
+  const got = dbExec(srv.db, "SELECT i.code || ' ' || v.period || ' ' || v.deadline FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE v.period LIKE '2028%' ORDER BY i.code, v.period");
+  assert.deepEqual(got.split('\n'), ['DN-KHCN 2028 2029-01-15', 'DN-KHCN 2028Q2 2028-07-15', 'GRDP 2028Q2 2028-07-15', 'NL-RD 2028M9 2028-10-15', 'NL-RD 2028Q2 2028-07-15']);
 });
 
 test('a DHIS2 dataValueSets payload imports with codes as identifiers', async () => {

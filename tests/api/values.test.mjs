@@ -97,6 +97,16 @@ test('an officer reports only for its own unit and sees others only once approve
   assert.deepEqual(anon.json.values.map((x) => x.status), ['approved']);
 });
 
+test('the list of one unit\'s values holds that unit\'s only, of every indicator, by period', async () => {
+  assert.equal((await put(officerB, { indicator_code: 'DS', unit_code: '00008', period: '2025Q3', value: 9000 })).status, 200);
+  assert.equal((await put(officerB, { indicator_code: 'DS', unit_code: '00008', period: '2025Q4', value: 9100 })).status, 200);
+  const unit8 = dbExec(srv.db, "SELECT id FROM unit WHERE code = '00008'");
+  const rows = async (q) => (await steering.get(`/api/v1/values?unit_id=${unit8}${q}`)).json.values.map((x) => [x.indicator_code, x.unit_code, x.period]);
+  assert.deepEqual(await rows(''), [['DS', '00008', '2025Q3'], ['DS', '00008', '2025Q4'], ['NL-RD', '00008', '2025Q3']]);
+  assert.deepEqual(await rows('&period=2025Q3'), [['DS', '00008', '2025Q3'], ['NL-RD', '00008', '2025Q3']]);
+  assert.deepEqual(await rows(`&period=2025Q3&indicator_id=${rd.id}`), [['NL-RD', '00008', '2025Q3']]);
+});
+
 test('bad keys and derived indicators are refused and save nothing', async () => {
   const before = dbExec(srv.db, 'SELECT COUNT(*) FROM indicator_value');
   const cases = [
