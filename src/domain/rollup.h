@@ -6,7 +6,9 @@
  * formulas and targets. rollup_open brings that copy up to date with the
  * data_change log before each use (migration 0008: triggers log every
  * approved value set or withdrawn and every change of a unit, indicator or
- * target), so what it answers is what the database holds at that moment;
+ * target; since 0012 an insert is not logged by a trigger: values are
+ * inserted as drafts, or by an import between rollup_pause and
+ * rollup_resume), so what it answers is what the database holds at that moment;
  * nothing is rebuilt on a schedule.
  *
  * The roll-up of indicator I over unit U for period p:

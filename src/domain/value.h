@@ -1,7 +1,8 @@
 /* value: the figure a unit reports for an indicator and a period, and its
  * review: draft -> submitted -> approved, or returned with a reason and
  * then saved and submitted again. Every step is kept in
- * indicator_value_history and the audit trail. A submission after the
+ * indicator_value_history and the audit trail (a state an import gave a
+ * value is written there when the value next changes: migration 0012). A submission after the
  * period's deadline (its end plus the programme's report_deadline_days
  * setting, 15 by default) is marked late. */
 #ifndef NQ57_VALUE_H
