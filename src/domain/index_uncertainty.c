@@ -488,6 +488,11 @@ static int evaluate(char **result, int64_t id, const char *spec_text, const char
 	return rc;
 }
 
+int index_uncertainty_requeue_running(db_conn *db)
+{
+	return db_run(db, NULL, "UPDATE index_uncertainty SET status = 'queued', progress = 0 WHERE status = 'running'", "");
+}
+
 int index_uncertainty_run_next(bool *ran, db_conn *db, int threads, const atomic_bool *cancel)
 {
 	char *spec = NULL, *input = NULL, *definition = NULL, *result = NULL;

@@ -214,6 +214,11 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 	return rc;
 }
 
+int report_job_requeue_running(db_conn *db)
+{
+	return db_run(db, NULL, "UPDATE report_job SET status = 'queued', progress = 0 WHERE status = 'running'", "");
+}
+
 int report_job_run_next(bool *ran, db_conn *db, rollup_cache *cache, const char *data_dir, date_ymd today)
 {
 	int64_t id;

@@ -25,6 +25,7 @@ struct worker {
 	int threads;            /* for index analyses: the CPUs online */
 	db_conn *db;
 	long reminded_day;      /* days since 1970 of the last reminder run, 0 before */
+	bool requeued;          /* the jobs a previous server left running are queued again */
 	time_t mail_after;      /* no mail attempt before this time */
 };
 
@@ -42,6 +43,15 @@ static void run_jobs(worker *w)
 			log_error("worker: cannot open the database: %s", err_msg());
 			w->db = NULL;
 			return;
+		}
+		if (!w->requeued) {
+			if (report_job_requeue_running(w->db) < 0 || index_uncertainty_requeue_running(w->db) < 0) {
+				log_error("worker: jobs left running: %s", err_msg());
+				db_close(w->db);
+				w->db = NULL;
+				return;
+			}
+			w->requeued = true;
 		}
 		if (report_job_run_next(&ran, w->db, w->cfg.cache, w->cfg.data_dir, task_today()) < 0) {
 			log_error("worker: report job: %s", err_msg());

@@ -240,3 +240,38 @@ test('a job under way when the server stops goes back to the queue, with no resu
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a job a crashed server left running is run again when the server starts', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nq57-unc-crash-'));
+  const fresh = freshDatabase(dir);
+  let own = await startServer({ db: fresh.url });
+  try {
+    await importUnits(own, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n');
+    await addUser(own, 'bcd', { role: 'steering', unit: '01' });
+    let s = await signIn(own, 'bcd');
+    assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
+    const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
+    const j = await s.post(`/api/v1/index-runs/${r.json.id}/uncertainty`, { runs: 200, seed: 3 });
+    assert.equal(j.status, 202, j.text);
+    const doneJob = async () => {
+      for (let k = 0; ; k++) {
+        const g = await s.get(`/api/v1/index-uncertainty/${j.json.id}`);
+        if (g.json.status === 'done') return g.json;
+        assert.ok(g.json.status !== 'failed' && k < 600, JSON.stringify(g.json));
+        await new Promise((ok) => setTimeout(ok, 100));
+      }
+    };
+    const first = await doneJob();
+    await own.stop('SIGKILL');
+    // What a crash in the middle of the job leaves behind.
+    dbExec(fresh.url, `UPDATE index_uncertainty SET status = 'running', progress = 40, result = NULL, finished_at = NULL WHERE id = ${j.json.id}`);
+    own = await startServer({ db: fresh.url });
+    s = await signIn(own, 'bcd');
+    const again = await doneJob();
+    assert.deepEqual(again.result, first.result, 'the same seed gives the same result the second time');
+  } finally {
+    await own.stop();
+    fresh.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
