@@ -216,7 +216,17 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 
 int report_job_requeue_running(db_conn *db)
 {
-	return db_run(db, NULL, "UPDATE report_job SET status = 'queued', progress = 0 WHERE status = 'running'", "");
+	/* the files a job stored before it stopped are stored again */
+	int rc = db_begin_write(db);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_run(db, NULL, "DELETE FROM report_file WHERE job_id IN (SELECT id FROM report_job WHERE status = 'running')",
+		     "")) < 0 ||
+	    (rc = db_run(db, NULL, "UPDATE report_job SET status = 'queued', progress = 0 WHERE status = 'running'", "")) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 int report_job_run_next(bool *ran, db_conn *db, rollup_cache *cache, const char *data_dir, date_ymd today)

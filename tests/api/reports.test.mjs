@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer, runCli } from '../lib/server.mjs';
+import { startServer, runCli, dbExec } from '../lib/server.mjs';
 import { addUser, importUnits, signIn } from '../lib/auth.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nq57-reports-'));
@@ -146,4 +146,19 @@ test('nq57 report review writes the same report as files', async () => {
     { env: { NQ57_TEST_CLOCK_FILE: clockFile } });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n').map((f) => path.basename(f)), ['bao-cao-43-KH-UBND-2025.html', 'bao-cao-43-KH-UBND-2025.json']);
+});
+
+test('a job a crashed server left running is run again by the next server, its files stored again', async () => {
+  const { job } = await report({ document: '43/KH-UBND', period: '2025' });
+  // What a crash after the HTML file was stored leaves behind.
+  dbExec(srv.db, `UPDATE report_job SET status = 'running', progress = 40, finished_at = NULL WHERE id = ${job.id}`);
+  assert.equal((await steering.get(`/api/v1/reports/${job.id}`)).json.status, 'running');
+  const next = await startServer({ db: srv.db, env: { NQ57_TEST_CLOCK_FILE: clockFile } });
+  try {
+    const again = await finished(job.id);
+    assert.equal(again.status, 'done', again.error);
+    assert.deepEqual(again.files.map((f) => [f.format, f.size]), job.files.map((f) => [f.format, f.size]));
+  } finally {
+    await next.stop();
+  }
 });
