@@ -209,17 +209,25 @@ test('nq57 index uncertainty prints the analysis, the same for the same options'
   }
 });
 
+// On a server of its own: a unit, a steering officer signed in, the index
+// and one run of it.
+async function indexOn(own) {
+  await importUnits(own, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n');
+  await addUser(own, 'bcd', { role: 'steering', unit: '01' });
+  const s = await signIn(own, 'bcd');
+  assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
+  const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 201, r.text);
+  return { s, runId: r.json.id };
+}
+
 test('a job under way when the server stops goes back to the queue, with no result', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nq57-unc-stop-'));
   const fresh = freshDatabase(dir);
   const own = await startServer({ db: fresh.url });
   try {
-    await importUnits(own, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n');
-    await addUser(own, 'bcd', { role: 'steering', unit: '01' });
-    const s = await signIn(own, 'bcd');
-    assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
-    const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
-    const j = await s.post(`/api/v1/index-runs/${r.json.id}/uncertainty`, { runs: 300000, spread: 0.3, normalisations: ['minmax', 'zscore', 'rank'],
+    const { s, runId } = await indexOn(own);
+    const j = await s.post(`/api/v1/index-runs/${runId}/uncertainty`, { runs: 300000, spread: 0.3, normalisations: ['minmax', 'zscore', 'rank'],
       aggregations: ['arith', 'geom'], sensitivity: true });
     assert.equal(j.status, 202, j.text);
     for (let k = 0; ; k++) {
@@ -246,12 +254,8 @@ test('a job a crashed server left running is run again when the server starts', 
   const fresh = freshDatabase(dir);
   let own = await startServer({ db: fresh.url });
   try {
-    await importUnits(own, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n');
-    await addUser(own, 'bcd', { role: 'steering', unit: '01' });
-    let s = await signIn(own, 'bcd');
-    assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
-    const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
-    const j = await s.post(`/api/v1/index-runs/${r.json.id}/uncertainty`, { runs: 200, seed: 3 });
+    let { s, runId } = await indexOn(own);
+    const j = await s.post(`/api/v1/index-runs/${runId}/uncertainty`, { runs: 200, seed: 3 });
     assert.equal(j.status, 202, j.text);
     const doneJob = async () => {
       for (let k = 0; ; k++) {
