@@ -95,15 +95,21 @@ test('reminders, a review report made and downloaded', async () => {
   }
 });
 
+// Opens the index page, ranks period 2025 and waits for the table; its rows.
+async function rank2025(page) {
+  await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
+  await page.getByLabel('Kỳ', { exact: true }).fill('2025');
+  await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
+  const rows = page.locator('.ranking tbody tr');
+  await rows.first().waitFor();
+  return rows;
+}
+
 test('an index ranks the phường/xã, a unit profile opens', async () => {
   const problems = [];
   const { ctx, page } = await signedIn(problems);
   try {
-    await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
-    await page.getByLabel('Kỳ', { exact: true }).fill('2025');
-    await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
-    const rows = page.locator('.ranking tbody tr');
-    await rows.first().waitFor();
+    const rows = await rank2025(page);
     assert.equal(await rows.count(), 3);
     // 2025: A 10, 15, 20 → 0, 50, 100; B 90, 70, 80 → 100, 0, 50; means 50, 25, 75
     // 2024: A 20, 15, 10 → 100, 50, 0; B 50, 60, 40 → 50, 100, 0; means 75, 75, 0
@@ -124,10 +130,7 @@ test("an uncertainty analysis of the ranking draws the rank intervals and the se
   const problems = [];
   const { ctx, page } = await signedIn(problems);
   try {
-    await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
-    await page.getByLabel('Kỳ', { exact: true }).fill('2025');
-    await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
-    await page.locator('.ranking tbody tr').first().waitFor();
+    await rank2025(page);
     const panel = page.locator('section.uncertainty');
     await panel.getByRole('heading', { name: 'Phân tích độ bất định' }).waitFor();
     await panel.getByLabel('Số lần chạy').fill('400');
