@@ -3,6 +3,33 @@
 // and the server's `code`/`message` from its error shape), or 'invalid'
 // (an answer that is not the JSON expected).
 
+import { MESSAGES, loadLang, translator } from './i18n.js';
+
+// A server message {template, params} in the reader's language: the
+// catalogue's text for the template with {0}, {1}, ... replaced by the
+// parameters (an inner message is said the same way). null when the
+// catalogue does not know the template.
+export function sayMessage(m, lang = loadLang()) {
+  const entry = m && MESSAGES[m.template];
+  if (!entry || !entry[lang]) return null;
+  const params = (m.params || []).map((p) => (p && typeof p === 'object' ? sayMessage(p, lang) ?? '…' : String(p)));
+  return entry[lang].replace(/\{(\d+)\}/g, (_, i) => params[Number(i)] ?? '');
+}
+
+// What a person reads for an error answer: the catalogue's text in the
+// reader's language, else (in English) the server's own message, else a
+// sentence for the error's code.
+function errorText(err, status) {
+  const lang = loadLang();
+  const said = sayMessage(err, lang);
+  if (said) return said;
+  if (lang === 'en' && err.message && status < 500) return err.message;
+  const t = translator(lang);
+  const key = `error.code.${err.code || (status >= 500 ? 'internal' : 'invalid')}`;
+  const text = t(key);
+  return text === key ? t('error.code.invalid') : text;
+}
+
 export class ApiError extends Error {
   constructor(kind, message, { status = 0, code = '' } = {}) {
     super(message);
@@ -29,7 +56,7 @@ export async function apiGet(path, { signal } = {}) {
   }
   if (!res.ok) {
     const err = body && body.error ? body.error : {};
-    throw new ApiError('http', err.message || `HTTP ${res.status}`, { status: res.status, code: err.code || '' });
+    throw new ApiError('http', errorText(err, res.status), { status: res.status, code: err.code || '' });
   }
   if (body === null || typeof body !== 'object') throw new ApiError('invalid', 'response is not a JSON object');
   return body;
@@ -61,7 +88,7 @@ export async function apiSend(method, path, body, { csrf, contentType = 'applica
   }
   if (!res.ok) {
     const err = data && data.error ? data.error : {};
-    const e = new ApiError('http', err.message || `HTTP ${res.status}`, { status: res.status, code: err.code || '' });
+    const e = new ApiError('http', errorText(err, res.status), { status: res.status, code: err.code || '' });
     e.details = err.details || [];
     e.retryAfter = Number(res.headers.get('retry-after')) || 0;
     throw e;

@@ -1,6 +1,16 @@
 // UI strings in Vietnamese (the default) and English, and the remembered
 // language choice. A string is either text or a function of its arguments.
 
+import * as tasks from './i18n/tasks.js';
+import * as inbox from './i18n/inbox.js';
+import * as values from './i18n/values.js';
+import * as documents from './i18n/documents.js';
+import * as errors from './i18n/errors.js';
+import * as phone from './i18n/phone.js';
+
+// Each area keeps its own strings in i18n/<area>.js; they are merged here.
+const AREAS = [tasks, inbox, values, documents, errors, phone];
+
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';
 const STORAGE_KEY = 'nq57.lang';
@@ -641,7 +651,16 @@ const en = {
   'tasks.period': (p) => `period ${p}`,
 };
 
+for (const area of AREAS) {
+  Object.assign(vi, area.vi);
+  Object.assign(en, area.en);
+}
 const dictionaries = { vi, en };
+
+// The catalogue of server messages: the server's English template (the
+// error's "template") -> { vi, en }, each a text with {0}, {1}, ... for the
+// error's "params" in order.
+export const MESSAGES = Object.assign({}, ...AREAS.map((area) => area.messages));
 
 // Returns t(key, ...args) for LANG; a key missing in English falls back to
 // Vietnamese, and a key missing everywhere shows itself so it gets noticed.

@@ -290,6 +290,9 @@ int api_respond_error(http_req *req, int code, json_t *details)
 	json_t *err = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg[0] ? msg : err_name(code));
 	if (!err)
 		return err_set(ERR_NOMEM, "out of memory");
+	json_t *said = status == 500 ? NULL : json_err_describe();
+	if (said)
+		json_object_update_new(err, said);
 	json_object_set_new(err, "details", details ? details : json_array());
 	json_object_set_new(err, "request_id", json_string(req->id));
 	return api_respond_json(req, status, json_pack("{s:o}", "error", err));

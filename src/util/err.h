@@ -29,6 +29,22 @@ const char *err_msg(void);
 /* The code of the last err_set on this thread (0 if none). */
 int err_code(void);
 void err_clear(void);
+
+/* The last error as a template and its parameters, for clients that say
+ * it in their own language (the API's "template" and "params"). Level 0 is
+ * the outer error; when one of its parameters was the previous error's
+ * message (a caller wrapping it, "line %d: %s"), err_nested_param(0) is
+ * that parameter's index and level 1 is that error, and so on. Templates
+ * are the format strings callers gave err_set; every parameter is the text
+ * of one conversion. Borrowed until the next err_set on this thread. */
+#define ERR_MAX_PARAMS 6
+#define ERR_PARAM_MAX 256
+#define ERR_MAX_DEPTH 4
+int err_depth(void);
+const char *err_template(int level);
+int err_n_params(int level);
+const char *err_param(int level, int i);
+int err_nested_param(int level);   /* -1: none */
 /* A short stable name for a code: "invalid", "not_found", ... */
 const char *err_name(int code);
 

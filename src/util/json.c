@@ -227,3 +227,22 @@ void json_append(str *s, const json_t *v)
 	else
 		s->oom = true;
 }
+
+static json_t *err_level_json(int level)
+{
+	const char *tmpl = err_template(level);
+	if (!tmpl)
+		return NULL;
+	json_t *params = json_array();
+	int nested = err_nested_param(level);
+	for (int i = 0; i < err_n_params(level); i++) {
+		json_t *inner = i == nested ? err_level_json(level + 1) : NULL;
+		json_array_append_new(params, inner ? inner : json_string(err_param(level, i)));
+	}
+	return json_pack("{s:s, s:o}", "template", tmpl, "params", params);
+}
+
+json_t *json_err_describe(void)
+{
+	return err_depth() > 0 ? err_level_json(0) : NULL;
+}

@@ -29,4 +29,9 @@ int json_get_bool(int *out, int *present, const json_t *obj, const char *key, in
 /* Appends the compact serialisation of v to s (keys in insertion order). */
 void json_append(str *s, const json_t *v);
 
+/* The last error (util/err.h) as {"template": "...", "params": [...]}
+ * for a client to say in its own language: a parameter that was an inner
+ * error's message is itself such an object. NULL when no error is set. */
+json_t *json_err_describe(void);
+
 #endif

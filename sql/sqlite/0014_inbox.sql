@@ -1,0 +1,2 @@
+-- 0014: every person's inbox: what was read, what was mailed.
+SELECT 1;
