@@ -9,13 +9,19 @@ import { SignInView } from './views/signin.js';
 import { UnitsView } from './views/units.js';
 import { PeopleView } from './views/people.js';
 import { IndicatorsView, TasksView } from './views/programme.js';
+import { TaskView, taskCodeFromHash } from './views/tasks/task.js';
 import { MyWorkView } from './views/mywork.js';
+import { InboxView, InboxBell, InboxCount } from './views/inbox/inbox.js';
+import { ApprovalsView, ApprovalsBadge } from './views/values/approvals.js';
 import { ReportsView } from './views/reports.js';
 import { IndicesView } from './views/indices.js';
 import { OverviewView, DashboardDetailView, dashboardSubroute } from './views/dashboard.js';
+import { DocumentsView } from './views/documents/document.js';
+import { AuditView } from './views/audit/audit.js';
+import { ChangePasswordView } from './views/people/password.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
-const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'don-vi', 'bao-cao', 'chi-so'];
+const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so'];
 const HOME = VIEWS[0];
 const HEALTH_REFRESH_MS = 60000;
 
@@ -91,25 +97,13 @@ function keepCodesWhole(text) {
     .map((part, i) => (i % 2 ? html`<span class="nowrap">${part}</span>` : part));
 }
 
-// The number of today's deadline reminders for the person's units, linking
-// to the list (on the reports page).
-function Bell({ t, session }) {
-  const [n, setN] = useState(0);
-  useEffect(() => {
-    if (!session.me) return;
-    session.send('GET', '/api/v1/reminders').then((d) => setN(d.reminders.length), () => setN(0));
-  }, [session.me]);
-  if (!n) return null;
-  return html`<a class="bell" href="#/bao-cao" title=${t('remind.bell', n)} aria-label=${t('remind.bell', n)}>🔔 <span class="bell-count">${n}</span></a>`;
-}
-
 function Who({ t, session }) {
   if (!session.ready) return null;
   if (!session.me) return html`<a class="who-signin" href="#/dang-nhap">${t('session.signIn')}</a>`;
   const units = [...new Set(session.me.grants.map((g) => g.unit_name))];
   return html`
     <div class="who">
-      <${Bell} t=${t} session=${session} />
+      <${InboxBell} t=${t} session=${session} />
       <span class="who-name">${session.me.person.name}</span>
       ${units.length > 0 && html`<span class="who-units" title=${t('session.units')}>${units.join(', ')}</span>`}
       <button type="button" class="who-signout" onClick=${() => session.signOut()}>${t('session.signOut')}</button>
@@ -133,15 +127,29 @@ function Header({ t, lang, onLang, session }) {
     </header>`;
 }
 
+// Whether the person has work of a unit to do or review ("Việc của đơn vị
+// tôi"): a viewer has none.
+function hasWork(session) {
+  return !!session.me?.grants?.some((g) => g.role === 'officer' || g.role === 'admin' || g.role === 'steering');
+}
+
+// Where a signed-in person starts (#/ and after sign-in): an officer on its
+// own work, everyone else on the overview.
+function landing(session) {
+  const grants = session.me?.grants || [];
+  return grants.some((g) => g.role === 'officer') && !grants.some((g) => g.role === 'steering') ? '#/viec-cua-toi' : null;
+}
+
 function Nav({ t, route, session }) {
-  const items = [...VIEWS, ...(session.me ? ['viec-cua-toi'] : []), ...(session.isAdmin ? ['nguoi-dung'] : [])];
+  const items = [...VIEWS, ...(hasWork(session) ? ['viec-cua-toi'] : []), ...(session.me ? ['hop-thu'] : []), ...(session.isAdmin ? ['nguoi-dung'] : []),
+    ...(session.me?.grants?.some((g) => g.role === 'admin' || g.role === 'steering') ? ['phe-duyet', 'nhat-ky'] : [])];
   return html`
     <nav class="app-nav" aria-label=${t('nav.label')}>
       <ul>
         ${items.map((id) => html`
           <li>
             <a href=${`#/${id}`} class=${route === id ? 'active' : undefined}
-              aria-current=${route === id ? 'page' : undefined}>${t(`view.${id}`)}</a>
+              aria-current=${route === id ? 'page' : undefined}>${t(`view.${id}`)}${id === 'phe-duyet' && html` <${ApprovalsBadge} t=${t} />`}${id === 'hop-thu' && html`<${InboxCount} t=${t} session=${session} />`}</a>
           </li>`)}
       </ul>
     </nav>`;
@@ -219,6 +227,10 @@ function App() {
   const t = translator(lang);
 
   useEffect(() => { document.title = t('app.title'); }, [lang]);
+  useEffect(() => {
+    const start = landing(session);
+    if (start && /^#?\/?$/.test(hash)) location.replace(start);
+  }, [session.me, hash]);
 
   let view;
   const sub = route === HOME ? dashboardSubroute(hash) : [];
@@ -228,18 +240,28 @@ function App() {
   else if (route === 'dang-nhap') view = html`<${SignInView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'don-vi') view = html`<${UnitsView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'chi-tieu') view = html`<${IndicatorsView} t=${t} headingRef=${headingRef} />`;
+  else if (route === 'nhiem-vu' && taskCodeFromHash(hash)) view = html`<${TaskView} t=${t} session=${session} headingRef=${headingRef} code=${taskCodeFromHash(hash)} />`;
   else if (route === 'nhiem-vu') view = html`<${TasksView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'phe-duyet') view = html`<${ApprovalsView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'hop-thu') view = html`<${InboxView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'viec-cua-toi') view = html`<${MyWorkView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'bao-cao') view = html`<${ReportsView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'chi-so') view = html`<${IndicesView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'van-ban') view = html`<${DocumentsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'nhat-ky') view = html`<${AuditView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'doi-mat-khau') view = html`<${ChangePasswordView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
   else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;
+
+  // A password an administrator set must be changed before anything else.
+  const mustChange = !!session.me?.must_change_password;
+  if (mustChange) view = html`<${ChangePasswordView} t=${t} session=${session} headingRef=${headingRef} forced=${true} />`;
 
   return html`
     <a class="skip-link" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>${t('app.skip')}</a>
     <${Header} t=${t} lang=${lang} onLang=${setLang} session=${session} />
-    <${Nav} t=${t} route=${route} session=${session} />
+    ${!mustChange && html`<${Nav} t=${t} route=${route} session=${session} />`}
     <main id="main" class="app-main" tabindex="-1">${view}</main>
     <${Footer} t=${t} health=${health} />`;
 }

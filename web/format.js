@@ -9,9 +9,11 @@ export function formatDateTime(date) {
     + `${pad2(date.getDate())}/${pad2(date.getMonth() + 1)}/${date.getFullYear()}`;
 }
 
-// 1234567.5 -> "1.234.567,5"
+// 1234567.5 -> "1.234.567,5" in Vietnamese; "1,234,567.5" when the page is
+// in English.
 export function formatNumber(value, maxFractionDigits = 2) {
-  return new Intl.NumberFormat('vi-VN', { maximumFractionDigits: maxFractionDigits }).format(value);
+  const locale = globalThis.document?.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN';
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: maxFractionDigits }).format(value);
 }
 
 // A duration as its two largest units, e.g. "2 giờ 5 phút"; the unit words

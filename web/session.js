@@ -17,8 +17,8 @@ function hinted() {
   try { return localStorage.getItem(HINT_KEY) === '1'; } catch { return false; }
 }
 
-// Returns { me, ready, signIn(login, password), signOut(), send(method, path, body, opts), isAdmin }.
-// `me` is { person, grants, csrf_token } or null.
+// Returns { me, ready, signIn(login, password), signOut(), send(method, path, body, opts), reload(), isAdmin }.
+// `me` is { person, grants, must_change_password, csrf_token } or null.
 export function useSession() {
   const [me, setMe] = useState(null);
   const [ready, setReady] = useState(!hinted());
@@ -57,6 +57,14 @@ export function useSession() {
     }
   }, [me]);
 
+  // Reads the session again (after the person changed something about it,
+  // such as a password they had to change).
+  const reload = useCallback(async () => {
+    const data = await apiSend('GET', '/api/v1/session');
+    setMe(data);
+    return data;
+  }, []);
+
   const isAdmin = !!me?.grants?.some((g) => g.role === 'admin');
-  return { me, ready, signIn, signOut, send, isAdmin };
+  return { me, ready, signIn, signOut, send, reload, isAdmin };
 }

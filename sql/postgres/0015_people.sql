@@ -1,2 +1,2 @@
 -- 0015: people: a password set by an administrator must be changed at the next sign-in.
-SELECT 1;
+ALTER TABLE person ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;

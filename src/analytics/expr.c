@@ -23,11 +23,33 @@ static void skip_space(parser *ps)
 		ps->p++;
 }
 
-static int fail(const parser *ps, const char *what)
+/* What the parser expected where it failed; each its own message. */
+typedef enum expect {
+	EXPECT_CLOSE,     /* ')' */
+	EXPECT_NUMBER,
+	EXPECT_BRACE,     /* '}' closing an indicator code */
+	EXPECT_OPERAND    /* a number, an indicator code or '(' */
+} expect;
+
+static int fail(const parser *ps, expect e)
 {
-	if (*ps->p)
-		return err_set(ERR_INVALID, "formula column %d: %s, found '%.1s'", col(ps), what, ps->p);
-	return err_set(ERR_INVALID, "formula column %d: %s, found the end", col(ps), what);
+	int c = col(ps);
+	const char *p = ps->p;
+	switch (e) {
+	case EXPECT_CLOSE:
+		return *p ? err_set(ERR_INVALID, "formula column %d: expected ')', found '%.1s'", c, p)
+			  : err_set(ERR_INVALID, "formula column %d: expected ')', found the end", c);
+	case EXPECT_NUMBER:
+		return *p ? err_set(ERR_INVALID, "formula column %d: expected a number, found '%.1s'", c, p)
+			  : err_set(ERR_INVALID, "formula column %d: expected a number, found the end", c);
+	case EXPECT_BRACE:
+		return *p ? err_set(ERR_INVALID, "formula column %d: expected '}' to close the indicator code, found '%.1s'", c, p)
+			  : err_set(ERR_INVALID, "formula column %d: expected '}' to close the indicator code, found the end", c);
+	case EXPECT_OPERAND:
+		break;
+	}
+	return *p ? err_set(ERR_INVALID, "formula column %d: expected a number, an indicator code or '(', found '%.1s'", c, p)
+		  : err_set(ERR_INVALID, "formula column %d: expected a number, an indicator code or '(', found the end", c);
 }
 
 static int emit(parser *ps, expr_op op)
@@ -72,7 +94,7 @@ static int parse_operand(parser *ps)
 			return rc;
 		skip_space(ps);
 		if (*ps->p != ')')
-			return fail(ps, "expected ')'");
+			return fail(ps, EXPECT_CLOSE);
 		ps->p++;
 		return 0;
 	}
@@ -86,14 +108,14 @@ static int parse_operand(parser *ps)
 		char *end;
 		double v = strtod(ps->p, &end);
 		if (end == ps->p || !isfinite(v))
-			return fail(ps, "expected a number");
+			return fail(ps, EXPECT_NUMBER);
 		ps->p = end;
 		return emit(ps, (expr_op){ .kind = 'n', .number = v });
 	}
 	if (*ps->p == '{') {
 		const char *close = strchr(ps->p, '}');
 		if (!close)
-			return fail(ps, "expected '}' to close the indicator code");
+			return fail(ps, EXPECT_BRACE);
 		int v = var_index(ps, ps->p + 1, (size_t)(close - ps->p - 1));
 		if (v < 0)
 			return v;
@@ -106,7 +128,7 @@ static int parse_operand(parser *ps)
 		int v = var_index(ps, start, (size_t)(ps->p - start));
 		return v < 0 ? v : emit(ps, (expr_op){ .kind = 'v', .var = v });
 	}
-	return fail(ps, "expected a number, an indicator code or '('");
+	return fail(ps, EXPECT_OPERAND);
 }
 
 static int parse_product(parser *ps)
@@ -150,7 +172,7 @@ int expr_compile(expr *out, const char *text)
 		return rc;
 	skip_space(&ps);
 	if (*ps.p)
-		return fail(&ps, "expected an operator (+ - * /) or the end");
+		return err_set(ERR_INVALID, "formula column %d: expected an operator (+ - * /) or the end, found '%.1s'", col(&ps), ps.p);
 	return 0;
 }
 

@@ -371,8 +371,9 @@ int index_aggregate(double *out, const double *x, const double *w, int n, index_
 		if (!present(x[i]) || w[i] == 0)
 			continue;
 		if (how != INDEX_AGG_ARITH && !(x[i] > 0))
-			return err_set(ERR_INVALID, "aggregate: value %d is %g; a %s mean needs values above 0", i + 1, x[i],
-				how == INDEX_AGG_GEOM ? "geometric" : "harmonic");
+			return how == INDEX_AGG_GEOM
+				? err_set(ERR_INVALID, "aggregate: value %d is %g; a geometric mean needs values above 0", i + 1, x[i])
+				: err_set(ERR_INVALID, "aggregate: value %d is %g; a harmonic mean needs values above 0", i + 1, x[i]);
 		sw += w[i];
 		sum += how == INDEX_AGG_ARITH ? w[i] * x[i] : how == INDEX_AGG_GEOM ? w[i] * log(x[i]) : w[i] / x[i];
 	}

@@ -80,9 +80,7 @@ static void *alloc_big(size_t size)
 /* Re-sets the last error with prefix before it. */
 static int blame(int rc, const char *prefix)
 {
-	char msg[MSG_MAX];
-	snprintf(msg, sizeof(msg), "%s", err_msg());
-	return err_set(rc, "index Monte Carlo, %s: %s", prefix, msg);
+	return err_set(rc, "index Monte Carlo, %s: %s", prefix, err_msg());
 }
 
 /* ---- checking the spec ---- */
@@ -368,9 +366,7 @@ static const char *unit_name(const index_input *in, int u, char *buf, size_t siz
 /* Re-sets the last error with "indicator 'code': " before it. */
 static int blame_indicator(int rc, const index_node *nd)
 {
-	char msg[MSG_MAX];
-	snprintf(msg, sizeof(msg), "%s", err_msg());
-	return err_set(rc, "indicator '%s': %s", nd->code, msg);
+	return err_set(rc, "indicator '%s': %s", nd->code, err_msg());
 }
 
 /* Refuses an infinity in column col (what: "value", "denominator"). */
@@ -379,8 +375,10 @@ static int check_finite(const index_input *in, const index_node *nd, const doubl
 	for (int u = 0; u < in->n_units; u++)
 		if (isinf(col[u])) {
 			char buf[32];
-			return err_set(ERR_INVALID, "indicator '%s', %s: the %s is %g, not a number or missing", nd->code,
-				unit_name(in, u, buf, sizeof(buf)), what, col[u]);
+			const char *name = unit_name(in, u, buf, sizeof(buf));
+			return strcmp(what, "denominator") == 0
+				? err_set(ERR_INVALID, "indicator '%s', %s: the denominator is %g, not a number or missing", nd->code, name, col[u])
+				: err_set(ERR_INVALID, "indicator '%s', %s: the value is %g, not a number or missing", nd->code, name, col[u]);
 		}
 	return 0;
 }

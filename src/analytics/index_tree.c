@@ -251,9 +251,7 @@ typedef struct work {
 /* Re-sets the last error with prefix before it: "aggregate 'P2', VNM: ...". */
 static int blame(int rc, const char *prefix)
 {
-	char msg[MSG_MAX];
-	snprintf(msg, sizeof(msg), "%s", err_msg());
-	return err_set(rc, "%s: %s", prefix, msg);
+	return err_set(rc, "%s: %s", prefix, err_msg());
 }
 
 static int blame_indicator(int rc, const index_node *n)
@@ -336,8 +334,10 @@ static int get_column(work *w, const index_node *n, double *col, const double *m
 		col[u] = m[(size_t)u * n_cols + c];
 		if (isinf(col[u])) {
 			char buf[32];
-			return err_set(ERR_INVALID, "indicator '%s', %s: the %s is %g, not a number or missing", n->code,
-				unit_name(w->in, u, buf, sizeof(buf)), what, col[u]);
+			const char *name = unit_name(w->in, u, buf, sizeof(buf));
+			return strcmp(what, "denominator") == 0
+				? err_set(ERR_INVALID, "indicator '%s', %s: the denominator is %g, not a number or missing", n->code, name, col[u])
+				: err_set(ERR_INVALID, "indicator '%s', %s: the value is %g, not a number or missing", n->code, name, col[u]);
 		}
 	}
 	return 0;

@@ -24,6 +24,7 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
 	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_delete, 0 },
 	{ "GET", "/api/v1/audit", api_audit_list, 0 },
+	{ "GET", "/api/v1/audit/verify", api_audit_verify, 0 },
 	{ "GET", "/api/v1/units", api_units_list, 0 },
 	{ "POST", "/api/v1/units", api_units_create, 0 },
 	{ "GET", "/api/v1/units/export", api_units_export, 0 },
@@ -36,8 +37,10 @@ static const http_route routes[] = {
 	{ "PATCH", "/api/v1/people/{id}", api_people_update, 0 },
 	{ "POST", "/api/v1/people/{id}/grants", api_people_grant, 0 },
 	{ "DELETE", "/api/v1/people/{id}/grants/{grant_id}", api_people_revoke, 0 },
+	{ "POST", "/api/v1/people/{id}/password", api_people_password, 0 },
 	{ "GET", "/api/v1/documents", api_documents_list, 0 },
 	{ "POST", "/api/v1/documents", api_documents_create, 0 },
+	{ "GET", "/api/v1/documents/tree", api_documents_tree, 0 },
 	{ "GET", "/api/v1/documents/{id}", api_documents_get, 0 },
 	{ "PATCH", "/api/v1/documents/{id}", api_documents_update, 0 },
 	{ "GET", "/api/v1/indicators", api_indicators_list, 0 },
@@ -51,6 +54,10 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/values/import", api_values_import, 0 },
 	{ "GET", "/api/v1/dataValueSets", api_dhis2_export, 0 },
 	{ "POST", "/api/v1/dataValueSets", api_dhis2_import, 0 },
+	{ "POST", "/api/v1/values/submit", api_values_submit_many, 0 },
+	{ "POST", "/api/v1/values/approve", api_values_approve_many, 0 },
+	{ "GET", "/api/v1/approvals", api_approvals_list, 0 },
+	{ "GET", "/api/v1/approvals/count", api_approvals_count, 0 },
 	{ "GET", "/api/v1/values/{id}", api_values_get, 0 },
 	{ "POST", "/api/v1/values/{id}/submit", api_values_submit, 0 },
 	{ "POST", "/api/v1/values/{id}/approve", api_values_approve, 0 },
@@ -62,6 +69,8 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/dashboard/indicators/{id}", api_dashboard_indicator, 0 },
 	{ "GET", "/api/v1/dashboard/units/{id}", api_dashboard_unit, 0 },
 	{ "GET", "/api/v1/reminders", api_reminders_list, 0 },
+	{ "GET", "/api/v1/inbox", api_inbox_list, 0 },
+	{ "POST", "/api/v1/inbox/read", api_inbox_read, 0 },
 	{ "GET", "/api/v1/indices", api_indices_list, 0 },
 	{ "POST", "/api/v1/indices", api_indices_create, 0 },
 	{ "GET", "/api/v1/indices/{code}", api_indices_get, 0 },
@@ -83,6 +92,10 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/tasks/{id}/reports", api_tasks_report, 0 },
 	{ "POST", "/api/v1/tasks/{id}/reports/{report_id}/approve", api_tasks_approve, 0 },
 	{ "POST", "/api/v1/tasks/{id}/reports/{report_id}/return", api_tasks_return, 0 },
+	{ "POST", "/api/v1/tasks/{id}/comments", api_tasks_comment, 0 },
+	{ "POST", "/api/v1/tasks/{id}/extensions", api_tasks_extension, 0 },
+	{ "POST", "/api/v1/tasks/{id}/extensions/{extension_id}/approve", api_tasks_extension_approve, 0 },
+	{ "POST", "/api/v1/tasks/{id}/extensions/{extension_id}/refuse", api_tasks_extension_refuse, 0 },
 };
 
 /* ------------------------------------------------------ who is asking */
@@ -313,7 +326,8 @@ int api_body_object(json_t **out, http_req *req)
 	int rc = api_body_json(&v, req);
 	if (rc < 0)
 		return rc;
-	if ((rc = json_require_object(v, "the request body")) < 0) {
+	if (!json_is_object(v)) {
+		rc = err_set(ERR_INVALID, "the request body must be a JSON object");
 		json_decref(v);
 		return rc;
 	}

@@ -87,6 +87,9 @@ int api_reports_list(http_req *req);
 int api_reports_get(http_req *req);
 int api_reports_file(http_req *req);
 int api_reminders_list(http_req *req);
+/* inbox.c: every person's inbox */
+int api_inbox_list(http_req *req);
+int api_inbox_read(http_req *req);
 /* indices.c: composite index definitions and runs */
 int api_indices_list(http_req *req);
 int api_indices_create(http_req *req);
@@ -114,6 +117,7 @@ int api_tokens_create(http_req *req);
 int api_tokens_delete(http_req *req);
 /* audit.c */
 int api_audit_list(http_req *req);
+int api_audit_verify(http_req *req);
 /* units.c */
 int api_units_list(http_req *req);
 int api_units_create(http_req *req);
@@ -128,10 +132,12 @@ int api_people_get(http_req *req);
 int api_people_update(http_req *req);
 int api_people_grant(http_req *req);
 int api_people_revoke(http_req *req);
+int api_people_password(http_req *req);
 /* documents.c */
 int api_documents_list(http_req *req);
 int api_documents_create(http_req *req);
 int api_documents_get(http_req *req);
+int api_documents_tree(http_req *req);
 int api_documents_update(http_req *req);
 /* indicators.c */
 int api_indicators_list(http_req *req);
@@ -150,6 +156,11 @@ int api_values_export(http_req *req);
 int api_values_template(http_req *req);
 int api_dhis2_import(http_req *req);
 int api_dhis2_export(http_req *req);
+int api_values_submit_many(http_req *req);
+int api_values_approve_many(http_req *req);
+/* approvals.c: the review queue and its count */
+int api_approvals_list(http_req *req);
+int api_approvals_count(http_req *req);
 /* attachments.c */
 int api_attachments_upload(http_req *req);
 int api_attachments_get(http_req *req);
@@ -160,5 +171,9 @@ int api_tasks_get(http_req *req);
 int api_tasks_report(http_req *req);
 int api_tasks_approve(http_req *req);
 int api_tasks_return(http_req *req);
+int api_tasks_comment(http_req *req);
+int api_tasks_extension(http_req *req);
+int api_tasks_extension_approve(http_req *req);
+int api_tasks_extension_refuse(http_req *req);
 
 #endif

@@ -64,7 +64,16 @@ int api_attachments_get(http_req *req)
 			close(fd);
 		return err_set(ERR_GENERIC, "the stored file of attachment %lld is missing: %s", (long long)id, strerror(errno));
 	}
-	http_req_add_header(req, "Content-Disposition", api_disposition(req, f.name, false));
+	/* ?inline=1: a PDF or an image shown inside the review page (same
+	 * origin only); anything else is always downloaded. */
+	const char *in = http_req_query(req, "inline");
+	bool show = in && strcmp(in, "1") == 0 &&
+		(strcmp(f.type, "application/pdf") == 0 || strcmp(f.type, "image/png") == 0 || strcmp(f.type, "image/jpeg") == 0);
+	http_req_add_header(req, "Content-Disposition", api_disposition(req, f.name, show));
+	if (show) {
+		http_req_add_header(req, "X-Frame-Options", "SAMEORIGIN");
+		http_req_add_header(req, "Content-Security-Policy", "default-src 'none'; img-src 'self'; frame-ancestors 'self'");
+	}
 	http_req_add_header(req, "Cache-Control", "private, no-store");
 	return http_respond_fd(req, 200, f.type, fd, (uint64_t)st.st_size);
 }

@@ -1,6 +1,6 @@
 /* audit: GET /api/v1/audit — the audit trail, newest first, filtered by
  * entity, entity id, person and time, for administrators and the steering
- * office. */
+ * office; GET /api/v1/audit/verify — the chain walked, for the same. */
 #include "api/api.h"
 #include "domain/audit.h"
 #include "util/err.h"
@@ -45,4 +45,21 @@ int api_audit_list(http_req *req)
 	    (rc = api_db(&db, req)) < 0 || (rc = audit_list(&out, db, &f)) < 0)
 		return rc;
 	return api_respond_json(req, 200, out);
+}
+
+/* {ok, entries, head, head_seq, first_bad: null | {seq, why, message}}:
+ * entries counts those that matched before the first that does not. */
+int api_audit_verify(http_req *req)
+{
+	audit_report r;
+	db_conn *db;
+	int rc;
+	if ((rc = api_require(req, ACT_AUDIT_READ, NULL)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = audit_verify(db, &r)) < 0)
+		return rc;
+	json_t *bad = r.bad_seq ? json_pack("{s:I, s:s, s:s}", "seq", (json_int_t)r.bad_seq, "why", r.why_code,
+					  "message", r.why)
+				: json_null();
+	return api_respond_json(req, 200, json_pack("{s:b, s:I, s:s, s:I, s:o}", "ok", !r.bad_seq, "entries",
+		(json_int_t)r.n_checked, "head", r.head, "head_seq", (json_int_t)r.head_seq, "first_bad", bad));
 }

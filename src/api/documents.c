@@ -3,7 +3,20 @@
  * office, administrators). */
 #include "api/api.h"
 #include "domain/document.h"
+#include "domain/task.h"
 #include "util/err.h"
+
+#include <string.h>
+
+/* ?as_of=YYYY-MM-DD: the day the tasks' statuses are derived on (today). */
+static int as_of(date_ymd *out, http_req *req)
+{
+	const char *v = http_req_query(req, "as_of");
+	*out = task_today();
+	if (v && *v && date_parse(out, v, strlen(v)) < 0)
+		return err_set(ERR_INVALID, "'as_of': %s", err_msg());
+	return 0;
+}
 
 int api_documents_list(http_req *req)
 {
@@ -18,13 +31,29 @@ int api_documents_list(http_req *req)
 	return api_respond_json(req, 200, out);
 }
 
+/* The document's page; its tasks are listed to those signed in (as
+ * /api/v1/tasks is), the counts to anyone. */
 int api_documents_get(http_req *req)
 {
+	const principal *who;
 	int64_t id;
+	date_ymd day;
 	db_conn *db;
 	json_t *out;
 	int rc;
-	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = document_get(&out, db, id)) < 0)
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = as_of(&day, req)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_db(&db, req)) < 0 || (rc = document_page(&out, db, id, day, who->person_id != 0)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+int api_documents_tree(http_req *req)
+{
+	date_ymd day;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = as_of(&day, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = document_tree(&out, db, day)) < 0)
 		return rc;
 	return api_respond_json(req, 200, out);
 }

@@ -85,7 +85,10 @@ int api_indices_run(http_req *req)
 	db_conn *db;
 	json_t *out, *body;
 	int rc;
-	if ((rc = signed_in(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+	/* A run ranks units and is kept for everyone to read: the steering
+	 * office's and administrators' decision, as defining the index is. */
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_db(&db, req)) < 0)
 		return rc;
 	const char *code = api_param_text(req, 0), *ct = http_req_header(req, "Content-Type");
 	if (ct && strncasecmp(ct, "text/csv", 8) == 0)

@@ -184,3 +184,24 @@ int api_people_revoke(http_req *req)
 		return rc;
 	return respond_person(req, db, 200, id);
 }
+
+/* POST /api/v1/people/{id}/password {password}: an administrator over the
+ * person's units sets a password the person must change at the next
+ * sign-in. */
+int api_people_password(http_req *req)
+{
+	json_t *body = NULL;
+	const principal *who;
+	const char *password;
+	db_conn *db;
+	int64_t id;
+	int rc;
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = require_over_person(req, db, id)) < 0 || (rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if ((rc = json_get_string(&password, body, "password", 1)) == 0 && (rc = api_principal(&who, req)) == 0 &&
+	    (rc = person_set_password(db, who, id, password)) == 0)
+		rc = respond_person(req, db, 200, id);
+	json_decref(body);
+	return rc;
+}

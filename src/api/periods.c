@@ -3,6 +3,7 @@
  * every client shows periods the same way. */
 #include "api/api.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/period.h"
 
 #include <string.h>
@@ -11,11 +12,11 @@
 
 static json_t *period_json(const period *p)
 {
-	char code[16], start[11], end[11], vi[64], en[64];
+	char code[16], start[11], end[11], vi[PERIOD_LABEL_MAX], en[64];
 	period_format(p, code);
 	date_format_iso(period_start(p), start);
 	date_format_iso(period_end(p), end);
-	period_label_vi(p, vi, sizeof(vi));
+	period_format_vi(p, vi);
 	period_label_en(p, en, sizeof(en));
 	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "code", code, "kind", period_kind_name(p->kind),
 		"year", p->year, "start", start, "end", end, "label_vi", vi, "label_en", en);
@@ -56,11 +57,12 @@ int api_periods_resolve(http_req *req)
 		period p;
 		const char *s = json_string_value(v);
 		if (!s) {
-			json_array_append_new(bad, json_pack("{s:i, s:s}", "index", (int)i, "message", "not a string"));
+			err_set(ERR_INVALID, "not a string");
+			json_array_append_new(bad, json_err_detail(json_pack("{s:i}", "index", (int)i)));
 			continue;
 		}
 		if (period_parse(&p, s, strlen(s)) < 0)
-			json_array_append_new(bad, json_pack("{s:i, s:s}", "index", (int)i, "message", err_msg()));
+			json_array_append_new(bad, json_err_detail(json_pack("{s:i}", "index", (int)i)));
 		else
 			json_array_append_new(out, period_json(&p));
 	}

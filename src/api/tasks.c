@@ -1,10 +1,16 @@
 /* tasks: /api/v1/tasks — assigned by whoever may assign work over the
  * lead unit; reported on by the lead and supporting units (completion
  * requests by the lead only); completion approved or returned by whoever
- * may approve for the lead unit. Signed-in people read tasks; ?as_of=DATE
- * derives the status on another day. */
+ * may approve for the lead unit. Comments come from the task units'
+ * officers and whoever approves for the lead unit; the lead unit asks for
+ * a later deadline, whoever approves for it decides. Signed-in people read
+ * tasks, named by id or code; ?as_of=DATE derives the status on another
+ * day. Every answer about one task is the task's page: the task, its
+ * history, comments, extensions, the caller's role (my_role) and what the
+ * caller may do (can). */
 #include "api/api.h"
 #include "domain/task.h"
+#include "domain/task_page.h"
 #include "domain/unit.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -38,6 +44,81 @@ static const char *query_or_null(http_req *req, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* The task of path parameter 0: its id, or its code (NV-005). */
+static int task_param(int64_t *out, http_req *req, db_conn *db)
+{
+	const char *p = api_param_text(req, 0);
+	size_t n = strspn(p, "0123456789");
+	if (*p && !p[n])
+		return api_param_id(out, req, 0);
+	return task_id_by_code(out, db, p);
+}
+
+static bool allowed(const principal *who, action a, const char *path)
+{
+	return who->person_id && authz_check(who, a, path) == 0;
+}
+
+/* What who may do on task t (as task_page_details completed it). */
+static json_t *task_can(const principal *who, const json_t *t, const task_units *u)
+{
+	const char *status = json_string_value(json_object_get(t, "status"));
+	bool done = strncmp(status, "done_", 5) == 0, one_deadline = !json_object_get(t, "recurrence") &&
+		json_is_string(json_object_get(t, "deadline"));
+	bool waiting = json_is_true(json_object_get(t, "completion_waiting")),
+	     ext_waiting = json_is_true(json_object_get(t, "extension_waiting"));
+	bool lead = allowed(who, ACT_REPORT_WRITE, u->lead_path), approve = allowed(who, ACT_APPROVE, u->lead_path);
+	bool any_unit = lead;
+	json_t *support = json_array();
+	for (int i = 0; i < u->n; i++)
+		if (allowed(who, ACT_REPORT_WRITE, u->paths[i])) {
+			any_unit = true;
+			if (!done)
+				json_array_append_new(support, json_string(u->codes[i]));
+		}
+	return json_pack("{s:b, s:o, s:b, s:b, s:b, s:b, s:b}", "report_lead", lead && !done, "report_support", support,
+		"request_completion", lead && !done && !waiting, "review", approve && waiting, "comment", any_unit || approve,
+		"request_extension", lead && !done && !ext_waiting && one_deadline, "decide_extension", approve && ext_waiting);
+}
+
+/* Marks each report's evidence as downloadable (can_download) by who:
+ * as GET /api/v1/attachments/{id} decides, by the reporting unit. */
+static void mark_downloads(json_t *t, const principal *who, const task_units *u)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(t, "reports"), i, r) {
+		int64_t unit = json_integer_value(json_object_get(r, "unit_id"));
+		const char *path = unit == u->lead_id ? u->lead_path : NULL;
+		for (int k = 0; k < u->n && !path; k++)
+			if (u->ids[k] == unit)
+				path = u->paths[k];
+		bool may = authz_sees_all(who) || (path && allowed(who, ACT_UNIT_READ, path));
+		json_object_set_new(r, "can_download", json_boolean(may));
+	}
+}
+
+/* Answers with the page of task id as the caller sees it. */
+static int respond_task(http_req *req, db_conn *db, const principal *who, int64_t id, int status)
+{
+	task_units u;
+	date_ymd day;
+	json_t *out;
+	int rc;
+	if ((rc = as_of(&day, req)) < 0 || (rc = task_units_load(&u, db, &req->a, id)) < 0 ||
+	    (rc = task_get(&out, db, id, day)) < 0)
+		return rc;
+	mark_downloads(out, who, &u);
+	if ((rc = task_page_details(out, db)) < 0) {
+		json_decref(out);
+		return rc;
+	}
+	const char *role = task_role_of(NULL, who, &u);
+	json_object_set_new(out, "my_role", role ? json_string(role) : json_null());
+	json_object_set_new(out, "can", task_can(who, out, &u));
+	return api_respond_json(req, status, out);
+}
+
 int api_tasks_list(http_req *req)
 {
 	const principal *who;
@@ -48,10 +129,13 @@ int api_tasks_list(http_req *req)
 	int rc;
 	task_filter f = { .q = query_or_null(req, "q"), .status = query_or_null(req, "status"),
 		.due_from = query_or_null(req, "due_from"), .due_to = query_or_null(req, "due_to") };
-	const char *waiting = query_or_null(req, "waiting");
+	const char *waiting = query_or_null(req, "waiting"), *mine = query_or_null(req, "mine");
 	f.waiting = waiting && (strcmp(waiting, "1") == 0 || strcmp(waiting, "true") == 0);
-	if ((rc = signed_in(&who, req)) < 0 || (rc = as_of(&day, req)) < 0 ||
-	    (rc = api_query_int64(&f.unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 ||
+	f.mine = mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0);
+	if ((rc = signed_in(&who, req)) < 0)
+		return rc;
+	f.who = who;
+	if ((rc = as_of(&day, req)) < 0 || (rc = api_query_int64(&f.unit_id, req, "unit_id", 0, 0, INT64_MAX)) < 0 ||
 	    (rc = api_query_int64(&f.document_id, req, "document_id", 0, 0, INT64_MAX)) < 0 ||
 	    (rc = api_query_int64(&limit, req, "limit", 100, 1, 10000)) < 0 ||
 	    (rc = api_query_int64(&offset, req, "offset", 0, 0, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0 ||
@@ -64,14 +148,11 @@ int api_tasks_get(http_req *req)
 {
 	const principal *who;
 	int64_t id;
-	date_ymd day;
 	db_conn *db;
-	json_t *out;
 	int rc;
-	if ((rc = signed_in(&who, req)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 || (rc = as_of(&day, req)) < 0 ||
-	    (rc = api_db(&db, req)) < 0 || (rc = task_get(&out, db, id, day)) < 0)
+	if ((rc = signed_in(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0)
 		return rc;
-	return api_respond_json(req, 200, out);
+	return respond_task(req, db, who, id, 200);
 }
 
 int api_tasks_create(http_req *req)
@@ -110,16 +191,25 @@ done:
 	return rc;
 }
 
-/* The unit a report is made for: the one named (unit_code) or else the
- * lead unit; it must be the lead or a supporting unit, within the
- * caller's reach to report. Completion requests come from the lead. */
+/* The unit a report is made for: the one named (unit_code), else the
+ * lead unit, or, for a caller who may not report for the lead, the first
+ * supporting unit it may report for; it must be the lead or a supporting
+ * unit, within the caller's reach to report. Completion requests come
+ * from the lead. */
 static int report_unit(int64_t *out, http_req *req, db_conn *db, int64_t task_id, const char *code, bool complete)
 {
 	const char *lead, **supporting;
+	const principal *who;
+	task_units u;
 	int n, rc;
-	if ((rc = task_unit_paths(&lead, &supporting, &n, db, &req->a, task_id)) < 0)
+	if ((rc = task_unit_paths(&lead, &supporting, &n, db, &req->a, task_id)) < 0 ||
+	    (rc = api_principal(&who, req)) < 0 || (rc = task_units_load(&u, db, &req->a, task_id)) < 0)
 		return rc;
 	const char *path = lead;
+	if (!code && !allowed(who, ACT_REPORT_WRITE, lead))
+		for (int i = 0; i < u.n && !code; i++)
+			if (allowed(who, ACT_REPORT_WRITE, u.paths[i]))
+				code = u.codes[i];
 	if (code) {
 		if ((rc = unit_id_by_code(out, db, code)) < 0)
 			return rc;
@@ -146,11 +236,10 @@ int api_tasks_report(http_req *req)
 	const char *text = NULL, *code = NULL, *period = NULL;
 	long long progress = 0;
 	int present, complete = 0, rc;
-	json_t *body = NULL, *out;
+	json_t *body = NULL;
 	int64_t id, unit, rid;
-	date_ymd day;
 	db_conn *db;
-	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0)
 		return rc;
 	if (!who->person_id)
 		return err_set(ERR_UNAUTHORIZED, "sign in to report");
@@ -161,10 +250,9 @@ int api_tasks_report(http_req *req)
 	    (rc = json_get_bool(&complete, &present, body, "complete", 0)) < 0 ||
 	    (rc = json_get_string(&period, body, "period", 0)) < 0 ||
 	    (rc = report_unit(&unit, req, db, id, code, complete)) < 0 ||
-	    (rc = task_report_add(&rid, db, who, id, unit, (int)progress, text, complete, period)) < 0 ||
-	    (rc = as_of(&day, req)) < 0 || (rc = task_get(&out, db, id, day)) < 0)
+	    (rc = task_report_add(&rid, db, who, id, unit, (int)progress, text, complete, period)) < 0)
 		goto done;
-	rc = api_respond_json(req, 201, out);
+	rc = respond_task(req, db, who, id, 201);
 done:
 	json_decref(body);
 	return rc;
@@ -175,12 +263,11 @@ static int review(http_req *req, bool approve)
 	const principal *who;
 	const char *lead, **supporting, *reason = NULL;
 	int n, rc;
-	json_t *body = NULL, *out;
+	json_t *body = NULL;
 	int64_t id, rid;
-	date_ymd day;
 	db_conn *db;
-	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = api_param_id(&rid, req, 1)) < 0 ||
-	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0)
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0 ||
+	    (rc = api_param_id(&rid, req, 1)) < 0)
 		return rc;
 	if (!who->person_id)
 		return err_set(ERR_UNAUTHORIZED, "sign in to review tasks");
@@ -193,10 +280,9 @@ static int review(http_req *req, bool approve)
 		if ((rc = json_get_string(&reason, body, "reason", 1)) < 0)
 			goto done;
 	}
-	if ((rc = task_report_review(db, who, id, rid, approve, reason)) < 0 || (rc = as_of(&day, req)) < 0 ||
-	    (rc = task_get(&out, db, id, day)) < 0)
+	if ((rc = task_report_review(db, who, id, rid, approve, reason)) < 0)
 		goto done;
-	rc = api_respond_json(req, 200, out);
+	rc = respond_task(req, db, who, id, 200);
 done:
 	json_decref(body);
 	return rc;
@@ -204,3 +290,96 @@ done:
 
 int api_tasks_approve(http_req *req) { return review(req, true); }
 int api_tasks_return(http_req *req) { return review(req, false); }
+
+/* ------------------------------------------------- comments, extensions */
+
+int api_tasks_comment(http_req *req)
+{
+	const principal *who;
+	const char *text = NULL;
+	json_t *body = NULL;
+	int64_t id, cid, unit;
+	task_units u;
+	db_conn *db;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0)
+		return rc;
+	if (!who->person_id)
+		return err_set(ERR_UNAUTHORIZED, "sign in to comment");
+	if ((rc = task_units_load(&u, db, &req->a, id)) < 0)
+		return rc;
+	/* the task units' officers (and admins) and whoever approves for the lead unit */
+	bool may = allowed(who, ACT_REPORT_WRITE, u.lead_path) || allowed(who, ACT_APPROVE, u.lead_path);
+	for (int i = 0; i < u.n && !may; i++)
+		may = allowed(who, ACT_REPORT_WRITE, u.paths[i]);
+	if (!may)
+		return err_set(ERR_FORBIDDEN, "%s may not comment on this task", who->login ? who->login : "");
+	if ((rc = api_body_object(&body, req)) < 0)
+		return rc;
+	task_role_of(&unit, who, &u);
+	if ((rc = json_get_string(&text, body, "text", 1)) < 0 || (rc = task_comment_add(&cid, db, who, id, unit, text)) < 0)
+		goto done;
+	rc = respond_task(req, db, who, id, 201);
+done:
+	json_decref(body);
+	return rc;
+}
+
+int api_tasks_extension(http_req *req)
+{
+	const principal *who;
+	const char *proposed = NULL, *reason = NULL;
+	json_t *body = NULL;
+	int64_t id, eid;
+	task_units u;
+	db_conn *db;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0)
+		return rc;
+	if (!who->person_id)
+		return err_set(ERR_UNAUTHORIZED, "sign in to ask for more time");
+	if ((rc = task_units_load(&u, db, &req->a, id)) < 0 || (rc = api_require(req, ACT_REPORT_WRITE, u.lead_path)) < 0 ||
+	    (rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if ((rc = json_get_string(&proposed, body, "proposed_deadline", 1)) < 0 ||
+	    (rc = json_get_string(&reason, body, "reason", 1)) < 0 ||
+	    (rc = task_extension_request(&eid, db, who, id, u.lead_id, proposed, reason)) < 0)
+		goto done;
+	rc = respond_task(req, db, who, id, 201);
+done:
+	json_decref(body);
+	return rc;
+}
+
+static int extension_decide(http_req *req, bool approve)
+{
+	const principal *who;
+	const char *reason = NULL;
+	json_t *body = NULL;
+	int64_t id, eid;
+	task_units u;
+	db_conn *db;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0 ||
+	    (rc = api_param_id(&eid, req, 1)) < 0)
+		return rc;
+	if (!who->person_id)
+		return err_set(ERR_UNAUTHORIZED, "sign in to decide on extensions");
+	if ((rc = task_units_load(&u, db, &req->a, id)) < 0 || (rc = api_require(req, ACT_APPROVE, u.lead_path)) < 0)
+		return rc;
+	if (!approve) {
+		if ((rc = api_body_object(&body, req)) < 0)
+			return rc;
+		if ((rc = json_get_string(&reason, body, "reason", 0)) < 0)
+			goto done;
+	}
+	if ((rc = task_extension_decide(db, who, id, eid, approve, reason)) < 0)
+		goto done;
+	rc = respond_task(req, db, who, id, 200);
+done:
+	json_decref(body);
+	return rc;
+}
+
+int api_tasks_extension_approve(http_req *req) { return extension_decide(req, true); }
+int api_tasks_extension_refuse(http_req *req) { return extension_decide(req, false); }

@@ -5,6 +5,7 @@
 #include "domain/exchange.h"
 #include "domain/unit.h"
 #include "domain/value.h"
+#include "domain/value_review.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -112,10 +113,109 @@ int api_values_list(http_req *req)
 	if (f.status && !*f.status)
 		f.status = NULL;
 	f.who = who;
+	const char *mine = http_req_query(req, "mine");
+	f.mine = mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0);
 	if ((rc = value_list(&out, db, &f)) < 0)
 		return rc;
+	if ((rc = value_items_detail(json_object_get(out, "values"), db, who)) < 0) {
+		json_decref(out);
+		return rc;
+	}
 	return api_respond_json(req, 200, out);
 }
+
+/* ------------------------------------------------------------ many at once */
+
+/* The ids of body's "ids" (arena). */
+static int ids_read(int64_t **out, size_t *n, http_req *req, const json_t *body)
+{
+	const json_t *list = json_object_get(body, "ids");
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(list))
+		return err_set(ERR_INVALID, "'ids' must be a list of value ids");
+	if (json_array_size(list) > VALUE_BULK_MAX)
+		return err_set(ERR_INVALID, "'ids': at most %d values at once", VALUE_BULK_MAX);
+	int64_t *ids = arena_alloc(&req->a, (json_array_size(list) + 1) * sizeof(*ids));
+	if (!ids)
+		return err_set(ERR_NOMEM, "out of memory");
+	size_t i;
+	const json_t *v;
+	json_array_foreach(list, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return err_set(ERR_INVALID, "'ids': item %zu is not a value id", i + 1);
+		ids[i] = json_integer_value(v);
+	}
+	*out = ids;
+	*n = json_array_size(list);
+	return 0;
+}
+
+/* {unit_code | unit_id, period}: the unit's drafts and returned values of
+ * the period, for one who may report for the unit. */
+static int unit_period_read(int64_t **out, size_t *n, http_req *req, db_conn *db, const json_t *body)
+{
+	const char *code = NULL, *text, *path, *unit_code;
+	long long unit_id = 0;
+	int present, rc;
+	period p;
+	char canonical[16];
+	if ((rc = json_get_string(&code, body, "unit_code", 0)) < 0 ||
+	    (rc = json_get_int(&unit_id, &present, body, "unit_id", 0)) < 0 || (rc = json_get_string(&text, body, "period", 1)) < 0)
+		return rc;
+	if (period_parse(&p, text, strlen(text)) < 0)
+		return err_set(ERR_INVALID, "'period': %s", err_msg());
+	period_format(&p, canonical);
+	db_stmt *s;
+	if ((rc = db_prepare(&s, db, code ? "SELECT id, path, code FROM unit WHERE code = ?" : "SELECT id, path, code FROM unit WHERE id = ?")) < 0)
+		return rc;
+	if (code)
+		db_bind_text(s, 1, code);
+	else
+		db_bind_int64(s, 1, unit_id);
+	int64_t id = 0;
+	if ((rc = db_step(s)) == DB_ROW) {
+		id = db_column_int64(s, 0);
+		path = arena_strdup(&req->a, db_column_text(s, 1));
+		unit_code = arena_strdup(&req->a, db_column_text(s, 2));
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	if (!id)
+		return err_set(ERR_INVALID, code || unit_id ? "'unit': no such unit" : "'unit_code' or 'unit_id' is needed");
+	if ((rc = api_require(req, ACT_REPORT_WRITE, path)) < 0)
+		return rc;
+	return value_ids_to_submit(out, n, db, &req->a, id, unit_code, canonical);
+}
+
+static int many(http_req *req, value_step step)
+{
+	const principal *who;
+	json_t *body, *out, *refused;
+	int64_t *ids;
+	size_t n;
+	db_conn *db;
+	int rc;
+	if ((rc = api_require(req, step == VALUE_SUBMIT ? ACT_REPORT_WRITE : ACT_APPROVE, NULL)) < 0 ||
+	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = api_body_object(&body, req)) < 0)
+		return rc;
+	if (step == VALUE_SUBMIT && !json_object_get(body, "ids"))
+		rc = unit_period_read(&ids, &n, req, db, body);
+	else
+		rc = ids_read(&ids, &n, req, body);
+	json_decref(body);
+	if (rc < 0)
+		return rc;
+	if ((rc = value_bulk_step(&out, &refused, db, who, ids, n, step)) < 0)
+		return refused ? api_respond_error(req, rc, refused) : rc;
+	return api_respond_json(req, 200, out);
+}
+
+/* POST /api/v1/values/submit {ids} or {unit_code | unit_id, period} */
+int api_values_submit_many(http_req *req) { return many(req, VALUE_SUBMIT); }
+/* POST /api/v1/values/approve {ids} */
+int api_values_approve_many(http_req *req) { return many(req, VALUE_APPROVE); }
 
 /* ------------------------------------------------------------- exchange */
 

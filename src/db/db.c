@@ -57,14 +57,13 @@ int db_commit(db_conn *c) { return c->be->exec(c, "COMMIT"); }
 
 int db_rollback(db_conn *c)
 {
-	/* Keep the error that made the caller roll back. */
+	/* Keep the error that made the caller roll back: a ROLLBACK that
+	 * succeeds leaves it (with its template and parameters) untouched. */
 	int code = err_code();
-	char msg[512];
-	strncpy(msg, err_msg(), sizeof(msg) - 1);
-	msg[sizeof(msg) - 1] = '\0';
+	err_keep();
 	int rc = c->be->exec(c, "ROLLBACK");
-	if (code)
-		err_set(code, "%s", msg);
+	if (rc < 0 && code)
+		err_restore();
 	return rc;
 }
 

@@ -86,7 +86,10 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	return *unit_path ? 0 : err_set(ERR_NOTFOUND, "no %s with id %lld", entity, (long long)entity_id);
+	if (*unit_path)
+		return 0;
+	return strcmp(entity, "task_report") == 0 ? err_set(ERR_NOTFOUND, "no task report with id %lld", (long long)entity_id)
+						  : err_set(ERR_NOTFOUND, "no indicator value with id %lld", (long long)entity_id);
 }
 
 /* DATA_DIR/attachments/ab/<hash>; ERR_INVALID if the data dir's path is

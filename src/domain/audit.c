@@ -145,15 +145,18 @@ static bool check_entry(audit_report *r, db_stmt *s, int64_t expect_seq, const c
 	r->bad_seq = e.seq;
 	if (e.seq != expect_seq) {
 		snprintf(r->why, sizeof(r->why), "entry %lld is missing before it", (long long)expect_seq);
+		r->why_code = "missing";
 		return false;
 	}
 	if (!e.prev_hash || strcmp(e.prev_hash, prev) != 0) {
 		snprintf(r->why, sizeof(r->why), "its previous hash does not match the entry before it");
+		r->why_code = "prev_hash";
 		return false;
 	}
 	entry_hash(hash, &e);
 	if (!stored || strcmp(hash, stored) != 0) {
 		snprintf(r->why, sizeof(r->why), "its contents do not match its hash (changed after it was written)");
+		r->why_code = "hash";
 		return false;
 	}
 	r->bad_seq = 0;
@@ -180,7 +183,9 @@ int audit_verify(db_conn *db, audit_report *r)
 		expect++;
 	}
 	db_finalize(s);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return chain_head(&r->head_seq, r->head, db);
 }
 
 /* -------------------------------------------------------------------- list */

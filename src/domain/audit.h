@@ -26,10 +26,13 @@ typedef struct audit_report {
 	int64_t n_checked;   /* entries that matched */
 	int64_t bad_seq;     /* first entry that does not match, 0 if none */
 	char why[160];       /* what is wrong with it */
+	const char *why_code;   /* the same as "missing", "prev_hash" or "hash" */
+	int64_t head_seq;    /* the last entry written (0: none) */
+	char head[AUDIT_HASH_HEX];   /* its hash, the chain's head */
 } audit_report;
 
-/* Walks the chain from the first entry. Returns 0 with r->bad_seq set when
- * an entry does not match (a database error returns its code). */
+/* Walks the chain from the first entry and reads its head. Returns 0 with
+ * r->bad_seq set when an entry does not match (a database error returns its code). */
 int audit_verify(db_conn *db, audit_report *r);
 
 typedef struct audit_filter {

@@ -65,17 +65,60 @@ static bool grant_allows(const grant *g, action a, const char *unit_path)
 	return authz_path_within(g->unit_path, unit_path);
 }
 
+/* Refusals, one message (template) per action, so that clients can say
+ * them in their own language; the action is in the words, never a
+ * parameter. */
+static int authz__anonymous(action a)
+{
+	switch (a) {
+	case ACT_UNIT_READ: return err_set(ERR_UNAUTHORIZED, "sign in to read units");
+	case ACT_UNIT_WRITE: return err_set(ERR_UNAUTHORIZED, "sign in to change units");
+	case ACT_PERSON_READ: return err_set(ERR_UNAUTHORIZED, "sign in to read people");
+	case ACT_PERSON_WRITE: return err_set(ERR_UNAUTHORIZED, "sign in to change people");
+	case ACT_AUDIT_READ: return err_set(ERR_UNAUTHORIZED, "sign in to read the audit trail");
+	case ACT_REPORT_WRITE: return err_set(ERR_UNAUTHORIZED, "sign in to report");
+	case ACT_ASSIGN: return err_set(ERR_UNAUTHORIZED, "sign in to assign work");
+	case ACT_APPROVE: return err_set(ERR_UNAUTHORIZED, "sign in to approve reports");
+	default: return err_set(ERR_UNAUTHORIZED, "not signed in");
+	}
+}
+
+static int authz__refuse(const char *login, action a, bool for_unit)
+{
+	if (for_unit) {
+		switch (a) {
+		case ACT_UNIT_READ: return err_set(ERR_FORBIDDEN, "%s may not read units for this unit", login);
+		case ACT_UNIT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change units for this unit", login);
+		case ACT_PERSON_READ: return err_set(ERR_FORBIDDEN, "%s may not read people for this unit", login);
+		case ACT_PERSON_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change people for this unit", login);
+		case ACT_AUDIT_READ: return err_set(ERR_FORBIDDEN, "%s may not read the audit trail for this unit", login);
+		case ACT_REPORT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not report for this unit", login);
+		case ACT_ASSIGN: return err_set(ERR_FORBIDDEN, "%s may not assign work for this unit", login);
+		case ACT_APPROVE: return err_set(ERR_FORBIDDEN, "%s may not approve reports for this unit", login);
+		default: return err_set(ERR_FORBIDDEN, "%s may not do this for this unit", login);
+		}
+	}
+	switch (a) {
+	case ACT_UNIT_READ: return err_set(ERR_FORBIDDEN, "%s may not read units", login);
+	case ACT_UNIT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change units", login);
+	case ACT_PERSON_READ: return err_set(ERR_FORBIDDEN, "%s may not read people", login);
+	case ACT_PERSON_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change people", login);
+	case ACT_AUDIT_READ: return err_set(ERR_FORBIDDEN, "%s may not read the audit trail", login);
+	case ACT_REPORT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not report", login);
+	case ACT_ASSIGN: return err_set(ERR_FORBIDDEN, "%s may not assign work", login);
+	case ACT_APPROVE: return err_set(ERR_FORBIDDEN, "%s may not approve reports", login);
+	default: return err_set(ERR_FORBIDDEN, "%s may not do this", login);
+	}
+}
+
 int authz_check(const principal *p, action a, const char *unit_path)
 {
 	if (p->cli)
 		return 0;
 	if (p->person_id == 0)
-		return err_set(ERR_UNAUTHORIZED, "sign in to %s", action_name(a));
+		return authz__anonymous(a);
 	for (int i = 0; i < p->n_grants; i++)
 		if (grant_allows(&p->grants[i], a, unit_path))
 			return 0;
-	if (unit_path)
-		return err_set(ERR_FORBIDDEN, "%s may not %s for this unit", p->login ? p->login : "this person",
-			action_name(a));
-	return err_set(ERR_FORBIDDEN, "%s may not %s", p->login ? p->login : "this person", action_name(a));
+	return authz__refuse(p->login ? p->login : "?", a, unit_path != NULL);
 }

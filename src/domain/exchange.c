@@ -6,6 +6,7 @@
 #include "domain/value.h"
 #include "util/csv.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/period.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -25,17 +26,23 @@ static const char *const field_names[EX_FIELDS] = { "indicator_code", "unit_code
 
 static void problem(json_t *list, const exchange_row *row, const exchange_source *src, int field, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static void problem(json_t *list, const exchange_row *row, const exchange_source *src, int field, const char *fmt, ...)
+/* Lists the last error as the problem of row's field: its message, and
+ * its template and parameters for clients that say it in their language. */
+static void problem_last(json_t *list, const exchange_row *row, const exchange_source *src, int field)
 {
-	char msg[300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_t *p = json_pack("{s:i, s:s, s:s}", "row", row->row, "field", src->names[field], "message", msg);
+	json_t *p = json_pack("{s:i, s:s}", "row", row->row, "field", src->names[field]);
 	if (src->letters[field])
 		json_object_set_new(p, "column", json_string(src->letters[field]));
-	json_array_append_new(list, p);
+	json_array_append_new(list, json_err_detail(p));
+}
+
+static void problem(json_t *list, const exchange_row *row, const exchange_source *src, int field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err_setv(ERR_INVALID, fmt, ap);
+	va_end(ap);
+	problem_last(list, row, src, field);
 }
 
 /* Plain decimal numbers only ("1234.5", "-3", "0.25"): "1.234,5" or
@@ -248,7 +255,7 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 	}
 	const period_seen *ps = period_of(l, per);
 	if (!ps) {
-		problem(problems, row, src, EX_PERIOD, "%s", err_msg());
+		problem_last(problems, row, src, EX_PERIOD);
 		ok = false;
 	} else {
 		memcpy(c->key.period, ps->code, sizeof(ps->code));
@@ -642,9 +649,13 @@ static int map_header(exchange_columns *cols, const csv_record *rec, const char 
 		cols->src.names[f] = names[f];
 		cols->src.letters[f] = cols->col[f] >= 0 && cols->col[f] < 26 ? column_letters[cols->col[f]] : NULL;
 		if (cols->col[f] < 0 && f != EX_NOTE)
-			return err_set(ERR_INVALID, "row %d: the header needs the column %s%s%s%s; the columns are %s, %s, %s, %s "
-						    "and optionally %s", rec->line, names[f], titles ? " (" : "", titles ? titles[f] : "",
-				titles ? ")" : "", names[0], names[1], names[2], names[3], names[4]);
+			return titles
+				? err_set(ERR_INVALID, "row %d: the header needs the column %s (%s); the columns are %s, %s, %s, %s "
+						       "and optionally %s", rec->line, names[f], titles[f], names[0], names[1], names[2],
+					  names[3], names[4])
+				: err_set(ERR_INVALID, "row %d: the header needs the column %s; the columns are %s, %s, %s, %s "
+						       "and optionally %s", rec->line, names[f], names[0], names[1], names[2], names[3],
+					  names[4]);
 	}
 	return 0;
 }

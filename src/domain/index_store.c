@@ -101,7 +101,8 @@ int index_store_get(json_t **out, db_conn *db, const char *code, int version)
 	if (rc < 0)
 		return rc;
 	if (!def)
-		return err_set(ERR_NOTFOUND, "no index '%s'%s", code, version > 0 ? " in that version" : "");
+		return version > 0 ? err_set(ERR_NOTFOUND, "no index '%s' in version %d", code, (int)version)
+				   : err_set(ERR_NOTFOUND, "no index '%s'", code);
 	json_t *versions = json_array();
 	if ((rc = db_prepare(&s, db, "SELECT version FROM index_definition WHERE code = ? ORDER BY version")) == 0) {
 		db_bind_text(s, 1, code);
@@ -307,7 +308,8 @@ int index_run_programme(json_t **out, rollup_cache *cache, db_conn *db, const pr
 	period p;
 	int rc;
 	if (!period_code || period_parse(&p, period_code, strlen(period_code)) < 0)
-		return err_set(ERR_INVALID, "'period': %s", period_code ? err_msg() : "give the period, e.g. 2025");
+		return period_code ? err_set(ERR_INVALID, "'period': %s", err_msg())
+				   : err_set(ERR_INVALID, "'period': give the period, e.g. 2025");
 	char code_p[16], code_prev[16];
 	period_format(&p, code_p);
 	period prev = period_prev(&p);
@@ -327,7 +329,8 @@ int index_run_programme(json_t **out, rollup_cache *cache, db_conn *db, const pr
 	else if (!slots)
 		rc = err_set(ERR_NOMEM, "out of memory");
 	else if ((n = pick_units(slots, &v, slot, kind)) < 2)
-		rc = err_set(ERR_INVALID, "a ranking needs at least two units; found %d%s%s", n, kind ? " of kind " : "", kind ? kind : "");
+		rc = kind ? err_set(ERR_INVALID, "a ranking needs at least two units; found %d of kind %s", n, kind)
+			  : err_set(ERR_INVALID, "a ranking needs at least two units; found %d", n);
 	else if ((rc = programme_table(&now, &v, &spec, slots, n, rollup_period_index(&v, code_p))) == 0)
 		rc = programme_table(&before, &v, &spec, slots, n, rollup_period_index(&v, code_prev));
 	int64_t seq = v.seq;

@@ -119,13 +119,14 @@ static json_t *grants_json(db_conn *db, int64_t id, int *rc)
 	return list;
 }
 
-#define PERSON_COLUMNS "id, login, name, email, active, created_at"
+#define PERSON_COLUMNS "id, login, name, email, active, created_at, must_change_password"
 
 static json_t *person_row_json(db_stmt *s)
 {
-	return json_pack("{s:I, s:s, s:s, s:s?, s:b, s:s}", "id", (json_int_t)db_column_int64(s, 0), "login",
+	return json_pack("{s:I, s:s, s:s, s:s?, s:b, s:s, s:b}", "id", (json_int_t)db_column_int64(s, 0), "login",
 		db_column_text(s, 1), "name", db_column_text(s, 2), "email", db_column_text(s, 3), "active",
-		db_column_int64(s, 4) != 0, "created_at", db_column_text(s, 5));
+		db_column_int64(s, 4) != 0, "created_at", db_column_text(s, 5), "must_change_password",
+		db_column_int64(s, 6) != 0);
 }
 
 int person_get(json_t **out, db_conn *db, int64_t id)
@@ -444,7 +445,7 @@ int person_update(db_conn *db, const principal *who, int64_t id, const person_ch
 	json_t *before = NULL, *after = NULL;
 	int rc;
 	if (c->active == 0 && who->person_id == id)
-		return err_set(ERR_INVALID, "you cannot disable yourself");
+		return err_set(ERR_CONFLICT, "you cannot lock your own account");
 	if ((c->name && (rc = check_name(&name, c->name)) < 0) || (rc = check_email(c->email)) < 0)
 		return rc;
 	if (c->password && ((rc = password_check_rule(c->password)) < 0 || (rc = password_hash(hash, c->password)) < 0))
@@ -493,23 +494,24 @@ fail:
 	return rc;
 }
 
-/* True if removing grant_id would leave who with no admin grant at all. */
-static int removes_own_last_admin(bool *out, db_conn *db, const principal *who, int64_t id, int64_t grant_id)
+/* True if grant_id is an administrator grant of who's own: an
+ * administrator does not take that role from themself (another does). */
+static int removes_own_admin(bool *out, db_conn *db, const principal *who, int64_t id, int64_t grant_id)
 {
 	db_stmt *s;
 	*out = false;
 	if (who->person_id != id)
 		return 0;
-	int rc = db_prepare(&s, db, "SELECT COUNT(*) FROM role_grant WHERE person_id = ? AND role = 'admin' AND id <> ?");
+	int rc = db_prepare(&s, db, "SELECT COUNT(*) FROM role_grant WHERE person_id = ? AND role = 'admin' AND id = ?");
 	if (rc < 0)
 		return rc;
 	db_bind_int64(s, 1, id);
 	db_bind_int64(s, 2, grant_id);
-	int64_t left = 0;
+	int64_t found = 0;
 	if ((rc = db_step(s)) == DB_ROW)
-		left = db_column_int64(s, 0);
+		found = db_column_int64(s, 0);
 	db_finalize(s);
-	*out = left == 0;
+	*out = found > 0;
 	return rc < 0 ? rc : 0;
 }
 
@@ -533,19 +535,51 @@ static int delete_grant(db_conn *db, int64_t id, int64_t grant_id)
 int person_revoke(db_conn *db, const principal *who, int64_t id, int64_t grant_id)
 {
 	json_t *before = NULL, *after = NULL;
-	bool last;
+	bool own;
 	int rc;
 	if ((rc = db_begin_write(db)) < 0)
 		return rc;
-	if ((rc = person_get(&before, db, id)) < 0 || (rc = removes_own_last_admin(&last, db, who, id, grant_id)) < 0)
+	if ((rc = person_get(&before, db, id)) < 0 || (rc = removes_own_admin(&own, db, who, id, grant_id)) < 0)
 		goto fail;
-	if (last) {
-		rc = err_set(ERR_INVALID, "you cannot remove your own last administrator role");
+	if (own) {
+		rc = err_set(ERR_CONFLICT, "you cannot remove your own administrator role");
 		goto fail;
 	}
 	if ((rc = delete_grant(db, id, grant_id)) < 0 || (rc = person_get(&after, db, id)) < 0)
 		goto fail;
 	rc = audit_person(db, who, "revoke", id, before, after);
+	before = after = NULL;
+	if (rc < 0)
+		goto fail;
+	return db_commit(db);
+fail:
+	json_decref(before);
+	json_decref(after);
+	db_rollback(db);
+	return rc;
+}
+
+int person_set_password(db_conn *db, const principal *who, int64_t id, const char *password)
+{
+	char hash[PASSWORD_HASH_SIZE], now[TIME_ISO_SIZE];
+	json_t *before = NULL, *after = NULL;
+	int rc;
+	if (who->person_id == id)
+		return err_set(ERR_CONFLICT, "you cannot reset your own password; change it with your current one");
+	if (!password)
+		return err_set(ERR_INVALID, "a person needs a password");
+	if ((rc = password_check_rule(password)) < 0 || (rc = password_hash(hash, password)) < 0)
+		return rc;
+	time_now_iso(now);
+	if ((rc = db_begin_write(db)) < 0)
+		return rc;
+	if ((rc = person_get(&before, db, id)) < 0 ||
+	    (rc = exec_id_texts(db, "UPDATE person SET password_hash = ?, must_change_password = 1, updated_at = ? "
+				    "WHERE id = ?", hash, now, id)) < 0 ||
+	    (rc = revoke_access(db, id, false)) < 0 || (rc = person_get(&after, db, id)) < 0)
+		goto fail;
+	json_object_set_new(after, "password", json_string("reset"));
+	rc = audit_person(db, who, "password_reset", id, before, after);
 	before = after = NULL;
 	if (rc < 0)
 		goto fail;

@@ -39,10 +39,17 @@ int person_update(db_conn *db, const principal *who, int64_t id, const person_ch
 /* Grants role on unit to person id; *out_grant_id is the new grant's id. */
 int person_grant(int64_t *out_grant_id, db_conn *db, const principal *who, int64_t id, const char *role,
 	int64_t unit_id);
-/* Removes grant grant_id of person id. */
+/* Sets a new password for person id, who must change it at the next
+ * sign-in; ends their sessions. ERR_CONFLICT for one's own (change it
+ * with the current one instead), ERR_INVALID for a password the rule
+ * refuses. */
+int person_set_password(db_conn *db, const principal *who, int64_t id, const char *password);
+/* Removes grant grant_id of person id; ERR_CONFLICT for an
+ * administrator's own administrator grant. */
 int person_revoke(db_conn *db, const principal *who, int64_t id, int64_t grant_id);
 
 /* The person as JSON: {id, login, name, email, active, created_at,
+ * must_change_password,
  * grants: [{id, role, unit_id, unit_code, unit_name}]}. */
 int person_get(json_t **out, db_conn *db, int64_t id);
 /* {"people": [...], "total": N} ordered by login; q matches login or the

@@ -19,7 +19,8 @@ int report_job_create(int64_t *out_id, db_conn *db, const principal *who, const 
 	if (!document || !*document)
 		return err_set(ERR_INVALID, "'document': give the document's number, e.g. 43/KH-UBND");
 	if (!period_code || period_parse(&p, period_code, strlen(period_code)) < 0)
-		return err_set(ERR_INVALID, "'period': %s", period_code ? err_msg() : "give the period the report covers, e.g. 2025");
+		return period_code ? err_set(ERR_INVALID, "'period': %s", err_msg())
+				   : err_set(ERR_INVALID, "'period': give the period the report covers, e.g. 2025");
 	period_format(&p, code);
 	if ((rc = db_run(db, &doc, "SELECT id FROM document WHERE number = ?", "t", document)) < 0)
 		return rc;
@@ -40,7 +41,7 @@ int report_job_create(int64_t *out_id, db_conn *db, const principal *who, const 
 
 #define JOB_SELECT \
 	"SELECT j.id, j.kind, d.number, j.period, j.final, j.status, j.progress, j.error, j.data_seq, j.as_of, " \
-	"j.created_at, j.finished_at FROM report_job j JOIN document d ON d.id = j.document_id"
+	"j.created_at, j.finished_at, j.document_id FROM report_job j JOIN document d ON d.id = j.document_id"
 
 static json_t *job_row(db_stmt *s)
 {
@@ -50,6 +51,7 @@ static json_t *job_row(db_stmt *s)
 		db_column_text(s, 7), "as_of", db_column_text(s, 9), "created_at", db_column_text(s, 10), "finished_at",
 		db_column_text(s, 11));
 	json_object_set_new(o, "data_seq", db_column_is_null(s, 8) ? json_null() : json_integer(db_column_int64(s, 8)));
+	json_object_set_new(o, "document_id", json_integer(db_column_int64(s, 12)));
 	return o;
 }
 

@@ -253,7 +253,7 @@ int principal_load(principal *p, db_conn *db, arena *a, int64_t person_id)
 {
 	db_stmt *s;
 	memset(p, 0, sizeof(*p));
-	int rc = db_prepare(&s, db, "SELECT login, name, active FROM person WHERE id = ?");
+	int rc = db_prepare(&s, db, "SELECT login, name, active, must_change_password FROM person WHERE id = ?");
 	if (rc < 0)
 		return rc;
 	db_bind_int64(s, 1, person_id);
@@ -262,7 +262,9 @@ int principal_load(principal *p, db_conn *db, arena *a, int64_t person_id)
 		p->person_id = person_id;
 		p->login = arena_strdup(a, db_column_text(s, 0));
 		p->name = arena_strdup(a, db_column_text(s, 1));
-		active = db_column_int64(s, 2) != 0;
+		/* Until a password an administrator set is changed, its holder
+		 * acts with no role: they may only change it (or sign out). */
+		active = db_column_int64(s, 2) != 0 && db_column_int64(s, 3) == 0;
 	}
 	db_finalize(s);
 	if (rc < 0)
@@ -343,9 +345,14 @@ int principal_json(json_t **out, db_conn *db, const principal *p)
 		json_decref(grants);
 		return rc;
 	}
+	int64_t must_change = 0;
+	if ((rc = db_run(db, &must_change, "SELECT must_change_password FROM person WHERE id = ?", "i", p->person_id)) < 0) {
+		json_decref(grants);
+		return rc;
+	}
 	json_t *person = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)p->person_id, "login", p->login,
 		"name", p->name ? p->name : p->login);
-	*out = json_pack("{s:o, s:o}", "person", person, "grants", grants);
+	*out = json_pack("{s:o, s:o, s:b}", "person", person, "grants", grants, "must_change_password", must_change != 0);
 	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
@@ -397,7 +404,8 @@ int session_change_password(db_conn *db, const principal *who, const char *curre
 	const char *rev[] = { now, id, keep };
 	if ((rc = db_begin_write(db)) < 0)
 		return rc;
-	if ((rc = exec_texts(db, "UPDATE person SET password_hash = ?, updated_at = ? WHERE id = ?", 3, upd)) < 0 ||
+	if ((rc = exec_texts(db, "UPDATE person SET password_hash = ?, must_change_password = 0, updated_at = ? "
+				 "WHERE id = ?", 3, upd)) < 0 ||
 	    (rc = exec_texts(db, "UPDATE session SET revoked_at = ? WHERE person_id = ? AND token_hash <> ? "
 				 "AND revoked_at IS NULL", 3, rev)) < 0 ||
 	    (rc = audit_append(db, who, "password", "person", id, NULL, "{\"password\":\"changed\"}")) < 0) {

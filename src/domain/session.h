@@ -55,9 +55,11 @@ int token_create(json_t **out, db_conn *db, const principal *who, const char *na
 int token_revoke(db_conn *db, const principal *who, int64_t id);
 
 /* Loads person id's login, name and grants into *p (arena a). ERR_NOTFOUND
- * if there is no such person; an inactive person loads with no grants. */
+ * if there is no such person; an inactive person, or one who must change
+ * a password an administrator set, loads with no grants. */
 int principal_load(principal *p, db_conn *db, arena *a, int64_t person_id);
-/* {"person": {...}, "grants": [{"role", "unit_id", "unit_code", "unit_name"}]} */
+/* {"person": {...}, "grants": [{"role", "unit_id", "unit_code", "unit_name"}],
+ * "must_change_password"} */
 int principal_json(json_t **out, db_conn *db, const principal *p);
 
 #endif

@@ -386,6 +386,14 @@ int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn
 	return rc < 0 ? rc : 0;
 }
 
+int task_id_by_code(int64_t *out, db_conn *db, const char *code)
+{
+	int rc = db_run(db, out, "SELECT id FROM task WHERE code = ?", "t", code);
+	if (rc == 0 && !*out)
+		return err_set(ERR_NOTFOUND, "no task with code '%s'", code);
+	return rc;
+}
+
 int task_lead_unit(int64_t *out, db_conn *db, int64_t id)
 {
 	int rc = db_run(db, out, "SELECT lead_unit_id FROM task WHERE id = ?", "i", id);
@@ -434,7 +442,9 @@ static int report_period(char out[16], const json_t *task, const char *given, da
 	task_occurrences(&first, 1, kind, from, NULL, from);
 	if (p.kind != kind || date_to_days(period_start(&p)) < date_to_days(period_start(&first)) ||
 	    date_to_days(period_start(&p)) > date_to_days(today))
-		return err_set(ERR_INVALID, "'period': %s is not an occurrence of this %s task that has started", given, recurrence);
+		return kind == PERIOD_YEAR
+			? err_set(ERR_INVALID, "'period': %s is not a year of this yearly task that has started", given)
+			: err_set(ERR_INVALID, "'period': %s is not a quarter of this quarterly task that has started", given);
 	period_format(&p, out);
 	return 0;
 }
@@ -538,11 +548,12 @@ static void bind_as_of(db_stmt *s, date_ymd as_of)
 
 #define TASK_SELECT \
 	"SELECT t.id, t.code, t.title, t.product, t.deadline, t.lead_unit_id, u.code, u.name, d.number, " \
-	"(SELECT r.progress FROM task_report r WHERE r.task_id = t.id AND r.at <= ? ORDER BY r.id DESC LIMIT 1), " \
+	"(SELECT r.progress FROM task_report r WHERE r.task_id = t.id AND r.unit_id = t.lead_unit_id AND r.at <= ? " \
+	"ORDER BY r.id DESC LIMIT 1), " \
 	"(SELECT MIN(r.at) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'approved' " \
 	"AND r.reviewed_at <= ?), " \
 	"(SELECT COUNT(*) FROM task_report r WHERE r.task_id = t.id AND r.kind = 'completion' AND r.status = 'submitted'), " \
-	"t.recurrence, t.starts_on, t.due_days, t.created_at, d.issued_on, o.code, o.title " \
+	"t.recurrence, t.starts_on, t.due_days, t.created_at, d.issued_on, o.code, o.title, t.document_id, u.path " \
 	"FROM task t JOIN unit u ON u.id = t.lead_unit_id LEFT JOIN document d ON d.id = t.document_id " \
 	"LEFT JOIN objective o ON o.id = t.objective_id"
 
@@ -578,8 +589,10 @@ static int load_occurrences(task_occurrence *occ, int *n, db_conn *db, int64_t i
 	char until[TIME_ISO_SIZE + 4];
 	end_of_day(until, as_of);
 	db_stmt *s;
-	int rc = db_prepare(&s, db, "SELECT period, kind, status, progress, at, reviewed_at FROM task_report "
-				    "WHERE task_id = ? AND at <= ? AND period IS NOT NULL ORDER BY id");
+	int rc = db_prepare(&s, db, "SELECT r.period, r.kind, r.status, r.progress, r.at, r.reviewed_at, "
+				    "CASE WHEN r.unit_id = t.lead_unit_id THEN 1 ELSE 0 END FROM task_report r "
+				    "JOIN task t ON t.id = r.task_id WHERE r.task_id = ? AND r.at <= ? AND r.period IS NOT NULL "
+				    "ORDER BY r.id");
 	if (rc < 0)
 		return rc;
 	db_bind_int64(s, 1, id);
@@ -592,7 +605,8 @@ static int load_occurrences(task_occurrence *occ, int *n, db_conn *db, int64_t i
 		int i = occurrence_index(&ps[0], &p);
 		if (i < 0 || i >= *n)
 			continue;
-		occ[i].progress = (int)db_column_int64(s, 3);
+		if (db_column_int64(s, 6))   /* a supporting unit's own progress is its contribution */
+			occ[i].progress = (int)db_column_int64(s, 3);
 		if (strcmp(db_column_text(s, 1), "completion") == 0 && strcmp(db_column_text(s, 2), "approved") == 0 &&
 		    reviewed && strcmp(reviewed, until) <= 0 && at && date_parse(&occ[i].completed_on, at, 10) == 0)
 			occ[i].completed = true;
@@ -648,6 +662,9 @@ static int task_row(json_t **out, db_stmt *s, db_conn *db, date_ymd as_of, int w
 	json_object_set_new(o, "group_code", db_column_text(s, 17) ? json_string(db_column_text(s, 17)) : json_null());
 	json_object_set_new(o, "group_title", db_column_text(s, 18) ? json_string(db_column_text(s, 18)) : json_null());
 	json_object_set_new(o, "colour_vi", json_string(forecast_colour_vi(colour)));
+	json_object_set_new(o, "document_id", db_column_is_null(s, 19) ? json_null() : json_integer(db_column_int64(s, 19)));
+	json_object_set_new(o, "lead_unit", json_pack("{s:I, s:s?, s:s}", "id", (json_int_t)db_column_int64(s, 5), "code",
+		db_column_text(s, 6), "name", db_column_text(s, 7)));
 	if (recurrence) {
 		json_object_set_new(o, "recurrence", json_string(recurrence));
 		json_object_set_new(o, "starts_on", json_string(db_column_text(s, 13)));
@@ -673,16 +690,28 @@ static int add_details(json_t *t, db_conn *db, int64_t id)
 		db_finalize(s);
 	}
 	if (rc >= 0 && (rc = db_prepare(&s, db,
-				"SELECT r.id, r.at, u.code, p.login, r.progress, r.text, r.kind, r.status, r.reason, r.period FROM task_report r "
-				"JOIN unit u ON u.id = r.unit_id LEFT JOIN person p ON p.id = r.person_id "
+				"SELECT r.id, r.at, u.code, p.login, r.progress, r.text, r.kind, r.status, r.reason, r.period, "
+				"u.id, u.name, p.name, r.reviewed_at, rp.login, rp.name, "
+				"CASE WHEN r.unit_id = t.lead_unit_id THEN 1 ELSE 0 END FROM task_report r "
+				"JOIN task t ON t.id = r.task_id JOIN unit u ON u.id = r.unit_id "
+				"LEFT JOIN person p ON p.id = r.person_id LEFT JOIN person rp ON rp.id = r.reviewed_by "
 				"WHERE r.task_id = ? ORDER BY r.id")) == 0) {
 		db_bind_int64(s, 1, id);
-		while ((rc = db_step(s)) == DB_ROW)
-			json_array_append_new(reports, json_pack("{s:I, s:s, s:s?, s:s?, s:i, s:s?, s:s, s:s, s:s?, s:s?}", "id",
+		while ((rc = db_step(s)) == DB_ROW) {
+			json_t *r = json_pack("{s:I, s:s, s:s?, s:s?, s:i, s:s?, s:s, s:s, s:s?, s:s?}", "id",
 				(json_int_t)db_column_int64(s, 0), "at", db_column_text(s, 1), "unit_code", db_column_text(s, 2),
 				"by", db_column_text(s, 3), "progress", (int)db_column_int64(s, 4), "text", db_column_text(s, 5),
 				"kind", db_column_text(s, 6), "status", db_column_text(s, 7), "reason", db_column_text(s, 8),
-				"period", db_column_text(s, 9)));
+				"period", db_column_text(s, 9));
+			json_object_set_new(r, "unit_id", json_integer(db_column_int64(s, 10)));
+			json_object_set_new(r, "unit_name", json_string(db_column_text(s, 11)));
+			json_object_set_new(r, "by_name", db_column_text(s, 12) ? json_string(db_column_text(s, 12)) : json_null());
+			json_object_set_new(r, "reviewed_at", db_column_text(s, 13) ? json_string(db_column_text(s, 13)) : json_null());
+			json_object_set_new(r, "reviewed_by", db_column_text(s, 14) ? json_string(db_column_text(s, 14)) : json_null());
+			json_object_set_new(r, "reviewed_by_name", db_column_text(s, 15) ? json_string(db_column_text(s, 15)) : json_null());
+			json_object_set_new(r, "role", json_string(db_column_int64(s, 16) ? "lead" : "support"));
+			json_array_append_new(reports, r);
+		}
 		db_finalize(s);
 	}
 	size_t i;
@@ -777,11 +806,30 @@ int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, i
 		str_append(&sql, " AND (t.lead_unit_id = ? OR t.id IN (SELECT task_id FROM task_unit WHERE unit_id = ?))");
 	if (f->document_id)
 		str_append(&sql, " AND t.document_id = ?");
+	int n_mine = 0;
+	const char **mine = NULL;
+	if (f->mine && f->who) {
+		/* within one of the caller's officer grants: the lead or a supporting unit */
+		if (!(mine = malloc(sizeof(char *) * (size_t)(f->who->n_grants ? f->who->n_grants : 1)))) {
+			free(like);
+			str_free(&sql);
+			return err_set(ERR_NOMEM, "out of memory");
+		}
+		for (int i = 0; i < f->who->n_grants; i++)
+			if (f->who->grants[i].role == ROLE_OFFICER)
+				mine[n_mine++] = f->who->grants[i].unit_path;
+		str_append(&sql, " AND EXISTS (SELECT 1 FROM unit mu WHERE (mu.id = t.lead_unit_id OR mu.id IN "
+				 "(SELECT unit_id FROM task_unit WHERE task_id = t.id)) AND (1=0");
+		for (int i = 0; i < n_mine; i++)
+			str_append(&sql, " OR mu.path LIKE ?");
+		str_append(&sql, "))");
+	}
 	db_stmt *s;
 	rc = str_oom(&sql) ? err_set(ERR_NOMEM, "out of memory") : db_prepare(&s, db, sql.ptr);
 	str_free(&sql);
 	if (rc < 0) {
 		free(like);
+		free(mine);
 		return rc;
 	}
 	int k = 3;
@@ -796,15 +844,26 @@ int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, i
 	}
 	if (f->document_id)
 		db_bind_int64(s, k++, f->document_id);
+	/* db_bind_text copies, so one buffer serves every pattern */
+	for (int i = 0; i < n_mine; i++) {
+		str pattern = STR_INIT;
+		str_appendf(&pattern, "%s%%", mine[i]);
+		rc = str_oom(&pattern) ? err_set(ERR_NOMEM, "out of memory") : db_bind_text(s, k++, pattern.ptr);
+		str_free(&pattern);
+		if (rc < 0)
+			break;
+	}
 	/* The status and the deciding deadline are derived per row, so those
 	 * filters, the counts, the order and the page are applied here. */
 	json_t *kept = json_array(), *counts = json_object();
 	for (int i = 0; i < N_STATUS; i++)
 		json_object_set_new(counts, status_names[i].code, json_integer(0));
-	while ((rc = db_step(s)) == DB_ROW) {
+	while (rc >= 0 && (rc = db_step(s)) == DB_ROW) {
 		json_t *t;
 		if ((rc = task_row(&t, s, db, as_of, warn)) < 0)
 			break;
+		if (f->who)
+			json_object_set_new(t, "_lead_path", json_string(db_column_text(s, 20)));
 		if (!due_between(t, f) || (f->waiting && !json_is_true(json_object_get(t, "completion_waiting")))) {
 			json_decref(t);
 			continue;
@@ -818,6 +877,7 @@ int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, i
 	}
 	db_finalize(s);
 	free(like);
+	free(mine);
 	if (rc < 0) {
 		json_decref(kept);
 		json_decref(counts);
@@ -838,6 +898,11 @@ int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, i
 		json_array_append(list, rows[i]);
 	free(rows);
 	json_decref(kept);
+	if ((rc = task__list_units(list, db, f->who)) < 0) {
+		json_decref(list);
+		json_decref(counts);
+		return rc;
+	}
 	int64_t total = (int64_t)n;
 	*out = json_pack("{s:o, s:I, s:o}", "tasks", list, "total", (json_int_t)total, "counts", counts);
 	return 0;

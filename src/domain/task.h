@@ -116,11 +116,22 @@ typedef struct task_filter {
 	int64_t document_id;
 	const char *due_from, *due_to;   /* YYYY-MM-DD, on the deadline that decides the status */
 	bool waiting;             /* a completion request waits for review */
+	const principal *who;     /* when set, each task says who's unit role in it (my_role) */
+	bool mine;                /* only tasks whose lead or a supporting unit lies within who's officer grants */
 } task_filter;
 
-/* {"tasks": [...], "total", "counts": {status: n}}, ordered by the
+/* {"tasks": [...], "total", "counts": {status: n}}, each task with its
+ * supporting_units [{id, code, name}] (and my_role when f->who is set),
+ * ordered by the
  * deciding deadline; the counts are over everything the other filters
  * keep, before the status filter. */
 int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, int64_t limit, int64_t offset);
+
+/* The task with this code, or ERR_NOTFOUND. */
+int task_id_by_code(int64_t *out, db_conn *db, const char *code);
+
+/* Adds supporting_units to each task of list (and my_role when who is
+ * given: see task_role_of); drops the internal "_lead_path". task_page.c */
+int task__list_units(json_t *list, db_conn *db, const principal *who);
 
 #endif

@@ -5,6 +5,7 @@
 #include "domain/audit.h"
 #include "util/csv.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/str.h"
 #include "util/time.h"
 #include "util/utf8.h"
@@ -34,14 +35,20 @@ typedef struct importer {
 } importer;
 
 static void bad_row(importer *im, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Lists the last error as line's problem: its message, and its template
+ * and parameters for clients that say it in their language. */
+static void bad_row_last(importer *im, int line)
+{
+	json_array_append_new(im->bad, json_err_detail(json_pack("{s:i}", "line", line)));
+}
+
 static void bad_row(importer *im, int line, const char *fmt, ...)
 {
-	char msg[300];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	err_setv(ERR_INVALID, fmt, ap);
 	va_end(ap);
-	json_array_append_new(im->bad, json_pack("{s:i, s:s}", "line", line, "message", msg));
+	bad_row_last(im, line);
 }
 
 static int header(importer *im, const csv_record *h)
@@ -63,8 +70,8 @@ static int header(importer *im, const csv_record *h)
 			im->col_public = i;
 	}
 	if (im->col_code < 0 || im->col_name < 0)
-		return err_set(ERR_INVALID, "line 1: the header needs the columns code and name (found: %s%s%s)",
-			h->n ? h->f[0] : "", h->n > 1 ? ", " : "", h->n > 1 ? h->f[1] : "");
+		return h->n > 1 ? err_set(ERR_INVALID, "line 1: the header needs the columns code and name (found: %s, %s)", h->f[0], h->f[1])
+				: err_set(ERR_INVALID, "line 1: the header needs the columns code and name (found: %s)", h->n ? h->f[0] : "");
 	return 0;
 }
 
@@ -126,14 +133,17 @@ static int add_row(importer *im, const csv_record *r)
 		return err_set(ERR_NOMEM, "out of memory");
 	const char *name = field(r, im->col_name);
 	if (!utf8_valid(name, strlen(name)) || unit_clean_name(&row->name, name) < 0) {
-		bad_row(im, r->line, "%s", utf8_valid(name, strlen(name)) ? err_msg() : "the name is not valid UTF-8");
+		if (utf8_valid(name, strlen(name)))
+			bad_row_last(im, r->line);
+		else
+			bad_row(im, r->line, "the name is not valid UTF-8");
 		row->bad = true;
 	}
 	if (!*row->code) {
 		bad_row(im, r->line, "the code is empty");
 		row->bad = true;
 	} else if (unit_check_code(row->code) < 0) {
-		bad_row(im, r->line, "%s", err_msg());
+		bad_row_last(im, r->line);
 		row->bad = true;
 	}
 	if (!*row->kind && row->name) {
@@ -190,7 +200,7 @@ static int read_rows(importer *im, const char *csv, size_t len)
 		/* a broken quote ends the reading: report it as a bad row */
 		int line = 0;
 		sscanf(err_msg(), "line %d", &line);
-		bad_row(im, line, "%s", strchr(err_msg(), ':') ? strchr(err_msg(), ':') + 2 : err_msg());
+		bad_row_last(im, line);
 		return 0;
 	}
 	return rc < 0 ? rc : 0;

@@ -166,7 +166,9 @@ static int save_in_tx(int64_t *out_id, json_t **before, db_conn *db, const princ
 	if ((rc = current_of(&c, db, k)) < 0)
 		return rc;
 	if (c.id && (strcmp(c.status, "submitted") == 0 || strcmp(c.status, "approved") == 0))
-		return err_set(ERR_CONFLICT, "the value is %s and cannot change; the steering office can return it", c.status);
+		return strcmp(c.status, "approved") == 0
+			? err_set(ERR_CONFLICT, "the value is approved and cannot change; the steering office can return it")
+			: err_set(ERR_CONFLICT, "the value is submitted and cannot change; the steering office can return it");
 	if (c.id) {
 		*out_id = c.id;
 		if ((rc = value_get(before, db, c.id)) < 0)
@@ -222,7 +224,7 @@ static const struct {
 	[VALUE_RETURN] = { "return", "submitted", "returned" },
 };
 
-int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason)
+int value_step_in_tx(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason)
 {
 	char now[TIME_ISO_SIZE];
 	json_t *before = NULL;
@@ -230,16 +232,15 @@ int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step s
 	if (step == VALUE_RETURN && (!reason || !*reason))
 		return err_set(ERR_INVALID, "'reason': say why the value is returned");
 	time_now_iso(now);
-	if ((rc = db_begin_write(db)) < 0)
-		return rc;
 	if ((rc = value_get(&before, db, id)) < 0)
-		goto fail;
+		return rc;
 	const char *status = json_string_value(json_object_get(before, "status"));
 	bool resubmit = step == VALUE_SUBMIT && strcmp(status, "returned") == 0;
 	if (strcmp(status, steps[step].from) != 0 && !resubmit) {
-		rc = err_set(ERR_CONFLICT, "a %s value cannot be %s", status,
-			step == VALUE_SUBMIT ? "submitted" : step == VALUE_APPROVE ? "approved" : "returned");
-		goto fail;
+		rc = step == VALUE_SUBMIT ? err_set(ERR_CONFLICT, "the value is %s; only a draft or a returned value is submitted", status)
+			: step == VALUE_APPROVE ? err_set(ERR_CONFLICT, "the value is %s; only a submitted value is approved", status)
+			: err_set(ERR_CONFLICT, "the value is %s; only a submitted value is returned", status);
+		goto done;
 	}
 	if (step == VALUE_SUBMIT) {
 		const char *deadline = json_string_value(json_object_get(before, "deadline"));
@@ -252,15 +253,25 @@ int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step s
 					"history_pending = 0 WHERE id = ?", "ttiti", steps[step].to, step == VALUE_RETURN ? reason : NULL,
 			who->person_id, now, id);
 	}
-	if (rc < 0 || (rc = history(db, who, id, steps[step].action, now)) < 0 ||
-	    (rc = audit_value(db, who, steps[step].action, id, before)) < 0)
-		goto fail;
+	if (rc == 0 && (rc = history(db, who, id, steps[step].action, now)) == 0)
+		rc = audit_value(db, who, steps[step].action, id, before);
+done:
 	json_decref(before);
-	return db_commit(db);
-fail:
-	json_decref(before);
-	db_rollback(db);
 	return rc;
+}
+
+int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason)
+{
+	int rc;
+	if (step == VALUE_RETURN && (!reason || !*reason))
+		return err_set(ERR_INVALID, "'reason': say why the value is returned");
+	if ((rc = db_begin_write(db)) < 0)
+		return rc;
+	if ((rc = value_step_in_tx(db, who, id, step, reason)) < 0) {
+		db_rollback(db);
+		return rc;
+	}
+	return db_commit(db);
 }
 
 /* ------------------------------------------------------------------ reads */
@@ -314,9 +325,10 @@ static int add_history(json_t *v, db_conn *db, int64_t id)
 	db_stmt *s;
 	json_t *list = json_array();
 	int rc = db_prepare(&s, db,
-		"SELECT h.at, p.login, h.action, h.status, h.value, h.reason, h.id FROM indicator_value_history h "
+		"SELECT h.at, p.login, h.action, h.status, h.value, h.reason, h.id, p.name, h.note FROM indicator_value_history h "
 		"LEFT JOIN person p ON p.id = h.person_id WHERE h.value_id = ? "
-		"UNION ALL SELECT v.updated_at, p.login, 'import', v.status, v.value, v.reason, NULL FROM indicator_value v "
+		"UNION ALL SELECT v.updated_at, p.login, 'import', v.status, v.value, v.reason, NULL, p.name, v.note "
+		"FROM indicator_value v "
 		"LEFT JOIN person p ON p.id = v.updated_by WHERE v.id = ? AND v.history_pending = 1 "
 		"ORDER BY 7 NULLS LAST");
 	if (rc == 0) {
@@ -327,6 +339,8 @@ static int add_history(json_t *v, db_conn *db, int64_t id)
 				"action", db_column_text(s, 2), "status", db_column_text(s, 3));
 			json_object_set_new(h, "value", db_column_is_null(s, 4) ? json_null() : json_real(db_column_double(s, 4)));
 			json_object_set_new(h, "reason", db_column_text(s, 5) ? json_string(db_column_text(s, 5)) : json_null());
+			json_object_set_new(h, "by_name", db_column_text(s, 7) ? json_string(db_column_text(s, 7)) : json_null());
+			json_object_set_new(h, "note", db_column_text(s, 8) ? json_string(db_column_text(s, 8)) : json_null());
 			json_array_append_new(list, h);
 		}
 		db_finalize(s);
@@ -372,6 +386,12 @@ static void visibility(str *q, const principal *who)
 	str_append(q, ")");
 }
 
+/* A grant whose holder reports values for its subtree. */
+static bool reports_for(const grant *g)
+{
+	return g->role == ROLE_OFFICER || g->role == ROLE_ADMIN;
+}
+
 int value_list(json_t **out, db_conn *db, const value_filter *f)
 {
 	str q = STR_INIT;
@@ -387,6 +407,13 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 	if (f->status)
 		str_append(&q, " AND v.status = ?");
 	visibility(&q, f->who);
+	if (f->mine) {
+		str_append(&q, " AND (1=0");
+		for (int i = 0; i < f->who->n_grants; i++)
+			if (reports_for(&f->who->grants[i]))
+				str_append(&q, " OR (u.path >= ? AND u.path < ?)");
+		str_append(&q, ")");
+	}
 	str_append(&q, " ORDER BY i.code, u.path, v.period LIMIT ? OFFSET ?");
 	db_stmt *s;
 	int rc = str_oom(&q) ? err_set(ERR_NOMEM, "out of memory") : db_prepare(&s, db, q.ptr);
@@ -411,6 +438,15 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 			db_bind_text(s, k++, f->who->grants[i].unit_path);
 			db_bind_text(s, k++, end);
 		}
+	}
+	for (int i = 0; f->mine && i < f->who->n_grants; i++) {
+		if (!reports_for(&f->who->grants[i]))
+			continue;
+		char end[320];
+		snprintf(end, sizeof(end), "%s", f->who->grants[i].unit_path);
+		end[strlen(end) - 1] = '0';
+		db_bind_text(s, k++, f->who->grants[i].unit_path);
+		db_bind_text(s, k++, end);
 	}
 	db_bind_int64(s, k++, f->limit);
 	db_bind_int64(s, k, f->offset);

@@ -43,6 +43,8 @@ typedef enum value_step { VALUE_SUBMIT, VALUE_APPROVE, VALUE_RETURN } value_step
 /* Moves value id one step (return needs a reason). ERR_CONFLICT naming
  * the state when the step does not apply. */
 int value_step_apply(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason);
+/* The same inside the caller's open write transaction. */
+int value_step_in_tx(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason);
 
 /* The unit path and status of value id (arena a). ERR_NOTFOUND. */
 int value_lookup(const char **unit_path, const char **status, db_conn *db, arena *a, int64_t id);
@@ -55,6 +57,7 @@ typedef struct value_filter {
 	const char *period, *status;
 	const principal *who;    /* sees approved values of public indicators,
 				    and others where it may read the unit */
+	bool mine;               /* only units within who's grants to report (officer, admin) */
 	int64_t limit, offset;
 } value_filter;
 

@@ -1,5 +1,6 @@
 /* worker: the background thread (worker.h). */
 #include "domain/worker.h"
+#include "domain/inbox.h"
 #include "domain/index_uncertainty.h"
 #include "domain/reminder.h"
 #include "domain/report_job.h"
@@ -12,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@ struct worker {
 	long reminded_day;      /* days since 1970 of the last reminder run, 0 before */
 	bool requeued;          /* the jobs a previous server left running are queued again */
 	time_t mail_after;      /* no mail attempt before this time */
+	char inbox_mark[INBOX_MARK_SIZE];   /* the inbox's state when it was last mailed */
 };
 
 /* Runs every queued job: a report, then an index analysis, in turn. */
@@ -69,7 +72,8 @@ static void run_jobs(worker *w)
 }
 
 /* Once a day the reminders; then, when a mail server is set, the unsent
- * ones are mailed (after a failure, again a minute later). */
+ * ones are mailed, and each person's new inbox items when something
+ * happened since the last look (after a failure, again a minute later). */
 static void remind(worker *w)
 {
 	date_ymd today = task_today();
@@ -91,8 +95,25 @@ static void remind(worker *w)
 	if (reminder_send(&sent, w->db, &mail, today) < 0) {
 		log_error("worker: reminder mail: %s", err_msg());
 		w->mail_after = time(NULL) + 60;
-	} else if (sent)
+		return;
+	}
+	if (sent)
 		log_info("worker: %d reminder message(s) sent", sent);
+	char mark[INBOX_MARK_SIZE];
+	if (inbox_mark(mark, w->db) < 0) {
+		log_error("worker: inbox: %s", err_msg());
+		return;
+	}
+	if (strcmp(mark, w->inbox_mark) == 0)
+		return;
+	if (inbox_send(&sent, w->db, &mail) < 0) {
+		log_error("worker: inbox mail: %s", err_msg());
+		w->mail_after = time(NULL) + 60;
+		return;
+	}
+	memcpy(w->inbox_mark, mark, sizeof(mark));
+	if (sent)
+		log_info("worker: %d inbox message(s) sent", sent);
 }
 
 static void *main_loop(void *arg)

@@ -136,19 +136,28 @@ static void record_levels(const char *fmt, va_list ap)
 	levels[0] = cur;
 }
 
-int err_set(int code, const char *fmt, ...)
+int err_setv(int code, const char *fmt, va_list ap)
 {
 	/* Formatted aside first: callers may pass err_msg() as an argument
 	 * to wrap the previous message ("migration 0002: %s"). */
 	char buf[sizeof(last_msg)];
-	va_list ap;
-	va_start(ap, fmt);
-	record_levels(fmt, ap);
+	va_list aq;
+	va_copy(aq, ap);
+	record_levels(fmt, aq);
+	va_end(aq);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	memcpy(last_msg, buf, sizeof(buf));
 	last_code = code;
 	return code;
+}
+
+int err_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = err_setv(code, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *err_msg(void) { return last_msg; }
@@ -176,6 +185,28 @@ const char *err_param(int level, int i)
 int err_nested_param(int level)
 {
 	return level >= 0 && level + 1 < n_levels ? levels[level].nested_param : -1;
+}
+
+static _Thread_local struct {
+	int code, n_levels;
+	char msg[sizeof(last_msg)];
+	err_level levels[ERR_MAX_DEPTH];
+} kept;
+
+void err_keep(void)
+{
+	kept.code = last_code;
+	kept.n_levels = n_levels;
+	memcpy(kept.msg, last_msg, sizeof(kept.msg));
+	memcpy(kept.levels, levels, sizeof(kept.levels));
+}
+
+void err_restore(void)
+{
+	last_code = kept.code;
+	n_levels = kept.n_levels;
+	memcpy(last_msg, kept.msg, sizeof(last_msg));
+	memcpy(levels, kept.levels, sizeof(levels));
 }
 
 void err_clear(void)

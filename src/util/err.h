@@ -4,6 +4,8 @@
 #ifndef NQ57_ERR_H
 #define NQ57_ERR_H
 
+#include <stdarg.h>
+
 enum {
 	ERR_OK = 0,
 	ERR_GENERIC = -1,     /* anything unexpected: I/O, database, OOM */
@@ -23,12 +25,21 @@ enum {
 /* Records code and message for this thread; returns code so callers can
  * write `return err_set(ERR_INVALID, "...")`. */
 int err_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list, for functions that take a format themselves
+ * (one bad row of an import: its template is their format). */
+int err_setv(int code, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* The message of the last err_set on this thread ("" if none). */
 const char *err_msg(void);
 /* The code of the last err_set on this thread (0 if none). */
 int err_code(void);
 void err_clear(void);
+
+/* Keeps the last error (message, template and parameters) aside, and puts
+ * it back: for clean-up that may itself fail but must report the error
+ * that made it run, such as a rollback. One kept error per thread. */
+void err_keep(void);
+void err_restore(void);
 
 /* The last error as a template and its parameters, for clients that say
  * it in their own language (the API's "template" and "params"). Level 0 is

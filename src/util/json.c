@@ -20,23 +20,10 @@ int json_parse(json_t **out, const char *p, size_t len)
 	return 0;
 }
 
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER: return "an integer";
-	case JSON_REAL: return "a number";
-	case JSON_TRUE: case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 int json_require_object(const json_t *root, const char *what)
 {
 	if (!json_is_object(root))
-		return err_set(ERR_INVALID, "%s must be a JSON object, not %s", what, json_kind(root));
+		return err_set(ERR_INVALID, "%s must be a JSON object", what);
 	return 0;
 }
 
@@ -61,7 +48,7 @@ int json_get_string(const char **out, const json_t *obj, const char *key, int re
 	if (rc <= 0)
 		return rc;
 	if (!json_is_string(v))
-		return err_set(ERR_INVALID, "'%s' must be a string, not %s", key, json_kind(v));
+		return err_set(ERR_INVALID, "'%s' must be a string", key);
 	*out = json_string_value(v);
 	return 0;
 }
@@ -74,7 +61,7 @@ int json_get_int(long long *out, int *present, const json_t *obj, const char *ke
 	if (rc <= 0)
 		return rc;
 	if (!json_is_integer(v))
-		return err_set(ERR_INVALID, "'%s' must be an integer, not %s", key, json_kind(v));
+		return err_set(ERR_INVALID, "'%s' must be a whole number", key);
 	*out = json_integer_value(v);
 	*present = 1;
 	return 0;
@@ -88,7 +75,7 @@ int json_get_number(double *out, int *present, const json_t *obj, const char *ke
 	if (rc <= 0)
 		return rc;
 	if (!json_is_number(v))
-		return err_set(ERR_INVALID, "'%s' must be a number, not %s", key, json_kind(v));
+		return err_set(ERR_INVALID, "'%s' must be a number", key);
 	*out = json_number_value(v);
 	*present = 1;
 	return 0;
@@ -102,7 +89,7 @@ int json_get_bool(int *out, int *present, const json_t *obj, const char *key, in
 	if (rc <= 0)
 		return rc;
 	if (!json_is_boolean(v))
-		return err_set(ERR_INVALID, "'%s' must be true or false, not %s", key, json_kind(v));
+		return err_set(ERR_INVALID, "'%s' must be true or false", key);
 	*out = json_is_true(v);
 	*present = 1;
 	return 0;
@@ -245,4 +232,15 @@ static json_t *err_level_json(int level)
 json_t *json_err_describe(void)
 {
 	return err_depth() > 0 ? err_level_json(0) : NULL;
+}
+
+json_t *json_err_detail(json_t *detail)
+{
+	if (!detail)
+		return NULL;
+	json_object_set_new(detail, "message", json_string(err_msg()));
+	json_t *said = json_err_describe();
+	if (said)
+		json_object_update_new(detail, said);
+	return detail;
 }

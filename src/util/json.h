@@ -34,4 +34,9 @@ void json_append(str *s, const json_t *v);
  * error's message is itself such an object. NULL when no error is set. */
 json_t *json_err_describe(void);
 
+/* Adds the last error to detail, one entry of an error answer's "details"
+ * (a bad row of an import): its "message", "template" and "params".
+ * Returns detail. */
+json_t *json_err_detail(json_t *detail);
+
 #endif

@@ -3,8 +3,12 @@
 #include "util/period.h"
 #include "util/err.h"
 
+#include "util/utf8.h"
+
 #include <assert.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const month_names_en[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
@@ -124,24 +128,39 @@ static int period__number(const char *s, size_t n)
 	return v;
 }
 
-/* Copies user text for an error message: at most 20 bytes, anything but
- * printable ASCII shown as '?', so the message stays one clean line. */
-static void period__show(char out[static 25], const char *s, size_t len)
+/* Copies user text for an error message as it was typed: at most about
+ * 40 bytes, cut at a character boundary; bytes that are not valid UTF-8
+ * and control characters are shown as '?', so the message stays one clean
+ * line of valid UTF-8. */
+#define PERIOD__SHOW_MAX 40
+static void period__show(char out[static PERIOD__SHOW_MAX + 8], const char *s, size_t len)
 {
-	size_t n = len > 20 ? 20 : len;
-	for (size_t i = 0; i < n; i++)
-		out[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (len > n) {
-		out[n++] = '.';
-		out[n++] = '.';
-		out[n++] = '.';
+	size_t i = 0, n = 0;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t w = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+		if (w == 0 || i + w > len || !utf8_valid(s + i, w))
+			w = 0;
+		if (n + (w ? w : 1) > PERIOD__SHOW_MAX) {
+			memcpy(out + n, "...", 3);
+			n += 3;
+			break;
+		}
+		if (w == 0 || (w == 1 && (c < 0x20 || c == 0x7f))) {
+			out[n++] = '?';
+			i++;
+			continue;
+		}
+		memcpy(out + n, s + i, w);
+		n += w;
+		i += w;
 	}
 	out[n] = '\0';
 }
 
 int date_parse(date_ymd *out, const char *s, size_t len)
 {
-	char shown[25];
+	char shown[PERIOD__SHOW_MAX + 8];
 	period__show(shown, s, len);
 	if (len != 10 || s[4] != '-' || s[7] != '-' || !period__digits(s, 4) ||
 	    !period__digits(s + 5, 2) || !period__digits(s + 8, 2))
@@ -154,8 +173,8 @@ int date_parse(date_ymd *out, const char *s, size_t len)
 		return err_set(ERR_INVALID, "date '%s': month must be 01 to 12", shown);
 	int last = date_days_in_month(d.y, d.m);
 	if (d.d < 1 || d.d > last)
-		return err_set(ERR_INVALID, "date '%s': day must be 01 to %d in %s %d", shown,
-			       last, month_names_en[d.m - 1], d.y);
+		return err_set(ERR_INVALID, "date '%s': day must be 01 to %d in %02d/%d", shown,
+			       last, d.m, d.y);
 	*out = d;
 	return 0;
 }
@@ -163,18 +182,54 @@ int date_parse(date_ymd *out, const char *s, size_t len)
 /* ---------------------------------------------------------------------- */
 /* Periods */
 
+/* The ways a period can be wrong, each with its own message (template) so
+ * that clients can say it in their own language. */
+typedef enum period__error {
+	PERIOD__OK = -1,
+	PERIOD__E_FORM,
+	PERIOD__E_YEAR,
+	PERIOD__E_HALF,
+	PERIOD__E_QUARTER,
+	PERIOD__E_CUMULATIVE,
+	PERIOD__E_MONTH
+} period__error;
+
+static int period__fail(const char *s, size_t len, period__error e)
+{
+	char shown[PERIOD__SHOW_MAX + 8];
+	period__show(shown, s, len);
+	switch (e) {
+	case PERIOD__E_YEAR:
+		return err_set(ERR_INVALID, "period '%s': year must be 1900 to 9999", shown);
+	case PERIOD__E_HALF:
+		return err_set(ERR_INVALID, "period '%s': half year must be 1 or 2", shown);
+	case PERIOD__E_QUARTER:
+		return err_set(ERR_INVALID, "period '%s': quarter must be 1 to 4", shown);
+	case PERIOD__E_CUMULATIVE:
+		return err_set(ERR_INVALID, "period '%s': cumulative months must be 1 to 12", shown);
+	case PERIOD__E_MONTH:
+		return err_set(ERR_INVALID, "period '%s': month must be 01 to 12", shown);
+	case PERIOD__OK:
+	case PERIOD__E_FORM:
+		break;
+	}
+	return err_set(ERR_INVALID, "period '%s': expected a code such as 2025, 2025S1, 2025Q3, "
+		       "202509 or 2025M9, or words such as Quý 3/2025, 6 tháng đầu năm 2025, "
+		       "9 tháng năm 2025, Tháng 9/2025 or Năm 2025", shown);
+}
+
 /* What follows the year for each lettered kind. */
 typedef struct period__suffix {
 	char letter;
 	period_kind kind;
 	int max;
-	const char *range;   /* the error when n is out of range */
+	period__error range;   /* the error when n is out of range */
 } period__suffix;
 
 static const period__suffix period__suffixes[] = {
-	{ 'S', PERIOD_HALF, 2, "half year must be 1 or 2" },
-	{ 'Q', PERIOD_QUARTER, 4, "quarter must be 1 to 4" },
-	{ 'M', PERIOD_CUMULATIVE, 12, "cumulative months must be 1 to 12" },
+	{ 'S', PERIOD_HALF, 2, PERIOD__E_HALF },
+	{ 'Q', PERIOD_QUARTER, 4, PERIOD__E_QUARTER },
+	{ 'M', PERIOD_CUMULATIVE, 12, PERIOD__E_CUMULATIVE },
 };
 
 static const period__suffix *period__suffix_find(char letter)
@@ -208,32 +263,26 @@ bool period_valid(const period *p)
 	return max > 0 && p->n >= 1 && p->n <= max;
 }
 
-static int period__fail(const char *s, size_t len, const char *why)
-{
-	char shown[25];
-	period__show(shown, s, len);
-	return err_set(ERR_INVALID, "period '%s': %s", shown, why);
-}
-
-#define PERIOD__EXPECTED "expected a code such as 2025, 2025S1, 2025Q3, 202509 or 2025M9"
-
 /* Parses "S1", "Q3", "M9", "M12" after the year at s[4..len). */
 static int period__parse_suffix(period *out, const char *s, size_t len)
 {
 	const period__suffix *sx = period__suffix_find(s[4]);
 	if (!sx) {
-		char why[96];
-		snprintf(why, sizeof(why), "period type must be S (half year), Q (quarter) or "
-			 "M (months from January), not '%c'", s[4] >= 0x20 && s[4] < 0x7f ? s[4] : '?');
-		return period__fail(s, len, why);
+		char shown[PERIOD__SHOW_MAX + 8], letter[PERIOD__SHOW_MAX + 8];
+		unsigned char c = (unsigned char)s[4];
+		size_t w = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 1;
+		period__show(shown, s, len);
+		period__show(letter, s + 4, 4 + w <= len ? w : 1);   /* the whole character */
+		return err_set(ERR_INVALID, "period '%s': period type must be S (half year), Q (quarter) or "
+			       "M (months from January), not '%s'", shown, letter);
 	}
 	size_t k = 0;
 	while (5 + k < len && period__digits(s + 5 + k, 1))
 		k++;
 	if (k > 0 && k <= 2 && 5 + k < len) {
-		char why[48];
-		snprintf(why, sizeof(why), "unexpected text after '%.*s'", (int)(5 + k), s);
-		return period__fail(s, len, why);
+		char shown[PERIOD__SHOW_MAX + 8];
+		period__show(shown, s, len);
+		return err_set(ERR_INVALID, "period '%s': unexpected text after '%.*s'", shown, (int)(5 + k), s);
 	}
 	int n = (k == 0 || k > 2 || s[5] == '0') ? 0 : period__number(s + 5, k);
 	if (n < 1 || n > sx->max)
@@ -242,15 +291,150 @@ static int period__parse_suffix(period *out, const char *s, size_t len)
 	return 0;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Periods in words, as officials type them: "Quý 3/2026", "quý III năm
+ * 2026", "Q3/2026", "6 tháng đầu năm 2025", "6 tháng 2025" (the first
+ * half), "6 tháng cuối năm 2025", "9 tháng 2025" (cumulative 2025M9),
+ * "Năm 2025", "Tháng 9/2025", "tháng 09 năm 2025"; also "H1 2025". The
+ * text is folded first (case, diacritics, NFC/NFD, đ), then read as runs
+ * of letters and runs of digits; anything else separates them. */
+
+#define PERIOD__MAX_TOKENS 8
+
+typedef struct period__tok {
+	const char *p;
+	size_t len;
+	bool digits;
+} period__tok;
+
+static int period__tokenise(period__tok *out, const char *f)
+{
+	int n = 0;
+	for (const char *p = f; *p;) {
+		bool digit = *p >= '0' && *p <= '9', alpha = *p >= 'a' && *p <= 'z';
+		if (!digit && !alpha) {
+			p++;
+			continue;
+		}
+		const char *q = p;
+		while (*q && (digit ? (*q >= '0' && *q <= '9') : (*q >= 'a' && *q <= 'z')))
+			q++;
+		if (n == PERIOD__MAX_TOKENS)
+			return -1;
+		out[n++] = (period__tok){ p, (size_t)(q - p), digit };
+		p = q;
+	}
+	return n;
+}
+
+static bool period__is(const period__tok *t, const char *word)
+{
+	return !t->digits && t->len == strlen(word) && memcmp(t->p, word, t->len) == 0;
+}
+
+/* A number of one or two digits, or a roman numeral I to IV when roman. */
+static bool period__small(const period__tok *t, bool roman, int *out)
+{
+	static const char *const romans[] = { "i", "ii", "iii", "iv" };
+	if (t->digits && t->len <= 2) {
+		*out = period__number(t->p, t->len);
+		return true;
+	}
+	for (int i = 0; roman && i < 4; i++)
+		if (period__is(t, romans[i])) {
+			*out = i + 1;
+			return true;
+		}
+	return false;
+}
+
+/* Reads "[năm] YYYY" at t[i..n), which must end there. Returns the year,
+ * 0 if that is not what is there, -1 if the year is out of range. */
+static int period__year_at(const period__tok *t, int i, int n)
+{
+	if (i < n && period__is(&t[i], "nam"))
+		i++;
+	if (i != n - 1 || !t[i].digits || t[i].len != 4)
+		return 0;
+	int y = period__number(t[i].p, 4);
+	return y < PERIOD_YEAR_MIN ? -1 : y;
+}
+
+/* Matches the tokens; returns the error when they are not a period. */
+static period__error period__match_words(period *out, const period__tok *t, int n)
+{
+	int v = 0, y;
+	if (n >= 2 && (period__is(&t[0], "quy") || period__is(&t[0], "q")) && period__small(&t[1], true, &v)) {
+		if ((y = period__year_at(t, 2, n)) <= 0)
+			return y < 0 ? PERIOD__E_YEAR : PERIOD__E_FORM;
+		*out = (period){ PERIOD_QUARTER, y, v };
+		return v >= 1 && v <= 4 ? PERIOD__OK : PERIOD__E_QUARTER;
+	}
+	if (n >= 2 && period__is(&t[0], "h") && period__small(&t[1], false, &v)) {
+		if ((y = period__year_at(t, 2, n)) <= 0)
+			return y < 0 ? PERIOD__E_YEAR : PERIOD__E_FORM;
+		*out = (period){ PERIOD_HALF, y, v };
+		return v >= 1 && v <= 2 ? PERIOD__OK : PERIOD__E_HALF;
+	}
+	if (n >= 2 && period__is(&t[0], "thang") && period__small(&t[1], false, &v)) {
+		if ((y = period__year_at(t, 2, n)) <= 0)
+			return y < 0 ? PERIOD__E_YEAR : PERIOD__E_FORM;
+		*out = (period){ PERIOD_MONTH, y, v };
+		return v >= 1 && v <= 12 ? PERIOD__OK : PERIOD__E_MONTH;
+	}
+	if (n >= 3 && period__small(&t[0], false, &v) && period__is(&t[1], "thang")) {
+		int i = 2;
+		bool first = i < n && period__is(&t[i], "dau"), last = i < n && period__is(&t[i], "cuoi");
+		i += first || last;
+		if ((y = period__year_at(t, i, n)) <= 0)
+			return y < 0 ? PERIOD__E_YEAR : PERIOD__E_FORM;
+		if (last && v != 6)
+			return PERIOD__E_FORM;
+		if (v == 6)   /* "6 tháng" is the first half; "6 tháng cuối" the second */
+			*out = (period){ PERIOD_HALF, y, last ? 2 : 1 };
+		else
+			*out = (period){ PERIOD_CUMULATIVE, y, v };
+		return v >= 1 && v <= 12 ? PERIOD__OK : PERIOD__E_CUMULATIVE;
+	}
+	if (n == 2 && period__is(&t[0], "nam")) {
+		if ((y = period__year_at(t, 0, n)) <= 0)
+			return y < 0 ? PERIOD__E_YEAR : PERIOD__E_FORM;
+		*out = (period){ PERIOD_YEAR, y, 0 };
+		return PERIOD__OK;
+	}
+	return PERIOD__E_FORM;
+}
+
+static int period__parse_words(period *out, const char *s, size_t len)
+{
+	char *folded = NULL;
+	if (!utf8_valid(s, len))
+		return period__fail(s, len, PERIOD__E_FORM);
+	int rc = vn_fold(&folded, s, len);
+	if (rc == ERR_NOMEM)
+		return rc;
+	if (rc < 0)
+		return period__fail(s, len, PERIOD__E_FORM);
+	period__tok toks[PERIOD__MAX_TOKENS];
+	int n = period__tokenise(toks, folded);
+	period p;
+	period__error e = n < 0 ? PERIOD__E_FORM : period__match_words(&p, toks, n);
+	free(folded);
+	if (e != PERIOD__OK)
+		return period__fail(s, len, e);
+	*out = p;
+	return 0;
+}
+
 int period_parse(period *out, const char *s, size_t len)
 {
 	if (len == 0)
 		return err_set(ERR_INVALID, "period is empty");
 	if (len < 4 || !period__digits(s, 4))
-		return period__fail(s, len, PERIOD__EXPECTED);
+		return period__parse_words(out, s, len);
 	int year = period__number(s, 4);
 	if (year < PERIOD_YEAR_MIN)
-		return period__fail(s, len, "year must be 1900 to 9999");
+		return period__fail(s, len, PERIOD__E_YEAR);
 	if (len == 4) {
 		*out = (period){ PERIOD_YEAR, year, 0 };
 		return 0;
@@ -258,10 +442,10 @@ int period_parse(period *out, const char *s, size_t len)
 	if (!period__digits(s + 4, 1))
 		return period__parse_suffix(out, s, len);
 	if (len != 6 || !period__digits(s + 5, 1))
-		return period__fail(s, len, PERIOD__EXPECTED);
+		return period__fail(s, len, PERIOD__E_FORM);
 	int month = period__number(s + 4, 2);
 	if (month < 1 || month > 12)
-		return period__fail(s, len, "month must be 01 to 12");
+		return period__fail(s, len, PERIOD__E_MONTH);
 	*out = (period){ PERIOD_MONTH, year, month };
 	return 0;
 }
@@ -386,6 +570,13 @@ int period_label_vi(const period *p, char *out, size_t n)
 	case PERIOD_CUMULATIVE: w = snprintf(out, n, "%d tháng năm %d", p->n, p->year); break;
 	}
 	return period__label_done(w, n);
+}
+
+void period_format_vi(const period *p, char out[static PERIOD_LABEL_MAX])
+{
+	int rc = period_label_vi(p, out, PERIOD_LABEL_MAX);
+	assert(rc == 0);
+	(void)rc;
 }
 
 int period_label_en(const period *p, char *out, size_t n)

@@ -27,9 +27,14 @@ typedef struct date_ymd {
 #define PERIOD_YEAR_MIN 1900
 #define PERIOD_YEAR_MAX 9999
 
-/* Parses a canonical code from s[0..len) (need not be NUL-terminated).
- * Returns 0, or ERR_INVALID with a message naming the code and what is
- * wrong ("period '2025Q5': quarter must be 1 to 4"). */
+/* Parses a canonical code from s[0..len) (need not be NUL-terminated), or
+ * a period in the words officials type, in any case, with or without
+ * diacritics, NFC or NFD: "Quý 3/2026", "quý III năm 2026", "Q3/2026",
+ * "6 tháng đầu năm 2025" and "6 tháng 2025" (2025S1), "6 tháng cuối năm
+ * 2025" (2025S2), "9 tháng 2025" (2025M9), "Năm 2025", "Tháng 9/2025",
+ * "tháng 09 năm 2025", "H1 2025". Returns 0, or ERR_INVALID with a message
+ * quoting the text as typed and saying what is wrong ("period '2025Q5':
+ * quarter must be 1 to 4"). */
 int period_parse(period *out, const char *s, size_t len);
 
 /* True if p has a known kind, a year in range and an n that fits it. */
@@ -61,6 +66,11 @@ period period_prev(const period *p);
  * (out then holds a truncated, NUL-terminated label). */
 int period_label_vi(const period *p, char *out, size_t n);
 int period_label_en(const period *p, char *out, size_t n);
+
+/* The Vietnamese label of period_label_vi into a buffer that always holds
+ * it: "Quý III/2025", "6 tháng đầu năm 2025", "9 tháng năm 2025". */
+#define PERIOD_LABEL_MAX 48
+void period_format_vi(const period *p, char out[static PERIOD_LABEL_MAX]);
 
 /* "year", "half", "quarter", "month", "cumulative". */
 const char *period_kind_name(period_kind k);

@@ -229,7 +229,7 @@ int zip_open(zip_reader *z, const void *data, size_t len, const char *what)
 	size_t end = len - 22, min = len - 22 > 65535 ? len - 22 - 65535 : 0;
 	while (get32(z->p + end) != ZIP_END || get16(z->p + end + 20) > len - 22 - end) {
 		if (end == min && memcmp(data, "PK\x03\x04", 4) == 0)
-			return err_set(ERR_INVALID, "the %s is damaged or cut short (its ZIP directory is missing)", what);
+			return err_set(ERR_INVALID, "the file is damaged or cut short (its ZIP directory is missing)");
 		if (end == min)
 			return err_set(ERR_MALFORMED, "the file is not a ZIP archive");
 		end--;
@@ -239,11 +239,11 @@ int zip_open(zip_reader *z, const void *data, size_t len, const char *what)
 	uint32_t size = get32(e + 12), off = get32(e + 16);
 	if ((end >= 20 && get32(e - 20) == ZIP64_LOCATOR) || n == 0xFFFF || size == UINT32_MAX
 	    || off == UINT32_MAX)
-		return err_set(ERR_INVALID, "ZIP64 %ss are not supported", what);
+		return err_set(ERR_INVALID, "ZIP64 files are not supported");
 	if (get16(e + 4) != 0 || get16(e + 6) != 0 || get16(e + 8) != n)
 		return err_set(ERR_INVALID, "ZIP archives split over several files are not supported");
 	if (off > end || size > end - off)
-		return err_set(ERR_INVALID, "the %s is damaged (its ZIP directory is out of bounds)", what);
+		return err_set(ERR_INVALID, "the file is damaged (its ZIP directory is out of bounds)");
 	z->cd = off;
 	z->cd_end = off + size;
 	z->entries = n;
@@ -256,10 +256,10 @@ int zip_find(const zip_reader *z, const char *name, zip_file *f)
 	for (unsigned i = 0; i < z->entries; i++) {
 		const unsigned char *h = z->p + pos;
 		if (z->cd_end - pos < 46 || get32(h) != ZIP_CENTRAL)
-			return err_set(ERR_INVALID, "the %s is damaged (its ZIP directory is broken)", z->what);
+			return err_set(ERR_INVALID, "the file is damaged (its ZIP directory is broken)");
 		size_t nlen = get16(h + 28), rest = nlen + get16(h + 30) + get16(h + 32);
 		if (z->cd_end - pos - 46 < rest)
-			return err_set(ERR_INVALID, "the %s is damaged (its ZIP directory is broken)", z->what);
+			return err_set(ERR_INVALID, "the file is damaged (its ZIP directory is broken)");
 		if (nlen == want && strncasecmp((const char *)h + 46, name, want) == 0) {
 			f->flags = get16(h + 8);
 			f->method = get16(h + 10);
@@ -279,28 +279,27 @@ static int entry_data(const zip_reader *z, const zip_file *f, const char *name,
 		      const unsigned char **data)
 {
 	if (f->flags & 0x41)
-		return err_set(ERR_INVALID, "encrypted %ss are not supported", z->what);
+		return err_set(ERR_INVALID, "encrypted files are not supported");
 	if (f->csize == UINT32_MAX || f->usize == UINT32_MAX || f->local == UINT32_MAX)
-		return err_set(ERR_INVALID, "ZIP64 %ss are not supported", z->what);
+		return err_set(ERR_INVALID, "ZIP64 files are not supported");
 	if (f->method != ZIP_STORED && f->method != ZIP_DEFLATED)
 		return err_set(ERR_INVALID, "%s: ZIP compression method %u is not supported", name, f->method);
 	if (f->usize > ZIP_ENTRY_MAX)
 		return err_set(ERR_INVALID, "%s is too large: more than %u MiB unpacked", name, ZIP_ENTRY_MAX >> 20);
 	if (f->local > z->len || z->len - f->local < 30 || get32(z->p + f->local) != ZIP_LOCAL)
-		return err_set(ERR_INVALID, "the %s is damaged (%s cannot be found)", z->what, name);
+		return err_set(ERR_INVALID, "the file is damaged (%s cannot be found)", name);
 	const unsigned char *h = z->p + f->local;
 	size_t start = (size_t)f->local + 30 + get16(h + 26) + get16(h + 28);
 	if (start > z->len || z->len - start < f->csize)
-		return err_set(ERR_INVALID, "the %s is damaged (%s is cut short)", z->what, name);
+		return err_set(ERR_INVALID, "the file is damaged (%s is cut short)", name);
 	if (f->method == ZIP_STORED && f->csize != f->usize)
-		return err_set(ERR_INVALID, "the %s is damaged (%s has the wrong size)", z->what, name);
+		return err_set(ERR_INVALID, "the file is damaged (%s has the wrong size)", name);
 	*data = z->p + start;
 	return 0;
 }
 
 /* Inflates an entry into sink, checking its real size and CRC-32. */
-static int inflate_entry(const zip_reader *r, const unsigned char *src, const zip_file *f,
-			 const char *name, zip_sink sink, void *ctx)
+static int inflate_entry(const unsigned char *src, const zip_file *f, const char *name, zip_sink sink, void *ctx)
 {
 	z_stream z;
 	memset(&z, 0, sizeof(z));
@@ -317,14 +316,14 @@ static int inflate_entry(const zip_reader *r, const unsigned char *src, const zi
 		z.avail_out = sizeof(buf);
 		zr = inflate(&z, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END) {
-			rc = err_set(ERR_INVALID, "the %s is damaged (%s: %s)", r->what, name,
+			rc = err_set(ERR_INVALID, "the file is damaged (%s: %s)", name,
 				     z.msg ? z.msg : "the data is cut short");
 			break;
 		}
 		size_t got = sizeof(buf) - z.avail_out;
 		total += got;
 		if (total > f->usize) {
-			rc = err_set(ERR_INVALID, "the %s is damaged (%s is larger unpacked than declared)", r->what, name);
+			rc = err_set(ERR_INVALID, "the file is damaged (%s is larger unpacked than declared)", name);
 			break;
 		}
 		crc = crc32(crc, buf, (uInt)got);
@@ -333,9 +332,9 @@ static int inflate_entry(const zip_reader *r, const unsigned char *src, const zi
 	} while (!rc && zr != Z_STREAM_END);
 	inflateEnd(&z);
 	if (!rc && total != f->usize)
-		rc = err_set(ERR_INVALID, "the %s is damaged (%s is smaller unpacked than declared)", r->what, name);
+		rc = err_set(ERR_INVALID, "the file is damaged (%s is smaller unpacked than declared)", name);
 	if (!rc && crc != f->crc)
-		rc = err_set(ERR_INVALID, "the %s is damaged (%s fails its CRC check)", r->what, name);
+		rc = err_set(ERR_INVALID, "the file is damaged (%s fails its CRC check)", name);
 	if (!rc)
 		rc = sink(ctx, NULL, 0, true);
 	return rc;
@@ -348,9 +347,9 @@ int zip_read(const zip_reader *z, const zip_file *f, const char *name, zip_sink 
 	if (rc < 0)
 		return rc;
 	if (f->method == ZIP_DEFLATED)
-		return inflate_entry(z, src, f, name, sink, ctx);
+		return inflate_entry(src, f, name, sink, ctx);
 	if (crc32(0, src, f->usize) != f->crc)
-		return err_set(ERR_INVALID, "the %s is damaged (%s fails its CRC check)", z->what, name);
+		return err_set(ERR_INVALID, "the file is damaged (%s fails its CRC check)", name);
 	return sink(ctx, (const char *)src, f->usize, true);
 }
 

@@ -59,7 +59,7 @@ typedef struct zip_reader {
 	size_t len;
 	size_t cd, cd_end;          /* the central directory */
 	unsigned entries;
-	const char *what;           /* the noun in messages: "workbook" */
+	const char *what;           /* what the caller opened: "workbook" (messages say "the file") */
 } zip_reader;
 
 /* An entry, as its central directory header describes it. */
@@ -68,8 +68,8 @@ typedef struct zip_file {
 	uint32_t crc, csize, usize, local;
 } zip_file;
 
-/* Opens the archive in data[0..len); what names the file in messages
- * ("the workbook is damaged (...)"). Returns 0, ERR_MALFORMED if the bytes
+/* Opens the archive in data[0..len); what names what the caller opened
+ * (messages say "the file is damaged (...)", one template each). Returns 0, ERR_MALFORMED if the bytes
  * are not a ZIP archive at all (message "the file is not a ZIP archive"),
  * or ERR_INVALID (damaged or cut short, ZIP64, split archives). */
 int zip_open(zip_reader *z, const void *data, size_t len, const char *what);

@@ -61,7 +61,7 @@ test('an officer reports a value with evidence, the steering office approves it'
     await p.getByLabel('Minh chứng (PDF, ảnh, Excel, Word)').setInputFiles(pdf);
     await p.getByRole('button', { name: 'Gửi phê duyệt' }).click();
     await p.getByRole('status').filter({ hasText: 'Đã gửi số liệu chờ phê duyệt' }).waitFor();
-    await p.locator('table.values').getByText('Chờ phê duyệt').waitFor();
+    await p.locator('.my-values .value-item').getByText('Chờ phê duyệt').waitFor();
   } finally {
     await officer.ctx.close();
   }
@@ -71,18 +71,20 @@ test('an officer reports a value with evidence, the steering office approves it'
   const steering = await signedInPage('bcd', problems);
   try {
     const p = steering.page;
-    const row = p.locator('table.values tbody tr', { hasText: 'DN-KHCN' });
-    await row.waitFor();
+    await p.getByRole('navigation').getByRole('link', { name: /Phê duyệt/ }).click();
+    const row = p.locator('.review-item', { hasText: 'DN-KHCN' });
+    await row.getByRole('link', { name: 'Danh sách doanh nghiệp.pdf' }).waitFor();
     await row.getByRole('button', { name: 'Phê duyệt' }).click();
-    await p.getByText('Không có số liệu nào.').waitFor();
+    await p.getByRole('dialog').getByRole('button', { name: 'Xác nhận phê duyệt' }).click();
+    await p.locator('.approvals-values').getByText('Không có số liệu nào.').waitFor();
   } finally {
     await steering.ctx.close();
   }
 
   const again = await signedInPage('can-bo', problems);
   try {
-    await again.page.locator('table.values').getByText('Đã phê duyệt').waitFor();
-    assert.match(await again.page.locator('table.values tbody tr').first().innerText(), /1\.234/);
+    await again.page.locator('.my-values .value-item').getByText('Đã phê duyệt').waitFor();
+    assert.match(await again.page.locator('.my-values .value-item').first().innerText(), /1\.234/);
   } finally {
     await again.ctx.close();
   }
@@ -128,9 +130,11 @@ test('a completion request with evidence: the steering office sees the file, app
   const steering = await signedInPage('bcd', problems);
   try {
     const p = steering.page;
-    const row = p.locator('.completions tbody tr', { hasText: 'NV-BD-1' });
+    await p.getByRole('navigation').getByRole('link', { name: /Phê duyệt/ }).click();
+    const row = p.locator('.completions .review-item', { hasText: 'NV-BD-1' });
     await row.getByRole('link', { name: 'Biên bản nghiệm thu.pdf' }).waitFor();
     await row.getByRole('button', { name: 'Phê duyệt' }).click();
+    await p.getByRole('dialog').getByRole('button', { name: 'Xác nhận phê duyệt' }).click();
     await p.locator('.completions').getByText('Không có đề nghị nào chờ duyệt.').waitFor();
     await p.getByRole('navigation').getByRole('link', { name: 'Nhiệm vụ' }).click();
     await p.locator('table.tasks tbody tr', { hasText: 'NV-BD-1' }).getByText('Hoàn thành đúng hạn').waitFor();

@@ -87,6 +87,7 @@ function Filters({ t, f, setF, periods }) {
           <option value="">${t('tasks.any')}</option>
           ${docs.map((d) => html`<option value=${d.id}>${d.number}</option>`)}
         </select>
+      ${f.document_id && html`<a class="doc-link" href=${`#/van-ban/${f.document_id}`}>${t('doc.open', docs.find((d) => String(d.id) === String(f.document_id))?.number || '')}</a>`}
       <label for="dash-period">${t('dash.period')}</label>
         <select id="dash-period" value=${f.period} onChange=${(e) => setF({ ...f, period: e.target.value })}>
           <option value="">${t('dash.latest')}</option>
@@ -107,7 +108,7 @@ function TaskList({ t, tasks, empty }) {
   return html`
     <ul class="task-list">
       ${tasks.map((x) => html`<li><span class=${`badge status-${x.status}`}>${x.status_label}</span>
-        <strong>${x.code}</strong> ${x.title} — ${x.lead_unit_name}, ${taskDeadline(t, x)}</li>`)}
+        <a class="task-code" href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}><strong>${x.code}</strong></a> ${x.title} — ${x.lead_unit_name}, ${taskDeadline(t, x)}</li>`)}
     </ul>`;
 }
 

@@ -138,6 +138,9 @@ export function IndicesView({ t, session, headingRef }) {
   if (!session.me) {
     return html`<section class="view"><h1 tabindex="-1" ref=${headingRef}>${t('view.chi-so')}</h1><p>${t('idx.signIn')}</p></section>`;
   }
+  // Defining an index and running it are the steering office's and
+  // administrators' (the server refuses others); everyone reads the runs.
+  const mayRun = session.me.grants.some((g) => g.role === 'steering' || g.role === 'admin');
   const uploadDef = async (e) => {
     const file = e.target.files[0];
     if (!file) return;
@@ -158,12 +161,13 @@ export function IndicesView({ t, session, headingRef }) {
           <select value=${code} onChange=${(e) => setCode(e.target.value)}>
             ${(list || []).map((i) => html`<option value=${i.code}>${i.name} (${i.code}, ${t('idx.version', i.version)})</option>`)}
           </select></label>
-        <label class="button">${t('idx.uploadDef')}<input type="file" accept=".json,application/json" class="visually-hidden" onChange=${uploadDef} /></label>
+        ${mayRun && html`<label class="button">${t('idx.uploadDef')}<input type="file" accept=".json,application/json" class="visually-hidden" onChange=${uploadDef} /></label>`}
         ${code && html`<a class="button" href=${`/api/v1/indices/${encodeURIComponent(code)}/definition`} download=${`${code}.json`}>${t('idx.exportDef')}</a>`}
       </div>
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${list && list.length === 0 && html`<p class="muted">${t('idx.none')}</p>`}
-      ${code && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${setRun} />`}
+      ${code && mayRun && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${setRun} />`}
+      ${code && !mayRun && !run && html`<p class="muted">${t('idx.noRunYet')}</p>`}
       ${run && html`<${Ranking} t=${t} run=${run} />`}
       ${run && html`<${UncertaintyPanel} t=${t} session=${session} run=${run} />`}
     </section>`;

@@ -1,6 +1,7 @@
 // The people page (#/nguoi-dung), for administrators: the list with its
-// search, adding a person, disabling and enabling, granting a role on a
-// unit found by search.
+// search, adding a person, locking and unlocking, setting a new password,
+// granting a role on a unit found by search and revoking one — each change
+// to an account after a confirmation, none on one's own account.
 import { html, useEffect, useState } from '../ui.js';
 import { apiSend } from '../api.js';
 
@@ -96,29 +97,73 @@ function GrantForm({ t, session, person, onDone }) {
     </form>`;
 }
 
+// An inline question with Confirm and Cancel; nothing is sent before Confirm.
+function Confirm({ t, text, onYes, onNo, children }) {
+  return html`
+    <div class="confirm" role="group" aria-label=${text}>
+      <p>${text}</p>
+      ${children}
+      <button type="button" class="button primary confirm-yes" onClick=${onYes}>${t('people.confirm')}</button>
+      <button type="button" class="button confirm-no" onClick=${onNo}>${t('people.cancel')}</button>
+    </div>`;
+}
+
+// What an administrator does to a person: lock or unlock, set a new
+// password, grant and revoke roles. One's own row offers none of what the
+// server refuses to do to oneself.
 function PersonRow({ t, session, person, onDone }) {
   const [error, setError] = useState('');
+  const [ok, setOk] = useState('');
   const [granting, setGranting] = useState(false);
-  const setActive = async (active) => {
+  const [asking, setAsking] = useState(null);   // {kind: 'lock'|'reset'|'revoke', grant?}
+  const [password, setPassword] = useState('');
+  const self = session.me?.person?.id === person.id;
+  const run = async (fn, done) => {
+    setError('');
+    setOk('');
     try {
-      await session.send('PATCH', `/api/v1/people/${person.id}`, { active });
+      await fn();
+      setAsking(null);
+      setPassword('');
+      if (done) setOk(done);
       onDone();
     } catch (err) {
       setError(err.message);
     }
   };
+  const lock = () => run(() => session.send('PATCH', `/api/v1/people/${person.id}`, { active: !person.active }));
+  const reset = () => run(() => session.send('POST', `/api/v1/people/${person.id}/password`, { password }), t('people.resetDone', person.login));
+  const revoke = (g) => run(() => session.send('DELETE', `/api/v1/people/${person.id}/grants/${g.id}`));
   return html`
-    <tr>
-      <td>${person.login}</td>
+    <tr class=${self ? 'self' : undefined} data-login=${person.login}>
+      <td>${person.login}${self ? html` <span class="badge">${t('people.you')}</span>` : ''}</td>
       <td>${person.name}</td>
-      <td>${person.grants.map((g) => html`<span class="grant">${t(`role.${g.role}`)} · ${g.unit_name}</span>`)}</td>
-      <td>${person.active ? t('people.active') : html`<span class="badge">${t('people.disabled')}</span>`}</td>
-      <td>
-        <button type="button" class="button" onClick=${() => setActive(!person.active)}>
-          ${person.active ? t('people.disable') : t('people.enable')}</button>
+      <td>${person.grants.map((g) => html`
+        <span class="grant">${t(`role.${g.role}`)} · ${g.unit_name}
+          ${!(self && g.role === 'admin') && html`<button type="button" class="link-button revoke"
+            aria-label=${`${t('people.revoke')}: ${t(`role.${g.role}`)} · ${g.unit_name}`}
+            onClick=${() => setAsking({ kind: 'revoke', grant: g })}>${t('people.revoke')}</button>`}</span>`)}</td>
+      <td>${person.active ? t('people.active') : html`<span class="badge">${t('people.disabled')}</span>`}
+        ${person.must_change_password && html` <span class="badge">${t('people.mustChange')}</span>`}</td>
+      <td class="person-actions">
+        ${!self && html`<button type="button" class="button lock" onClick=${() => setAsking({ kind: 'lock' })}>
+          ${person.active ? t('people.disable') : t('people.enable')}</button>`}
+        ${!self && html`<button type="button" class="button reset" onClick=${() => setAsking({ kind: 'reset' })}>${t('people.resetPassword')}</button>`}
         <button type="button" class="button" onClick=${() => setGranting(!granting)}>${t('people.grant')}</button>
+        ${asking?.kind === 'lock' && html`<${Confirm} t=${t} text=${person.active ? t('people.lockAsk', person.login) : t('people.unlockAsk', person.login)}
+          onYes=${lock} onNo=${() => setAsking(null)} />`}
+        ${asking?.kind === 'revoke' && html`<${Confirm} t=${t}
+          text=${t('people.revokeAsk', t(`role.${asking.grant.role}`), asking.grant.unit_name, person.login)}
+          onYes=${() => revoke(asking.grant)} onNo=${() => setAsking(null)} />`}
+        ${asking?.kind === 'reset' && html`<${Confirm} t=${t} text=${t('people.resetAsk', person.login)}
+          onYes=${reset} onNo=${() => { setAsking(null); setPassword(''); }}>
+            <label for=${`reset-${person.id}`}>${t('people.newPassword')}</label>
+            <input id=${`reset-${person.id}`} class="reset-password" type="password" minlength="10" autocomplete="new-password"
+              value=${password} onInput=${(e) => setPassword(e.target.value)} />
+          </${Confirm}>`}
         ${granting && html`<${GrantForm} t=${t} session=${session} person=${person} onDone=${() => { setGranting(false); onDone(); }} />`}
         ${error && html`<p class="form-error" role="alert">${error}</p>`}
+        ${ok && html`<p class="form-ok" role="status">${ok}</p>`}
       </td>
     </tr>`;
 }
@@ -152,13 +197,15 @@ export function PeopleView({ t, session, headingRef }) {
       </div>
       ${error && html`<p class="form-error">${error}</p>`}
       ${data && html`
+        <div class="table-scroll">
         <table class="table people">
           <thead><tr>
             <th scope="col">${t('people.login')}</th><th scope="col">${t('people.name')}</th>
-            <th scope="col">${t('people.roles')}</th><th scope="col">${t('people.status')}</th><th scope="col"></th>
+            <th scope="col">${t('people.roles')}</th><th scope="col">${t('people.status')}</th><th scope="col">${t('people.actions')}</th>
           </tr></thead>
           <tbody>${data.people.map((p) => html`<${PersonRow} key=${p.id} t=${t} session=${session} person=${p} onDone=${refresh} />`)}</tbody>
-        </table>`}
+        </table>
+        </div>`}
       <${AddPerson} t=${t} session=${session} onDone=${refresh} />
     </section>`;
 }

@@ -83,6 +83,7 @@ function TaskFilters({ t, f, setF }) {
           <option value="">${t('tasks.any')}</option>
           ${docs.map((d) => html`<option value=${d.id}>${d.number}</option>`)}
         </select></label>
+      ${f.document_id && html`<a class="doc-link" href=${`#/van-ban/${f.document_id}`}>${t('doc.open', docs.find((d) => String(d.id) === String(f.document_id))?.number || '')}</a>`}
       <label>${t('tasks.dueFrom')} <input type="date" value=${f.due_from} onInput=${set('due_from')} /></label>
       <label>${t('tasks.dueTo')} <input type="date" value=${f.due_to} onInput=${set('due_to')} /></label>
     </div>`;
@@ -91,7 +92,9 @@ function TaskFilters({ t, f, setF }) {
 export function TasksView({ t, session, headingRef }) {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
-  const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '' });
+  const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '', mine: '' });
+  // An officer's list says whether its unit leads (chủ trì) or supports (phối hợp).
+  const officer = !!session.me?.grants?.some((g) => g.role === 'officer');
   const query = useDebounced(q);
   const [data, setData] = useState(null);
   const [error, setError] = useState('');
@@ -124,15 +127,20 @@ export function TasksView({ t, session, headingRef }) {
         <input id="task-search" type="search" value=${q} onInput=${(e) => setQ(e.target.value)} />
       </div>
       <${TaskFilters} t=${t} f=${f} setF=${setF} />
+      ${officer && html`<label class="mine-only"><input type="checkbox" checked=${f.mine === '1'}
+        onChange=${(e) => setF({ ...f, mine: e.target.checked ? '1' : '' })} /> ${t('tasks.mineOnly')}</label>`}
       ${error && html`<p class="form-error">${error}</p>`}
       ${data && html`
         <p class="muted" role="status">${t('tasks.count', formatNumber(data.total))}
           <${ExcelLink} t=${t} url=${`${listUrl}${status ? `${params.size ? '&' : ''}status=${status}` : ''}`} /></p>
         <table class="table tasks">
           <thead><tr><th scope="col">${t('tasks.code')}</th><th scope="col">${t('tasks.title')}</th><th scope="col">${t('tasks.lead')}</th>
+            ${officer && html`<th scope="col">${t('tasks.role')}</th>`}
             <th scope="col">${t('tasks.deadline')}</th><th scope="col">${t('tasks.progress')}</th><th scope="col">${t('tasks.status')}</th></tr></thead>
           <tbody>${data.tasks.map((x) => html`
-            <tr><td class="unit-code">${x.code}</td><td>${x.title}</td><td>${x.lead_unit_name}</td><td>${taskDeadline(t, x)}</td>
+            <tr><td class="unit-code"><a href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}>${x.code}</a></td><td>${x.title}</td><td>${x.lead_unit_name}</td>
+              ${officer && html`<td>${x.my_role ? html`<span class=${`badge role-${x.my_role}`}>${t(`tasks.role.${x.my_role}`)}</span>` : ''}</td>`}
+              <td>${taskDeadline(t, x)}</td>
               <td>${x.progress}%</td><td><span class=${`badge status-${x.status}`}>${x.status_label}</span></td></tr>`)}
           </tbody>
         </table>`}

@@ -38,6 +38,7 @@ function RequestForm({ t, session, onQueued }) {
       <select id="r-doc" required value=${f.document} onChange=${(e) => setF({ ...f, document: e.target.value })}>
         ${docs.map((d) => html`<option value=${d.number}>${d.number} — ${d.title}</option>`)}
       </select>
+      ${docs.some((d) => d.number === f.document) && html`<a class="doc-link" href=${`#/van-ban/${docs.find((d) => d.number === f.document).id}`}>${t('doc.open', f.document)}</a>`}
       <label for="r-period">${t('report.period')}</label>
       <input id="r-period" required value=${f.period} placeholder="2025, 2025S1, 2025M9"
         onInput=${(e) => setF({ ...f, period: e.target.value })} />
@@ -52,7 +53,7 @@ function JobRow({ t, job }) {
   const running = job.status === 'queued' || job.status === 'running';
   return html`
     <tr class=${`report-${job.status}`}>
-      <td>${job.document_number}</td>
+      <td><a class="nowrap" href=${`#/van-ban/${job.document_id}`}>${job.document_number}</a></td>
       <td>${job.period}${job.final ? ` · ${t('report.finalShort')}` : ''}</td>
       <td>${formatDateTime(new Date(job.created_at))}</td>
       <td>
@@ -114,7 +115,7 @@ export function Reminders({ t, session }) {
           ${data.reminders.map((r) => html`
             <li class=${`reminder reminder-${r.kind}`}>
               <span class=${`badge ${r.kind === 'overdue' ? 'status-open_overdue' : 'status-open_due_soon'}`}>${t(`remind.${r.kind}`)}</span>
-              <strong>${r.task_code}</strong> ${r.title} — ${r.unit_name}, ${t('remind.deadline', dateVi(r.deadline))}
+              <a href=${`#/nhiem-vu/${encodeURIComponent(r.task_code)}`}><strong>${r.task_code}</strong></a> ${r.title} — ${r.unit_name}, ${t('remind.deadline', dateVi(r.deadline))}
             </li>`)}
         </ul>`}
     </section>`;

@@ -2,7 +2,7 @@
 // name with or without diacritics or by code; CSV import with every bad
 // row listed; CSV export.
 import { html, useEffect, useRef, useState } from '../ui.js';
-import { apiSend } from '../api.js';
+import { apiSend, sayMessage } from '../api.js';
 import { formatNumber } from '../format.js';
 
 const SEARCH_DELAY_MS = 250;
@@ -107,7 +107,7 @@ function Import({ t, session, onDone }) {
           ${state.details.length > 0 && html`
             <table class="table bad-rows">
               <thead><tr><th scope="col">${t('units.line')}</th><th scope="col">${t('units.problem')}</th></tr></thead>
-              <tbody>${state.details.map((d) => html`<tr><td>${d.line}</td><td>${d.message}</td></tr>`)}</tbody>
+              <tbody>${state.details.map((d) => html`<tr><td>${d.line}</td><td>${sayMessage(d) || d.message}</td></tr>`)}</tbody>
             </table>`}
         </div>`}
     </form>`;

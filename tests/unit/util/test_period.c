@@ -77,6 +77,103 @@ static void test_period__bad_codes_are_named_with_the_reason(void **state)
 	assert_int_equal(p.kind, PERIOD_QUARTER);
 }
 
+static void assert_words(const char *text, const char *code)
+{
+	period p;
+	char out[16];
+	int rc = period_parse(&p, text, strlen(text));
+	if (rc != 0)
+		fail_msg("period_parse(%s): %s", text, err_msg());
+	period_format(&p, out);
+	if (strcmp(out, code) != 0)
+		fail_msg("period_parse(%s) gave %s, expected %s", text, out, code);
+}
+
+static void test_period__words_officials_type(void **state)
+{
+	(void)state;
+	assert_words("Quý 3/2026", "2026Q3");
+	assert_words("quý III năm 2026", "2026Q3");
+	assert_words("Quý III/2026", "2026Q3");
+	assert_words("QUÝ IV NĂM 2025", "2025Q4");
+	assert_words("quy 1/2025", "2025Q1");
+	assert_words("Q3/2026", "2026Q3");
+	assert_words("q2 2025", "2025Q2");
+	assert_words("6 tháng đầu năm 2025", "2025S1");
+	assert_words("6 tháng 2025", "2025S1");
+	assert_words("6 tháng năm 2025", "2025S1");
+	assert_words("6 tháng cuối năm 2025", "2025S2");
+	assert_words("9 tháng 2025", "2025M9");
+	assert_words("9 tháng năm 2025", "2025M9");
+	assert_words("3 tháng đầu năm 2025", "2025M3");
+	assert_words("Năm 2025", "2025");
+	assert_words("năm 2025", "2025");
+	assert_words("Tháng 9/2025", "202509");
+	assert_words("tháng 09 năm 2025", "202509");
+	assert_words("Tháng 12-2025", "202512");
+	assert_words("  Quý   2 / 2025 ", "2025Q2");
+	assert_words("H1 2025", "2025S1");
+}
+
+static void test_period__words_in_nfd_and_without_marks(void **state)
+{
+	(void)state;
+	/* "Quý" and "tháng đầu năm" with combining marks (NFD) */
+	assert_words("Qu\x79\xcc\x81 3/2026", "2026Q3");
+	assert_words("6 tha\xcc\x81ng \xc4\x91\xc3\xa2\xcc\x80u na\xcc\x86m 2025", "2025S1");
+	assert_words("6 thang dau nam 2025", "2025S1");
+	assert_words("Thang 9/2025", "202509");
+	assert_words("6 THÁNG ĐẦU NĂM 2025", "2025S1");
+}
+
+static void test_period__words_refused_in_the_words_typed(void **state)
+{
+	(void)state;
+	/* The text is quoted as typed, never with its letters replaced. */
+	assert_parse_fails("Quý 5/2026", "period 'Quý 5/2026': quarter must be 1 to 4");
+	assert_parse_fails("quý V năm 2026", "'quý V năm 2026'");
+	assert_parse_fails("Tháng 13/2025", "period 'Tháng 13/2025': month must be 01 to 12");
+	assert_parse_fails("13 tháng 2025", "cumulative months must be 1 to 12");
+	assert_parse_fails("Năm 1800", "year must be 1900 to 9999");
+	assert_parse_fails("Quý 3", "Quý 3/2025");
+	assert_parse_fails("quý ba 2025", "period 'quý ba 2025': expected a code");
+	assert_parse_fails("9 tháng cuối năm 2025", "expected a code");
+	assert_parse_fails("tháng 9/25", "expected a code");
+	/* Invalid UTF-8 is shown as '?', never passed on. */
+	assert_parse_fails("Qu\xff 3/2026", "period 'Qu? 3/2026'");
+	/* Long text is cut at a character boundary. */
+	period p;
+	const char *lng = "xxQuý Quý Quý Quý Quý Quý Quý Quý Quý Quý";
+	assert_int_equal(period_parse(&p, lng, strlen(lng)), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "'xxQuý Quý Quý Quý Quý Quý Quý Qu...'"));
+	assert_parse_fails("2025Xá", "not 'X'");
+	assert_parse_fails("2025é1", "not 'é'");
+}
+
+static void test_period__format_vi_says_every_kind(void **state)
+{
+	(void)state;
+	static const struct { const char *code, *vi; } cases[] = {
+		{ "2025", "Năm 2025" },
+		{ "2025S1", "6 tháng đầu năm 2025" },
+		{ "2025S2", "6 tháng cuối năm 2025" },
+		{ "2025Q3", "Quý III/2025" },
+		{ "2025Q4", "Quý IV/2025" },
+		{ "202509", "Tháng 9/2025" },
+		{ "2025M9", "9 tháng năm 2025" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		period p = parse_ok(cases[i].code), back;
+		char out[PERIOD_LABEL_MAX], code[16];
+		period_format_vi(&p, out);
+		assert_string_equal(out, cases[i].vi);
+		/* the label reads back as the same period */
+		assert_int_equal(period_parse(&back, out, strlen(out)), 0);
+		period_format(&back, code);
+		assert_string_equal(code, cases[i].code);
+	}
+}
+
 static void test_period__start_and_end_dates(void **state)
 {
 	(void)state;
@@ -198,6 +295,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_period__every_kind_round_trips),
 		cmocka_unit_test(test_period__bad_codes_are_named_with_the_reason),
+		cmocka_unit_test(test_period__words_officials_type),
+		cmocka_unit_test(test_period__words_in_nfd_and_without_marks),
+		cmocka_unit_test(test_period__words_refused_in_the_words_typed),
+		cmocka_unit_test(test_period__format_vi_says_every_kind),
 		cmocka_unit_test(test_period__start_and_end_dates),
 		cmocka_unit_test(test_period__deadline_counts_days_after_the_end),
 		cmocka_unit_test(test_period__labels_as_officials_write_them),

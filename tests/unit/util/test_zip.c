@@ -177,7 +177,7 @@ static void test_zip__damaged_archives_are_refused(void **state)
 	assert_int_equal(zip_open(&r, NULL, 0, "archive"), ERR_MALFORMED);
 	sample(&buf, &len);
 	assert_int_equal(zip_open(&r, buf, len - 1, "document"), ERR_INVALID);
-	assert_string_equal(err_msg(), "the document is damaged or cut short (its ZIP directory is missing)");
+	assert_string_equal(err_msg(), "the file is damaged or cut short (its ZIP directory is missing)");
 	/* a changed byte in each entry's data fails its CRC or inflating */
 	static const char *const names[] = { "word/document.xml", "media/noise.bin" };
 	for (int i = 0; i < 2; i++) {
@@ -191,7 +191,7 @@ static void test_zip__damaged_archives_are_refused(void **state)
 		text = NULL;
 		assert_int_equal(zip_extract(&r, names[i], &text, &n), ERR_INVALID);
 		assert_null(text);
-		assert_non_null(strstr(err_msg(), "the document is damaged"));
+		assert_non_null(strstr(err_msg(), "the file is damaged"));
 		free(bad);
 	}
 	free(buf);

@@ -1,0 +1,100 @@
+// Server messages in the reader's language: a commune officer's bad inputs
+// on the demo data — a period typed "Quý 5/2026", a value sent without its
+// number, a report for another unit — are said in Vietnamese with the
+// letters typed kept whole, and in English after switching to EN.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemoServer } from '../lib/demo.mjs';
+import { launchBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
+
+// A sentence of the server's English: only ASCII letters, several words.
+const ENGLISH = /\b(is required|may not|must be|no such|not found|is not a|expected|every value|say why|sign in to|quarter|period)\b/i;
+
+let server, browser;
+before(async () => {
+  server = await startDemoServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// Fills the value form of "Việc của đơn vị tôi" with period and sends it;
+// returns the text of the form's error.
+async function sendValue(page, period) {
+  await page.goto(`${server.url}/#/viec-cua-toi`);
+  const form = page.locator('form.enter-value');
+  await form.waitFor();
+  const indicator = form.locator('#v-indicator');
+  await indicator.locator('option:not([value=""])').first().waitFor({ state: 'attached' });
+  await indicator.selectOption({ index: 1 });
+  await form.locator('#v-period').fill(period);
+  await form.locator('#v-value').fill('12');
+  await form.locator('button[type=submit]').click();
+  const error = form.locator('.form-error');
+  await error.waitFor();
+  return (await error.textContent()).trim();
+}
+
+// Sends a request from the page through the UI's own web/api.js, as a view
+// does, and returns what the view would show: the ApiError's message.
+function refusalOf(page, method, path, body) {
+  return page.evaluate(async ([m, p, b]) => {
+    const me = await (await fetch('/api/v1/session')).json();
+    const { apiSend } = await import('/api.js');
+    try {
+      await apiSend(m, p, b, { csrf: me.csrf_token });
+      return null;
+    } catch (e) {
+      return e.message;
+    }
+  }, [method, path, body]);
+}
+
+for (const viewport of [DESKTOP, PHONE]) {
+  test(`a commune officer's bad inputs are said in Vietnamese (${viewport.width} px)`, async () => {
+    const { ctx, page, problems } = await pageAs(browser, server, 'hoankiem', { viewport });
+    try {
+      const bad = await sendValue(page, 'Quý 5/2026');
+      assert.equal(bad, "Kỳ báo cáo 'Quý 5/2026' không hợp lệ: quý phải từ 1 đến 4 (I đến IV).");
+      assert.doesNotMatch(bad, /\?\?/, 'the letters typed are kept whole');
+      await shot(page, `messages-period-${viewport.width}`);
+      assert.ok(await overflow(page) <= 0, 'the message fits the screen');
+
+      const words = await sendValue(page, 'quý ba 2026');
+      assert.match(words, /^Kỳ báo cáo 'quý ba 2026' không hợp lệ\. Hãy viết như: Quý 3\/2025/);
+      assert.doesNotMatch(words, ENGLISH);
+
+      const missing = await refusalOf(page, 'PUT', '/api/v1/values', { indicator_code: 'GRDP', unit_code: '00070', period: '2025Q3' });
+      assert.equal(missing, "Thiếu trường bắt buộc 'value'.");
+
+      const other = await refusalOf(page, 'PUT', '/api/v1/values', { indicator_code: 'GRDP', unit_code: 'HN-SYT', period: '2025Q3', value: 1 });
+      assert.equal(other, 'Tài khoản hoankiem không được báo cáo cho đơn vị này.');
+
+      const unknown = await refusalOf(page, 'GET', '/api/v1/dashboard/indicators/9999');
+      assert.equal(unknown, 'Không tìm thấy chỉ tiêu có mã số 9999.');
+      for (const text of [missing, other, unknown]) assert.doesNotMatch(text, ENGLISH);
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test('switching to EN says the same refusals in English', async () => {
+  const { ctx, page, problems } = await pageAs(browser, server, 'hoankiem');
+  try {
+    assert.match(await sendValue(page, 'Quý 5/2026'), /^Kỳ báo cáo 'Quý 5\/2026' không hợp lệ/);
+    await page.locator('.lang-switch button[lang=en]').click();
+    await page.locator('html[lang=en]').waitFor();
+    const bad = await sendValue(page, 'Quý 5/2026');
+    assert.equal(bad, "'period': Period 'Quý 5/2026': quarter must be 1 to 4.");
+    await shot(page, 'messages-period-en');
+    const other = await refusalOf(page, 'PUT', '/api/v1/values', { indicator_code: 'GRDP', unit_code: 'HN-SYT', period: '2025Q3', value: 1 });
+    assert.equal(other, 'hoankiem may not report for this unit.');
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
