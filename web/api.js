@@ -4,6 +4,7 @@
 // (an answer that is not the JSON expected).
 
 import { MESSAGES, loadLang, translator } from './i18n.js';
+import { fields as FIELDS } from './i18n/errors.js';
 
 // A server message {template, params} in the reader's language: the
 // catalogue's text for the template with {0}, {1}, ... replaced by the
@@ -12,7 +13,8 @@ import { MESSAGES, loadLang, translator } from './i18n.js';
 export function sayMessage(m, lang = loadLang()) {
   const entry = m && MESSAGES[m.template];
   if (!entry || !entry[lang]) return null;
-  const params = (m.params || []).map((p) => (p && typeof p === 'object' ? sayMessage(p, lang) ?? '…' : String(p)));
+  const label = (p) => FIELDS[lang]?.[p] ?? String(p);
+  const params = (m.params || []).map((p) => (p && typeof p === 'object' ? sayMessage(p, lang) ?? '…' : label(p)));
   return entry[lang].replace(/\{(\d+)\}/g, (_, i) => params[Number(i)] ?? '');
 }
 

@@ -104,7 +104,7 @@ function Who({ t, session }) {
   return html`
     <div class="who">
       <${InboxBell} t=${t} session=${session} />
-      <span class="who-name">${session.me.person.name}</span>
+      <a class="who-name" href="#/doi-mat-khau" title=${t('session.account')}>${session.me.person.name}</a>
       ${units.length > 0 && html`<span class="who-units" title=${t('session.units')}>${units.join(', ')}</span>`}
       <button type="button" class="who-signout" onClick=${() => session.signOut()}>${t('session.signOut')}</button>
     </div>`;

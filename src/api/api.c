@@ -14,6 +14,7 @@
 
 static const http_route routes[] = {
 	{ "GET", "/api/v1/health", api_health_get, 0 },
+	{ "GET", "/api/v1/openapi.json", api_openapi_get, 0 },
 	{ "GET", "/api/v1/periods/{code}", api_periods_get, 0 },
 	{ "POST", "/api/v1/periods/resolve", api_periods_resolve, 0 },
 	{ "GET", "/api/v1/session", api_session_get, 0 },
@@ -47,6 +48,7 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/indicators", api_indicators_create, 0 },
 	{ "GET", "/api/v1/indicators/{id}", api_indicators_get, 0 },
 	{ "PUT", "/api/v1/indicators/{id}/targets", api_indicators_targets, 0 },
+	{ "PUT", "/api/v1/indicators/{id}/reporting", api_indicators_reporting, 0 },
 	{ "GET", "/api/v1/values", api_values_list, 0 },
 	{ "PUT", "/api/v1/values", api_values_save, 0 },
 	{ "GET", "/api/v1/values/export", api_values_export, 0 },

@@ -38,6 +38,13 @@ int api_respond_json(http_req *req, int status, json_t *v);
 #define API_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bool api_wants_sheet(http_req *req);
 int api_respond_sheet(http_req *req, const json_t *answer);
+/* True when the request asks for English (?lang=en): sheets and files
+ * in English rather than Vietnamese. */
+bool api_wants_english(http_req *req);
+/* The request's filter in words for a sheet's first lines ("Kỳ báo cáo:
+ * Quý III/2026; Trạng thái: Đã duyệt"), appended to out; nothing when the
+ * request has no filter. */
+void api_sheet_filter(str *out, http_req *req, bool en);
 /* Answers with an already serialised JSON text. */
 int api_respond_raw(http_req *req, int status, const char *json, size_t len);
 
@@ -144,6 +151,7 @@ int api_indicators_list(http_req *req);
 int api_indicators_create(http_req *req);
 int api_indicators_get(http_req *req);
 int api_indicators_targets(http_req *req);
+int api_indicators_reporting(http_req *req);
 /* values.c */
 int api_values_list(http_req *req);
 int api_values_save(http_req *req);
@@ -154,10 +162,13 @@ int api_values_return(http_req *req);
 int api_values_import(http_req *req);
 int api_values_export(http_req *req);
 int api_values_template(http_req *req);
-int api_dhis2_import(http_req *req);
-int api_dhis2_export(http_req *req);
 int api_values_submit_many(http_req *req);
 int api_values_approve_many(http_req *req);
+/* dhis2.c: dataValueSets as DHIS2 clients use it */
+int api_dhis2_import(http_req *req);
+int api_dhis2_export(http_req *req);
+/* openapi.c: the API's OpenAPI 3.1 description */
+int api_openapi_get(http_req *req);
 /* approvals.c: the review queue and its count */
 int api_approvals_list(http_req *req);
 int api_approvals_count(http_req *req);

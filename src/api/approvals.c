@@ -15,7 +15,7 @@
 int api_approvals_list(http_req *req)
 {
 	const principal *who;
-	value_filter f = { .status = "submitted", .limit = QUEUE_MAX };
+	value_filter f = { .status = "submitted", .to_approve = true, .limit = QUEUE_MAX };
 	db_conn *db;
 	json_t *out;
 	int rc;

@@ -3,6 +3,7 @@
  * may report for the record's unit); download by id (anyone for a public
  * record, else those who may read its unit). */
 #include "api/api.h"
+#include "domain/task.h"
 #include "domain/attachment.h"
 #include "util/err.h"
 
@@ -55,8 +56,13 @@ int api_attachments_get(http_req *req)
 	    (rc = attachment_find(&f, db, &req->a, app->data_dir, id)) < 0 ||
 	    (rc = attachment_record(&path, &is_public, db, &req->a, f.entity, f.entity_id)) < 0)
 		return rc;
-	if (!is_public && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0)
-		return rc;
+	if (!is_public && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0) {
+		/* A supporting unit's evidence is also its task's lead unit's. */
+		const char *lead;
+		if (strcmp(f.entity, "task_report") != 0 || task_report_lead_path(&lead, db, &req->a, f.entity_id) < 0 ||
+		    api_require(req, ACT_UNIT_READ, lead) < 0)
+			return api_require(req, ACT_UNIT_READ, path);
+	}
 	int fd = open(f.path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {

@@ -79,3 +79,25 @@ int api_indicators_targets(http_req *req)
 		return rc;
 	return api_respond_json(req, 200, out);
 }
+
+/* PUT /api/v1/indicators/{id}/reporting {"report_kinds": [...] | null}:
+ * which kinds of unit report it, set by whoever defines it. */
+int api_indicators_reporting(http_req *req)
+{
+	const principal *who;
+	const char *path;
+	json_t *body, *out;
+	db_conn *db;
+	int64_t id;
+	int rc;
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 ||
+	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
+	    (rc = indicator_owner_path(&path, db, &req->a, id)) < 0 || (path && (rc = api_require(req, ACT_ASSIGN, path)) < 0) ||
+	    (rc = api_body_json(&body, req)) < 0)
+		return rc;
+	rc = indicator_set_report_kinds(db, who, id, body);
+	json_decref(body);
+	if (rc < 0 || (rc = indicator_get(&out, db, id)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}

@@ -1,54 +1,142 @@
 /* sheet: any list the API answers with, as an .xlsx workbook — GET with
- * ?format=xlsx. The first array of objects in the answer becomes the
- * sheet: one row per object, one column per field in the order fields
- * first appear; a nested object gives one column per field of its own
- * ("lead_unit.name"), an array of names or codes one cell joining them.
- * Known fields get Vietnamese titles. */
+ * ?format=xlsx[&lang=en]. The first array of objects in the answer
+ * becomes the sheet, as an office expects it: a title, the filter and the
+ * moment of the data in the first lines, then a frozen, filterable header
+ * of Vietnamese (or English) column titles, an STT column counting the
+ * rows, one row per object and one column per field in the order fields
+ * first appear (database ids left out); a nested object gives one column
+ * per field of its own ("lead_unit.name"), an array of names or codes one
+ * cell joining them. Codes are said in words (tăng/giảm, the official
+ * task status words, xanh/vàng/đỏ/xám, periods), dates are date cells and
+ * numbers are rounded and formatted. */
 #include "api/api.h"
 #include "util/err.h"
+#include "util/period.h"
 #include "util/str.h"
+#include "util/time.h"
 #include "util/xlsx.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SHEET_MAX_COLUMNS 60
 
-static const char *const titles[][2] = {
-	{ "id", "Số thứ tự" }, { "code", "Mã" }, { "name", "Tên" }, { "name_vi", "Tên" }, { "name_en", "Tên tiếng Anh" },
-	{ "title", "Tiêu đề" }, { "kind", "Loại" }, { "status", "Mã trạng thái" }, { "status_label", "Trạng thái" },
-	{ "deadline", "Hạn" }, { "progress", "Tiến độ (%)" }, { "measure", "Đơn vị tính" }, { "direction", "Chiều" },
-	{ "aggregation", "Cách tổng hợp" }, { "formula", "Công thức" }, { "baseline_value", "Giá trị gốc" },
-	{ "baseline_year", "Năm gốc" }, { "period", "Kỳ báo cáo" }, { "value", "Giá trị" }, { "note", "Ghi chú" },
-	{ "unit_code", "Mã đơn vị" }, { "unit_name", "Tên đơn vị" }, { "indicator_code", "Mã chỉ tiêu" },
-	{ "indicator_name", "Tên chỉ tiêu" }, { "number", "Số hiệu" }, { "issued_on", "Ngày ban hành" },
-	{ "issuer", "Cơ quan ban hành" }, { "product", "Sản phẩm" }, { "lead_unit", "Đơn vị chủ trì" },
-	{ "supporting_units", "Đơn vị phối hợp" }, { "document", "Văn bản" }, { "objective", "Mục tiêu" },
-	{ "parent_code", "Mã đơn vị cấp trên" }, { "path", "Đường dẫn" }, { "login", "Tên đăng nhập" },
-	{ "full_name", "Họ và tên" }, { "email", "Thư điện tử" }, { "late", "Nộp muộn" }, { "submitted_at", "Ngày gửi" },
-	{ "updated_at", "Cập nhật lúc" }, { "created_at", "Tạo lúc" }, { "reason", "Lý do trả lại" },
-	{ "lead_unit_id", "Số thứ tự đơn vị chủ trì" }, { "lead_unit_code", "Mã đơn vị chủ trì" },
-	{ "lead_unit_name", "Đơn vị chủ trì" }, { "document_number", "Số hiệu văn bản" },
-	{ "completion_waiting", "Chờ duyệt hoàn thành" }, { "starts_on", "Bắt đầu từ" }, { "due_days", "Hạn sau kỳ (ngày)" },
-	{ "period_deadline", "Hạn của kỳ" }, { "indicator_id", "Số thứ tự chỉ tiêu" }, { "unit_id", "Số thứ tự đơn vị" },
-	{ "recurrence", "Lặp lại" }, { "derived", "Chỉ tiêu tính toán" }, { "actual", "Thực hiện" },
-	{ "reporters", "Số đơn vị có số liệu" }, { "target", "Mục tiêu" }, { "target_period", "Kỳ mục tiêu" },
-	{ "percent_of_target", "% so với mục tiêu" }, { "achieved", "Đã đạt" }, { "forecast", "Dự báo tại kỳ mục tiêu" },
-	{ "probability", "Xác suất đạt mục tiêu" }, { "method", "Phương pháp đánh giá" }, { "colour", "Mã màu" },
-	{ "colour_vi", "Đánh giá" }, { "trend", "Diễn biến" }, { "latest", "Số liệu mới nhất" }, { "low", "Cận dưới" },
-	{ "high", "Cận trên" }, { "assigned", "Được giao" }, { "done_on_time", "Hoàn thành đúng hạn" },
-	{ "done_late", "Hoàn thành quá hạn" }, { "open", "Đang thực hiện" }, { "overdue", "Quá hạn" },
-	{ "share_on_time", "Tỷ lệ đúng hạn" }, { "rank", "Xếp hạng" }, { "active", "Đang hoạt động" }, { "public", "Công khai" },
+/* ------------------------------------------------------------- words */
+
+/* Field titles: key, Vietnamese, English. */
+static const char *const titles[][3] = {
+	{ "code", "Mã", "Code" }, { "name", "Tên", "Name" }, { "name_vi", "Tên", "Name" },
+	{ "name_en", "Tên tiếng Anh", "English name" }, { "title", "Tiêu đề", "Title" }, { "kind", "Loại", "Kind" },
+	{ "status", "Trạng thái", "Status" }, { "status_label", "Trạng thái", "Status" }, { "deadline", "Hạn", "Deadline" },
+	{ "progress", "Tiến độ (%)", "Progress (%)" }, { "measure", "Đơn vị tính", "Measure" },
+	{ "direction", "Chiều tốt", "Better when" }, { "aggregation", "Cách tổng hợp", "Aggregation" },
+	{ "weight_code", "Chỉ tiêu làm trọng số", "Weighted by" }, { "formula", "Công thức", "Formula" },
+	{ "baseline_value", "Giá trị gốc", "Baseline" }, { "baseline_year", "Năm gốc", "Baseline year" },
+	{ "period", "Kỳ báo cáo", "Period" }, { "value", "Giá trị", "Value" }, { "note", "Ghi chú", "Note" },
+	{ "unit_code", "Mã đơn vị", "Unit code" }, { "unit_name", "Tên đơn vị", "Unit" },
+	{ "indicator_code", "Mã chỉ tiêu", "Indicator code" }, { "indicator_name", "Tên chỉ tiêu", "Indicator" },
+	{ "number", "Số hiệu", "Number" }, { "issued_on", "Ngày ban hành", "Issued on" },
+	{ "issuer", "Cơ quan ban hành", "Issued by" }, { "product", "Sản phẩm", "Product" },
+	{ "lead_unit", "Đơn vị chủ trì", "Lead unit" }, { "supporting_units", "Đơn vị phối hợp", "Supporting units" },
+	{ "document", "Văn bản", "Document" }, { "objective", "Mục tiêu", "Objective" },
+	{ "objective_code", "Mã mục tiêu", "Objective code" }, { "owner_unit_code", "Đơn vị phụ trách", "Owner unit" },
+	{ "parent_code", "Mã đơn vị cấp trên", "Parent unit code" }, { "path", "Đường dẫn", "Path" },
+	{ "login", "Tên đăng nhập", "Login" }, { "full_name", "Họ và tên", "Full name" }, { "email", "Thư điện tử", "E-mail" },
+	{ "late", "Nộp muộn", "Late" }, { "submitted_at", "Ngày gửi", "Submitted at" },
+	{ "updated_at", "Cập nhật lúc", "Updated at" }, { "created_at", "Tạo lúc", "Created at" },
+	{ "reason", "Lý do trả lại", "Reason returned" }, { "lead_unit_code", "Mã đơn vị chủ trì", "Lead unit code" },
+	{ "lead_unit_name", "Đơn vị chủ trì", "Lead unit" }, { "document_number", "Số hiệu văn bản", "Document number" },
+	{ "completion_waiting", "Chờ duyệt hoàn thành", "Completion awaiting approval" },
+	{ "starts_on", "Bắt đầu từ", "Starts on" }, { "due_days", "Hạn sau kỳ (ngày)", "Due days after the period" },
+	{ "period_deadline", "Hạn của kỳ", "Deadline of the period" }, { "recurrence", "Lặp lại", "Recurrence" },
+	{ "derived", "Chỉ tiêu tính toán", "Derived" }, { "actual", "Thực hiện", "Actual" },
+	{ "reporters", "Số đơn vị có số liệu", "Units reporting" }, { "target", "Mục tiêu", "Target" },
+	{ "target_period", "Kỳ mục tiêu", "Target period" }, { "percent_of_target", "% so với mục tiêu", "% of target" },
+	{ "achieved", "Đã đạt", "Achieved" }, { "forecast", "Dự báo tại kỳ mục tiêu", "Forecast at the target period" },
+	{ "probability", "Xác suất đạt mục tiêu", "Probability of reaching the target" },
+	{ "method", "Phương pháp đánh giá", "Method" }, { "colour", "Đánh giá", "Rating" }, { "colour_vi", "Đánh giá", "Rating" },
+	{ "trend", "Diễn biến", "Trend" }, { "latest", "Số liệu mới nhất", "Latest" }, { "low", "Cận dưới", "Low" },
+	{ "high", "Cận trên", "High" }, { "assigned", "Được giao", "Assigned" },
+	{ "done_on_time", "Hoàn thành đúng hạn", "Done on time" }, { "done_late", "Hoàn thành quá hạn", "Done late" },
+	{ "open", "Đang thực hiện", "Open" }, { "overdue", "Quá hạn", "Overdue" },
+	{ "share_on_time", "Tỷ lệ đúng hạn", "Share on time" }, { "rank", "Xếp hạng", "Rank" },
+	{ "active", "Đang hoạt động", "Active" }, { "public", "Công khai", "Public" },
+	{ "report_kinds", "Loại đơn vị báo cáo", "Reported by" }, { "role", "Vai trò", "Role" },
+	{ "action", "Thao tác", "Action" }, { "entity", "Đối tượng", "Entity" }, { "at", "Thời điểm", "At" },
+	{ "by", "Người thực hiện", "By" }, { "person", "Người thực hiện", "By" }, { "seq", "Số thứ tự nhật ký", "Entry" },
+	{ "score", "Điểm", "Score" }, { "unit", "Đơn vị", "Unit" }, { "indicator", "Chỉ tiêu", "Indicator" },
+	{ "year", "Năm", "Year" }, { "locked", "Bị khóa", "Locked" }, { "role_label", "Vai trò", "Role" },
+	{ "unit_role", "Vai trò của đơn vị", "Unit's role" }, { "previous_value", "Giá trị kỳ trước", "Previous value" },
 };
 
-static const char *title_of(const char *key)
+/* List names as sheet names and titles. */
+static const char *const sheet_names[][3] = {
+	{ "indicators", "Chỉ tiêu", "Indicators" }, { "tasks", "Nhiệm vụ", "Tasks" }, { "units", "Đơn vị", "Units" },
+	{ "values", "Số liệu chỉ tiêu", "Indicator values" }, { "entries", "Nhật ký hệ thống", "Audit trail" },
+	{ "audit", "Nhật ký hệ thống", "Audit trail" }, { "series", "Chuỗi số liệu", "Series" },
+	{ "documents", "Văn bản", "Documents" }, { "people", "Người dùng", "People" },
+	{ "by_unit", "Theo đơn vị", "By unit" }, { "rows", "Bảng số liệu", "Table" }, { "ranking", "Xếp hạng", "Ranking" },
+	{ "scores", "Điểm số", "Scores" }, { "runs", "Các lần tính", "Runs" }, { "items", "Danh mục", "Items" },
+	{ "objectives", "Mục tiêu", "Objectives" }, { "reports", "Báo cáo", "Reports" }, { "units_ranked", "Xếp hạng đơn vị", "Unit ranking" },
+};
+
+/* Codes said in words: code, Vietnamese, English. */
+static const char *const words[][3] = {
+	{ "up", "Tăng", "Up" }, { "down", "Giảm", "Down" }, { "exact", "Đúng mức", "Exact" },
+	{ "sum", "Cộng tổng", "Sum" }, { "mean", "Trung bình", "Mean" }, { "weighted_mean", "Trung bình có trọng số", "Weighted mean" },
+	{ "min", "Nhỏ nhất", "Minimum" }, { "max", "Lớn nhất", "Maximum" }, { "none", "Không tổng hợp", "None" },
+	{ "green", "Xanh", "Green" }, { "yellow", "Vàng", "Yellow" }, { "red", "Đỏ", "Red" }, { "grey", "Xám", "Grey" },
+	{ "done_on_time", "Hoàn thành đúng hạn", "Done on time" }, { "done_late", "Hoàn thành quá hạn", "Done late" },
+	{ "open_overdue", "Chưa hoàn thành – quá hạn", "Open, overdue" }, { "open_due_soon", "Sắp đến hạn", "Due soon" },
+	{ "open_in_time", "Chưa hoàn thành – trong hạn", "Open, in time" },
+	{ "draft", "Nháp", "Draft" }, { "submitted", "Đã gửi", "Submitted" }, { "approved", "Đã duyệt", "Approved" },
+	{ "returned", "Bị trả lại", "Returned" }, { "pending", "Chờ duyệt", "Pending" }, { "refused", "Không duyệt", "Refused" },
+	{ "yearly", "Hằng năm", "Yearly" }, { "quarterly", "Hằng quý", "Quarterly" }, { "monthly", "Hằng tháng", "Monthly" },
+	{ "province", "Tỉnh, thành phố", "Province or city" }, { "department", "Sở, ban, ngành", "Department" },
+	{ "agency", "Cơ quan", "Agency" }, { "commune", "Phường, xã", "Commune or ward" },
+	{ "university", "Trường đại học", "University" }, { "enterprise", "Doanh nghiệp", "Enterprise" },
+	{ "innovation_centre", "Trung tâm đổi mới sáng tạo", "Innovation centre" }, { "other", "Khác", "Other" },
+	{ "resolution", "Nghị quyết", "Resolution" }, { "plan", "Kế hoạch", "Plan" }, { "decision", "Quyết định", "Decision" },
+	{ "task_group", "Nhóm nhiệm vụ", "Task group" },
+	{ "steering", "Văn phòng Ban Chỉ đạo", "Steering office" }, { "admin", "Quản trị", "Administrator" },
+	{ "officer", "Cán bộ đơn vị", "Unit officer" }, { "viewer", "Người xem", "Viewer" },
+	{ "create", "Tạo mới", "Create" }, { "update", "Cập nhật", "Update" }, { "delete", "Xóa", "Delete" },
+	{ "import", "Nhập từ tệp", "Import" }, { "submit", "Gửi duyệt", "Submit" }, { "approve", "Duyệt", "Approve" },
+	{ "return", "Trả lại", "Return" }, { "targets", "Đặt mục tiêu", "Set targets" },
+	{ "reporting", "Đặt cấp báo cáo", "Set reporting level" }, { "login", "Đăng nhập", "Sign in" },
+	{ "indicator", "Chỉ tiêu", "Indicator" }, { "indicator_value", "Số liệu chỉ tiêu", "Indicator value" },
+	{ "task", "Nhiệm vụ", "Task" }, { "task_report", "Báo cáo nhiệm vụ", "Task report" }, { "unit", "Đơn vị", "Unit" },
+	{ "person", "Người dùng", "Person" }, { "document", "Văn bản", "Document" },
+	{ "lead", "Chủ trì", "Lead" }, { "support", "Phối hợp", "Supporting" }, { "forecast", "Dự báo", "Forecast" },
+	{ "achieved", "Đã đạt", "Achieved" }, { "no_data", "Chưa có số liệu", "No data" },
+};
+
+/* Fields whose text is a code said in words. */
+static const char *const code_fields[] = { "direction", "aggregation", "colour", "status", "recurrence", "kind", "role",
+	"action", "entity", "method", "unit_role", NULL };
+/* Fields whose text is a period code. */
+static const char *const period_fields[] = { "period", "target_period", "previous_period", "baseline_period", NULL };
+
+static bool in(const char *const *list, const char *key)
 {
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-		if (strcmp(titles[i][0], key) == 0)
-			return titles[i][1];
+	for (int i = 0; list[i]; i++)
+		if (strcmp(list[i], key) == 0)
+			return true;
+	return false;
+}
+
+static const char *lookup(const char *const table[][3], size_t n, const char *key, bool en)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(table[i][0], key) == 0)
+			return table[i][en ? 2 : 1];
 	return NULL;
 }
+#define LOOKUP(table, key, en) lookup(table, sizeof(table) / sizeof(table[0]), key, en)
+
+/* ------------------------------------------------------------ columns */
 
 typedef struct sheet_columns {
 	char *key[SHEET_MAX_COLUMNS];     /* "field" or "field.sub" */
@@ -56,7 +144,14 @@ typedef struct sheet_columns {
 	int n;
 } sheet_columns;
 
-static void add_column(sheet_columns *c, const char *key, const char *sub)
+/* Database ids mean nothing to an office: left out. */
+static bool is_id(const char *key)
+{
+	size_t n = strlen(key);
+	return strcmp(key, "id") == 0 || (n > 3 && strcmp(key + n - 3, "_id") == 0) || strcmp(key, "data_seq") == 0;
+}
+
+static void add_column(sheet_columns *c, const char *key, const char *sub, bool en)
 {
 	char k[160];
 	snprintf(k, sizeof(k), sub ? "%s.%s" : "%s", key, sub);
@@ -65,7 +160,7 @@ static void add_column(sheet_columns *c, const char *key, const char *sub)
 			return;
 	if (c->n == SHEET_MAX_COLUMNS)
 		return;
-	const char *t = title_of(key), *ts = sub ? title_of(sub) : NULL;
+	const char *t = LOOKUP(titles, key, en), *ts = sub ? LOOKUP(titles, sub, en) : NULL;
 	char title[200];
 	if (sub)
 		snprintf(title, sizeof(title), "%s – %s", t ? t : key, ts ? ts : sub);
@@ -84,7 +179,19 @@ static void columns_free(sheet_columns *c)
 	}
 }
 
-static void collect_columns(sheet_columns *c, const json_t *items)
+/* True if item has key's words already ("status" beside "status_label"
+ * or "colour" beside "colour_vi"): the code column is left out. */
+static bool said_elsewhere(const json_t *item, const char *key)
+{
+	char k[160];
+	snprintf(k, sizeof(k), "%s_label", key);
+	if (json_object_get(item, k))
+		return true;
+	snprintf(k, sizeof(k), "%s_vi", key);
+	return json_object_get(item, k) && strcmp(key, "name") != 0;
+}
+
+static void collect_columns(sheet_columns *c, const json_t *items, bool en)
 {
 	size_t i;
 	json_t *item;
@@ -92,21 +199,25 @@ static void collect_columns(sheet_columns *c, const json_t *items)
 		const char *key;
 		json_t *v;
 		json_object_foreach((json_t *)item, key, v) {
+			if (is_id(key) || said_elsewhere(item, key))
+				continue;
 			if (json_is_object(v)) {
 				const char *sub;
 				json_t *sv;
 				json_object_foreach(v, sub, sv)
-					if (!json_is_object(sv) && !json_is_array(sv))
-						add_column(c, key, sub);
+					if (!json_is_object(sv) && !json_is_array(sv) && !is_id(sub))
+						add_column(c, key, sub, en);
 			} else {
-				add_column(c, key, NULL);
+				add_column(c, key, NULL, en);
 			}
 		}
 	}
 }
 
+/* ------------------------------------------------------------- cells */
+
 /* An array as one cell: its scalars, or its objects' name/code/title. */
-static void join_array(str *s, const json_t *a)
+static void join_array(str *s, const json_t *a, const char *key, bool en)
 {
 	size_t i;
 	json_t *v;
@@ -123,24 +234,82 @@ static void join_array(str *s, const json_t *a)
 			continue;
 		if (s->len)
 			str_append(s, "; ");
-		if (json_is_string(x))
-			str_append(s, json_string_value(x));
-		else
+		if (json_is_string(x)) {
+			const char *w = strcmp(key, "report_kinds") == 0 ? LOOKUP(words, json_string_value(x), en) : NULL;
+			str_append(s, w ? w : json_string_value(x));
+		} else {
 			str_appendf(s, "%g", json_number_value(x));
+		}
 	}
 }
 
-static void write_cell(xlsx_writer *w, const json_t *v)
+static bool all_digits(const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* A string cell: a date or a moment as a date cell, a code or a period
+ * in words, else the text. */
+static void text_cell(xlsx_writer *w, const char *key, const char *v, bool en)
+{
+	size_t n = strlen(v);
+	const char *field = strrchr(key, '.') ? strrchr(key, '.') + 1 : key;
+	if (n >= 10 && all_digits(v, 4) && v[4] == '-' && all_digits(v + 5, 2) && v[7] == '-' && all_digits(v + 8, 2)) {
+		time_t t;
+		if (n == 10) {
+			xlsx_date(w, atoi(v), atoi(v + 5), atoi(v + 8));
+			return;
+		}
+		if (v[10] == 'T' && time_parse_iso(&t, v)) {
+			xlsx_moment(w, t);
+			return;
+		}
+	}
+	if (in(code_fields, field)) {
+		const char *word = LOOKUP(words, v, en);
+		xlsx_text(w, word ? word : v);
+		return;
+	}
+	if (in(period_fields, field)) {
+		period p;
+		char label[PERIOD_LABEL_MAX];
+		if (period_parse(&p, v, n) == 0) {
+			if (en)
+				period_label_en(&p, label, sizeof(label));
+			else
+				period_format_vi(&p, label);
+			xlsx_text(w, label);
+			return;
+		}
+	}
+	xlsx_text(w, v);
+}
+
+static void number_cell(xlsx_writer *w, const char *key, double v)
+{
+	const char *field = strrchr(key, '.') ? strrchr(key, '.') + 1 : key;
+	if (strstr(field, "year") || strcmp(field, "rank") == 0 || strcmp(field, "seq") == 0)
+		xlsx_number(w, v);
+	else if ((strcmp(field, "share_on_time") == 0 || strcmp(field, "probability") == 0) && v >= 0 && v <= 1)
+		xlsx_number_as(w, v, XLSX_PERCENT);
+	else
+		xlsx_amount(w, v);
+}
+
+static void write_cell(xlsx_writer *w, const char *key, const json_t *v, bool en)
 {
 	if (json_is_integer(v) || json_is_real(v)) {
-		xlsx_number(w, json_number_value(v));
+		number_cell(w, key, json_number_value(v));
 	} else if (json_is_string(v)) {
-		xlsx_text(w, json_string_value(v));
+		text_cell(w, key, json_string_value(v), en);
 	} else if (json_is_boolean(v)) {
-		xlsx_text(w, json_is_true(v) ? "có" : "không");
+		xlsx_text(w, json_is_true(v) ? (en ? "yes" : "có") : (en ? "no" : "không"));
 	} else if (json_is_array(v)) {
 		str s = STR_INIT;
-		join_array(&s, v);
+		join_array(&s, v, key, en);
 		xlsx_text(w, s.ptr);
 		str_free(&s);
 	} else {
@@ -158,10 +327,45 @@ static const json_t *cell_value(const json_t *item, const char *key)
 	return json_object_get(json_object_get(item, head), dot + 1);
 }
 
+/* ------------------------------------------------------------ the API */
+
 bool api_wants_sheet(http_req *req)
 {
 	const char *f = http_req_query(req, "format");
 	return f && strcmp(f, "xlsx") == 0 && strcmp(req->method, "GET") == 0;
+}
+
+bool api_wants_english(http_req *req)
+{
+	const char *l = http_req_query(req, "lang");
+	return l && strcmp(l, "en") == 0;
+}
+
+/* Query arguments that shape the answer rather than filter it. */
+static const char *const not_filters[] = { "format", "lang", "limit", "offset", "sort", "_", NULL };
+
+void api_sheet_filter(str *out, http_req *req, bool en)
+{
+	const char *keys[16], *values[16];
+	int n = http_req_query_pairs(req, keys, values, 16);
+	for (int i = 0; i < n; i++) {
+		if (in(not_filters, keys[i]) || !*values[i])
+			continue;
+		const char *t = LOOKUP(titles, keys[i], en);
+		const char *word = in(code_fields, keys[i]) ? LOOKUP(words, values[i], en) : NULL;
+		char label[PERIOD_LABEL_MAX];
+		period p;
+		if (!word && in(period_fields, keys[i]) && period_parse(&p, values[i], strlen(values[i])) == 0) {
+			if (en)
+				period_label_en(&p, label, sizeof(label));
+			else
+				period_format_vi(&p, label);
+			word = label;
+		}
+		if (out->len)
+			str_append(out, "; ");
+		str_appendf(out, "%s: %s", t ? t : keys[i], word ? word : values[i]);
+	}
 }
 
 int api_respond_sheet(http_req *req, const json_t *answer)
@@ -169,6 +373,7 @@ int api_respond_sheet(http_req *req, const json_t *answer)
 	const char *name = NULL, *key;
 	const json_t *items = NULL;
 	json_t *v;
+	bool en = api_wants_english(req);
 	json_object_foreach((json_t *)answer, key, v)
 		if (!items && json_is_array(v)) {
 			items = v;
@@ -176,17 +381,49 @@ int api_respond_sheet(http_req *req, const json_t *answer)
 		}
 	if (!items)
 		return err_set(ERR_INVALID, "this answer is not a list; format=xlsx is for lists");
+	const char *sheet = LOOKUP(sheet_names, name, en);
 	sheet_columns c = { .n = 0 };
-	collect_columns(&c, items);
+	collect_columns(&c, items, en);
+	const char **head = calloc((size_t)c.n + 1, sizeof(*head));
+	if (!head) {
+		columns_free(&c);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	head[0] = en ? "No." : "STT";
+	for (int k = 0; k < c.n; k++)
+		head[k + 1] = c.title[k];
 	xlsx_writer w;
-	xlsx_writer_init(&w, name);
-	xlsx_header(&w, (const char *const *)c.title, c.n);
+	str filter = STR_INIT;
+	char line[1200], when[64];
+	const char *as_of = json_string_value(json_object_get(answer, "as_of"));
+	time_t at;
+	if (!as_of || !time_parse_iso(&at, as_of))
+		at = time_now();
+	struct tm tm;
+	time_t local = at + 7 * 3600;
+	gmtime_r(&local, &tm);
+	snprintf(when, sizeof(when), "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+		tm.tm_min);
+	api_sheet_filter(&filter, req, en);
+	xlsx_writer_init(&w, sheet ? sheet : name);
+	xlsx_title(&w, sheet ? sheet : name);
+	snprintf(line, sizeof(line), en ? "Filter: %s" : "Bộ lọc: %s",
+		filter.len ? filter.ptr : en ? "none (everything you may see)" : "không (mọi dữ liệu được xem)");
+	xlsx_note(&w, line);
+	snprintf(line, sizeof(line), en ? "Data as of %s (Viet Nam time) · %zu rows" : "Số liệu tại thời điểm %s · %zu dòng",
+		when, json_array_size(items));
+	xlsx_note(&w, line);
+	str_free(&filter);
+	xlsx_header(&w, head, c.n + 1);
+	xlsx_filter(&w);
+	free(head);
 	size_t i;
 	json_t *item;
 	json_array_foreach(items, i, item) {
 		xlsx_row(&w);
+		xlsx_number_as(&w, (double)(i + 1), XLSX_INTEGER);
 		for (int k = 0; k < c.n; k++)
-			write_cell(&w, cell_value(item, c.key[k]));
+			write_cell(&w, c.key[k], cell_value(item, c.key[k]), en);
 	}
 	columns_free(&c);
 	char *data, disposition[120];

@@ -82,7 +82,8 @@ static json_t *task_can(const principal *who, const json_t *t, const task_units 
 }
 
 /* Marks each report's evidence as downloadable (can_download) by who:
- * as GET /api/v1/attachments/{id} decides, by the reporting unit. */
+ * as GET /api/v1/attachments/{id} decides, by the reporting unit or the
+ * task's lead unit (which reads its supporting units' contributions). */
 static void mark_downloads(json_t *t, const principal *who, const task_units *u)
 {
 	size_t i;
@@ -93,7 +94,8 @@ static void mark_downloads(json_t *t, const principal *who, const task_units *u)
 		for (int k = 0; k < u->n && !path; k++)
 			if (u->ids[k] == unit)
 				path = u->paths[k];
-		bool may = authz_sees_all(who) || (path && allowed(who, ACT_UNIT_READ, path));
+		bool may = authz_sees_all(who) || (path && allowed(who, ACT_UNIT_READ, path)) ||
+			allowed(who, ACT_UNIT_READ, u->lead_path);
 		json_object_set_new(r, "can_download", json_boolean(may));
 	}
 }

@@ -221,7 +221,7 @@ int api_values_approve_many(http_req *req) { return many(req, VALUE_APPROVE); }
 
 static int import_reply(http_req *req, int rc, exchange_result *r, const exchange_options *opt, bool dhis2)
 {
-	if (rc == ERR_INVALID && r->problems) {
+	if ((rc == ERR_INVALID || rc == ERR_FORBIDDEN) && r->problems) {
 		json_t *p = r->problems;
 		r->problems = NULL;
 		return api_respond_error(req, rc, p);
@@ -232,8 +232,12 @@ static int import_reply(http_req *req, int rc, exchange_result *r, const exchang
 		return api_respond_json(req, 200, json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:i}, s:[]}", "status", "SUCCESS",
 			"dryRun", opt->dry_run, "importCount", "imported", r->created, "updated", r->updated, "ignored",
 			r->ignored, "deleted", 0, "conflicts"));
-	return api_respond_json(req, 200, json_pack("{s:i, s:i, s:i, s:b}", "created", r->created, "updated", r->updated,
-		"total", r->total, "dry_run", opt->dry_run));
+	json_t *out = json_pack("{s:i, s:i, s:i, s:i, s:i, s:b}", "created", r->created, "updated", r->updated, "ignored",
+		r->ignored, "skipped", r->skipped, "total", r->total, "dry_run", opt->dry_run);
+	if (r->rows) {
+		json_object_set(out, "rows", r->rows);
+	}
+	return api_respond_json(req, 200, out);
 }
 
 static bool flag(http_req *req, const char *name)
@@ -243,7 +247,9 @@ static bool flag(http_req *req, const char *name)
 }
 
 /* Our template as CSV (text/csv) or as an .xlsx workbook (told apart by
- * its content, whatever the Content-Type says). */
+ * its content, whatever the Content-Type says). A row without a value is
+ * not reported and is skipped. ?dry_run=1 saves nothing and answers the
+ * rows as they would be saved ("rows"), for a preview. */
 int api_values_import(http_req *req)
 {
 	const char *ct = http_req_header(req, "Content-Type");
@@ -255,7 +261,7 @@ int api_values_import(http_req *req)
 	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
 	    (rc = api_db(&db, req)) < 0)
 		return rc;
-	exchange_options opt = { .dry_run = flag(req, "dry_run") };
+	exchange_options opt = { .dry_run = flag(req, "dry_run"), .skip_blank = true };
 	if (exchange_is_xlsx(body, req->body.len))
 		rc = exchange_xlsx_import(&r, db, who, body, req->body.len, &opt);
 	else if (ct && strncasecmp(ct, "text/csv", 8) == 0)
@@ -265,50 +271,7 @@ int api_values_import(http_req *req)
 			ct ? ct : "nothing");
 	rc = import_reply(req, rc, &r, &opt, false);
 	json_decref(r.problems);
-	return rc;
-}
-
-/* DHIS2 sends CSV as application/csv; text/csv is taken too. */
-static bool is_csv(const char *ct)
-{
-	return ct && (strncasecmp(ct, "application/csv", 15) == 0 || strncasecmp(ct, "text/csv", 8) == 0);
-}
-
-int api_dhis2_import(http_req *req)
-{
-	const char *strategy = http_req_query(req, "importStrategy");
-	const principal *who;
-	db_conn *db;
-	exchange_rows rows;
-	exchange_result r = { 0 };
-	json_t *body;
-	int rc;
-	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
-	    (rc = api_db(&db, req)) < 0)
-		return rc;
-	exchange_options opt = { .dry_run = flag(req, "dryRun") };
-	if (!strategy || strcmp(strategy, "CREATE_AND_UPDATE") == 0)
-		opt.strategy = EX_CREATE_AND_UPDATE;
-	else if (strcmp(strategy, "CREATE") == 0)
-		opt.strategy = EX_CREATE;
-	else if (strcmp(strategy, "UPDATE") == 0)
-		opt.strategy = EX_UPDATE;
-	else
-		return err_set(ERR_INVALID, "importStrategy %s is not supported (CREATE_AND_UPDATE, CREATE, UPDATE)", strategy);
-	if (is_csv(http_req_header(req, "Content-Type"))) {
-		rc = exchange_dhis2_csv_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, &opt);
-		rc = import_reply(req, rc, &r, &opt, true);
-		json_decref(r.problems);
-		return rc;
-	}
-	if ((rc = api_body_object(&body, req)) < 0)
-		return rc;
-	if ((rc = exchange_dhis2_read(&rows, body)) == 0)
-		rc = exchange_import_rows(&r, db, who, rows.rows, rows.n, &rows.src, &opt);
-	rc = import_reply(req, rc, &r, &opt, true);
-	json_decref(r.problems);
-	exchange_rows_free(&rows);
-	json_decref(body);
+	json_decref(r.rows);
 	return rc;
 }
 
@@ -331,20 +294,27 @@ static int visible_values(json_t **out, http_req *req)
 	return value_list(out, db, &f);
 }
 
-/* Sends list ({"values": [...]}) as our template, CSV or .xlsx by
- * ?format=, under the file name base.csv or base.xlsx. */
-static int send_values(http_req *req, json_t *list, const char *base, bool xlsx_default)
+/* Sends a file made by make, or CSV of list when the request asks for
+ * it (?format=csv; xlsx by default or with ?format=xlsx), under the file
+ * name base.xlsx or base.csv. */
+static int send_values(http_req *req, const json_t *list, const char *base, bool xlsx_default,
+	int (*make)(char **out, size_t *len, const json_t *list, const exchange_sheet_meta *meta))
 {
 	const char *format = http_req_query(req, "format");
 	bool xlsx = format ? strcmp(format, "xlsx") == 0 : xlsx_default;
-	char *data, disposition[120];
+	char *data, disposition[160];
 	size_t len;
 	if (format && !xlsx && strcmp(format, "csv") != 0)
 		return err_set(ERR_INVALID, "format %.20s is not offered (csv, xlsx)", format);
-	int rc = xlsx ? exchange_xlsx_write(&data, &len, list) : exchange_csv_write(&data, &len, list);
+	str filter = STR_INIT;
+	exchange_sheet_meta meta = { .en = api_wants_english(req) };
+	api_sheet_filter(&filter, req, meta.en);
+	meta.filter = filter.ptr;
+	int rc = xlsx ? make(&data, &len, list, &meta) : exchange_csv_write(&data, &len, list);
+	str_free(&filter);
 	if (rc < 0)
 		return rc;
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s.%s\"", base, xlsx ? "xlsx" : "csv");
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.100s.%s\"", base, xlsx ? "xlsx" : "csv");
 	http_req_add_header(req, "Content-Disposition", disposition);
 	http_req_add_header(req, "Cache-Control", "no-store");
 	rc = http_respond(req, 200, xlsx ? API_XLSX_TYPE : "text/csv; charset=utf-8", data, len);
@@ -358,56 +328,45 @@ int api_values_export(http_req *req)
 	int rc;
 	if ((rc = visible_values(&list, req)) < 0)
 		return rc;
-	rc = send_values(req, list, "values", false);
+	rc = send_values(req, list, "values", false, exchange_xlsx_write);
 	json_decref(list);
 	return rc;
 }
 
-/* GET /api/v1/values/template?unit_id=&period=[&format=csv]: what the unit
- * reports for the period, pre-filled, for those who may report for it. */
+/* GET /api/v1/values/template?unit_id= | unit_code=, period= (a code or
+ * words: "Quý III/2026")[, format=xlsx | csv | json][, lang=en]: what the
+ * unit reports for the period, pre-filled, with last period's value and
+ * the target, for those who may report for it. */
 int api_values_template(http_req *req)
 {
-	const char *period = http_req_query(req, "period"), *path;
+	const char *period = http_req_query(req, "period"), *code = http_req_query(req, "unit_code"), *path;
+	const char *format = http_req_query(req, "format");
 	int64_t unit_id = 0;
 	db_conn *db;
-	json_t *list;
+	json_t *tpl;
 	int rc;
 	if ((rc = api_query_int64(&unit_id, req, "unit_id", 0, 1, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0)
 		return rc;
-	if (!unit_id || !period || !*period)
-		return err_set(ERR_INVALID, "a template needs unit_id and period");
-	if ((rc = unit_path(&path, db, &req->a, unit_id)) < 0 || (rc = api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
-	    (rc = exchange_template(&list, db, unit_id, period)) < 0)
-		return rc;
-	char base[64];
-	snprintf(base, sizeof(base), "mau-bao-cao-%lld-%.16s", (long long)unit_id, period);
-	rc = send_values(req, list, base, true);
-	json_decref(list);
-	return rc;
-}
-
-/* JSON, or DHIS2's CSV with ?format=csv or Accept: application/csv. */
-int api_dhis2_export(http_req *req)
-{
-	const char *format = http_req_query(req, "format"), *accept = http_req_header(req, "Accept");
-	json_t *list;
-	int rc = visible_values(&list, req);
-	if (rc < 0)
-		return rc;
-	if ((format && strcmp(format, "csv") == 0) || (accept && strstr(accept, "application/csv"))) {
-		char *csv;
-		size_t len;
-		rc = exchange_dhis2_csv_write(&csv, &len, list);
-		json_decref(list);
-		if (rc < 0)
+	if (!unit_id && code && *code) {
+		if ((rc = unit_id_by_code(&unit_id, db, code)) < 0)
 			return rc;
-		http_req_add_header(req, "Content-Disposition", "attachment; filename=\"dataValueSets.csv\"");
-		http_req_add_header(req, "Cache-Control", "no-store");
-		rc = http_respond(req, 200, "application/csv; charset=utf-8", csv, len);
-		free(csv);
-		return rc;
+		if (!unit_id)
+			return err_set(ERR_NOTFOUND, "no unit with code '%.60s'", code);
 	}
-	json_t *out = exchange_dhis2_write(list);
-	json_decref(list);
-	return api_respond_json(req, 200, out);
+	if (!unit_id || !period || !*period)
+		return err_set(ERR_INVALID, "a template needs a unit (unit_id or unit_code) and a period");
+	if ((rc = unit_path(&path, db, &req->a, unit_id)) < 0 || (rc = api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
+	    (rc = exchange_template(&tpl, db, unit_id, period)) < 0)
+		return rc;
+	if (format && strcmp(format, "json") == 0)
+		return api_respond_json(req, 200, tpl);
+	char base[100];
+	snprintf(base, sizeof(base), "mau-bao-cao-%.40s-%.16s", json_string_value(json_object_get(json_object_get(tpl, "unit"), "code")),
+		json_string_value(json_object_get(tpl, "period")));
+	for (char *c = base; *c; c++)   /* an ASCII file name */
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '-'))
+			*c = '-';
+	rc = send_values(req, tpl, base, true, exchange_template_xlsx);
+	json_decref(tpl);
+	return rc;
 }

@@ -85,7 +85,7 @@ static int values_export(db_conn *db, const char *path)
 	if (rc == 0) {
 		size_t n = path ? strlen(path) : 0;
 		bool xlsx = n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0;
-		rc = xlsx ? exchange_xlsx_write(&csv, &len, list) : exchange_csv_write(&csv, &len, list);
+		rc = xlsx ? exchange_xlsx_write(&csv, &len, list, NULL) : exchange_csv_write(&csv, &len, list);
 		json_decref(list);
 	}
 	if (rc < 0)

@@ -225,7 +225,7 @@ static void lookups_free(lookups *l)
 
 /* Checks one row's cells against the lookups; false with problems listed. */
 static bool check_row(checked *c, lookups *l, const principal *who, const exchange_row *row,
-	const exchange_source *src, json_t *problems)
+	const exchange_source *src, json_t *problems, int *forbidden)
 {
 	bool ok = true;
 	memset(c, 0, sizeof(*c));
@@ -249,6 +249,7 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 			ue->flag = authz_check(who, ACT_REPORT_WRITE, ue->path) == 0;
 		if (!ue->flag) {
 			problem(problems, row, src, EX_UNIT, "you may not report for unit %s", unit);
+			(*forbidden)++;
 			ok = false;
 		}
 		c->key.unit_id = ue->id;
@@ -288,7 +289,8 @@ struct exchange_import {
 	exchange_options opt;
 	lookups l;
 	json_t *problems;
-	int n_problems, rows, staged, unchanged;
+	int n_problems, rows, staged, unchanged, skipped;
+	int forbidden;                  /* problems that are units out of the person's reach */
 	db_stmt *stage, *first_row;
 	crypto_hash_sha256_state digest;
 };
@@ -422,13 +424,24 @@ static int stage_row(exchange_import *im, const checked *c, const exchange_row *
 	return 0;
 }
 
+static bool blank(const char *v)
+{
+	while (v && (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n'))
+		v++;
+	return !v || !*v;
+}
+
 int exchange_import_row(exchange_import *im, const exchange_row *row)
 {
 	checked c;
 	size_t before = json_array_size(im->problems);
 	int rc = 0;
+	if (im->opt.skip_blank && blank(row->f[EX_VALUE])) {
+		im->skipped++;
+		return 0;
+	}
 	im->rows++;
-	if (check_row(&c, &im->l, im->who, row, &im->src, im->problems))
+	if (check_row(&c, &im->l, im->who, row, &im->src, im->problems, &im->forbidden))
 		rc = stage_row(im, &c, row);
 	add_problem_count(im, before);
 	return rc;
@@ -557,11 +570,44 @@ static int save_stage(exchange_import *im, exchange_result *r)
 	return rc;
 }
 
+/* A dry run's answer, row by row: what each row of the file would save
+ * (created or updated, with the value it replaces). */
+static int preview_rows(exchange_import *im, exchange_result *r)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, im->db,
+		"SELECT s.row, i.code, i.name_vi, i.measure, u.code, u.name, s.period, s.value, s.note, v.value, v.status "
+		"FROM import_stage s JOIN indicator i ON i.id = s.indicator_id JOIN unit u ON u.id = s.unit_id "
+		"LEFT JOIN indicator_value v ON v.indicator_id = s.indicator_id AND v.unit_id = s.unit_id AND v.period = s.period "
+		"ORDER BY s.row");
+	if (rc < 0)
+		return rc;
+	json_t *rows = json_array();
+	while ((rc = db_step(s)) == DB_ROW) {
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s, s:f, s:s?, s:s}", "row",
+			(json_int_t)db_column_int64(s, 0), "indicator_code", db_column_text(s, 1), "indicator_name",
+			db_column_text(s, 2), "measure", db_column_text(s, 3), "unit_code", db_column_text(s, 4), "unit_name",
+			db_column_text(s, 5), "period", db_column_text(s, 6), "value", db_column_double(s, 7), "note",
+			db_column_text(s, 8), "action", db_column_is_null(s, 10) ? "create" : "update");
+		json_object_set_new(o, "previous_value", db_column_is_null(s, 9) ? json_null() : json_real(db_column_double(s, 9)));
+		json_object_set_new(o, "previous_status", db_column_text(s, 10) ? json_string(db_column_text(s, 10)) : json_null());
+		json_array_append_new(rows, o);
+	}
+	db_finalize(s);
+	if (rc < 0) {
+		json_decref(rows);
+		return rc;
+	}
+	r->rows = rows;
+	return 0;
+}
+
 int exchange_import_end(exchange_import *im, exchange_result *r)
 {
 	int rc;
 	memset(r, 0, sizeof(*r));
 	r->total = im->rows;
+	r->skipped = im->skipped;
 	int64_t existing = 0, locked = 0;
 	if (im->n_problems == 0 && ((rc = count_existing(im, &existing, &locked)) < 0 || (locked > 0 && (rc = check_locked(im)) < 0)))
 		goto done;
@@ -570,6 +616,8 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 		if (im->n_problems > MAX_LISTED_PROBLEMS)
 			rc = err_set(ERR_INVALID, "%d problems in the data (the first %d are listed); nothing was saved",
 				im->n_problems, MAX_LISTED_PROBLEMS);
+		else if (im->forbidden == im->n_problems)
+			rc = err_set(ERR_FORBIDDEN, "you may not report for the units of this file; nothing was saved");
 		else
 			rc = err_set(ERR_INVALID, "%d problem(s) in the data; nothing was saved", im->n_problems);
 		goto done;
@@ -577,8 +625,10 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 	if ((rc = apply_strategy(im, r, (int)(existing - im->unchanged))) < 0)
 		goto done;
 	r->ignored += im->unchanged;
-	if (im->opt.dry_run)
+	if (im->opt.dry_run) {
+		rc = preview_rows(im, r);
 		goto done;
+	}
 	db_finalize(im->stage);
 	db_finalize(im->first_row);
 	im->stage = im->first_row = NULL;
@@ -626,6 +676,8 @@ static const char *const column_letters[] = { "A", "B", "C", "D", "E", "F", "G",
 /* The Vietnamese column titles our sheets carry; a header cell matches a
  * field by its code or its title, ignoring case and diacritics. */
 static const char *const field_titles[EX_FIELDS] = { "Mã chỉ tiêu", "Mã đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú" };
+/* and as our English sheets title them */
+static const char *const field_titles_en[EX_FIELDS] = { "Indicator code", "Unit code", "Period", "Value", "Note" };
 
 static bool header_is(const char *cell, const char *title)
 {
@@ -644,7 +696,8 @@ static int map_header(exchange_columns *cols, const csv_record *rec, const char 
 	for (int f = 0; f < EX_FIELDS; f++) {
 		cols->col[f] = -1;
 		for (int i = 0; i < rec->n && cols->col[f] < 0; i++)
-			if (strcasecmp(rec->f[i], names[f]) == 0 || (titles && header_is(rec->f[i], titles[f])))
+			if (strcasecmp(rec->f[i], names[f]) == 0 ||
+			    (titles && (header_is(rec->f[i], titles[f]) || header_is(rec->f[i], field_titles_en[f]))))
 				cols->col[f] = i;
 		cols->src.names[f] = names[f];
 		cols->src.letters[f] = cols->col[f] >= 0 && cols->col[f] < 26 ? column_letters[cols->col[f]] : NULL;
@@ -763,6 +816,9 @@ int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list)
 
 /* ----------------------------------------------------------------- XLSX */
 
+/* How far down a sheet its header row may be. */
+#define SHEET_HEADER_WITHIN 12
+
 typedef struct sheet_import {
 	exchange_columns cols;
 	exchange_import *im;
@@ -776,8 +832,9 @@ static int sheet_row(void *ctx, const csv_record *rec)
 	sheet_import *si = ctx;
 	int rc;
 	if (!si->im) {
+		/* title and note lines may stand above the header */
 		if ((rc = exchange_header(&si->cols, rec)) < 0)
-			return rc;
+			return rec->line < SHEET_HEADER_WITHIN ? 0 : rc;
 		return exchange_import_begin(&si->im, si->db, si->who, &si->cols.src, si->opt);
 	}
 	exchange_row row;
@@ -796,99 +853,14 @@ int exchange_xlsx_import(exchange_result *r, db_conn *db, const principal *who, 
 		return rc;
 	}
 	if (!si.im)
-		return err_set(ERR_INVALID, "the sheet is empty (a header row is needed)");
+		return err_set(ERR_INVALID, "the sheet has no header row (Mã chỉ tiêu, Mã đơn vị, Kỳ báo cáo, Giá trị) in its first %d rows",
+			SHEET_HEADER_WITHIN);
 	return exchange_import_end(si.im, r);
 }
 
 bool exchange_is_xlsx(const void *data, size_t len)
 {
 	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-}
-
-static const char *status_vi(const char *status)
-{
-	static const char *const words[][2] = { { "draft", "Nháp" }, { "submitted", "Đã gửi" }, { "approved", "Đã duyệt" },
-		{ "returned", "Bị trả lại" } };
-	for (size_t i = 0; status && i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcmp(status, words[i][0]) == 0)
-			return words[i][1];
-	return "Chưa nhập";
-}
-
-int exchange_xlsx_write(char **out, size_t *len, const json_t *list)
-{
-	static const char *const head[] = { "Mã chỉ tiêu", "Mã đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú", "Tên chỉ tiêu",
-		"Đơn vị tính", "Tên đơn vị", "Hạn nộp", "Trạng thái" };
-	static const double widths[] = { 14, 12, 12, 14, 30, 48, 14, 30, 12, 12 };
-	xlsx_writer w;
-	size_t i;
-	json_t *v;
-	xlsx_writer_init(&w, "Số liệu chỉ tiêu");
-	xlsx_header(&w, head, 10);
-	for (int c = 0; c < 10; c++)
-		xlsx_col_width(&w, c, widths[c]);
-	json_array_foreach(json_object_get(list, "values"), i, v) {
-		const json_t *val = json_object_get(v, "value");
-		xlsx_row(&w);
-		xlsx_text(&w, json_string_value(json_object_get(v, "indicator_code")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "unit_code")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "period")));
-		if (json_is_number(val))
-			xlsx_number(&w, json_number_value(val));
-		else
-			xlsx_text(&w, NULL);
-		xlsx_text(&w, json_string_value(json_object_get(v, "note")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "indicator_name")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "measure")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "unit_name")));
-		xlsx_text(&w, json_string_value(json_object_get(v, "deadline")));
-		xlsx_text(&w, status_vi(json_string_value(json_object_get(v, "status"))));
-	}
-	return xlsx_finish(&w, out, len);
-}
-
-/* --------------------------------------------------------------- template */
-
-int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *period_code)
-{
-	period p;
-	char code[16], deadline[11];
-	int64_t days;
-	db_stmt *s;
-	int rc;
-	*out = NULL;
-	if ((rc = period_parse(&p, period_code, strlen(period_code))) < 0)
-		return rc;
-	period_format(&p, code);
-	if ((rc = deadline_days(&days, db)) < 0)
-		return rc;
-	date_format_iso(period_deadline(&p, (int)days), deadline);
-	if ((rc = db_prepare(&s, db,
-		     "SELECT i.code, i.name_vi, i.measure, u.code, u.name, v.value, v.note, v.status, v.deadline, v.id "
-		     "FROM indicator i JOIN unit u ON u.id = ? LEFT JOIN indicator_value v "
-		     "ON v.indicator_id = i.id AND v.unit_id = u.id AND v.period = ? "
-		     "WHERE i.formula IS NULL ORDER BY i.code")) < 0)
-		return rc;
-	db_bind_int64(s, 1, unit_id);
-	db_bind_text(s, 2, code);
-	json_t *list = json_array();
-	while ((rc = db_step(s)) == DB_ROW) {
-		json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s}", "indicator_code", db_column_text(s, 0),
-			"indicator_name", db_column_text(s, 1), "measure", db_column_text(s, 2), "unit_code", db_column_text(s, 3),
-			"unit_name", db_column_text(s, 4), "period", code);
-		json_object_set_new(o, "value", db_column_is_null(s, 5) ? json_null() : json_real(db_column_double(s, 5)));
-		json_object_set_new(o, "note", db_column_text(s, 6) ? json_string(db_column_text(s, 6)) : json_null());
-		json_object_set_new(o, "status", db_column_text(s, 7) ? json_string(db_column_text(s, 7)) : json_null());
-		json_object_set_new(o, "deadline", json_string(db_column_text(s, 8) ? db_column_text(s, 8) : deadline));
-		json_array_append_new(list, o);
-	}
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(list);
-		return rc;
-	}
-	*out = json_pack("{s:o}", "values", list);
-	return 0;
 }
 
 int exchange_csv_write(char **out, size_t *len, const json_t *list)

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "db/db.h"
 #include "domain/authz.h"
@@ -22,6 +23,8 @@ typedef struct exchange_row {
 
 typedef struct exchange_result {
 	int created, updated, ignored, total;
+	int skipped;                    /* rows without a value (not reported), with skip_blank */
+	json_t *rows;                   /* a dry run's rows as they would be saved; caller decrefs */
 	json_t *problems;               /* [{row, column, field, message}] on ERR_INVALID; caller decrefs */
 } exchange_result;
 
@@ -39,6 +42,7 @@ typedef enum exchange_strategy { EX_CREATE_AND_UPDATE, EX_CREATE, EX_UPDATE } ex
 typedef struct exchange_options {
 	bool dry_run;                   /* check and count, save nothing */
 	bool approved;                  /* save as approved (official figures loaded by the operator), not drafts */
+	bool skip_blank;                /* a row without a value is not reported: skipped, not a problem */
 	exchange_strategy strategy;
 	/* Called after each CSV row with how far the reader is into the text,
 	 * so a caller that mapped a file can let go of the pages behind it;
@@ -86,14 +90,31 @@ int exchange_xlsx_import(exchange_result *r, db_conn *db, const principal *who, 
 	const exchange_options *opt);
 /* True when data starts like a ZIP file (an .xlsx). */
 bool exchange_is_xlsx(const void *data, size_t len);
-/* Our template as .xlsx: the five fields under Vietnamese titles, then the
- * indicator's name and measure, the unit's name, the deadline and the
- * status for the reader. Deterministic: the same list gives the same bytes. */
-int exchange_xlsx_write(char **out, size_t *len, const json_t *list);
-/* What a unit reports for a period: every indicator that takes values,
- * with the unit's value, note, status and deadline where there is one,
- * as {"values": [...]} in value_list's shape. */
+/* How a sheet is written: in English rather than Vietnamese, the filter
+ * in words (NULL: none) and the moment of the data (0: now). */
+typedef struct exchange_sheet_meta {
+	bool en;
+	const char *filter;
+	time_t at;
+} exchange_sheet_meta;
+/* The values of list ({"values": [...]}) as a sheet that imports back: a
+ * title, the filter and the moment, then STT, the five fields, the
+ * indicator's name and measure, the unit's name, the period in words, the
+ * deadline (a date), the status in words and when it was last updated.
+ * meta may be NULL. */
+int exchange_xlsx_write(char **out, size_t *len, const json_t *list, const exchange_sheet_meta *meta);
+/* What a unit reports for a period: the indicators its kind of unit
+ * reports (report_kinds) that take values, with the unit's value, note,
+ * status and deadline where there is one, last period's value and the
+ * unit's target — {"unit", "period", "period_label"(_en),
+ * "previous_period", "previous_label"(_en), "deadline", "values": [...]}
+ * with values in value_list's shape. ERR_NOTFOUND for no such unit. */
 int exchange_template(json_t **out, db_conn *db, int64_t unit_id, const char *period);
+/* The template as the sheet a unit fills in: one sheet named by the
+ * period, a title with the unit and the period in words, the indicator's
+ * name, measure, last period's value and target beside the shaded value
+ * cell (a decimal number only) and a note cell. */
+int exchange_template_xlsx(char **out, size_t *len, const json_t *tpl, const exchange_sheet_meta *meta);
 
 /* DHIS2's CSV form of dataValueSets (dataelement, period, orgunit,
  * catoptcombo, attroptcombo, value, storedby, lastupdated, comment,

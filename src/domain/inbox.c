@@ -561,7 +561,10 @@ int inbox_mark_read(int *marked, int *unread, db_conn *db, const principal *who,
 			(*unread)--;
 			*marked += (int)db_changes(db);
 		}
-		rc = rc < 0 ? (db_rollback(db), rc) : db_commit(db);
+		if (rc < 0)
+			db_rollback(db);
+		else
+			rc = db_commit(db);
 	}
 	json_decref(items);
 	json_decref(want);

@@ -2,6 +2,7 @@
 #include "domain/indicator.h"
 #include "analytics/expr.h"
 #include "domain/audit.h"
+#include "domain/unit.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -32,12 +33,28 @@ static bool in_list(const char *const *list, const char *v)
 
 #define IND_SELECT \
 	"SELECT i.id, i.code, i.name_vi, i.name_en, i.measure, i.direction, i.aggregation, i.weight_code, i.formula, " \
-	"i.objective_id, o.code, o.document_id, i.owner_unit_id, u.code, i.baseline_value, i.baseline_year, i.public " \
+	"i.objective_id, o.code, o.document_id, i.owner_unit_id, u.code, i.baseline_value, i.baseline_year, i.public, " \
+	"i.report_kinds " \
 	"FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id LEFT JOIN unit u ON u.id = i.owner_unit_id"
 
 static json_t *int_or_null(db_stmt *s, int i)
 {
 	return db_column_is_null(s, i) ? json_null() : json_integer(db_column_int64(s, i));
+}
+
+/* The stored "commune,department" as ["commune", "department"]; null
+ * (every kind reports) when none is stored. */
+static json_t *kinds_json(const char *stored)
+{
+	if (!stored || !*stored)
+		return json_null();
+	json_t *a = json_array();
+	for (const char *p = stored; *p;) {
+		size_t n = strcspn(p, ",");
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == ',');
+	}
+	return a;
 }
 
 static json_t *ind_row(db_stmt *s)
@@ -55,6 +72,7 @@ static json_t *ind_row(db_stmt *s)
 	json_object_set_new(o, "baseline_year", int_or_null(s, 15));
 	json_object_set_new(o, "public", json_boolean(db_column_int64(s, 16) != 0));
 	json_object_set_new(o, "derived", json_boolean(!db_column_is_null(s, 8)));
+	json_object_set_new(o, "report_kinds", kinds_json(db_column_text(s, 17)));
 	return o;
 }
 
@@ -317,6 +335,7 @@ typedef struct ind_fields {
 	const char *code, *name_vi, *name_en, *measure, *direction, *aggregation, *weight_code, *formula;
 	long long objective_id, owner_unit_id, baseline_year;
 	const char *document_number, *objective_code, *owner_code;
+	char *report_kinds;     /* "commune,department", NULL: every kind; malloc'd */
 	double baseline_value;
 	int has_objective, has_owner, has_baseline, has_year, is_public, has_public;
 } ind_fields;
@@ -369,7 +388,8 @@ static int read_fields(ind_fields *f, db_conn *db, const json_t *in)
 	    (rc = json_get_string(&f->document_number, in, "document_number", 0)) < 0 ||
 	    (rc = json_get_string(&f->objective_code, in, "objective_code", 0)) < 0 ||
 	    (rc = json_get_string(&f->owner_code, in, "owner_unit_code", 0)) < 0 ||
-	    (rc = resolve_codes(f, db)) < 0)
+	    (rc = resolve_codes(f, db)) < 0 ||
+	    (rc = indicator_report_kinds(&f->report_kinds, json_object_get(in, "report_kinds"))) < 0)
 		return rc;
 	if ((rc = check_code(f->code)) < 0)
 		return rc;
@@ -434,6 +454,8 @@ static int insert_indicator(int64_t *out, db_conn *db, const ind_fields *f, cons
 		rc = db_run(db, NULL, "UPDATE indicator SET objective_id = ? WHERE id = ?", "ii", (int64_t)f->objective_id, id);
 	if (rc == 0 && f->has_owner)
 		rc = db_run(db, NULL, "UPDATE indicator SET owner_unit_id = ? WHERE id = ?", "ii", (int64_t)f->owner_unit_id, id);
+	if (rc == 0 && f->report_kinds)
+		rc = db_run(db, NULL, "UPDATE indicator SET report_kinds = ? WHERE id = ?", "ti", f->report_kinds, id);
 	return rc;
 }
 
@@ -458,6 +480,7 @@ int indicator_insert(int64_t *out_id, db_conn *db, const principal *who, const j
 	    (rc = vn_fold(&folded, name, strlen(name))) == 0 && (rc = insert_indicator(out_id, db, &f, name, folded)) == 0 &&
 	    (rc = insert_targets(db, *out_id, json_object_get(in, "targets"))) == 0)
 		rc = audit_ind(db, who, "create", *out_id, NULL);
+	free(f.report_kinds);
 	free(name);
 	free(folded);
 	return rc;
@@ -473,6 +496,59 @@ int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const j
 		return rc;
 	}
 	return db_commit(db);
+}
+
+int indicator_report_kinds(char **out, const json_t *in)
+{
+	*out = NULL;
+	if (!in || json_is_null(in))
+		return 0;
+	if (!json_is_array(in) || json_array_size(in) == 0)
+		return err_set(ERR_INVALID, "'report_kinds' lists the kinds of unit that report the indicator, or is null for every kind");
+	str s = STR_INIT;
+	size_t i;
+	json_t *k;
+	json_array_foreach(in, i, k) {
+		const char *kind = json_string_value(k);
+		if (!kind || !unit_kind_valid(kind)) {
+			str_free(&s);
+			return err_set(ERR_INVALID, "'report_kinds': '%.40s' is not a kind of unit", kind ? kind : "?");
+		}
+		if (s.len)
+			str_appendc(&s, ',');
+		str_append(&s, kind);
+	}
+	if (str_oom(&s)) {
+		str_free(&s);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	*out = str_detach(&s);
+	return 0;
+}
+
+int indicator_set_report_kinds(db_conn *db, const principal *who, int64_t id, const json_t *in)
+{
+	json_t *before = NULL;
+	char *kinds = NULL, now[TIME_ISO_SIZE];
+	int rc;
+	time_now_iso(now);
+	if ((rc = json_require_object(in, "the reporting level")) < 0 ||
+	    (rc = indicator_report_kinds(&kinds, json_object_get(in, "report_kinds"))) < 0)
+		return rc;
+	if ((rc = db_begin_write(db)) < 0) {
+		free(kinds);
+		return rc;
+	}
+	if ((rc = indicator_get(&before, db, id)) < 0 ||
+	    (rc = db_run(db, NULL, "UPDATE indicator SET report_kinds = ?, updated_at = ? WHERE id = ?", "tti", kinds, now, id)) < 0 ||
+	    (rc = audit_ind(db, who, "reporting", id, before)) < 0) {
+		db_rollback(db);
+	} else {
+		rc = db_commit(db);
+	}
+	json_decref(before);
+	free(kinds);
+	return rc;
 }
 
 int indicator_set_targets(db_conn *db, const principal *who, int64_t id, const json_t *in)

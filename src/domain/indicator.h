@@ -30,6 +30,13 @@ int indicator_owner_path(const char **out, db_conn *db, arena *a, int64_t id);
 int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 /* The same inside the caller's open write transaction (for loaders). */
 int indicator_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
+/* The kinds of unit that report an indicator (its reporting level), from
+ * JSON ["commune", "department"] as stored ("commune,department"; *out
+ * malloc'd) or NULL for null or absent: every kind. ERR_INVALID naming a
+ * kind that is not one. */
+int indicator_report_kinds(char **out, const json_t *in);
+/* Sets the reporting level from {"report_kinds": [...] | null}, audited. */
+int indicator_set_report_kinds(db_conn *db, const principal *who, int64_t id, const json_t *in);
 /* Replaces the targets with in = [{unit_id | unit_code, period, value}]. */
 int indicator_set_targets(db_conn *db, const principal *who, int64_t id, const json_t *in);
 

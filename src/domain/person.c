@@ -452,7 +452,11 @@ int person_update(db_conn *db, const principal *who, int64_t id, const person_ch
 		goto done;
 	if ((rc = db_begin_write(db)) < 0)
 		goto done;
+	/* A password someone else sets is theirs to know: the person changes
+	 * it at the next sign-in (an operator's, on the command line, not). */
+	bool forced = c->password && who->person_id && who->person_id != id;
 	if ((rc = person_get(&before, db, id)) < 0 || (rc = apply_change(db, id, c, name, c->password ? hash : NULL)) < 0 ||
+	    (forced && (rc = exec_id_texts(db, "UPDATE person SET must_change_password = 1 WHERE id = ?", NULL, NULL, id)) < 0) ||
 	    (rc = person_get(&after, db, id)) < 0)
 		goto fail;
 	if (c->password)

@@ -33,7 +33,9 @@ typedef struct person_change {
 } person_change;
 
 /* Changes a person; disabling ends their sessions and API tokens, a new
- * password ends their sessions. ERR_NOTFOUND for no such person. */
+ * password ends their sessions (and, set by another signed-in person,
+ * must be changed at the next sign-in). ERR_NOTFOUND for no such person;
+ * ERR_CONFLICT for disabling oneself. */
 int person_update(db_conn *db, const principal *who, int64_t id, const person_change *c);
 
 /* Grants role on unit to person id; *out_grant_id is the new grant's id. */

@@ -3,6 +3,7 @@
 #include "domain/task.h"
 #include "domain/attachment.h"
 #include "domain/audit.h"
+#include "domain/unit.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -400,6 +401,16 @@ int task_lead_unit(int64_t *out, db_conn *db, int64_t id)
 	if (rc == 0 && !*out)
 		return err_set(ERR_NOTFOUND, "no task with id %lld", (long long)id);
 	return rc;
+}
+
+int task_report_lead_path(const char **out, db_conn *db, arena *a, int64_t report_id)
+{
+	int64_t lead = 0;
+	int rc = db_run(db, &lead, "SELECT t.lead_unit_id FROM task_report r JOIN task t ON t.id = r.task_id WHERE r.id = ?",
+		"i", report_id);
+	if (rc == 0 && !lead)
+		return err_set(ERR_NOTFOUND, "no task report with id %lld", (long long)report_id);
+	return rc < 0 ? rc : unit_path(out, db, a, lead);
 }
 
 /* ---------------------------------------------------------------- reports */

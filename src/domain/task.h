@@ -94,6 +94,10 @@ int task_unit_paths(const char **lead, const char ***supporting, int *n, db_conn
  * reason?}]. */
 int task_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 
+/* The path of the lead unit of the task that report report_id is on
+ * (arena): its evidence is the lead unit's to read too. ERR_NOTFOUND. */
+int task_report_lead_path(const char **out, db_conn *db, arena *a, int64_t report_id);
+
 /* The lead unit's id. ERR_NOTFOUND. */
 int task_lead_unit(int64_t *out, db_conn *db, int64_t id);
 

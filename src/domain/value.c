@@ -386,10 +386,11 @@ static void visibility(str *q, const principal *who)
 	str_append(q, ")");
 }
 
-/* A grant whose holder reports values for its subtree. */
-static bool reports_for(const grant *g)
+/* A grant that keeps the units of its subtree in a list restricted to
+ * the units who reports for (mine) or approves in (to_approve). */
+static bool in_scope(const grant *g, const value_filter *f)
 {
-	return g->role == ROLE_OFFICER || g->role == ROLE_ADMIN;
+	return f->mine ? g->role == ROLE_OFFICER || g->role == ROLE_ADMIN : g->role == ROLE_STEERING || g->role == ROLE_ADMIN;
 }
 
 int value_list(json_t **out, db_conn *db, const value_filter *f)
@@ -407,10 +408,10 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 	if (f->status)
 		str_append(&q, " AND v.status = ?");
 	visibility(&q, f->who);
-	if (f->mine) {
+	if ((f->mine || f->to_approve) && !f->who->cli) {
 		str_append(&q, " AND (1=0");
 		for (int i = 0; i < f->who->n_grants; i++)
-			if (reports_for(&f->who->grants[i]))
+			if (in_scope(&f->who->grants[i], f))
 				str_append(&q, " OR (u.path >= ? AND u.path < ?)");
 		str_append(&q, ")");
 	}
@@ -439,8 +440,8 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 			db_bind_text(s, k++, end);
 		}
 	}
-	for (int i = 0; f->mine && i < f->who->n_grants; i++) {
-		if (!reports_for(&f->who->grants[i]))
+	for (int i = 0; (f->mine || f->to_approve) && !f->who->cli && i < f->who->n_grants; i++) {
+		if (!in_scope(&f->who->grants[i], f))
 			continue;
 		char end[320];
 		snprintf(end, sizeof(end), "%s", f->who->grants[i].unit_path);

@@ -58,6 +58,7 @@ typedef struct value_filter {
 	const principal *who;    /* sees approved values of public indicators,
 				    and others where it may read the unit */
 	bool mine;               /* only units within who's grants to report (officer, admin) */
+	bool to_approve;         /* only units within who's grants to approve (steering, admin) */
 	int64_t limit, offset;
 } value_filter;
 

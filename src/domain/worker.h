@@ -2,7 +2,8 @@
  * connection. It runs queued report jobs (woken at once when one is
  * queued, else it looks every few seconds), then queued index uncertainty
  * analyses (domain/index_uncertainty.h), and, once a day, the deadline
- * reminders (domain/reminder.h). */
+ * reminders (domain/reminder.h); with a mail relay it mails the reminders
+ * and each person's new inbox items (domain/inbox.h). */
 #ifndef NQ57_WORKER_H
 #define NQ57_WORKER_H
 

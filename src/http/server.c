@@ -310,6 +310,51 @@ const char *http_req_query(http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+typedef struct query_all {
+	const char *name;
+	const char **out;
+	int n, max;
+} query_all;
+
+static enum MHD_Result query_each(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	query_all *q = cls;
+	(void)kind;
+	if (key && strcmp(key, q->name) == 0 && q->n < q->max)
+		q->out[q->n++] = value ? value : "";
+	return MHD_YES;
+}
+
+int http_req_query_all(http_req *req, const char *name, const char **out, int max)
+{
+	query_all q = { name, out, 0, max };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_each, &q);
+	return q.n;
+}
+
+typedef struct query_pairs {
+	const char **keys, **values;
+	int n, max;
+} query_pairs;
+
+static enum MHD_Result query_pair(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	query_pairs *q = cls;
+	(void)kind;
+	if (key && q->n < q->max) {
+		q->keys[q->n] = key;
+		q->values[q->n++] = value ? value : "";
+	}
+	return MHD_YES;
+}
+
+int http_req_query_pairs(http_req *req, const char **keys, const char **values, int max)
+{
+	query_pairs q = { keys, values, 0, max };
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_pair, &q);
+	return q.n;
+}
+
 /* ------------------------------------------------------ worker connections */
 
 int http_req_db(db_conn **out, http_req *req)

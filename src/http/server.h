@@ -76,6 +76,12 @@ int http_req_db(db_conn **out, http_req *req);
 /* A request header or query argument, or NULL. Borrowed from the request. */
 const char *http_req_header(http_req *req, const char *name);
 const char *http_req_query(http_req *req, const char *name);
+/* Every value of a query argument given once or more (name=a&name=b), in
+ * order, into out[0..max); returns how many. Borrowed from the request. */
+int http_req_query_all(http_req *req, const char *name, const char **out, int max);
+/* Every query argument as keys[i]=values[i], in order, up to max;
+ * returns how many. Borrowed from the request. */
+int http_req_query_pairs(http_req *req, const char **keys, const char **values, int max);
 /* The client's IP address as text ("127.0.0.1"), or "" if unknown. */
 const char *http_req_address(http_req *req);
 /* A cookie sent with the request, or NULL. */

@@ -1,32 +1,40 @@
-/* xlsx: an Office Open XML spreadsheet writer over util/zip's ZIP code
- * (the first-sheet reader: xlsx_read.c). */
+/* xlsx: the spreadsheet writer. Cells are collected per sheet, then the
+ * workbook is written by libxlsxwriter into a temporary file and read
+ * back (libxlsxwriter 1.1.4 writes files only). The names Excel accepts
+ * and their uniqueness are ours, so a name never fails a workbook. (The
+ * first-sheet reader: xlsx_read.c.) */
 #include "util/xlsx.h"
 #include "util/err.h"
 #include "util/utf8.h"
 #include "util/zip.h"
 
+#include <xlsxwriter.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define XLSX_MAX_COLS 16384
 #define XLSX_MAX_ROWS 1048576
 #define SHEET_NAME_MAX 31
+#define FIT_MIN 6.0
+#define FIT_MAX 60.0
 
-#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_PKG_REL "http://schemas.openxmlformats.org/package/2006/relationships"
-#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-#define CT_PREFIX "application/vnd.openxmlformats-"
+enum cell_kind { CELL_TEXT, CELL_NUMBER, CELL_DATE, CELL_BLANK };
 
-/* Cell styles (the cellXfs of styles below). */
-enum { STYLE_HEADER = 1, STYLE_FORMATS = 2, STYLE_TITLE = 5 };
+/* Cell styles; each becomes one lxw_format of the workbook. */
+enum cell_style {
+	S_PLAIN, S_HEADER, S_INTEGER, S_DECIMAL, S_PERCENT, S_SMALL, S_TITLE, S_NOTE, S_DATE, S_MOMENT, S_INPUT_NUMBER,
+	S_INPUT_TEXT, S_COUNT
+};
 
-/* ---- XML text ---- */
-
-static void xml_text(str *s, const char *v) { xml_escape(s, v, strlen(v)); }
+/* ---- names Excel accepts ---- */
 
 /* Cuts s to at most max characters, counted in UTF-16 units as Excel
  * counts them; s holds valid UTF-8. */
@@ -50,9 +58,9 @@ static void cut_units(str *s, int max)
 	}
 }
 
-/* Appends the sheet name Excel accepts, not yet escaped: no []:*?/\ or
- * control characters (spaces instead), no apostrophe at either end, at
- * most 31 characters; "Sheet1" when nothing is left. */
+/* Appends the sheet name Excel accepts: no []:*?/\ or control characters
+ * (spaces instead), no apostrophe at either end, at most 31 characters;
+ * "Sheet1" when nothing is left. */
 static void sheet_name(str *out, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
@@ -81,230 +89,6 @@ static void sheet_name(str *out, const char *name)
 		str_append(out, "Sheet1");
 }
 
-/* Appends a number with %.15g (or %g for widths), a '.' whatever the
- * locale. */
-static void append_number(str *s, const char *fmt, double v)
-{
-	char buf[40];
-	snprintf(buf, sizeof(buf), fmt, v);
-	for (char *c = buf; *c; c++)
-		if (*c == ',')
-			*c = '.';
-	str_append(s, buf);
-}
-
-/* Appends a cell reference: column (0-based) as letters, row (from 1). */
-static void append_ref(str *s, int col, int row)
-{
-	char buf[8];
-	int i = (int)sizeof(buf);
-	for (int c = col + 1; c > 0 && i > 0; c = (c - 1) / 26)
-		buf[--i] = (char)('A' + (c - 1) % 26);
-	str_appendn(s, buf + i, sizeof(buf) - (size_t)i);
-	str_appendf(s, "%d", row);
-}
-
-/* ---- writer ---- */
-
-void xlsx_writer_init(xlsx_writer *w, const char *name)
-{
-	memset(w, 0, sizeof(*w));
-	sheet_name(&w->name, name ? name : "");
-}
-
-void xlsx_writer_free(xlsx_writer *w)
-{
-	str_free(&w->name);
-	str_free(&w->rows);
-	free(w->widths);
-	w->widths = NULL;
-	w->nwidths = 0;
-}
-
-static void close_row(xlsx_writer *w)
-{
-	if (w->row_open)
-		str_append(&w->rows, "</row>");
-	w->row_open = false;
-}
-
-void xlsx_row(xlsx_writer *w)
-{
-	if (w->err)
-		return;
-	close_row(w);
-	if (w->row >= XLSX_MAX_ROWS) {
-		w->err = ERR_INVALID;
-		return;
-	}
-	w->row++;
-	w->col = 0;
-	str_appendf(&w->rows, "<row r=\"%d\">", w->row);
-	w->row_open = true;
-}
-
-/* Moves past an empty cell. */
-static void skip_cell(xlsx_writer *w)
-{
-	if (!w->row_open)
-		xlsx_row(w);
-	if (!w->err)
-		w->col++;
-}
-
-/* Opens the next cell's <c> element; false if it cannot be written. */
-static bool cell_begin(xlsx_writer *w, int style, const char *type)
-{
-	if (!w->row_open)
-		xlsx_row(w);
-	if (w->err)
-		return false;
-	if (w->col >= XLSX_MAX_COLS) {
-		w->err = ERR_INVALID;
-		return false;
-	}
-	str_append(&w->rows, "<c r=\"");
-	append_ref(&w->rows, w->col++, w->row);
-	str_appendc(&w->rows, '"');
-	if (style)
-		str_appendf(&w->rows, " s=\"%d\"", style);
-	if (type)
-		str_appendf(&w->rows, " t=\"%s\"", type);
-	str_appendc(&w->rows, '>');
-	return true;
-}
-
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static void text_cell(xlsx_writer *w, const char *v, int style)
-{
-	if (!v || !*v) {
-		skip_cell(w);
-		return;
-	}
-	if (!cell_begin(w, style, "inlineStr"))
-		return;
-	size_t n = strlen(v);
-	str_append(&w->rows, is_space(v[0]) || is_space(v[n - 1])
-			     ? "<is><t xml:space=\"preserve\">" : "<is><t>");
-	xml_text(&w->rows, v);
-	str_append(&w->rows, "</t></is></c>");
-}
-
-void xlsx_text(xlsx_writer *w, const char *v) { text_cell(w, v, 0); }
-
-void xlsx_number(xlsx_writer *w, double v) { xlsx_number_as(w, v, XLSX_GENERAL); }
-
-void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f)
-{
-	if (!isfinite(v)) {
-		skip_cell(w);
-		return;
-	}
-	int style = f > XLSX_GENERAL && f <= XLSX_PERCENT ? STYLE_FORMATS + (int)f - XLSX_INTEGER : 0;
-	if (!cell_begin(w, style, NULL))
-		return;
-	str_append(&w->rows, "<v>");
-	append_number(&w->rows, "%.15g", v);
-	str_append(&w->rows, "</v></c>");
-}
-
-void xlsx_title(xlsx_writer *w, const char *text)
-{
-	xlsx_row(w);
-	text_cell(w, text, STYLE_TITLE);
-}
-
-void xlsx_header(xlsx_writer *w, const char *const *names, int n)
-{
-	xlsx_row(w);
-	if (w->err)
-		return;
-	w->header_row = w->row;
-	for (int i = 0; i < n; i++)
-		text_cell(w, names[i], STYLE_HEADER);
-}
-
-void xlsx_col_width(xlsx_writer *w, int col, double width)
-{
-	if (w->err || col < 0 || col >= XLSX_MAX_COLS || !(width >= 0))
-		return;
-	if (width > 255)
-		width = 255;
-	if (col >= w->nwidths) {
-		double *p = realloc(w->widths, (size_t)(col + 1) * sizeof(*p));
-		if (!p) {
-			w->err = ERR_NOMEM;
-			return;
-		}
-		for (int i = w->nwidths; i <= col; i++)
-			p[i] = 0;
-		w->widths = p;
-		w->nwidths = col + 1;
-	}
-	w->widths[col] = width;
-}
-
-void xlsx_page(xlsx_writer *w, xlsx_orientation o)
-{
-	w->portrait = o == XLSX_PORTRAIT;
-}
-
-/* ---- the package ---- */
-
-/* The fixed parts of the package. */
-static const char package_rels[] = XML_DECL
-	"<Relationships xmlns=\"" NS_PKG_REL "\">"
-	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
-	"</Relationships>";
-
-/* Style 0 is the default, 1 bold (headers), 2 whole numbers "#,##0", 3
- * decimals "#,##0.00", 4 percentages "0.0%" (the reader's locale decides
- * the separators shown), 5 titles (bold, 14 pt). */
-static const char styles[] = XML_DECL
-	"<styleSheet xmlns=\"" NS_MAIN "\">"
-	"<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"0.0%\"/></numFmts>"
-	"<fonts count=\"3\">"
-	"<font><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
-	"<font><b/><sz val=\"11\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
-	"<font><b/><sz val=\"14\"/><name val=\"Calibri\"/><family val=\"2\"/></font>"
-	"</fonts>"
-	"<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill>"
-	"<fill><patternFill patternType=\"gray125\"/></fill></fills>"
-	"<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
-	"<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-	"<cellXfs count=\"6\">"
-	"<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
-	"<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
-	"<xf numFmtId=\"3\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-	"<xf numFmtId=\"4\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-	"<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-	"<xf numFmtId=\"0\" fontId=\"2\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/>"
-	"</cellXfs>"
-	"<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
-	"</styleSheet>";
-
-static void build_content_types(int n, str *s)
-{
-	str_append(s, XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-		      "<Default Extension=\"rels\" ContentType=\"" CT_PREFIX "package.relationships+xml\"/>"
-		      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-		      "<Override PartName=\"/xl/workbook.xml\" ContentType=\"" CT_PREFIX "officedocument.spreadsheetml.sheet.main+xml\"/>");
-	for (int i = 1; i <= n; i++)
-		str_appendf(s, "<Override PartName=\"/xl/worksheets/sheet%d.xml\" ContentType=\""
-			       CT_PREFIX "officedocument.spreadsheetml.worksheet+xml\"/>", i);
-	str_append(s, "<Override PartName=\"/xl/styles.xml\" ContentType=\"" CT_PREFIX "officedocument.spreadsheetml.styles+xml\"/>"
-		      "</Types>");
-}
-
-static void build_workbook_rels(int n, str *s)
-{
-	str_append(s, XML_DECL "<Relationships xmlns=\"" NS_PKG_REL "\">");
-	for (int i = 1; i <= n; i++)
-		str_appendf(s, "<Relationship Id=\"rId%d\" Type=\"" NS_REL "/worksheet\" Target=\"worksheets/sheet%d.xml\"/>", i, i);
-	str_appendf(s, "<Relationship Id=\"rId%d\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/></Relationships>", n + 1);
-}
-
 /* True if key (a lower-cased name) is taken by keys[0..n) or reserved
  * ("History" is Excel's). */
 static bool name_taken(char *const *keys, int n, const char *key)
@@ -319,8 +103,7 @@ static bool name_taken(char *const *keys, int n, const char *key)
 
 /* Names unique within the book as Excel compares them (ignoring case): a
  * name already taken gets " (2)", " (3)", ..., cut (and trimmed) to stay
- * within 31 characters. names[i] gets the name of sheets[i], not yet
- * escaped. */
+ * within 31 characters. names[i] gets the name of sheets[i]. */
 static int unique_names(const xlsx_writer *sheets, int n, str *names)
 {
 	char **keys = calloc((size_t)(n ? n : 1), sizeof(*keys));
@@ -354,135 +137,477 @@ static int unique_names(const xlsx_writer *sheets, int n, str *names)
 	return rc;
 }
 
-/* The reference to the rows from..to of a sheet in a formula: the name
- * quoted, its apostrophes doubled. */
-static void rows_ref(str *s, const str *name, int from, int to)
+/* ---- collecting cells ---- */
+
+void xlsx_writer_init(xlsx_writer *w, const char *name)
 {
-	str_appendc(s, '\'');
-	for (size_t k = 0; k < name->len; k++) {
-		if (name->ptr[k] == '\'')
-			str_appendc(s, '\'');
-		str_appendc(s, name->ptr[k]);
-	}
-	str_appendf(s, "'!$%d:$%d", from, to);
+	memset(w, 0, sizeof(*w));
+	sheet_name(&w->name, name ? name : "");
 }
 
-static void build_workbook(const xlsx_writer *sheets, int n, const str *names, str *s)
+void xlsx_writer_free(xlsx_writer *w)
 {
-	str_append(s, XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
-		      "<bookViews><workbookView/></bookViews><sheets>");
-	for (int i = 0; i < n; i++) {
-		str_append(s, "<sheet name=\"");
-		xml_escape(s, names[i].ptr ? names[i].ptr : "", names[i].len);
-		str_appendf(s, "\" sheetId=\"%d\" r:id=\"rId%d\"/>", i + 1, i + 1);
-	}
-	str_append(s, "</sheets>");
-	/* the header row repeats on every printed page */
-	bool any = false;
-	for (int i = 0; i < n; i++) {
-		if (!sheets[i].header_row)
-			continue;
-		if (!any)
-			str_append(s, "<definedNames>");
-		any = true;
-		str ref = STR_INIT;
-		rows_ref(&ref, &names[i], sheets[i].header_row, sheets[i].header_row);
-		str_appendf(s, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"%d\">", i);
-		xml_escape(s, ref.ptr ? ref.ptr : "", ref.len);
-		str_append(s, "</definedName>");
-		if (str_oom(&ref))
-			s->oom = true;
-		str_free(&ref);
-	}
-	if (any)
-		str_append(s, "</definedNames>");
-	str_append(s, "</workbook>");
+	str_free(&w->name);
+	str_free(&w->texts);
+	free(w->cells);
+	free(w->widths);
+	free(w->checks);
+	w->cells = NULL;
+	w->widths = NULL;
+	w->checks = NULL;
+	w->n_cells = w->cap_cells = 0;
+	w->nwidths = w->n_checks = 0;
 }
 
-/* What comes before the rows of a sheet: fit to the page's width, the
- * frozen pane and the widths. */
-static void build_sheet_head(const xlsx_writer *w, str *s)
+void xlsx_row(xlsx_writer *w)
 {
-	str_append(s, XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>");
-	if (w->header_row && w->header_row < XLSX_MAX_ROWS) {
-		int top = w->header_row + 1;
-		str_appendf(s, "<sheetViews><sheetView workbookViewId=\"0\">"
-			       "<pane ySplit=\"%d\" topLeftCell=\"A%d\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-			       "<selection pane=\"bottomLeft\" activeCell=\"A%d\" sqref=\"A%d\"/>"
-			       "</sheetView></sheetViews>", w->header_row, top, top, top);
+	if (w->err)
+		return;
+	if (w->row >= XLSX_MAX_ROWS) {
+		w->err = ERR_INVALID;
+		return;
 	}
-	bool cols = false;
-	for (int i = 0; i < w->nwidths; i++) {
-		if (w->widths[i] <= 0)
-			continue;
-		if (!cols)
-			str_append(s, "<cols>");
-		cols = true;
-		str_appendf(s, "<col min=\"%d\" max=\"%d\" width=\"", i + 1, i + 1);
-		append_number(s, "%.6g", w->widths[i]);
-		str_append(s, "\" customWidth=\"1\"/>");
-	}
-	if (cols)
-		str_append(s, "</cols>");
-	str_append(s, "<sheetData>");
+	w->row++;
+	w->col = 0;
 }
 
-/* After the rows: A4 (paperSize 9), as wide as the page, as many pages
- * down as needed. */
-static const char sheet_tail[] = "</sheetData>"
-	"<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-	"<pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>";
-static const char sheet_tail_portrait[] = "</sheetData>"
-	"<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-	"<pageSetup paperSize=\"9\" orientation=\"portrait\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>";
-
-static strv view(const str *s) { return (strv){ s->ptr ? s->ptr : "", s->len }; }
-
-/* Adds sheets[i] as xl/worksheets/sheet<i+1>.xml. */
-static void add_sheet(zip_writer *z, const xlsx_writer *w, int i)
+/* The next cell of the current row (a row is started if none is); NULL
+ * when it cannot be kept. */
+static xlsx_cell *cell_next(xlsx_writer *w, enum cell_kind kind, int style)
 {
-	str head = STR_INIT;
-	char name[40];
-	build_sheet_head(w, &head);
-	strv parts[3] = { view(&head), view(&w->rows), w->portrait ? STRV(sheet_tail_portrait) : STRV(sheet_tail) };
-	snprintf(name, sizeof(name), "xl/worksheets/sheet%d.xml", i + 1);
-	if (str_oom(&head) || str_oom(&w->rows))
-		z->err = z->err ? z->err : err_set(ERR_NOMEM, "out of memory");
-	zip_add(z, name, parts, 3);
-	str_free(&head);
+	if (!w->row)
+		xlsx_row(w);
+	if (w->err)
+		return NULL;
+	if (w->col >= XLSX_MAX_COLS) {
+		w->err = ERR_INVALID;
+		return NULL;
+	}
+	if (w->n_cells == w->cap_cells) {
+		size_t cap = w->cap_cells ? w->cap_cells * 2 : 64;
+		xlsx_cell *p = realloc(w->cells, cap * sizeof(*p));
+		if (!p) {
+			w->err = ERR_NOMEM;
+			return NULL;
+		}
+		w->cells = p;
+		w->cap_cells = cap;
+	}
+	xlsx_cell *c = &w->cells[w->n_cells++];
+	*c = (xlsx_cell){ .row = w->row - 1, .col = w->col++, .kind = (unsigned char)kind, .style = (unsigned char)style };
+	return c;
 }
 
-static int build_book(xlsx_writer *sheets, int n, char **out, size_t *len)
+static void skip_cell(xlsx_writer *w)
 {
-	zip_writer z;
-	str types = STR_INIT, rels = STR_INIT, book = STR_INIT, *names = calloc((size_t)(n ? n : 1), sizeof(str));
+	if (!w->row)
+		xlsx_row(w);
+	if (!w->err)
+		w->col++;
+}
+
+/* Keeps v, without the characters XML 1.0 does not allow, in w->texts. */
+static void text_cell(xlsx_writer *w, const char *v, int style)
+{
+	if (!v || !*v) {
+		if (style == S_INPUT_TEXT)
+			cell_next(w, CELL_BLANK, style);
+		else
+			skip_cell(w);
+		return;
+	}
+	xlsx_cell *c = cell_next(w, CELL_TEXT, style);
+	if (!c)
+		return;
+	c->text = w->texts.len;
+	const unsigned char *p = (const unsigned char *)v;
+	size_t n = strlen(v);
+	while (n) {
+		uint32_t cp;
+		size_t k = xml_utf8_next(p, n, &cp);
+		if (k && xml_char_ok(cp))
+			str_appendn(&w->texts, (const char *)p, k);
+		k = k ? k : 1;
+		p += k;
+		n -= k;
+	}
+	str_appendc(&w->texts, '\0');
+	if (str_oom(&w->texts))
+		w->err = ERR_NOMEM;
+}
+
+void xlsx_text(xlsx_writer *w, const char *v) { text_cell(w, v, S_PLAIN); }
+
+void xlsx_number(xlsx_writer *w, double v) { xlsx_number_as(w, v, XLSX_GENERAL); }
+
+void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f)
+{
+	static const int styles[] = { S_PLAIN, S_INTEGER, S_DECIMAL, S_PERCENT };
+	if (!isfinite(v)) {
+		skip_cell(w);
+		return;
+	}
+	xlsx_cell *c = cell_next(w, CELL_NUMBER, f >= XLSX_GENERAL && f <= XLSX_PERCENT ? styles[f] : S_PLAIN);
+	if (c)
+		c->num = v;
+}
+
+void xlsx_amount(xlsx_writer *w, double v)
+{
+	if (!isfinite(v)) {
+		skip_cell(w);
+		return;
+	}
+	double a = fabs(v);
+	if (a < 5e-10)
+		v = a = 0;
+	int style = fabs(v - round(v)) < 5e-10 ? S_INTEGER : a >= 1 ? S_DECIMAL : S_SMALL;
+	if (style == S_INTEGER)
+		v = round(v);
+	else {   /* no binary noise in the cell: 12 significant digits */
+		char buf[40];
+		snprintf(buf, sizeof(buf), "%.12g", v);
+		v = strtod(buf, NULL);
+	}
+	xlsx_cell *c = cell_next(w, CELL_NUMBER, style);
+	if (c)
+		c->num = v;
+}
+
+/* Days from 1970-01-01 (proleptic Gregorian), H. Hinnant's algorithm. */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool day_exists(int y, int m, int d)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1)
+		return false;
+	int max = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return d <= max;
+}
+
+/* Excel's serial of 1970-01-01 is 25569 (its 1900 system). */
+#define EXCEL_EPOCH_1970 25569.0
+
+void xlsx_date(xlsx_writer *w, int y, int m, int d)
+{
+	if (!day_exists(y, m, d)) {
+		skip_cell(w);
+		return;
+	}
+	xlsx_cell *c = cell_next(w, CELL_DATE, S_DATE);
+	if (c)
+		c->num = EXCEL_EPOCH_1970 + (double)days_from_civil(y, m, d);
+}
+
+void xlsx_moment(xlsx_writer *w, time_t t)
+{
+	xlsx_cell *c = cell_next(w, CELL_DATE, S_MOMENT);
+	if (c)
+		c->num = EXCEL_EPOCH_1970 + (double)(t + 7 * 3600) / 86400.0;
+}
+
+void xlsx_input_number(xlsx_writer *w, double v)
+{
+	xlsx_cell *c = cell_next(w, isfinite(v) ? CELL_NUMBER : CELL_BLANK, S_INPUT_NUMBER);
+	if (c)
+		c->num = isfinite(v) ? v : 0;
+}
+
+void xlsx_input_text(xlsx_writer *w, const char *v) { text_cell(w, v, S_INPUT_TEXT); }
+
+void xlsx_check_decimal(xlsx_writer *w, int col, int first_row, int last_row)
+{
+	if (w->err || col < 0 || col >= XLSX_MAX_COLS || first_row < 1 || last_row < first_row || last_row > XLSX_MAX_ROWS)
+		return;
+	xlsx_range *p = realloc(w->checks, (size_t)(w->n_checks + 1) * sizeof(*p));
+	if (!p) {
+		w->err = ERR_NOMEM;
+		return;
+	}
+	w->checks = p;
+	w->checks[w->n_checks++] = (xlsx_range){ col, first_row - 1, last_row - 1 };
+}
+
+void xlsx_title(xlsx_writer *w, const char *text)
+{
+	xlsx_row(w);
+	text_cell(w, text, S_TITLE);
+}
+
+void xlsx_note(xlsx_writer *w, const char *text)
+{
+	xlsx_row(w);
+	text_cell(w, text, S_NOTE);
+}
+
+void xlsx_header(xlsx_writer *w, const char *const *names, int n)
+{
+	xlsx_row(w);
+	if (w->err)
+		return;
+	w->header_row = w->row;
+	w->header_cols = n;
+	for (int i = 0; i < n; i++)
+		text_cell(w, names[i], S_HEADER);
+}
+
+void xlsx_filter(xlsx_writer *w) { w->autofilter = true; }
+
+void xlsx_col_width(xlsx_writer *w, int col, double width)
+{
+	if (w->err || col < 0 || col >= XLSX_MAX_COLS || !(width >= 0))
+		return;
+	if (width > 255)
+		width = 255;
+	if (col >= w->nwidths) {
+		double *p = realloc(w->widths, (size_t)(col + 1) * sizeof(*p));
+		if (!p) {
+			w->err = ERR_NOMEM;
+			return;
+		}
+		for (int i = w->nwidths; i <= col; i++)
+			p[i] = 0;
+		w->widths = p;
+		w->nwidths = col + 1;
+	}
+	w->widths[col] = width;
+}
+
+void xlsx_page(xlsx_writer *w, xlsx_orientation o)
+{
+	w->portrait = o == XLSX_PORTRAIT;
+}
+
+/* ---- writing the workbook ---- */
+
+/* The formats of the styles, created once per workbook. */
+static void make_formats(lxw_workbook *wb, lxw_format *f[S_COUNT])
+{
+	for (int i = 0; i < S_COUNT; i++)
+		f[i] = NULL;
+	f[S_HEADER] = workbook_add_format(wb);
+	format_set_bold(f[S_HEADER]);
+	format_set_text_wrap(f[S_HEADER]);
+	format_set_align(f[S_HEADER], LXW_ALIGN_VERTICAL_CENTER);
+	format_set_bg_color(f[S_HEADER], 0xDDEBF7);
+	format_set_border(f[S_HEADER], LXW_BORDER_THIN);
+	f[S_INTEGER] = workbook_add_format(wb);
+	format_set_num_format(f[S_INTEGER], "#,##0");
+	f[S_DECIMAL] = workbook_add_format(wb);
+	format_set_num_format(f[S_DECIMAL], "#,##0.00");
+	f[S_PERCENT] = workbook_add_format(wb);
+	format_set_num_format(f[S_PERCENT], "0.0%");
+	f[S_SMALL] = workbook_add_format(wb);
+	format_set_num_format(f[S_SMALL], "0.0##");
+	f[S_TITLE] = workbook_add_format(wb);
+	format_set_bold(f[S_TITLE]);
+	format_set_font_size(f[S_TITLE], 14);
+	f[S_NOTE] = workbook_add_format(wb);
+	format_set_italic(f[S_NOTE]);
+	format_set_font_color(f[S_NOTE], 0x404040);
+	f[S_DATE] = workbook_add_format(wb);
+	format_set_num_format(f[S_DATE], "dd/mm/yyyy");
+	format_set_align(f[S_DATE], LXW_ALIGN_LEFT);
+	f[S_MOMENT] = workbook_add_format(wb);
+	format_set_num_format(f[S_MOMENT], "dd/mm/yyyy hh:mm");
+	format_set_align(f[S_MOMENT], LXW_ALIGN_LEFT);
+	f[S_INPUT_NUMBER] = workbook_add_format(wb);
+	format_set_bg_color(f[S_INPUT_NUMBER], 0xFFF2CC);
+	format_set_border(f[S_INPUT_NUMBER], LXW_BORDER_THIN);
+	format_set_unlocked(f[S_INPUT_NUMBER]);
+	f[S_INPUT_TEXT] = workbook_add_format(wb);
+	format_set_bg_color(f[S_INPUT_TEXT], 0xFFF2CC);
+	format_set_border(f[S_INPUT_TEXT], LXW_BORDER_THIN);
+	format_set_text_wrap(f[S_INPUT_TEXT]);
+	format_set_unlocked(f[S_INPUT_TEXT]);
+}
+
+/* How wide a cell's contents show, in characters. */
+static double cell_width(const xlsx_writer *w, const xlsx_cell *c)
+{
+	if (c->style == S_TITLE || c->style == S_NOTE)
+		return 0;
+	if (c->kind == CELL_DATE)
+		return c->style == S_MOMENT ? 17 : 11;
+	if (c->kind == CELL_NUMBER) {
+		char buf[48];
+		snprintf(buf, sizeof(buf), c->style == S_PLAIN ? "%.15g" : "%.2f", c->num);
+		double n = (double)strlen(buf);
+		return n + n / 3 + 1;   /* the thousands separators */
+	}
+	if (c->kind != CELL_TEXT)
+		return 0;
+	const unsigned char *p = (const unsigned char *)w->texts.ptr + c->text;
+	double n = 0;
+	for (; *p; p++)
+		n += (*p & 0xC0) != 0x80;   /* characters, not bytes */
+	return c->style == S_HEADER ? (n > 24 ? 24 : n) + 2 : n + 1;
+}
+
+/* The widths set, and the others fitted to their contents (6 to 60). */
+static void set_widths(lxw_worksheet *ws, const xlsx_writer *w)
+{
+	int ncols = 0;
+	for (size_t i = 0; i < w->n_cells; i++)
+		if (w->cells[i].col + 1 > ncols)
+			ncols = w->cells[i].col + 1;
+	if (w->nwidths > ncols)
+		ncols = w->nwidths;
+	double *fit = calloc((size_t)(ncols ? ncols : 1), sizeof(double));
+	if (!fit)
+		return;
+	for (size_t i = 0; i < w->n_cells; i++) {
+		double cw = cell_width(w, &w->cells[i]);
+		if (cw > fit[w->cells[i].col])
+			fit[w->cells[i].col] = cw;
+	}
+	for (int col = 0; col < ncols; col++) {
+		double width = col < w->nwidths && w->widths[col] > 0 ? w->widths[col] : 0;
+		if (!width && fit[col] > 0)
+			width = fit[col] < FIT_MIN ? FIT_MIN : fit[col] > FIT_MAX ? FIT_MAX : fit[col];
+		if (width > 0)
+			worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, width, NULL);
+	}
+	free(fit);
+}
+
+static void add_checks(lxw_worksheet *ws, const xlsx_writer *w)
+{
+	for (int i = 0; i < w->n_checks; i++) {
+		lxw_data_validation v = {
+			.validate = LXW_VALIDATION_TYPE_DECIMAL,
+			.criteria = LXW_VALIDATION_CRITERIA_BETWEEN,
+			.minimum_number = -1e15,
+			.maximum_number = 1e15,
+			.input_title = "Nhập số",
+			.input_message = "Nhập một số (để trống nếu chưa báo cáo).",
+			.error_title = "Không phải là số",
+			.error_message = "Ô này chỉ nhận một số, ví dụ 1234,5.",
+		};
+		const xlsx_range *r = &w->checks[i];
+		worksheet_data_validation_range(ws, (lxw_row_t)r->first_row, (lxw_col_t)r->col, (lxw_row_t)r->last_row,
+			(lxw_col_t)r->col, &v);
+	}
+}
+
+/* One sheet's cells and settings. */
+static int write_sheet(lxw_worksheet *ws, const xlsx_writer *w, lxw_format *f[S_COUNT])
+{
+	int last_row = 0, last_col = 0;
+	for (size_t i = 0; i < w->n_cells; i++) {
+		const xlsx_cell *c = &w->cells[i];
+		lxw_format *fmt = f[c->style];
+		lxw_error e = LXW_NO_ERROR;
+		if (c->kind == CELL_TEXT)
+			e = worksheet_write_string(ws, (lxw_row_t)c->row, (lxw_col_t)c->col, w->texts.ptr + c->text, fmt);
+		else if (c->kind == CELL_BLANK)
+			e = worksheet_write_blank(ws, (lxw_row_t)c->row, (lxw_col_t)c->col, fmt);
+		else
+			e = worksheet_write_number(ws, (lxw_row_t)c->row, (lxw_col_t)c->col, c->num, fmt);
+		if (e != LXW_NO_ERROR)
+			return err_set(ERR_GENERIC, "the sheet could not be written: %s", lxw_strerror(e));
+		if (c->row > last_row)
+			last_row = c->row;
+		if (c->col > last_col)
+			last_col = c->col;
+	}
+	set_widths(ws, w);
+	add_checks(ws, w);
+	if (w->header_row) {
+		lxw_row_t h = (lxw_row_t)(w->header_row - 1);
+		worksheet_freeze_panes(ws, h + 1, 0);
+		worksheet_repeat_rows(ws, h, h);
+		if (w->autofilter && w->header_cols > 0)
+			worksheet_autofilter(ws, h, 0, (lxw_row_t)(last_row > (int)h ? last_row : (int)h),
+				(lxw_col_t)(w->header_cols - 1));
+	}
+	worksheet_set_paper(ws, 9);
+	if (w->portrait)
+		worksheet_set_portrait(ws);
+	else
+		worksheet_set_landscape(ws);
+	worksheet_set_margins(ws, 0.5, 0.5, 0.75, 0.75);
+	worksheet_fit_to_pages(ws, 1, 0);
+	return 0;
+}
+
+/* Reads the file at path into *out. */
+static int slurp(char **out, size_t *len, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	if (!fp || fstat(fileno(fp), &st) < 0) {
+		if (fp)
+			fclose(fp);
+		return err_set(ERR_GENERIC, "the workbook could not be read back: %s", strerror(errno));
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = buf ? fread(buf, 1, (size_t)st.st_size, fp) : 0;
+	fclose(fp);
+	if (!buf)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (got != (size_t)st.st_size) {
+		free(buf);
+		return err_set(ERR_GENERIC, "the workbook could not be read back");
+	}
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* A fixed creation time keeps the bytes the same for the same calls. */
+#define BOOK_CREATED ((time_t)1767225600)   /* 2026-01-01 */
+
+static int write_book(const xlsx_writer *sheets, int n, const str *names, const char *path)
+{
+	/* the cells come row by row: libxlsxwriter need not hold them */
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb)
+		return err_set(ERR_GENERIC, "the workbook could not be created");
+	lxw_doc_properties props = { .created = BOOK_CREATED };
+	workbook_set_properties(wb, &props);
+	lxw_format *f[S_COUNT];
+	make_formats(wb, f);
+	int rc = 0;
+	for (int i = 0; !rc && i < n; i++) {
+		lxw_worksheet *ws = workbook_add_worksheet(wb, names[i].ptr);
+		rc = ws ? write_sheet(ws, &sheets[i], f) : err_set(ERR_GENERIC, "the sheet '%s' could not be added", names[i].ptr);
+	}
+	lxw_error e = workbook_close(wb);
+	if (!rc && e != LXW_NO_ERROR)
+		rc = err_set(ERR_GENERIC, "the workbook could not be written: %s", lxw_strerror(e));
+	return rc;
+}
+
+static int build_book(const xlsx_writer *sheets, int n, char **out, size_t *len)
+{
+	str *names = calloc((size_t)(n ? n : 1), sizeof(str));
 	int rc = names ? unique_names(sheets, n, names) : err_set(ERR_NOMEM, "out of memory");
-	zip_writer_init(&z);
-	if (!rc) {
-		build_content_types(n, &types);
-		build_workbook_rels(n, &rels);
-		build_workbook(sheets, n, names, &book);
-		if (str_oom(&types) || str_oom(&rels) || str_oom(&book))
-			rc = err_set(ERR_NOMEM, "out of memory");
-	}
-	if (!rc) {
-		strv part;
-		zip_add(&z, "[Content_Types].xml", (part = view(&types), &part), 1);
-		zip_add(&z, "_rels/.rels", (part = STRV(package_rels), &part), 1);
-		zip_add(&z, "xl/workbook.xml", (part = view(&book), &part), 1);
-		zip_add(&z, "xl/_rels/workbook.xml.rels", (part = view(&rels), &part), 1);
-		zip_add(&z, "xl/styles.xml", (part = STRV(styles), &part), 1);
-		for (int i = 0; i < n; i++)
-			add_sheet(&z, &sheets[i], i);
-		rc = zip_finish(&z, out, len);
-	} else
-		zip_writer_free(&z);
+	char path[256];
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof(path), "%s/nq57-xlsx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = rc ? -1 : mkstemp(path);
+	if (!rc && fd < 0)
+		rc = err_set(ERR_GENERIC, "no temporary file for the workbook: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	if (!rc && (rc = write_book(sheets, n, names, path)) == 0)
+		rc = slurp(out, len, path);
+	if (fd >= 0)
+		unlink(path);
 	for (int i = 0; names && i < n; i++)
 		str_free(&names[i]);
 	free(names);
-	str_free(&types);
-	str_free(&rels);
-	str_free(&book);
 	return rc;
 }
 
@@ -490,8 +615,9 @@ static int build_book(xlsx_writer *sheets, int n, char **out, size_t *len)
 static int sheets_error(xlsx_writer *sheets, int n)
 {
 	for (int i = 0; i < n; i++) {
-		close_row(&sheets[i]);
 		int rc = sheets[i].err;
+		if (!rc && (str_oom(&sheets[i].name) || str_oom(&sheets[i].texts)))
+			rc = ERR_NOMEM;
 		if (rc == ERR_INVALID)
 			return err_set(rc, "the sheet has more than %d rows or %d columns", XLSX_MAX_ROWS, XLSX_MAX_COLS);
 		if (rc)

@@ -1,28 +1,48 @@
-/* xlsx: a small Office Open XML spreadsheet writer (workbooks of one or
- * more worksheets: inline strings, numbers in formats, title rows, a bold
- * frozen header row printed on every page, column widths, A4 print
- * settings) and a reader of a workbook's first worksheet. The ZIP
- * container is util/zip; expat parses the XML. */
+/* xlsx: spreadsheets as offices use them — workbooks of one or more
+ * worksheets with title and note lines above a bold, frozen, filterable
+ * header row printed on every page; numbers and dates in formats; input
+ * cells with data validation; widths fitted to the contents; A4 print
+ * settings. Written through libxlsxwriter; the reader of a workbook's
+ * first worksheet (xlsx_read.c) is ours, over util/zip and expat. */
 #ifndef NQ57_XLSX_H
 #define NQ57_XLSX_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "util/csv.h"
 #include "util/str.h"
 
+/* One cell as the writer keeps it until the workbook is written. */
+typedef struct xlsx_cell {
+	int row, col;         /* 0-based */
+	unsigned char kind;   /* text, number, date, blank */
+	unsigned char style;
+	double num;           /* a number, or an Excel date serial */
+	size_t text;          /* offset into the writer's texts */
+} xlsx_cell;
+
+typedef struct xlsx_range {
+	int col, first_row, last_row;   /* 0-based */
+} xlsx_range;
+
 typedef struct xlsx_writer {
 	str name;             /* the sheet name, cleaned, not yet escaped */
-	str rows;             /* the <row> elements of <sheetData> */
-	double *widths;       /* per column (0-based), 0 = the default width */
+	str texts;            /* the text cells, each NUL-terminated */
+	xlsx_cell *cells;
+	size_t n_cells, cap_cells;
+	double *widths;       /* per column (0-based), 0 = fitted to the contents */
 	int nwidths;
+	xlsx_range *checks;   /* cells that take a decimal number only */
+	int n_checks;
 	int row;              /* the current row (from 1), 0 before the first */
 	int col;              /* the next cell's column (0-based) */
 	int header_row;       /* the row xlsx_header wrote and froze, 0 if none */
-	bool row_open;
+	int header_cols;
 	int err;              /* the first error (sticky), reported by finish */
 	bool portrait;        /* printed upright rather than landscape */
+	bool autofilter;      /* a filter button on each header cell */
 } xlsx_writer;
 
 /* One worksheet named sheet_name: invalid XML characters are dropped,
@@ -31,11 +51,10 @@ typedef struct xlsx_writer {
 void xlsx_writer_init(xlsx_writer *w, const char *sheet_name);
 /* Starts the next row (the first call starts row 1). */
 void xlsx_row(xlsx_writer *w);
-/* The next cell, a string (an inline string); NULL or "" is an empty cell,
- * skipped. Characters invalid in XML 1.0 are dropped. */
+/* The next cell, a string; NULL or "" is an empty cell, skipped.
+ * Characters invalid in XML 1.0 are dropped. */
 void xlsx_text(xlsx_writer *w, const char *v);
-/* The next cell, a number written with %.15g (NaN and infinities are left
- * empty). */
+/* The next cell, a number (NaN and infinities are left empty). */
 void xlsx_number(xlsx_writer *w, double v);
 /* The same shown in a number format. */
 typedef enum xlsx_format {
@@ -45,12 +64,35 @@ typedef enum xlsx_format {
 	XLSX_PERCENT      /* 0.0% of a share: 0.25 shows 25.0% */
 } xlsx_format;
 void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f);
+/* The next cell, an amount rounded as a reader expects: a whole number
+ * as #,##0, others to 12 significant digits shown #,##0.00 (0.0## below
+ * 1); noise such as 4.17e-18 is 0. */
+void xlsx_amount(xlsx_writer *w, double v);
+/* The next cell, a date shown dd/mm/yyyy; a day that does not exist is
+ * an empty cell. */
+void xlsx_date(xlsx_writer *w, int y, int m, int d);
+/* The next cell, a moment shown dd/mm/yyyy hh:mm in Viet Nam's time
+ * (UTC+7); t is UTC seconds. */
+void xlsx_moment(xlsx_writer *w, time_t t);
+/* The next cell, a cell for the reader to fill: shaded and bordered,
+ * holding v (NaN: empty) or the text (NULL: empty). */
+void xlsx_input_number(xlsx_writer *w, double v);
+void xlsx_input_text(xlsx_writer *w, const char *v);
+/* Cells first_row..last_row (from 1) of column col (0-based) accept a
+ * decimal number only, with a Vietnamese prompt and error message. */
+void xlsx_check_decimal(xlsx_writer *w, int col, int first_row, int last_row);
 /* Starts a row of n bold cells, freezes the sheet below it and prints it
  * at the top of every page. */
 void xlsx_header(xlsx_writer *w, const char *const *names, int n);
+/* Filter buttons on the header's cells, over the rows below it. */
+void xlsx_filter(xlsx_writer *w);
 /* A row of one cell, text in bold 14 pt: a title above the header. */
 void xlsx_title(xlsx_writer *w, const char *text);
-/* Sets the width of column col (0-based) in characters (at most 255). */
+/* A row of one cell in italics: the filter, the moment of the data, how
+ * to fill in the sheet. Title and note cells do not widen their column. */
+void xlsx_note(xlsx_writer *w, const char *text);
+/* Sets the width of column col (0-based) in characters (at most 255);
+ * columns without one are fitted to their contents. */
 void xlsx_col_width(xlsx_writer *w, int col, double width);
 /* How the sheet prints on A4, as wide as the page: landscape (the
  * default) or portrait. */
@@ -59,8 +101,8 @@ void xlsx_page(xlsx_writer *w, xlsx_orientation o);
 /* Stores the malloc'd bytes of the .xlsx in *out (the caller frees) and
  * *len, and frees the writer state. The output is the same bytes for the
  * same calls. Returns 0, ERR_NOMEM, ERR_INVALID (more than 16384 columns
- * or 1048576 rows) or ERR_TOOLARGE (a part over 4 GiB); on failure *out is
- * NULL. */
+ * or 1048576 rows) or -1 (the file could not be written: the error says
+ * why); on failure *out is NULL. */
 int xlsx_finish(xlsx_writer *w, char **out, size_t *len);
 /* A workbook of the n sheets, in order. A name already taken, ignoring
  * case as Excel does, gets " (2)", " (3)", ... (cut to stay within 31

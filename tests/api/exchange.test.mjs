@@ -146,9 +146,11 @@ test('a DHIS2 dataValueSets payload imports with codes as identifiers', async ()
   const out = await officer.get('/api/v1/dataValueSets?period=202512');
   assert.deepEqual(out.json.dataValues.map((d) => [d.dataElement, d.orgUnit, d.period, d.value]), [['NL-RD', '00004', '202512', '14.5']]);
   const bad = await officer.post('/api/v1/dataValueSets', { dataValues: [{ dataElement: 'KHONG', period: '2025', orgUnit: '00004', value: 'abc' }] });
-  assert.equal(bad.status, 422);
-  assert.deepEqual(bad.json.error.details.map((p) => p.field), ['dataElement', 'value']);
-  assert.equal((await officer.post('/api/v1/dataValueSets?importStrategy=DELETE', payload)).status, 422);
+  // DHIS2's own answer to conflicts: 409 with an import summary of status ERROR.
+  assert.equal(bad.status, 409);
+  assert.equal(bad.json.status, 'ERROR');
+  assert.deepEqual(bad.json.conflicts.map((c) => c.property), ['dataElement', 'value']);
+  assert.equal((await officer.post('/api/v1/dataValueSets?importStrategy=MERGE', payload)).status, 422);
 });
 
 test('DHIS2 importStrategy: CREATE leaves existing values alone, UPDATE leaves new keys alone', async () => {
@@ -269,6 +271,6 @@ test('DHIS2 dataValueSets in CSV: export, then import of DHIS2\'s own columns wi
   assert.equal(r.status, 200, r.text);
   assert.equal(dbExec(srv.db, "SELECT note FROM indicator_value WHERE period = '2019' AND note IS NOT NULL"), 'Số liệu năm 2019');
   const bad = await post('dataelement,period,orgunit,catoptcombo,attroptcombo,value\nGRDP,2018,00004,,,5%\n');
-  assert.equal(bad.status, 422);
-  assert.deepEqual(bad.json.error.details.map((p) => [p.row, p.column, p.field]), [[2, 'F', 'value']]);
+  assert.equal(bad.status, 409);
+  assert.deepEqual(bad.json.conflicts.map((c) => [c.row, c.property, c.object]), [[2, 'value', '5%']]);
 });

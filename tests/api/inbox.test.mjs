@@ -305,3 +305,41 @@ test('a new item is mailed alone: what was mailed is not sent again', async () =
   const mailed = dbExec(srv.db, "SELECT COUNT(*) FROM inbox_mail m JOIN person p ON p.id = m.person_id WHERE p.login = 'badinh'");
   assert.equal(Number(mailed), 6, 'value returned, completion returned, two comments, extension refused, completion approved');
 });
+
+test('a message the relay refuses gives its items back, to be sent later', async () => {
+  // a relay that refuses every sender
+  const refusing = net.createServer((sock) => {
+    sock.write('220 test ESMTP\r\n');
+    sock.on('data', (d) => {
+      for (const line of d.toString('utf8').split('\r\n').filter(Boolean)) {
+        if (/^EHLO/i.test(line)) sock.write('250 test\r\n');
+        else if (/^QUIT/i.test(line)) sock.end('221 bye\r\n');
+        else sock.write('554 refused\r\n');
+      }
+    });
+  });
+  await new Promise((res) => refusing.listen(0, '127.0.0.1', res));
+  const s = await startServer({ env: { NQ57_SMTP: `127.0.0.1:${refusing.address().port}`, NQ57_MAIL_FROM: 'nq57@hanoi.gov.vn' } });
+  try {
+    await importUnits(s, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n00004,Phường Ba Đình,01,commune\n');
+    for (const [login, role, unit] of [['bcd', 'steering', '01'], ['badinh', 'officer', '00004']]) {
+      const r = await runCliInput(['user', 'add', login, '--name', login, '--role', role, '--unit', unit, '--email', `${login}@hanoi.gov.vn`,
+        '--db', s.db], `${PASSWORD}\n`, { NQ57_PWHASH: 'fast' });
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const bcd = await signIn(s, 'bcd');
+    const officer = await signIn(s, 'badinh');
+    assert.equal((await bcd.post('/api/v1/indicators', { code: 'DVC', name_vi: 'Dịch vụ công', direction: 'up', aggregation: 'mean' })).status, 201);
+    const v = await officer.put('/api/v1/values', { indicator_code: 'DVC', unit_code: '00004', period: '2026Q1', value: 70 });
+    assert.equal((await officer.post(`/api/v1/values/${v.json.id}/submit`)).status, 200);
+    assert.equal((await bcd.post(`/api/v1/values/${v.json.id}/return`, { reason: 'Thiếu minh chứng' })).status, 200);
+    await waitFor(() => /worker: inbox mail:/.test(s.logs()));
+    assert.match(s.logs(), /worker: inbox mail:/, 'the worker tried and the relay refused');
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(dbExec(s.db, 'SELECT COUNT(*) FROM inbox_mail'), '0', 'nothing stays claimed');
+    assert.equal((await officer.get('/api/v1/inbox')).json.unread, 1, 'the item waits in the inbox');
+  } finally {
+    await s.stop();
+    refusing.close();
+  }
+});

@@ -32,6 +32,7 @@ before(async () => {
   await addUser(srv, 'staff-a', { role: 'viewer', unit: 'A1' });
   await addUser(srv, 'staff-b', { role: 'viewer', unit: 'B1' });
   await addUser(srv, 'canbo', { name: 'Cán bộ Tổ 1', role: 'officer', unit: 'A1' });
+  await addUser(srv, 'audited', { role: 'viewer', unit: 'A1' });
   await addUser(srv, 'root-admin', { role: 'admin', unit: 'HN' });
   root = await signIn(srv, 'root-admin');
   const ind = await root.post('/api/v1/indicators', { code: 'M-1', name_vi: 'Chỉ tiêu thử', direction: 'up', aggregation: 'sum' });
@@ -78,6 +79,17 @@ test('a password set by an administrator must be changed at the next sign-in, an
   assert.equal((await saveValue(fresh)).status, 200, 'the role is back');
   const again = await signIn(srv, 'canbo', FRESH);
   assert.equal(again.me.must_change_password, false);
+});
+
+test('a password set through PATCH by someone else must be changed too; one\'s own need not', async () => {
+  const id = personId('staff-b');
+  const res = await root.patch(`/api/v1/people/${id}`, { password: TEMP });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.must_change_password, true);
+  const own = await root.patch(`/api/v1/people/${personId('root-admin')}`, { password: PASSWORD });
+  assert.equal(own.status, 200, own.text);
+  assert.equal(own.json.must_change_password, false);
+  root = await signIn(srv, 'root-admin');
 });
 
 test('a password the rule refuses is not set', async () => {
@@ -129,7 +141,7 @@ test('locking ends signing in; unlocking restores it', async () => {
 });
 
 test('resets and locks are audited without the password, and the chain verifies', async () => {
-  const id = personId('staff-b');
+  const id = personId('audited');
   const res = await root.post(`/api/v1/people/${id}/password`, { password: TEMP });
   assert.equal(res.status, 200, res.text);
   const trail = await root.get(`/api/v1/audit?entity=person&entity_id=${id}`);

@@ -149,7 +149,16 @@ test('a supporting unit reports its contribution with evidence; the lead and the
     const first = page.reports.find((x) => x.id === report.id);
     assert.deepEqual(first.evidence.map((e) => [e.name, e.type, e.size]), [['khảo sát.pdf', 'application/pdf', PDF.length]]);
     assert.deepEqual(page.progress_history, []);
+    // The lead unit reads its supporting unit's evidence, as the steering office does.
+    assert.equal(first.can_download, true, who);
+    const file = await as[who].get(`/api/v1/attachments/${first.evidence[0].id}`);
+    assert.equal(file.status, 200, `${who}: ${file.text}`);
+    assert.deepEqual(file.bytes, PDF);
   }
+  // A unit that is neither the reporting unit nor the lead may not.
+  const evidence = (await as.bcd.get('/api/v1/tasks/NV-005')).json.reports.find((x) => x.id === report.id).evidence[0];
+  assert.equal((await as.ngocha.get(`/api/v1/attachments/${evidence.id}`)).status, 403);
+  assert.equal((await as.ngocha.get('/api/v1/tasks/NV-005')).json.reports.find((x) => x.id === report.id).can_download, false);
   const lead = await as.syt.post('/api/v1/tasks/NV-005/reports', { progress: 40, text: 'Đã thu thập dữ liệu' });
   assert.equal(lead.json.progress, 40);
   assert.deepEqual(lead.json.progress_history.map((h) => h.progress), [40]);

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemoServer } from '../lib/demo.mjs';
 import { dbExec } from '../lib/server.mjs';
+import { signIn } from '../lib/auth.mjs';
 import { launchBrowser, pageAs, shot, overflow, PHONE, DESKTOP } from '../lib/browser.mjs';
 
 let server, browser;
@@ -137,6 +138,64 @@ test('drafts sent at once, one returned with a reason, fixed and sent again, app
   assert.deepEqual(all, []);
 });
 
+test('approving a selection in which one value was returned meanwhile: the refusal is named in Vietnamese, nothing is approved', async () => {
+  const admin = await signIn(server, 'quantri');
+  const sent = await admin.post('/api/v1/values/submit', { unit_code: '00008', period: '2026Q3' });
+  assert.equal(sent.status, 200, sent.text);
+  const [first, second] = sent.json.values;
+  const ngh = () => dbExec(server.db, `SELECT i.code, v.status FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id
+    WHERE v.unit_id = (SELECT id FROM unit WHERE code = '00008') AND v.period = '2026Q3' ORDER BY i.code`);
+  const bcd = await pageAs(browser, server, 'bcd', { viewport: PHONE });
+  try {
+    const p = bcd.page;
+    await open(p, '#/phe-duyet');
+    for (const v of [first, second]) {
+      await p.locator('.review-item', { hasText: v.indicator_code }).filter({ hasText: 'Phường Ngọc Hà' }).getByRole('checkbox').check();
+    }
+    await p.getByRole('button', { name: 'Phê duyệt các mục đã chọn (2)' }).click();
+    // meanwhile another reviewer returns one of them
+    const other = await signIn(server, 'bcd');
+    assert.equal((await other.post(`/api/v1/values/${second.id}/return`, { reason: 'Thiếu minh chứng' })).status, 200);
+    const dialog = p.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Xác nhận phê duyệt' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    const said = await alert.innerText();
+    assert.match(said, /1 trong 2 số liệu không phê duyệt được; chưa số liệu nào được phê duyệt\./);
+    assert.match(said, new RegExp(`${second.indicator_code} — Phường Ngọc Hà: Số liệu đang ở trạng thái bị trả lại`));
+    assert.doesNotMatch(said, /cannot|returned/);
+    await shot(p, 'values-refused-390');
+    assert.equal(await overflow(p), 0);
+    assert.equal(ngh(), [first, second].map((v) => `${v.indicator_code}|${v === first ? 'submitted' : 'returned'}`).sort().join('\n'));
+    await dialog.getByRole('button', { name: 'Hủy' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual(bcd.problems.filter((m) => !/status of 409/.test(m)), []);
+  } finally {
+    await bcd.ctx.close();
+  }
+});
+
+test('a draft is sent from its own row', async () => {
+  const hk = await signIn(server, 'hoankiem');
+  const saved = await hk.put('/api/v1/values', { indicator_code: 'DN-KHCN', unit_code: '00070', period: '2026Q4', value: 7 });
+  assert.equal(saved.status, 200, saved.text);
+  const { ctx, page: p, problems } = await pageAs(browser, server, 'hoankiem', { viewport: DESKTOP });
+  try {
+    await open(p, '#/viec-cua-toi');
+    const row = p.locator('.value-group', { hasText: 'Quý IV/2026' }).locator('.value-item', { hasText: 'DN-KHCN' });
+    await row.getByText('Nháp').waitFor();
+    await row.getByRole('button', { name: 'Gửi DN-KHCN' }).click();
+    await p.getByRole('status').filter({ hasText: 'Đã gửi DN-KHCN chờ phê duyệt' }).waitFor();
+    await p.locator('.value-group', { hasText: 'Quý IV/2026' }).getByText('Chờ phê duyệt').waitFor();
+    assert.equal(dbExec(server.db, `SELECT status FROM indicator_value WHERE id = ${saved.json.id}`), 'submitted');
+    assert.equal(await p.locator('.value-group', { hasText: 'Quý IV/2026' }).getByRole('button', { name: /Gửi/ }).count(), 0,
+      'nothing left to send in that period');
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
 test('a viewer is shown no value form and no approve button; the menu has no "Phê duyệt" for it', async () => {
   const xem = await pageAs(browser, server, 'xem', { viewport: PHONE });
   try {
@@ -164,6 +223,8 @@ test('My work and Phê duyệt fit a phone for every person, in Vietnamese and E
         for (const route of ['#/viec-cua-toi', '#/phe-duyet']) {
           await open(page, route);
           await page.waitForLoadState('networkidle');
+          await page.waitForFunction(() => !/Đang tải…|Loading…/.test(document.body.innerText));
+          if (route === '#/phe-duyet' && ['bcd', 'quantri'].includes(login)) await page.locator('.approvals-values').waitFor();
           assert.equal(await overflow(page), 0, `${login} ${lang} ${route}`);
         }
         if (login === 'bcd') await shot(page, `values-queue-390-${lang}`);

@@ -493,3 +493,25 @@ const said = [
 ];
 
 export const messages = Object.fromEntries(said.map(([template, vi, en]) => [template, { vi, en: en ?? englishOf(template) }]));
+
+// The API's field names and status codes as a person knows them: a
+// message's parameter that is exactly one of these is said with its label
+// ("Thiếu trường bắt buộc 'Giá trị'", "trạng thái bị trả lại").
+export const fields = {
+  vi: {
+    value: 'Giá trị', period: 'Kỳ báo cáo', reason: 'Lý do', text: 'Nội dung', note: 'Ghi chú', progress: 'Tiến độ (%)',
+    indicator_code: 'Chỉ tiêu', indicator_id: 'Chỉ tiêu', unit_code: 'Đơn vị', unit_id: 'Đơn vị', password: 'Mật khẩu',
+    new_password: 'Mật khẩu mới', login: 'Tên đăng nhập', name: 'Họ và tên', title: 'Tên', code: 'Mã', deadline: 'Hạn',
+    proposed_deadline: 'Hạn đề nghị', lead_unit_code: 'Đơn vị chủ trì', document_number: 'Văn bản', as_of: 'Ngày tính',
+    kind: 'Loại', role: 'Vai trò', comment: 'Ý kiến',
+    draft: 'nháp', submitted: 'chờ phê duyệt', approved: 'đã phê duyệt', returned: 'bị trả lại', recorded: 'đã ghi nhận',
+  },
+  en: {
+    value: 'Value', period: 'Period', reason: 'Reason', text: 'Text', note: 'Note', progress: 'Progress (%)',
+    indicator_code: 'Indicator', indicator_id: 'Indicator', unit_code: 'Unit', unit_id: 'Unit', password: 'Password',
+    new_password: 'New password', login: 'Login', name: 'Full name', title: 'Title', code: 'Code', deadline: 'Deadline',
+    proposed_deadline: 'Proposed deadline', lead_unit_code: 'Lead unit', document_number: 'Document', as_of: 'As of',
+    kind: 'Kind', role: 'Role', comment: 'Comment',
+    draft: 'draft', submitted: 'submitted', approved: 'approved', returned: 'returned', recorded: 'recorded',
+  },
+};

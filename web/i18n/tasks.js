@@ -174,6 +174,7 @@ export const en = {
 export const messages = {
   "no task with code '%s'": { vi: "Không có nhiệm vụ mã '{0}'.", en: "No task with code '{0}'." },
   'no task with id %lld': { vi: 'Không có nhiệm vụ số {0}.', en: 'No task with id {0}.' },
+  'no task report with id %lld': { vi: 'Không có báo cáo nhiệm vụ số {0}.', en: 'No task report with id {0}.' },
   "'text': write the comment": { vi: 'Hãy viết nội dung ý kiến.', en: 'Write the comment.' },
   "'text' is longer than %d bytes": { vi: 'Nội dung dài quá {0} byte.', en: 'The text is longer than {0} bytes.' },
   "'reason' is longer than %d bytes": { vi: 'Lý do dài quá {0} byte.', en: 'The reason is longer than {0} bytes.' },

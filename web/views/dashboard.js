@@ -13,6 +13,7 @@ import { apiSend } from '../api.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { Chart } from '../chart.js';
 import { dateVi, ExcelLink, taskDeadline } from './programme.js';
+import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
 const COLOURS = { green: '#1b7f3a', yellow: '#b7791f', red: '#b3261e', grey: '#6b7280' };
 const STATUSES = ['done_on_time', 'done_late', 'open_overdue', 'open_due_soon', 'open_in_time'];
@@ -104,11 +105,12 @@ function periodsOf(data, keep) {
 }
 
 function TaskList({ t, tasks, empty }) {
+  const ids = useDocumentNumbers();
   if (!tasks || tasks.length === 0) return html`<p class="muted">${empty}</p>`;
   return html`
     <ul class="task-list">
       ${tasks.map((x) => html`<li><span class=${`badge status-${x.status}`}>${x.status_label}</span>
-        <a class="task-code" href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}><strong>${x.code}</strong></a> ${x.title} — ${x.lead_unit_name}, ${taskDeadline(t, x)}</li>`)}
+        <a class="task-code" href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}><strong>${x.code}</strong></a> <${LinkedText} text=${x.title} ids=${ids} /> — ${x.lead_unit_name}, ${taskDeadline(t, x)}</li>`)}
     </ul>`;
 }
 

@@ -7,6 +7,7 @@ import { html, useEffect, useState } from '../ui.js';
 import { apiSend, sayMessage } from '../api.js';
 import { formatNumber } from '../format.js';
 import { dateVi, taskDeadline } from './programme.js';
+import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 import { Confirm, Evidence, Refusals, StatusBadge, amount, dateTimeVi, periodLabel } from './values/common.js';
 
 // Uploads file as evidence of entity (indicator_value or task_report) id.
@@ -96,6 +97,7 @@ function FixValue({ t, session, v, onDone, onClose }) {
   useEffect(() => {
     apiSend('GET', `/api/v1/values/${v.id}`).then(setDetail, (e) => setError(e.message));
   }, [v.id]);
+  const [submitToo, setSubmitToo] = useState(true);
   const send = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -104,8 +106,12 @@ function FixValue({ t, session, v, onDone, onClose }) {
     try {
       await session.send('PUT', '/api/v1/values', { indicator_id: v.indicator_id, unit_id: v.unit_id, period: v.period, value: number, note: note || undefined });
       if (file) await uploadEvidence(session, 'indicator_value', v.id, file);
+      if (!submitToo) {
+        onDone(t('values.saved', v.indicator_code));
+        return;
+      }
       await session.send('POST', `/api/v1/values/${v.id}/submit`);
-      onDone(t('values.resent', v.indicator_code));
+      onDone(t(v.status === 'returned' ? 'values.resent' : 'values.sent', v.indicator_code));
     } catch (err) {
       setError(err.message);
     } finally {
@@ -115,7 +121,7 @@ function FixValue({ t, session, v, onDone, onClose }) {
   const id = (k) => `fix-${v.id}-${k}`;
   return html`
     <form class="fix-value" onSubmit=${send}>
-      <h3>${t('values.fixTitle', v.indicator_code, periodLabel(v))}</h3>
+      <h3>${t(v.status === 'returned' ? 'values.fixTitle' : 'values.editTitle', v.indicator_code, periodLabel(v))}</h3>
       ${detail && html`
         <ol class="value-history" aria-label=${t('values.history')}>
           ${detail.history.map((h) => html`
@@ -133,7 +139,8 @@ function FixValue({ t, session, v, onDone, onClose }) {
       </div>
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       <div class="confirm-actions">
-        <button type="submit" class="button primary" disabled=${busy}>${t('values.resend')}</button>
+        <button type="submit" class="button primary" disabled=${busy} onClick=${() => setSubmitToo(true)}>${t(v.status === 'returned' ? 'values.resend' : 'values.saveSend')}</button>
+        <button type="submit" class="button" disabled=${busy} onClick=${() => setSubmitToo(false)}>${t('values.saveDraft')}</button>
         <button type="button" class="button" onClick=${onClose}>${t('values.cancel')}</button>
       </div>
     </form>`;
@@ -210,7 +217,7 @@ function ValueGroup({ t, session, unit, period, rows, onDone }) {
       ${confirm && html`<${Confirm} t=${t} title=${t('values.confirmAll', open.length, period, unit)}
         items=${open.map((v) => `${v.indicator_code} — ${v.indicator_name}: ${amount(v.value, v.measure)}${v.status === 'returned' ? ` (${t('value.returned')})` : ''}`)}
         confirmLabel=${t('values.confirmSend')} busy=${busy} onConfirm=${sendAll} onCancel=${() => setConfirm(false)}>
-          <${Refusals} error=${refused} />
+          <${Refusals} t=${t} error=${refused} />
         </${Confirm}>`}
     </section>`;
 }
@@ -250,6 +257,7 @@ function MyValues({ t, session, version, onDone }) {
     </div>`;
 }
 function TaskRow({ t, session, task, role, onDone }) {
+  const ids = useDocumentNumbers();
   const [progress, setProgress] = useState(String(task.progress));
   const [complete, setComplete] = useState(false);
   const [file, setFile] = useState(null);
@@ -267,7 +275,7 @@ function TaskRow({ t, session, task, role, onDone }) {
   };
   return html`
     <tr>
-      <td class="unit-code"><a href=${`#/nhiem-vu/${encodeURIComponent(task.code)}`}>${task.code}</a></td><td>${task.title}</td>
+      <td class="unit-code"><a href=${`#/nhiem-vu/${encodeURIComponent(task.code)}`}>${task.code}</a></td><td><${LinkedText} text=${task.title} ids=${ids} /></td>
       <td><span class=${`badge role-${role}`}>${t(`values.role.${role}`)}</span></td><td>${taskDeadline(t, task)}</td>
       <td><span class=${`badge status-${task.status}`}>${task.status_label}</span></td>
       <td>
@@ -320,6 +328,7 @@ function ExcelReport({ t, session, onDone }) {
             ${units.map((g) => html`<option value=${g.unit_id}>${g.unit_name}</option>`)}
           </select></label>
         <label>${t('work.templatePeriod')} <input placeholder="2026Q3" value=${period} onInput=${(e) => setPeriod(e.target.value.trim())} /></label>
+        <${PeriodHint} code=${period} />
         ${period && html`<a class="button" href=${`/api/v1/values/template?unit_id=${unit}&period=${encodeURIComponent(period)}&format=xlsx`} download>${t('work.download')}</a>`}
         <label class="button">${t('work.upload')} <input type="file" class="visually-hidden" accept=".xlsx,.csv" onChange=${upload} /></label>
       </div>

@@ -3,6 +3,7 @@
 import { html, useEffect, useState } from '../ui.js';
 import { apiSend } from '../api.js';
 import { formatNumber } from '../format.js';
+import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
 const STATUSES = ['open_overdue', 'open_due_soon', 'open_in_time', 'done_late', 'done_on_time'];
 
@@ -90,6 +91,7 @@ function TaskFilters({ t, f, setF }) {
 }
 
 export function TasksView({ t, session, headingRef }) {
+  const ids = useDocumentNumbers();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
   const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '', mine: '' });
@@ -138,7 +140,7 @@ export function TasksView({ t, session, headingRef }) {
             ${officer && html`<th scope="col">${t('tasks.role')}</th>`}
             <th scope="col">${t('tasks.deadline')}</th><th scope="col">${t('tasks.progress')}</th><th scope="col">${t('tasks.status')}</th></tr></thead>
           <tbody>${data.tasks.map((x) => html`
-            <tr><td class="unit-code"><a href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}>${x.code}</a></td><td>${x.title}</td><td>${x.lead_unit_name}</td>
+            <tr><td class="unit-code"><a href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}>${x.code}</a></td><td><${LinkedText} text=${x.title} ids=${ids} /></td><td>${x.lead_unit_name}</td>
               ${officer && html`<td>${x.my_role ? html`<span class=${`badge role-${x.my_role}`}>${t(`tasks.role.${x.my_role}`)}</span>` : ''}</td>`}
               <td>${taskDeadline(t, x)}</td>
               <td>${x.progress}%</td><td><span class=${`badge status-${x.status}`}>${x.status_label}</span></td></tr>`)}

@@ -7,6 +7,7 @@ import { html, useEffect, useRef, useState } from '../ui.js';
 import { apiSend } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { dateVi } from './programme.js';
+import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
 const FORMAT_LABELS = { html: 'report.print', docx: 'report.docx', xlsx: 'report.xlsx' };
 
@@ -101,6 +102,7 @@ function Jobs({ t, session, refreshKey }) {
 }
 
 export function Reminders({ t, session }) {
+  const ids = useDocumentNumbers();
   const [data, setData] = useState(null);
   useEffect(() => {
     if (!session.me) return;
@@ -115,7 +117,7 @@ export function Reminders({ t, session }) {
           ${data.reminders.map((r) => html`
             <li class=${`reminder reminder-${r.kind}`}>
               <span class=${`badge ${r.kind === 'overdue' ? 'status-open_overdue' : 'status-open_due_soon'}`}>${t(`remind.${r.kind}`)}</span>
-              <a href=${`#/nhiem-vu/${encodeURIComponent(r.task_code)}`}><strong>${r.task_code}</strong></a> ${r.title} — ${r.unit_name}, ${t('remind.deadline', dateVi(r.deadline))}
+              <a href=${`#/nhiem-vu/${encodeURIComponent(r.task_code)}`}><strong>${r.task_code}</strong></a> <${LinkedText} text=${r.title} ids=${ids} /> — ${r.unit_name}, ${t('remind.deadline', dateVi(r.deadline))}
             </li>`)}
         </ul>`}
     </section>`;

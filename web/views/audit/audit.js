@@ -5,6 +5,7 @@
 import { html, useEffect, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import { LinkedText, useDocumentNumbers } from '../documents/linked.js';
 
 const PAGE = 50;
 
@@ -72,6 +73,7 @@ export function differences(before, after) {
 }
 
 function Diff({ t, entry }) {
+  const ids = useDocumentNumbers();
   const rows = differences(entry.before, entry.after);
   if (!entry.before && !entry.after) return null;
   if (!rows.length) return html`<p class="muted small">${t('audit.noChange')}</p>`;
@@ -81,9 +83,9 @@ function Diff({ t, entry }) {
         <div class="diff-row">
           <dt title=${r.field}>${word(t, `audit.f.${r.field}`, r.field)}</dt>
           <dd>
-            ${entry.before ? html`<del>${say(t, r.field, r.before)}</del>` : ''}
+            ${entry.before ? html`<del><${LinkedText} text=${say(t, r.field, r.before)} ids=${ids} /></del>` : ''}
             ${entry.before && entry.after ? html` <span aria-hidden="true">→</span> ` : ''}
-            ${entry.after ? html`<ins>${say(t, r.field, r.after)}</ins>` : ''}
+            ${entry.after ? html`<ins><${LinkedText} text=${say(t, r.field, r.after)} ids=${ids} /></ins>` : ''}
           </dd>
         </div>`)}
     </dl>`;
@@ -113,6 +115,7 @@ function entityLabel(e) {
 }
 
 function Entry({ t, entry }) {
+  const ids = useDocumentNumbers();
   const href = entityHref(entry);
   const label = entityLabel(entry);
   return html`
@@ -121,7 +124,7 @@ function Entry({ t, entry }) {
         <span class="nowrap">${formatDateTime(new Date(entry.at))}</span>
         <strong class="audit-actor">${entry.actor === 'system' ? t('audit.system') : entry.actor}</strong>
         <span class="badge">${actionName(t, entry.action)}</span>
-        <span>${entityName(t, entry.entity)}${label ? ' ' : ''}${href ? html`<a href=${href}>${label}</a>` : label}</span>
+        <span>${entityName(t, entry.entity)}${label ? ' ' : ''}${href ? html`<a href=${href}>${label}</a>` : html`<${LinkedText} text=${label} ids=${ids} />`}</span>
         <span class="muted small">#${entry.seq}</span>
       </p>
       <${Diff} t=${t} entry=${entry} />

@@ -6,6 +6,7 @@
 import { html, useEffect, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
+import { LinkedText, useDocumentNumbers } from './linked.js';
 
 // In the order a reader expects: done first, then what is still open.
 const STATUSES = ['done_on_time', 'done_late', 'open_in_time', 'open_due_soon', 'open_overdue'];
@@ -71,11 +72,12 @@ function Issued({ t, doc }) {
 // ---------------------------------------------------------------- the tree
 
 function TreeNode({ t, doc }) {
+  const ids = useDocumentNumbers();
   return html`
     <li class="doc-node">
       <div class="card doc-card">
         <h2><a class="doc-number" href=${documentHref(doc.id)}>${doc.number}</a></h2>
-        <p class="doc-title">${doc.title}</p>
+        <p class="doc-title"><${LinkedText} text=${doc.title} ids=${ids} /></p>
         <${Issued} t=${t} doc=${doc} />
         <${DocProgress} t=${t} doc=${doc} />
       </div>
@@ -107,7 +109,7 @@ function Chain({ t, doc }) {
     <nav class="doc-chain" aria-label=${t('doc.chain')}>
       <ol>
         ${doc.chain.map((c) => html`<li><a href=${documentHref(c.id)}>${c.number}</a></li>`)}
-        <li aria-current="page"><span class="nowrap">${doc.number}</span></li>
+        <li><a class="nowrap" aria-current="page" href=${documentHref(doc.id)}>${doc.number}</a></li>
       </ol>
     </nav>`;
 }
@@ -124,10 +126,11 @@ function findNode(nodes, id) {
 }
 
 function ChildNode({ t, doc }) {
+  const ids = useDocumentNumbers();
   return html`
     <li>
       <div class="card doc-child">
-        <a class="doc-number" href=${documentHref(doc.id)}>${doc.number}</a> — ${doc.title}
+        <a class="doc-number" href=${documentHref(doc.id)}>${doc.number}</a> — <${LinkedText} text=${doc.title} ids=${ids} />
         <${Issued} t=${t} doc=${doc} />
         <${DocProgress} t=${t} doc=${doc} />
       </div>
@@ -146,6 +149,7 @@ function Children({ t, doc, below }) {
 }
 
 function GroupTasks({ t, tasks }) {
+  const ids = useDocumentNumbers();
   return html`
     <div class="table-scroll">
       <table class="table doc-tasks">
@@ -157,7 +161,7 @@ function GroupTasks({ t, tasks }) {
         <tbody>${tasks.map((x) => html`
           <tr>
             <td><a class="task-code nowrap" href=${`#/nhiem-vu/${encodeURIComponent(x.code)}`}>${x.code}</a></td>
-            <td>${x.title}</td>
+            <td><${LinkedText} text=${x.title} ids=${ids} /></td>
             <td><span class="cell-label">${t('doc.col.lead')}: </span><a href=${`#/tong-quan/don-vi/${x.lead_unit_id}`}>${x.lead_unit_name}</a></td>
             <td class="nowrap"><span class="cell-label">${t('doc.col.deadline')}: </span>${isoDay(x.period_deadline || x.deadline)}</td>
             <td><span class=${`badge status-${x.status}`}>${t(`task.${x.status}`)}</span> <span class="muted small">${formatNumber(x.progress)}%</span></td>
@@ -186,6 +190,7 @@ function Group({ t, group, signedIn }) {
 }
 
 function DocumentPage({ t, id, session, headingRef }) {
+  const ids = useDocumentNumbers();
   const [doc, setDoc] = useState(null);
   const [error, setError] = useState(null);
   const [below, setBelow] = useState(null);   // the documents implementing it, as a tree
@@ -211,7 +216,7 @@ function DocumentPage({ t, id, session, headingRef }) {
       <p class="small"><a href="#/van-ban">${t('doc.back')}</a></p>
       <${Chain} t=${t} doc=${doc} />
       <h1 tabindex="-1" ref=${headingRef}><span class="nowrap">${doc.number}</span></h1>
-      <p class="doc-title lead">${doc.title}</p>
+      <p class="doc-title lead"><${LinkedText} text=${doc.title} ids=${ids} /></p>
       <${Issued} t=${t} doc=${doc} />
       ${doc.basis_id && html`<p>${t('doc.basis')}: <a href=${documentHref(doc.basis_id)}>${doc.basis_number}</a></p>`}
       <section class="doc-overall">

@@ -122,6 +122,7 @@ function ValuesQueue({ t, session, version, onDone }) {
       onDone();
     } catch (e) {
       setRefused(e);
+      onDone(); // what changed meanwhile leaves the selection
     } finally {
       setBusy(false);
     }
@@ -144,7 +145,7 @@ function ValuesQueue({ t, session, version, onDone }) {
         </ul>`}
       ${confirm && html`<${Confirm} t=${t} title=${t('approvals.confirmMany', chosen.length)} items=${chosen.map(describe)}
         confirmLabel=${t('approvals.confirmApprove')} busy=${busy} onConfirm=${approveMany} onCancel=${() => setConfirm(false)}>
-          <${Refusals} error=${refused} />
+          <${Refusals} t=${t} error=${refused} />
         </${Confirm}>`}
     </section>`;
 }

@@ -1,7 +1,7 @@
 // Pieces the values pages share: a period said in words, a value's status,
 // its evidence (PDF and images previewed, other files downloaded), a
 // confirmation that lists what is about to happen, and refusals by row.
-import { html } from '../../ui.js';
+import { html, useEffect, useRef } from '../../ui.js';
 import { loadLang } from '../../i18n.js';
 import { sayMessage } from '../../api.js';
 import { formatNumber } from '../../format.js';
@@ -64,10 +64,19 @@ export function Evidence({ t, files, preview = false }) {
 }
 
 // A modal confirmation: title, the items concerned, confirm and cancel.
+// Focus moves into it; Escape cancels.
 export function Confirm({ t, title, items, confirmLabel, onConfirm, onCancel, busy, error, children }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    const back = document.activeElement;
+    (ref.current?.querySelector('textarea, input') || ref.current?.querySelector('button'))?.focus();
+    const onKey = (e) => { if (e.key === 'Escape') onCancel(); };
+    addEventListener('keydown', onKey);
+    return () => { removeEventListener('keydown', onKey); back?.focus?.(); };
+  }, []);
   return html`
     <div class="confirm-backdrop">
-      <div class="value-dialog card" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
+      <div class="value-dialog card" role="dialog" aria-modal="true" aria-labelledby="confirm-title" ref=${ref}>
         <h2 id="confirm-title">${title}</h2>
         ${items && html`<ul class="confirm-items">${items.map((x) => html`<li>${x}</li>`)}</ul>`}
         ${children}
@@ -80,15 +89,19 @@ export function Confirm({ t, title, items, confirmLabel, onConfirm, onCancel, bu
     </div>`;
 }
 
-// An error answer's refusals, one line per row, in the reader's language.
-export function Refusals({ error }) {
+const STATUSES = ['draft', 'submitted', 'approved', 'returned'];
+
+// An error answer's refusals, one line per row, in the reader's language
+// (a value's status among the parameters said as the UI says it).
+export function Refusals({ t, error }) {
   if (!error) return null;
+  const say = (d) => sayMessage({ ...d, params: (d.params || []).map((p) => (STATUSES.includes(p) ? t(`value.${p}`).toLowerCase() : p)) });
   const rows = error.details || [];
   return html`
     <div class="form-error" role="alert">
       <p>${error.message}</p>
       ${rows.length > 0 && html`<ul class="refusals">${rows.map((d) => html`
-        <li><strong>${d.indicator_code || `#${d.id}`}</strong>${d.unit_name ? ` — ${d.unit_name}` : ''}: ${sayMessage(d) || d.message}</li>`)}</ul>`}
+        <li><strong>${d.indicator_code || `#${d.id}`}</strong>${d.unit_name ? ` — ${d.unit_name}` : ''}: ${say(d) || d.message}</li>`)}</ul>`}
     </div>`;
 }
 
