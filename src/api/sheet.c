@@ -17,6 +17,7 @@
 #include "util/xlsx.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,11 @@ static const char *const titles[][3] = {
 	{ "score", "Điểm", "Score" }, { "unit", "Đơn vị", "Unit" }, { "indicator", "Chỉ tiêu", "Indicator" },
 	{ "year", "Năm", "Year" }, { "locked", "Bị khóa", "Locked" }, { "role_label", "Vai trò", "Role" },
 	{ "unit_role", "Vai trò của đơn vị", "Unit's role" }, { "previous_value", "Giá trị kỳ trước", "Previous value" },
+	{ "group_code", "Mã nhóm nhiệm vụ", "Task group code" }, { "group_title", "Nhóm nhiệm vụ", "Task group" },
+	{ "my_role", "Vai trò của đơn vị tôi", "My unit's role" }, { "evidence", "Minh chứng", "Evidence" },
+	{ "last_return", "Lần trả lại gần nhất", "Last returned" }, { "before", "Trước", "Before" }, { "after", "Sau", "After" },
+	{ "hash", "Mã băm", "Hash" }, { "actor", "Người thực hiện", "By" }, { "depth", "Cấp", "Level" },
+	{ "n_children", "Số đơn vị trực thuộc", "Units under it" }, { "basis_number", "Văn bản căn cứ", "Based on" }, { "prev_hash", "Mã băm trước", "Previous hash" }, { "entity_id", "Mã đối tượng", "Entity id" },
 };
 
 /* List names as sheet names and titles. */
@@ -106,6 +112,9 @@ static const char *const words[][3] = {
 	{ "import", "Nhập từ tệp", "Import" }, { "submit", "Gửi duyệt", "Submit" }, { "approve", "Duyệt", "Approve" },
 	{ "return", "Trả lại", "Return" }, { "targets", "Đặt mục tiêu", "Set targets" },
 	{ "reporting", "Đặt cấp báo cáo", "Set reporting level" }, { "login", "Đăng nhập", "Sign in" },
+	{ "signin", "Đăng nhập", "Sign in" }, { "signout", "Đăng xuất", "Sign out" }, { "lock", "Khóa", "Lock" },
+	{ "unlock", "Mở khóa", "Unlock" }, { "grant", "Cấp quyền", "Grant" }, { "revoke", "Thu hồi quyền", "Revoke" },
+	{ "password", "Đặt mật khẩu", "Set password" }, { "comment", "Ý kiến", "Comment" },
 	{ "indicator", "Chỉ tiêu", "Indicator" }, { "indicator_value", "Số liệu chỉ tiêu", "Indicator value" },
 	{ "task", "Nhiệm vụ", "Task" }, { "task_report", "Báo cáo nhiệm vụ", "Task report" }, { "unit", "Đơn vị", "Unit" },
 	{ "person", "Người dùng", "Person" }, { "document", "Văn bản", "Document" },
@@ -115,7 +124,10 @@ static const char *const words[][3] = {
 
 /* Fields whose text is a code said in words. */
 static const char *const code_fields[] = { "direction", "aggregation", "colour", "status", "recurrence", "kind", "role",
-	"action", "entity", "method", "unit_role", NULL };
+	"action", "entity", "method", "unit_role", "my_role", NULL };
+/* Objects shown whole in one cell ("key: value; ..."): their fields
+ * differ from row to row. */
+static const char *const whole_objects[] = { "before", "after", "details", NULL };
 /* Fields whose text is a period code. */
 static const char *const period_fields[] = { "period", "target_period", "previous_period", "baseline_period", NULL };
 
@@ -144,11 +156,14 @@ typedef struct sheet_columns {
 	int n;
 } sheet_columns;
 
-/* Database ids mean nothing to an office: left out. */
+/* Database ids mean nothing to an office, what the person may do is for
+ * the UI, and labels of a period repeat it: left out. */
 static bool is_id(const char *key)
 {
 	size_t n = strlen(key);
-	return strcmp(key, "id") == 0 || (n > 3 && strcmp(key + n - 3, "_id") == 0) || strcmp(key, "data_seq") == 0;
+	return strcmp(key, "id") == 0 || (n > 3 && strcmp(key + n - 3, "_id") == 0 && strcmp(key, "entity_id") != 0) ||
+		strcmp(key, "data_seq") == 0 || strcmp(key, "can") == 0 || (n > 9 && strcmp(key + n - 9, "_label_vi") == 0) ||
+		(n > 9 && strcmp(key + n - 9, "_label_en") == 0);
 }
 
 static void add_column(sheet_columns *c, const char *key, const char *sub, bool en)
@@ -201,7 +216,7 @@ static void collect_columns(sheet_columns *c, const json_t *items, bool en)
 		json_object_foreach((json_t *)item, key, v) {
 			if (is_id(key) || said_elsewhere(item, key))
 				continue;
-			if (json_is_object(v)) {
+			if (json_is_object(v) && !in(whole_objects, key)) {
 				const char *sub;
 				json_t *sv;
 				json_object_foreach(v, sub, sv)
@@ -240,6 +255,26 @@ static void join_array(str *s, const json_t *a, const char *key, bool en)
 		} else {
 			str_appendf(s, "%g", json_number_value(x));
 		}
+	}
+}
+
+/* An object as one cell: its scalar fields, "key: value; ...". */
+static void join_object(str *s, const json_t *o)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v) {
+		if (json_is_object(v) || json_is_array(v) || json_is_null(v))
+			continue;
+		if (s->len)
+			str_append(s, "; ");
+		str_appendf(s, "%s: ", k);
+		if (json_is_string(v))
+			str_append(s, json_string_value(v));
+		else if (json_is_boolean(v))
+			str_append(s, json_is_true(v) ? "true" : "false");
+		else
+			str_appendf(s, "%.12g", json_number_value(v));
 	}
 }
 
@@ -294,7 +329,7 @@ static void number_cell(xlsx_writer *w, const char *key, double v)
 	if (strstr(field, "year") || strcmp(field, "rank") == 0 || strcmp(field, "seq") == 0)
 		xlsx_number(w, v);
 	else if ((strcmp(field, "share_on_time") == 0 || strcmp(field, "probability") == 0) && v >= 0 && v <= 1)
-		xlsx_number_as(w, v, XLSX_PERCENT);
+		xlsx_number_as(w, round(v * 10000) / 10000, XLSX_PERCENT);   /* to 0.01% */
 	else
 		xlsx_amount(w, v);
 }
@@ -307,9 +342,12 @@ static void write_cell(xlsx_writer *w, const char *key, const json_t *v, bool en
 		text_cell(w, key, json_string_value(v), en);
 	} else if (json_is_boolean(v)) {
 		xlsx_text(w, json_is_true(v) ? (en ? "yes" : "có") : (en ? "no" : "không"));
-	} else if (json_is_array(v)) {
+	} else if (json_is_array(v) || json_is_object(v)) {
 		str s = STR_INIT;
-		join_array(&s, v, key, en);
+		if (json_is_array(v))
+			join_array(&s, v, key, en);
+		else
+			join_object(&s, v);
 		xlsx_text(w, s.ptr);
 		str_free(&s);
 	} else {
@@ -381,7 +419,8 @@ int api_respond_sheet(http_req *req, const json_t *answer)
 		}
 	if (!items)
 		return err_set(ERR_INVALID, "this answer is not a list; format=xlsx is for lists");
-	const char *sheet = LOOKUP(sheet_names, name, en);
+	const char *sheet = strncmp(req->path, "/api/v1/dashboard", 17) == 0 ? (en ? "Overview" : "Tổng quan")
+										    : LOOKUP(sheet_names, name, en);
 	sheet_columns c = { .n = 0 };
 	collect_columns(&c, items, en);
 	const char **head = calloc((size_t)c.n + 1, sizeof(*head));

@@ -652,7 +652,10 @@ static int delete_row(bool *deleted, bool *conflict, db_conn *db, const principa
 		if (rc < 0)
 			return rc;
 		if (value_id && (strcmp(status, "submitted") == 0 || strcmp(status, "approved") == 0)) {
-			err_set(ERR_INVALID, "the value of %s for %s in %s is %s; only a draft can be deleted", ind, unit, code, status);
+			if (strcmp(status, "approved") == 0)
+				err_set(ERR_INVALID, "the value of %s for %s in %s is approved; only a draft can be deleted", ind, unit, code);
+			else
+				err_set(ERR_INVALID, "the value of %s for %s in %s is submitted; only a draft can be deleted", ind, unit, code);
 			field = EX_VALUE;
 		}
 	}

@@ -264,9 +264,11 @@ void xlsx_amount(xlsx_writer *w, double v)
 	int style = fabs(v - round(v)) < 5e-10 ? S_INTEGER : a >= 1 ? S_DECIMAL : S_SMALL;
 	if (style == S_INTEGER)
 		v = round(v);
-	else {   /* no binary noise in the cell: 12 significant digits */
+	else if (a >= 1)   /* no binary noise in the cell: 4 decimals, */
+		v = round(v * 1e4) / 1e4;
+	else {             /* or 6 significant digits below 1 */
 		char buf[40];
-		snprintf(buf, sizeof(buf), "%.12g", v);
+		snprintf(buf, sizeof(buf), "%.6g", v);
 		v = strtod(buf, NULL);
 	}
 	xlsx_cell *c = cell_next(w, CELL_NUMBER, style);

@@ -65,8 +65,8 @@ typedef enum xlsx_format {
 } xlsx_format;
 void xlsx_number_as(xlsx_writer *w, double v, xlsx_format f);
 /* The next cell, an amount rounded as a reader expects: a whole number
- * as #,##0, others to 12 significant digits shown #,##0.00 (0.0## below
- * 1); noise such as 4.17e-18 is 0. */
+ * as #,##0, others to 4 decimals shown #,##0.00, or below 1 to 6
+ * significant digits shown 0.0##; noise such as 4.17e-18 is 0. */
 void xlsx_amount(xlsx_writer *w, double v);
 /* The next cell, a date shown dd/mm/yyyy; a day that does not exist is
  * an empty cell. */

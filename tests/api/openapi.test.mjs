@@ -21,9 +21,8 @@ const routeTable = [...readFileSync(path.join(root, 'src/api/api.c'), 'utf8')
 const NOT_WALKED = {
   'GET /api/v1/health': 'no error answer: it answers 503 only when the database is down',
   'GET /api/v1/openapi.json': 'no error answer: a constant document',
-  'GET /api/v1/session': 'no error answer: anyone may ask who they are',
   'GET /api/v1/documents/tree': 'no error answer: public, without parameters',
-  'GET /api/v1/indices': 'no error answer: public, without parameters',
+  'GET /api/v1/units/export': 'no error answer: anyone may export the public units',
 };
 
 let srv, doc, steering, admin, officer, viewer, anon;
@@ -77,8 +76,9 @@ async function call(c, method, route, url, body, headers) {
   seen.set(key, s);
   return r;
 }
-const ok = async (...a) => { const r = await call(...a); assert.ok(r.status < 300, `${a[1]} ${a[3]}: ${r.status} ${r.text.slice(0, 300)}`); return r; };
-const bad = async (...a) => { const r = await call(...a); assert.ok(r.status >= 400, `${a[1]} ${a[3]} should fail: ${r.status}`); return r; };
+// A step expected to succeed, or to fail; one that does not is listed.
+const ok = async (...a) => { const r = await call(...a); if (r.status >= 300) problems.push(`${a[1]} ${a[3]}: ${r.status} ${r.text.slice(0, 200)}`); return r; };
+const bad = async (...a) => { const r = await call(...a); if (r.status < 400) problems.push(`${a[1]} ${a[3]} should fail: ${r.status}`); return r; };
 const csv = { 'content-type': 'text/csv' };
 const sql = (s) => dbExecOn(s);
 let dbExecOn;
@@ -94,7 +94,8 @@ test('a walk of the API: every answer fits its description', async () => {
   await ok(anon, 'POST', '/api/v1/periods/resolve', '/api/v1/periods/resolve', { codes: ['Quý 3/2026', '2026S1'] });
   await bad(anon, 'POST', '/api/v1/periods/resolve', '/api/v1/periods/resolve', { codes: ['Quý 5/2026'] });
   // session and tokens
-  await ok(anon, 'GET', '/api/v1/session', '/api/v1/session');
+  await ok(steering, 'GET', '/api/v1/session', '/api/v1/session');
+  await bad(anon, 'GET', '/api/v1/session', '/api/v1/session');
   await ok(anon, 'POST', '/api/v1/session', '/api/v1/session', { login: 'xem', password: PASSWORD });
   await bad(anon, 'POST', '/api/v1/session', '/api/v1/session', { login: 'xem', password: 'sai mật khẩu' });
   const leaving = await signIn(srv, 'xem');
@@ -121,7 +122,6 @@ test('a walk of the API: every answer fits its description', async () => {
   const unit = await ok(admin, 'POST', '/api/v1/units', '/api/v1/units', { code: 'OA-1', name: 'Đơn vị thử', kind: 'other', parent_code: '01' });
   await bad(admin, 'POST', '/api/v1/units', '/api/v1/units', { code: 'OA-1', name: 'Đơn vị thử', kind: 'other', parent_code: '01' });
   await ok(admin, 'GET', '/api/v1/units/export', '/api/v1/units/export');
-  await bad(anon, 'GET', '/api/v1/units/export', '/api/v1/units/export');
   await ok(admin, 'POST', '/api/v1/units/import', '/api/v1/units/import', 'code,name,parent_code,kind\nOA-2,Đơn vị thử 2,01,other\n', csv);
   await bad(admin, 'POST', '/api/v1/units/import', '/api/v1/units/import', 'code,name,parent_code,kind\nOA-3,,KHONG-CO,other\n', csv);
   await ok(anon, 'GET', '/api/v1/units/{id}', `/api/v1/units/${unit.json.id}`);
@@ -162,10 +162,10 @@ test('a walk of the API: every answer fits its description', async () => {
   await bad(steering, 'POST', '/api/v1/indicators', '/api/v1/indicators', { code: 'TEST-2', name_vi: 'Chỉ tiêu thử', direction: 'sideways', aggregation: 'sum' });
   await ok(anon, 'GET', '/api/v1/indicators/{id}', `/api/v1/indicators/${ind.json.id}`);
   await bad(anon, 'GET', '/api/v1/indicators/{id}', '/api/v1/indicators/999999');
-  await ok(steering, 'PUT', '/api/v1/indicators/{id}/targets', `/api/v1/indicators/${ind.json.id}/targets`, [{ period: '2026', value: 10 }]);
+  await ok(steering, 'PUT', '/api/v1/indicators/{id}/targets', `/api/v1/indicators/${ind.json.id}/targets`, [{ period: '2026', value: 10, unit_code: '01' }]);
   await bad(steering, 'PUT', '/api/v1/indicators/{id}/targets', `/api/v1/indicators/${ind.json.id}/targets`, [{ period: '2026Q9', value: 10 }]);
-  await ok(steering, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, ['department']);
-  await bad(officer, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, ['department']);
+  await ok(steering, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, { report_kinds: ['department'] });
+  await bad(officer, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, { report_kinds: ['department'] });
   // values
   await ok(anon, 'GET', '/api/v1/values', '/api/v1/values?limit=3');
   await bad(anon, 'GET', '/api/v1/values', '/api/v1/values?limit=0');
@@ -214,8 +214,8 @@ test('a walk of the API: every answer fits its description', async () => {
   const five = id("SELECT id FROM indicator WHERE code = '5G-PHU'");
   await ok(anon, 'GET', '/api/v1/dashboard/indicators/{id}', `/api/v1/dashboard/indicators/${five}`);
   await bad(anon, 'GET', '/api/v1/dashboard/indicators/{id}', '/api/v1/dashboard/indicators/999999');
-  await ok(anon, 'GET', '/api/v1/dashboard/units/{id}', `/api/v1/dashboard/units/${root}`);
-  await bad(anon, 'GET', '/api/v1/dashboard/units/{id}', '/api/v1/dashboard/units/999999');
+  await ok(steering, 'GET', '/api/v1/dashboard/units/{id}', `/api/v1/dashboard/units/${root}`);
+  await bad(steering, 'GET', '/api/v1/dashboard/units/{id}', '/api/v1/dashboard/units/999999');
   await ok(steering, 'GET', '/api/v1/reminders', '/api/v1/reminders');
   await bad(anon, 'GET', '/api/v1/reminders', '/api/v1/reminders');
   await ok(steering, 'GET', '/api/v1/inbox', '/api/v1/inbox');
@@ -223,28 +223,29 @@ test('a walk of the API: every answer fits its description', async () => {
   await ok(steering, 'POST', '/api/v1/inbox/read', '/api/v1/inbox/read', { all: true });
   await bad(anon, 'POST', '/api/v1/inbox/read', '/api/v1/inbox/read', { all: true });
   // indices
-  await ok(anon, 'GET', '/api/v1/indices', '/api/v1/indices');
-  const def = await ok(anon, 'GET', '/api/v1/indices/{code}/definition', '/api/v1/indices/DMST-XA/definition');
-  await bad(anon, 'GET', '/api/v1/indices/{code}/definition', '/api/v1/indices/KHONG-CO/definition');
+  await ok(steering, 'GET', '/api/v1/indices', '/api/v1/indices');
+  await bad(anon, 'GET', '/api/v1/indices', '/api/v1/indices');
+  const def = await ok(steering, 'GET', '/api/v1/indices/{code}/definition', '/api/v1/indices/DMST-XA/definition');
+  await bad(steering, 'GET', '/api/v1/indices/{code}/definition', '/api/v1/indices/KHONG-CO/definition');
   await ok(steering, 'POST', '/api/v1/indices', '/api/v1/indices', def.json);
   await bad(steering, 'POST', '/api/v1/indices', '/api/v1/indices', { code: 'X' });
-  await ok(anon, 'GET', '/api/v1/indices/{code}', '/api/v1/indices/DMST-XA');
-  await bad(anon, 'GET', '/api/v1/indices/{code}', '/api/v1/indices/KHONG-CO');
-  const run = await ok(steering, 'POST', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs', { period: '2025', kind: 'commune' });
+  await ok(steering, 'GET', '/api/v1/indices/{code}', '/api/v1/indices/DMST-XA');
+  await bad(steering, 'GET', '/api/v1/indices/{code}', '/api/v1/indices/KHONG-CO');
+  const run = await ok(steering, 'POST', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs', { period: '2025Q4', kind: 'commune' });
   await bad(steering, 'POST', '/api/v1/indices/{code}/runs', '/api/v1/indices/KHONG-CO/runs', { period: '2025', kind: 'commune' });
-  await ok(anon, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs');
-  await bad(anon, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/KHONG-CO/runs');
+  await ok(steering, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs');
+  await bad(anon, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs');
   const runId = run.json.id ?? run.json.run?.id;
-  await ok(anon, 'GET', '/api/v1/index-runs/{id}', `/api/v1/index-runs/${runId}`);
-  await bad(anon, 'GET', '/api/v1/index-runs/{id}', '/api/v1/index-runs/999999');
-  await ok(anon, 'GET', '/api/v1/index-runs/{id}/input', `/api/v1/index-runs/${runId}/input`);
-  await bad(anon, 'GET', '/api/v1/index-runs/{id}/input', '/api/v1/index-runs/999999/input');
+  await ok(steering, 'GET', '/api/v1/index-runs/{id}', `/api/v1/index-runs/${runId}`);
+  await bad(steering, 'GET', '/api/v1/index-runs/{id}', '/api/v1/index-runs/999999');
+  await ok(steering, 'GET', '/api/v1/index-runs/{id}/input', `/api/v1/index-runs/${runId}/input`);
+  await bad(steering, 'GET', '/api/v1/index-runs/{id}/input', '/api/v1/index-runs/999999/input');
   const unc = await ok(steering, 'POST', '/api/v1/index-runs/{id}/uncertainty', `/api/v1/index-runs/${runId}/uncertainty`, { runs: 20, seed: 7 });
   await bad(steering, 'POST', '/api/v1/index-runs/{id}/uncertainty', '/api/v1/index-runs/999999/uncertainty', { runs: 20 });
-  await ok(anon, 'GET', '/api/v1/index-runs/{id}/uncertainty', `/api/v1/index-runs/${runId}/uncertainty`);
-  await bad(anon, 'GET', '/api/v1/index-runs/{id}/uncertainty', '/api/v1/index-runs/999999/uncertainty');
-  await ok(anon, 'GET', '/api/v1/index-uncertainty/{id}', `/api/v1/index-uncertainty/${unc.json.id}`);
-  await bad(anon, 'GET', '/api/v1/index-uncertainty/{id}', '/api/v1/index-uncertainty/999999');
+  await ok(steering, 'GET', '/api/v1/index-runs/{id}/uncertainty', `/api/v1/index-runs/${runId}/uncertainty`);
+  await bad(steering, 'GET', '/api/v1/index-runs/{id}/uncertainty', '/api/v1/index-runs/999999/uncertainty');
+  await ok(steering, 'GET', '/api/v1/index-uncertainty/{id}', `/api/v1/index-uncertainty/${unc.json.id}`);
+  await bad(steering, 'GET', '/api/v1/index-uncertainty/{id}', '/api/v1/index-uncertainty/999999');
   // reports
   const rep = await ok(steering, 'POST', '/api/v1/reports', '/api/v1/reports', { document: '43/KH-UBND', period: '2025' });
   await bad(steering, 'POST', '/api/v1/reports', '/api/v1/reports', { document: 'KHONG-CO', period: '2025' });
@@ -260,36 +261,52 @@ test('a walk of the API: every answer fits its description', async () => {
   await ok(steering, 'GET', '/api/v1/reports/{id}/{format}', `/api/v1/reports/${rep.json.id}/json`);
   await bad(steering, 'GET', '/api/v1/reports/{id}/{format}', `/api/v1/reports/${rep.json.id}/pdf`);
   // tasks
-  await ok(anon, 'GET', '/api/v1/tasks', '/api/v1/tasks?limit=3');
-  await bad(anon, 'GET', '/api/v1/tasks', '/api/v1/tasks?limit=0');
+  await ok(viewer, 'GET', '/api/v1/tasks', '/api/v1/tasks?limit=3');
+  await bad(anon, 'GET', '/api/v1/tasks', '/api/v1/tasks');
   const task = await ok(steering, 'POST', '/api/v1/tasks', '/api/v1/tasks', { code: 'NV-TEST', title: 'Nhiệm vụ thử', lead_unit_code: 'HN-SYT', deadline: '2027-06-30' });
   await bad(steering, 'POST', '/api/v1/tasks', '/api/v1/tasks', { code: 'NV-TEST', title: 'Nhiệm vụ thử', lead_unit_code: 'HN-SYT', deadline: '2027-06-30' });
   const tid = task.json.id;
-  await ok(anon, 'GET', '/api/v1/tasks/{id}', `/api/v1/tasks/${tid}`);
-  await bad(anon, 'GET', '/api/v1/tasks/{id}', '/api/v1/tasks/999999');
-  const r1 = await ok(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 40, text: 'Đã khảo sát' });
-  await bad(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 140 });
-  const rid = (x) => x.json.report?.id ?? x.json.id ?? x.json.reports?.at(-1)?.id;
-  await ok(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/return', `/api/v1/tasks/${tid}/reports/${rid(r1)}/return`, { reason: 'Bổ sung minh chứng' });
-  await bad(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/return', `/api/v1/tasks/${tid}/reports/${rid(r1)}/return`, { reason: 'lần hai' });
-  const r2 = await ok(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 50, text: 'Đã bổ sung' });
-  await ok(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/approve', `/api/v1/tasks/${tid}/reports/${rid(r2)}/approve`);
-  await bad(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/approve', `/api/v1/tasks/${tid}/reports/999999/approve`);
+  await ok(viewer, 'GET', '/api/v1/tasks/{id}', `/api/v1/tasks/${tid}`);
+  await bad(viewer, 'GET', '/api/v1/tasks/{id}', '/api/v1/tasks/999999');
   await ok(officer, 'POST', '/api/v1/tasks/{id}/comments', `/api/v1/tasks/${tid}/comments`, { text: 'Xin ý kiến về phạm vi' });
   await bad(officer, 'POST', '/api/v1/tasks/{id}/comments', `/api/v1/tasks/${tid}/comments`, { text: '' });
-  const e1 = await ok(officer, 'POST', '/api/v1/tasks/{id}/extensions', `/api/v1/tasks/${tid}/extensions`, { proposed_deadline: '2027-12-31', reason: 'Chờ kinh phí' });
+  await ok(officer, 'POST', '/api/v1/tasks/{id}/extensions', `/api/v1/tasks/${tid}/extensions`, { proposed_deadline: '2027-12-31', reason: 'Chờ kinh phí' });
   await bad(officer, 'POST', '/api/v1/tasks/{id}/extensions', `/api/v1/tasks/${tid}/extensions`, { proposed_deadline: '31/12/2027', reason: 'x' });
-  const eid = (x) => x.json.extension?.id ?? x.json.id ?? x.json.extensions?.at(-1)?.id;
-  await ok(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/refuse', `/api/v1/tasks/${tid}/extensions/${eid(e1)}/refuse`, { reason: 'Chưa đủ căn cứ' });
-  await bad(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/refuse', `/api/v1/tasks/${tid}/extensions/${eid(e1)}/refuse`, { reason: 'lần hai' });
-  const e2 = await ok(officer, 'POST', '/api/v1/tasks/{id}/extensions', `/api/v1/tasks/${tid}/extensions`, { proposed_deadline: '2027-09-30', reason: 'Bổ sung căn cứ' });
-  await ok(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/approve', `/api/v1/tasks/${tid}/extensions/${eid(e2)}/approve`, {});
-  await bad(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/approve', `/api/v1/tasks/${tid}/extensions/${eid(e2)}/approve`, {});
+  const eid = () => id(`SELECT MAX(id) FROM task_extension WHERE task_id = ${tid}`);
+  await ok(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/refuse', `/api/v1/tasks/${tid}/extensions/${eid()}/refuse`, { reason: 'Chưa đủ căn cứ' });
+  await bad(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/refuse', `/api/v1/tasks/${tid}/extensions/${eid()}/refuse`, { reason: 'lần hai' });
+  await ok(officer, 'POST', '/api/v1/tasks/{id}/extensions', `/api/v1/tasks/${tid}/extensions`, { proposed_deadline: '2027-09-30', reason: 'Bổ sung căn cứ' });
+  await ok(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/approve', `/api/v1/tasks/${tid}/extensions/${eid()}/approve`, {});
+  await bad(steering, 'POST', '/api/v1/tasks/{id}/extensions/{extension_id}/approve', `/api/v1/tasks/${tid}/extensions/${eid()}/approve`, {});
 
+  await ok(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 100, text: 'Đã xong', complete: true });
+  await bad(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 140 });
+  const rid = () => id(`SELECT MAX(id) FROM task_report WHERE task_id = ${tid}`);
+  await ok(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/return', `/api/v1/tasks/${tid}/reports/${rid()}/return`, { reason: 'Bổ sung minh chứng' });
+  await bad(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/return', `/api/v1/tasks/${tid}/reports/${rid()}/return`, { reason: 'lần hai' });
+  await ok(officer, 'POST', '/api/v1/tasks/{id}/reports', `/api/v1/tasks/${tid}/reports`, { progress: 100, text: 'Đã bổ sung', complete: true });
+  await ok(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/approve', `/api/v1/tasks/${tid}/reports/${rid()}/approve`);
+  await bad(steering, 'POST', '/api/v1/tasks/{id}/reports/{report_id}/approve', `/api/v1/tasks/${tid}/reports/999999/approve`);
   assert.deepEqual(problems, [], 'answers that do not fit the description');
   const missing = routeTable.filter((r) => {
     const s = seen.get(r);
     return !s || !s.ok || (!s.err && !NOT_WALKED[r]);
   });
   assert.deepEqual(missing, [], 'routes the walk did not reach both ways (add them to the walk, or to NOT_WALKED with the reason)');
+});
+
+test('the schema checker refuses what does not fit', () => {
+  const value = { ...Object.fromEntries(Object.keys(doc.components.schemas.Value.properties).map((k) => [k, null])) };
+  const problemsOf = (v) => check(doc, { $ref: '#/components/schemas/Value' }, v);
+  assert.ok(problemsOf(value).some((p) => /\$\.id: null is not integer/.test(p)));
+  const good = { id: 1, indicator_id: 2, indicator_code: 'GRDP', indicator_name: 'GRDP', unit_id: 3, unit_code: '01', unit_name: 'Hà Nội',
+    period: '2026Q3', value: 1.5, note: null, status: 'draft', reason: null, deadline: '2026-10-15', submitted_at: null, late: false,
+    updated_at: '2026-10-01T00:00:00Z', measure: null };
+  assert.deepEqual(problemsOf(good), []);
+  assert.deepEqual(problemsOf({ ...good, status: 'done' }), ['$.status: "done" is not one of draft, submitted, approved, returned']);
+  const { id, ...noId } = good;
+  assert.ok(id);
+  assert.deepEqual(problemsOf(noId), ['$: id is missing']);
+  const err = { error: { code: 'invalid', message: 'x', template: 'x %s', params: [{ template: 'y', params: [] }, 7], details: [], request_id: 'r' } };
+  assert.deepEqual(check(doc, { $ref: '#/components/schemas/Error' }, err), ['$.error.params[1]: fits 0 of oneOf, not exactly one']);
 });

@@ -64,6 +64,9 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       const row = page.locator(`[data-id="${value.id}"]`);
       await row.waitFor();
       assert.match(await row.textContent(), new RegExp(REASON));
+      // ... marked, and open to be fixed and sent again
+      assert.match(await row.getAttribute('class'), /value-item-focus/);
+      await row.locator('form.fix-value').waitFor();
       await row.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SHOTS, `inbox-opened-value-${name}.png`) });
       assert.equal(await overflow(page), 0);
@@ -117,6 +120,23 @@ test('the steering office lands on the overview; its inbox counts what waits for
     await waiting.waitFor();
     assert.equal(await waiting.getByRole('link').first().getAttribute('href'), '#/phe-duyet');
     await shot(page, 'inbox-steering-desktop');
+    assert.deepEqual(problems, []);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('the inbox in English', async () => {
+  const { ctx, page, problems } = await pageAs(browser, server, 'hoankiem', { viewport: PHONE, lang: 'en' });
+  try {
+    await page.goto(`${server.url}/#/hop-thu`);
+    await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+    const item = page.locator('.inbox-item', { hasText: 'Value returned' }).filter({ hasText: value.indicator_code });
+    await item.waitFor();
+    assert.match(await item.textContent(), /Reason:\s*Số liệu chưa khớp/);
+    assert.match(await item.textContent(), /Q3 2026|Q\d \d{4}/);
+    await shot(page, 'inbox-hoankiem-en-phone');
+    assert.equal(await overflow(page), 0);
     assert.deepEqual(problems, []);
   } finally {
     await ctx.close();

@@ -30,7 +30,9 @@ export const vi = {
   'inbox.dueSoon': (d) => `Nhiệm vụ sắp đến hạn (hạn ${d})`,
   'inbox.overdue': (d) => `Nhiệm vụ quá hạn (hạn ${d})`,
   'inbox.waiting': (n) => `${n} mục đang chờ phê duyệt`,
-  'inbox.waitingDetail': (values, reports) => `${values} số liệu và ${reports} đề nghị hoàn thành nhiệm vụ`,
+  'inbox.waitingValues': (n) => `${n} số liệu`,
+  'inbox.waitingReports': (n) => `${n} đề nghị hoàn thành nhiệm vụ`,
+  'inbox.and': ' và ',
 };
 
 export const en = {
@@ -62,7 +64,9 @@ export const en = {
   'inbox.dueSoon': (d) => `Task due soon (deadline ${d})`,
   'inbox.overdue': (d) => `Task overdue (deadline ${d})`,
   'inbox.waiting': (n) => `${n} item${n === 1 ? '' : 's'} waiting for approval`,
-  'inbox.waitingDetail': (values, reports) => `${values} value(s) and ${reports} task completion request(s)`,
+  'inbox.waitingValues': (n) => `${n} value(s)`,
+  'inbox.waitingReports': (n) => `${n} task completion request(s)`,
+  'inbox.and': ' and ',
 };
 
 export const messages = {

@@ -3,7 +3,7 @@
 // and the unit's values: drafts sent one by one or all of a period at
 // once, returned ones shown with the reason and fixed and sent again in
 // place. The steering office reviews in #/phe-duyet (values/approvals.js).
-import { html, useEffect, useState } from '../ui.js';
+import { html, useEffect, useRef, useState } from '../ui.js';
 import { apiSend, sayMessage } from '../api.js';
 import { formatNumber } from '../format.js';
 import { dateVi, taskDeadline } from './programme.js';
@@ -146,9 +146,18 @@ function FixValue({ t, session, v, onDone, onClose }) {
     </form>`;
 }
 
+// The value a link asked for (#/viec-cua-toi?value=ID, from the inbox), or 0.
+function focusedValue() {
+  return Number(location.hash.match(/[?&]value=(\d+)/)?.[1] || 0);
+}
+
 function ValueRow({ t, session, v, onDone }) {
-  const [open, setOpen] = useState(false);
+  const focused = focusedValue() === v.id;
+  // A returned value opened from its notice opens ready to fix.
+  const [open, setOpen] = useState(focused && v.status === 'returned' && !!v.can?.edit);
   const [error, setError] = useState('');
+  const ref = useRef(null);
+  useEffect(() => { if (focused) ref.current?.scrollIntoView({ block: 'center' }); }, [focused]);
   const submit = async () => {
     setError('');
     try {
@@ -160,7 +169,7 @@ function ValueRow({ t, session, v, onDone }) {
   };
   const ret = v.status === 'returned' ? (v.last_return || { reason: v.reason }) : null;
   return html`
-    <li class=${`value-item value-item-${v.status}`} data-id=${v.id}>
+    <li class=${`value-item value-item-${v.status}${focused ? ' value-item-focus' : ''}`} data-id=${v.id} ref=${ref}>
       <div class="value-main">
         <div class="value-what">
           <a href=${`#/tong-quan/chi-tieu/${v.indicator_id}`} class="unit-code">${v.indicator_code}</a>
@@ -243,7 +252,8 @@ function MyValues({ t, session, version, onDone }) {
   const list = [...groups.values()];
   const busy = (rows) => rows.some((v) => v.status !== 'approved');
   const settled = list.filter((rows) => !busy(rows));
-  const shown = [...list.filter(busy), ...(showAll ? settled : settled.slice(0, 2))];
+  const asked = focusedValue();
+  const shown = [...list.filter(busy), ...(showAll ? settled : settled.filter((rows, i) => i < 2 || rows.some((v) => v.id === asked)))];
   return html`
     <div class="card my-values">
       <h2>${t('work.mine')}</h2>

@@ -103,7 +103,9 @@ function Subject({ t, item, onOpen }) {
     return html`<p class="inbox-subject"><a class="unit-code" href=${item.link} onClick=${onOpen}>${item.task.code}</a> ${item.task.title}</p>`;
   }
   if (item.kind === 'approvals_waiting') {
-    return html`<p class="inbox-subject"><a href=${item.link} onClick=${onOpen}>${t('inbox.waitingDetail', formatNumber(item.values), formatNumber(item.reports))}</a></p>`;
+    const parts = [item.values > 0 && t('inbox.waitingValues', formatNumber(item.values)),
+      item.reports > 0 && t('inbox.waitingReports', formatNumber(item.reports))].filter(Boolean);
+    return html`<p class="inbox-subject"><a href=${item.link} onClick=${onOpen}>${parts.join(t('inbox.and'))}</a></p>`;
   }
   return null;
 }
