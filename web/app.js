@@ -19,6 +19,7 @@ import { OverviewView, DashboardDetailView, dashboardSubroute } from './views/da
 import { DocumentsView } from './views/documents/document.js';
 import { AuditView } from './views/audit/audit.js';
 import { ChangePasswordView } from './views/people/password.js';
+import { ApiView } from './views/api/api.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
 const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so'];
@@ -162,6 +163,7 @@ function Footer({ t, health }) {
         <span class=${`status-dot status-${health.state}`} aria-hidden="true"></span>
         <span id="server-status" role="status">${healthText(t, health)}</span>
       </p>
+      <p class="footer-links"><a href="#/api">${t('view.api')}</a></p>
     </footer>`;
 }
 
@@ -250,6 +252,7 @@ function App() {
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'van-ban') view = html`<${DocumentsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'nhat-ky') view = html`<${AuditView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'api') view = html`<${ApiView} t=${t} headingRef=${headingRef} />`;
   else if (route === 'doi-mat-khau') view = html`<${ChangePasswordView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;
   else view = html`<${NotFoundView} t=${t} headingRef=${headingRef} />`;

@@ -6,10 +6,11 @@ import * as inbox from './i18n/inbox.js';
 import * as values from './i18n/values.js';
 import * as documents from './i18n/documents.js';
 import * as errors from './i18n/errors.js';
-import * as phone from './i18n/phone.js';
+import * as exchange from './i18n/exchange.js';
+import * as api from './i18n/api.js';
 
 // Each area keeps its own strings in i18n/<area>.js; they are merged here.
-const AREAS = [tasks, inbox, values, documents, errors, phone];
+const AREAS = [tasks, inbox, values, documents, errors, api, exchange];
 
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';

@@ -7,11 +7,19 @@
 #include "util/err.h"
 #include "util/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_REPEATED 200
+
+/* DHIS2 clients also name the format in the path: dataValueSets.csv. */
+static bool csv_path(http_req *req)
+{
+	size_t n = strlen(req->path);
+	return n > 4 && strcmp(req->path + n - 4, ".csv") == 0;
+}
 
 static bool flag(http_req *req, const char *name)
 {
@@ -56,7 +64,8 @@ int api_dhis2_export(http_req *req)
 	db_conn *db;
 	json_t *list;
 	int rc;
-	bool csv = (format && strcmp(format, "csv") == 0) || (!format && accept && strstr(accept, "application/csv"));
+	bool csv = csv_path(req) || (format && strcmp(format, "csv") == 0) ||
+		   (!format && accept && strstr(accept, "application/csv"));
 	if (format && !csv && strcmp(format, "json") != 0)
 		return err_set(ERR_INVALID, "format %.20s is not offered (json, csv)", format);
 	if ((rc = api_principal(&q.who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
@@ -142,6 +151,22 @@ static bool is_csv(const char *ct)
 	return ct && (strncasecmp(ct, "application/csv", 15) == 0 || strncasecmp(ct, "text/csv", 8) == 0);
 }
 
+/* DHIS2 writes values as strings; a number sent as a JSON number is read
+ * as its text. */
+static void values_as_text(json_t *body)
+{
+	size_t i;
+	json_t *dv;
+	json_array_foreach(json_object_get(body, "dataValues"), i, dv) {
+		json_t *v = json_object_get(dv, "value");
+		if (json_is_number(v)) {
+			char text[40];
+			snprintf(text, sizeof(text), "%.17g", json_number_value(v));
+			json_object_set_new(dv, "value", json_string(text));
+		}
+	}
+}
+
 /* POST /api/v1/dataValueSets: importStrategy, atomicMode, dryRun, the id
  * schemes; JSON {dataValues: [...]} or DHIS2's CSV. */
 int api_dhis2_import(http_req *req)
@@ -156,10 +181,12 @@ int api_dhis2_import(http_req *req)
 	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
 	    (rc = api_db(&db, req)) < 0 || (rc = import_options(&opt, req)) < 0)
 		return rc;
-	if (is_csv(http_req_header(req, "Content-Type")))
+	if (csv_path(req) || is_csv(http_req_header(req, "Content-Type")))
 		rc = dhis2_csv_rows(&rows, &req->a, req->body.ptr ? req->body.ptr : "", req->body.len);
-	else if ((rc = api_body_object(&body, req)) == 0)
+	else if ((rc = api_body_object(&body, req)) == 0) {
+		values_as_text(body);
 		rc = exchange_dhis2_read(&rows, body);
+	}
 	if (rc == 0 && (rc = dhis2_import(&sum, db, &req->a, who, &rows, &opt)) == 0)
 		rc = summary_reply(req, &sum, &opt);
 	exchange_rows_free(&rows);

@@ -73,6 +73,9 @@ static const char *const titles[][3] = {
 	{ "group_code", "Mã nhóm nhiệm vụ", "Task group code" }, { "group_title", "Nhóm nhiệm vụ", "Task group" },
 	{ "my_role", "Vai trò của đơn vị tôi", "My unit's role" }, { "evidence", "Minh chứng", "Evidence" },
 	{ "last_return", "Lần trả lại gần nhất", "Last returned" }, { "before", "Trước", "Before" }, { "after", "Sau", "After" },
+	{ "unit_id", "Mã số đơn vị", "Unit id" }, { "indicator_id", "Mã số chỉ tiêu", "Indicator id" },
+	{ "document_id", "Mã số văn bản", "Document id" }, { "q", "Tìm kiếm", "Search" }, { "mine", "Của đơn vị tôi", "My units" },
+	{ "children", "Gồm đơn vị trực thuộc", "With the units under it" }, { "from", "Từ", "From" }, { "to", "Đến", "To" },
 	{ "hash", "Mã băm", "Hash" }, { "actor", "Người thực hiện", "By" }, { "depth", "Cấp", "Level" },
 	{ "n_children", "Số đơn vị trực thuộc", "Units under it" }, { "basis_number", "Văn bản căn cứ", "Based on" }, { "prev_hash", "Mã băm trước", "Previous hash" }, { "entity_id", "Mã đối tượng", "Entity id" },
 };
@@ -86,6 +89,12 @@ static const char *const sheet_names[][3] = {
 	{ "by_unit", "Theo đơn vị", "By unit" }, { "rows", "Bảng số liệu", "Table" }, { "ranking", "Xếp hạng", "Ranking" },
 	{ "scores", "Điểm số", "Scores" }, { "runs", "Các lần tính", "Runs" }, { "items", "Danh mục", "Items" },
 	{ "objectives", "Mục tiêu", "Objectives" }, { "reports", "Báo cáo", "Reports" }, { "units_ranked", "Xếp hạng đơn vị", "Unit ranking" },
+};
+
+/* Answers named by their route rather than their list. */
+static const char *const path_names[][3] = {
+	{ "/api/v1/dashboard", "Tổng quan", "Overview" }, { "/api/v1/index-runs", "Kết quả chỉ số", "Index results" },
+	{ "/api/v1/index-uncertainty", "Phân tích bất định", "Uncertainty analysis" },
 };
 
 /* Codes said in words: code, Vietnamese, English. */
@@ -419,8 +428,10 @@ int api_respond_sheet(http_req *req, const json_t *answer)
 		}
 	if (!items)
 		return err_set(ERR_INVALID, "this answer is not a list; format=xlsx is for lists");
-	const char *sheet = strncmp(req->path, "/api/v1/dashboard", 17) == 0 ? (en ? "Overview" : "Tổng quan")
-										    : LOOKUP(sheet_names, name, en);
+	const char *sheet = LOOKUP(sheet_names, name, en);
+	for (size_t k = 0; k < sizeof(path_names) / sizeof(path_names[0]); k++)
+		if (strncmp(req->path, path_names[k][0], strlen(path_names[k][0])) == 0)
+			sheet = path_names[k][en ? 2 : 1];
 	sheet_columns c = { .n = 0 };
 	collect_columns(&c, items, en);
 	const char **head = calloc((size_t)c.n + 1, sizeof(*head));

@@ -261,7 +261,7 @@ int api_values_import(http_req *req)
 	if ((rc = api_require(req, ACT_REPORT_WRITE, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
 	    (rc = api_db(&db, req)) < 0)
 		return rc;
-	exchange_options opt = { .dry_run = flag(req, "dry_run"), .skip_blank = true };
+	exchange_options opt = { .dry_run = flag(req, "dry_run"), .skip_blank = true, .preview = true };
 	if (exchange_is_xlsx(body, req->body.len))
 		rc = exchange_xlsx_import(&r, db, who, body, req->body.len, &opt);
 	else if (ct && strncasecmp(ct, "text/csv", 8) == 0)

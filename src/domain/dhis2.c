@@ -534,8 +534,11 @@ static int run_import(exchange_result *r, bool *clean, bool *named, db_conn *db,
 		return err_set(ERR_NOMEM, "out of memory");
 	int rc = exchange_import_rows(r, db, who, kept, n, &rows->src, ex);
 	free(kept);
+	json_decref(r->rows);
+	r->rows = NULL;
 	*clean = rc == 0;
-	if (rc == ERR_INVALID && r->problems) {
+	/* rows with problems; all of them units out of reach is ERR_FORBIDDEN */
+	if ((rc == ERR_INVALID || rc == ERR_FORBIDDEN) && r->problems) {
 		size_t i;
 		json_t *p;
 		*named = false;
@@ -594,70 +597,110 @@ static int import_values(dhis2_summary *out, db_conn *db, const principal *who, 
 
 /* ------------------------------------------------------------ deleting */
 
+/* The unit's path (empty when there is no such unit). */
+static int unit_path_of(char path[320], db_conn *db, const char *code)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, db, "SELECT path FROM unit WHERE code = ?");
+	path[0] = '\0';
+	if (rc < 0)
+		return rc;
+	db_bind_text(s, 1, code);
+	if ((rc = db_step(s)) == DB_ROW)
+		snprintf(path, 320, "%s", db_column_text(s, 0));
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Checks a row to delete: *field is the field at fault (the error set),
+ * or -1; then the key's canonical period is in code. */
+static int delete_check(int *field, char code[16], db_conn *db, const principal *who, const exchange_row *row)
+{
+	const char *ind = row->f[EX_INDICATOR] ? row->f[EX_INDICATOR] : "", *unit = row->f[EX_UNIT] ? row->f[EX_UNIT] : "";
+	const char *per = row->f[EX_PERIOD] ? row->f[EX_PERIOD] : "";
+	char path[320];
+	int64_t id = 0;
+	period p;
+	int rc;
+	*field = -1;
+	if ((rc = db_run(db, &id, "SELECT id FROM indicator WHERE code = ?", "t", ind)) < 0 ||
+	    (rc = unit_path_of(path, db, unit)) < 0)
+		return rc;
+	if (!id) {
+		err_set(ERR_INVALID, "no indicator with code '%.60s'", ind);
+		*field = EX_INDICATOR;
+	} else if (!path[0]) {
+		err_set(ERR_INVALID, "no unit with code '%.60s'", unit);
+		*field = EX_UNIT;
+	} else if (authz_check(who, ACT_REPORT_WRITE, path) < 0) {
+		err_set(ERR_INVALID, "you may not report for unit %s", unit);
+		*field = EX_UNIT;
+	} else if (period_parse(&p, per, strlen(per)) < 0) {
+		*field = EX_PERIOD;
+	} else {
+		period_format(&p, code);
+	}
+	return 0;
+}
+
+/* The value of the key (0 when there is none) and its status. */
+static int value_of(int64_t *id, char status[16], db_conn *db, const char *ind, const char *unit, const char *code)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, db,
+		"SELECT v.id, v.status FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id "
+		"JOIN unit u ON u.id = v.unit_id WHERE i.code = ? AND u.code = ? AND v.period = ?");
+	*id = 0;
+	if (rc < 0)
+		return rc;
+	db_bind_text(s, 1, ind);
+	db_bind_text(s, 2, unit);
+	db_bind_text(s, 3, code);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*id = db_column_int64(s, 0);
+		snprintf(status, 16, "%s", db_column_text(s, 1));
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* Deletes a draft or returned value with its history and evidence links,
+ * and says so in the audit trail. */
+static int value_delete(db_conn *db, const principal *who, int64_t id, const char *ind, const char *unit, const char *code)
+{
+	char idtext[24];
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	json_t *before = json_pack("{s:s, s:s, s:s}", "indicator", ind, "unit", unit, "period", code);
+	int rc;
+	if ((rc = db_run(db, NULL, "DELETE FROM attachment WHERE entity = 'indicator_value' AND entity_id = ?", "i", id)) == 0 &&
+	    (rc = db_run(db, NULL, "DELETE FROM indicator_value_history WHERE value_id = ?", "i", id)) == 0 &&
+	    (rc = db_run(db, NULL, "DELETE FROM indicator_value WHERE id = ?", "i", id)) == 0)
+		rc = audit_append_json(db, who, "delete", "indicator_value", idtext, before, NULL);
+	json_decref(before);
+	return rc;
+}
+
 /* Deletes the row's value when it is a draft or returned; *deleted says
  * whether it did. A problem is a conflict appended to conflicts. */
 static int delete_row(bool *deleted, bool *conflict, db_conn *db, const principal *who, const exchange_rows *rows, int at,
 	json_t *conflicts)
 {
 	const exchange_row *row = &rows->rows[at];
-	const char *ind = row->f[EX_INDICATOR] ? row->f[EX_INDICATOR] : "", *unit = row->f[EX_UNIT] ? row->f[EX_UNIT] : "";
-	const char *per = row->f[EX_PERIOD] ? row->f[EX_PERIOD] : "";
+	char code[16] = "", status[16] = "";
 	int64_t id = 0;
-	int field = -1, rc;
-	period p;
-	char code[16], path[320] = "";
+	int field, rc;
 	*deleted = *conflict = false;
-	if ((rc = db_run(db, &id, "SELECT id FROM indicator WHERE code = ?", "t", ind)) < 0)
+	if ((rc = delete_check(&field, code, db, who, row)) < 0 ||
+	    (field < 0 && (rc = value_of(&id, status, db, row->f[EX_INDICATOR], row->f[EX_UNIT], code)) < 0))
 		return rc;
-	if (!id) {
-		err_set(ERR_INVALID, "no indicator with code '%.60s'", ind);
-		field = EX_INDICATOR;
-	}
-	db_stmt *s;
-	if (field < 0) {
-		if ((rc = db_prepare(&s, db, "SELECT path FROM unit WHERE code = ?")) < 0)
-			return rc;
-		db_bind_text(s, 1, unit);
-		if ((rc = db_step(s)) == DB_ROW)
-			snprintf(path, sizeof(path), "%s", db_column_text(s, 0));
-		db_finalize(s);
-		if (rc < 0)
-			return rc;
-		if (!path[0]) {
-			err_set(ERR_INVALID, "no unit with code '%.60s'", unit);
-			field = EX_UNIT;
-		} else if (authz_check(who, ACT_REPORT_WRITE, path) < 0) {
-			err_set(ERR_INVALID, "you may not report for unit %s", unit);
-			field = EX_UNIT;
-		}
-	}
-	if (field < 0 && period_parse(&p, per, strlen(per)) < 0)
-		field = EX_PERIOD;
-	int64_t value_id = 0;
-	if (field < 0) {
-		period_format(&p, code);
-		char status[16] = "";
-		if ((rc = db_prepare(&s, db,
-			     "SELECT v.id, v.status FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id "
-			     "JOIN unit u ON u.id = v.unit_id WHERE i.code = ? AND u.code = ? AND v.period = ?")) < 0)
-			return rc;
-		db_bind_text(s, 1, ind);
-		db_bind_text(s, 2, unit);
-		db_bind_text(s, 3, code);
-		if ((rc = db_step(s)) == DB_ROW) {
-			value_id = db_column_int64(s, 0);
-			snprintf(status, sizeof(status), "%s", db_column_text(s, 1));
-		}
-		db_finalize(s);
-		if (rc < 0)
-			return rc;
-		if (value_id && (strcmp(status, "submitted") == 0 || strcmp(status, "approved") == 0)) {
-			if (strcmp(status, "approved") == 0)
-				err_set(ERR_INVALID, "the value of %s for %s in %s is approved; only a draft can be deleted", ind, unit, code);
-			else
-				err_set(ERR_INVALID, "the value of %s for %s in %s is submitted; only a draft can be deleted", ind, unit, code);
-			field = EX_VALUE;
-		}
+	if (field < 0 && id && strcmp(status, "approved") == 0) {
+		err_set(ERR_INVALID, "the value of %s for %s in %s is approved; only a draft can be deleted",
+			row->f[EX_INDICATOR], row->f[EX_UNIT], code);
+		field = EX_VALUE;
+	} else if (field < 0 && id && strcmp(status, "submitted") == 0) {
+		err_set(ERR_INVALID, "the value of %s for %s in %s is submitted; only a draft can be deleted",
+			row->f[EX_INDICATOR], row->f[EX_UNIT], code);
+		field = EX_VALUE;
 	}
 	if (field >= 0) {
 		json_t *d = json_err_detail(json_pack("{s:i, s:s}", "row", row->row, "field", rows->src.names[field]));
@@ -667,19 +710,10 @@ static int delete_row(bool *deleted, bool *conflict, db_conn *db, const principa
 		*conflict = true;
 		return 0;
 	}
-	if (!value_id)
+	if (!id)
 		return 0;
-	char idtext[24];
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)value_id);
-	json_t *before = json_pack("{s:s, s:s, s:s}", "indicator", ind, "unit", unit, "period", code);
-	if ((rc = db_run(db, NULL, "DELETE FROM attachment WHERE entity = 'indicator_value' AND entity_id = ?", "i", value_id)) < 0 ||
-	    (rc = db_run(db, NULL, "DELETE FROM indicator_value_history WHERE value_id = ?", "i", value_id)) < 0 ||
-	    (rc = db_run(db, NULL, "DELETE FROM indicator_value WHERE id = ?", "i", value_id)) < 0 ||
-	    (rc = audit_append_json(db, who, "delete", "indicator_value", idtext, before, NULL)) < 0) {
-		json_decref(before);
+	if ((rc = value_delete(db, who, id, row->f[EX_INDICATOR], row->f[EX_UNIT], code)) < 0)
 		return rc;
-	}
-	json_decref(before);
 	*deleted = true;
 	return 0;
 }

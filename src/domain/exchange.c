@@ -626,7 +626,7 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 		goto done;
 	r->ignored += im->unchanged;
 	if (im->opt.dry_run) {
-		rc = preview_rows(im, r);
+		rc = im->opt.preview ? preview_rows(im, r) : 0;
 		goto done;
 	}
 	db_finalize(im->stage);
@@ -775,16 +775,6 @@ int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, c
 	return csv_import(r, db, who, csv, len, opt, field_names, field_titles);
 }
 
-/* DHIS2's CSV names its columns dataelement, period, orgunit, ..., value,
- * ..., comment (any case); other columns are ignored. */
-static const char *const dhis2_csv_names[EX_FIELDS] = { "dataelement", "orgunit", "period", "value", "comment" };
-
-int exchange_dhis2_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
-	const exchange_options *opt)
-{
-	return csv_import(r, db, who, csv, len, opt, dhis2_csv_names, NULL);
-}
-
 int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list)
 {
 	str s = STR_INIT;
@@ -799,7 +789,9 @@ int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list)
 		csv_append_field(&s, json_string_value(json_object_get(v, "period")));
 		str_appendc(&s, ',');
 		csv_append_field(&s, json_string_value(json_object_get(v, "unit_code")));
-		str_appendf(&s, ",,,%s,,", num);
+		str_appendf(&s, ",,,%s,", num);
+		csv_append_field(&s, json_string_value(json_object_get(v, "stored_by")));
+		str_appendc(&s, ',');
 		csv_append_field(&s, json_string_value(json_object_get(v, "updated_at")));
 		str_appendc(&s, ',');
 		csv_append_field(&s, json_string_value(json_object_get(v, "note")));
@@ -923,23 +915,4 @@ int exchange_dhis2_read(exchange_rows *out, const json_t *in)
 			r->f[EX_PERIOD] = def_period;
 	}
 	return 0;
-}
-
-json_t *exchange_dhis2_write(const json_t *list)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(json_object_get(list, "values"), i, v) {
-		char num[40];
-		fmt_value(num, json_object_get(v, "value"));
-		json_t *dv = json_pack("{s:O, s:O, s:O, s:s}", "dataElement", json_object_get(v, "indicator_code"), "orgUnit",
-			json_object_get(v, "unit_code"), "period", json_object_get(v, "period"), "value", num);
-		const char *note = json_string_value(json_object_get(v, "note"));
-		if (note)
-			json_object_set_new(dv, "comment", json_string(note));
-		json_object_set_new(dv, "status", json_incref(json_object_get(v, "status")));
-		json_array_append_new(out, dv);
-	}
-	return json_pack("{s:o}", "dataValues", out);
 }

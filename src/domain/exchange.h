@@ -24,7 +24,7 @@ typedef struct exchange_row {
 typedef struct exchange_result {
 	int created, updated, ignored, total;
 	int skipped;                    /* rows without a value (not reported), with skip_blank */
-	json_t *rows;                   /* a dry run's rows as they would be saved; caller decrefs */
+	json_t *rows;                   /* a dry run's rows as they would be saved (preview); caller decrefs */
 	json_t *problems;               /* [{row, column, field, message}] on ERR_INVALID; caller decrefs */
 } exchange_result;
 
@@ -43,6 +43,7 @@ typedef struct exchange_options {
 	bool dry_run;                   /* check and count, save nothing */
 	bool approved;                  /* save as approved (official figures loaded by the operator), not drafts */
 	bool skip_blank;                /* a row without a value is not reported: skipped, not a problem */
+	bool preview;                   /* a dry run lists its rows in the result's rows */
 	exchange_strategy strategy;
 	/* Called after each CSV row with how far the reader is into the text,
 	 * so a caller that mapped a file can let go of the pages behind it;
@@ -84,8 +85,9 @@ int exchange_csv_import(exchange_result *r, db_conn *db, const principal *who, c
 	const exchange_options *opt);
 
 /* Imports the first sheet of an .xlsx laid out like our template (the
- * header row may use the codes or the Vietnamese titles, in any order;
- * other columns are ignored). */
+ * header row, within the sheet's first 12 rows below any title and note
+ * lines, may use the codes or the Vietnamese or English titles, in any
+ * order; other columns are ignored). */
 int exchange_xlsx_import(exchange_result *r, db_conn *db, const principal *who, const void *data, size_t len,
 	const exchange_options *opt);
 /* True when data starts like a ZIP file (an .xlsx). */
@@ -118,9 +120,7 @@ int exchange_template_xlsx(char **out, size_t *len, const json_t *tpl, const exc
 
 /* DHIS2's CSV form of dataValueSets (dataelement, period, orgunit,
  * catoptcombo, attroptcombo, value, storedby, lastupdated, comment,
- * followup, deleted): imported by the header's names, exported whole. */
-int exchange_dhis2_csv_import(exchange_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
-	const exchange_options *opt);
+ * followup, deleted), written whole; domain/dhis2.h reads it. */
 int exchange_dhis2_csv_write(char **out, size_t *len, const json_t *list);
 
 /* DHIS2 rows, borrowing from the JSON they were read from. */
@@ -136,7 +136,5 @@ void exchange_rows_free(exchange_rows *r);
 
 /* Our CSV of the values in list ({"values": [...]} from value_list). */
 int exchange_csv_write(char **out, size_t *len, const json_t *list);
-/* DHIS2 {"dataValues": [...]} of the same. */
-json_t *exchange_dhis2_write(const json_t *list);
 
 #endif

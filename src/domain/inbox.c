@@ -474,7 +474,7 @@ static int signed_in(const principal *who)
 static int items_marked(json_t **out, int *unread, db_conn *db, const principal *who)
 {
 	char since[TIME_ISO_SIZE];
-	json_t *items, *read, *item;
+	json_t *items, *read = NULL, *item;
 	size_t i;
 	int rc;
 	time_iso_from_now(since, -(long)INBOX_WINDOW_DAYS * 86400L);

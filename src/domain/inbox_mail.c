@@ -196,7 +196,7 @@ static bool mailable(const json_t *item, const char *since)
 static int claim(json_t **claimed, str *body, db_conn *db, const person_addr *p, json_t *items, const char *since,
 	const char *now)
 {
-	json_t *known, *item;
+	json_t *known = NULL, *item;
 	size_t i;
 	int rc;
 	if ((rc = known_keys(&known, db, p->id)) < 0)

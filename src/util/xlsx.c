@@ -206,7 +206,8 @@ static void skip_cell(xlsx_writer *w)
 		w->col++;
 }
 
-/* Keeps v, without the characters XML 1.0 does not allow, in w->texts. */
+/* Keeps v, without the characters XML 1.0 does not allow and without
+ * carriage returns (which Excel would show as _x000D_), in w->texts. */
 static void text_cell(xlsx_writer *w, const char *v, int style)
 {
 	if (!v || !*v) {
@@ -225,7 +226,7 @@ static void text_cell(xlsx_writer *w, const char *v, int style)
 	while (n) {
 		uint32_t cp;
 		size_t k = xml_utf8_next(p, n, &cp);
-		if (k && xml_char_ok(cp))
+		if (k && xml_char_ok(cp) && cp != '\r')   /* a line break in a cell is \n alone */
 			str_appendn(&w->texts, (const char *)p, k);
 		k = k ? k : 1;
 		p += k;

@@ -52,7 +52,7 @@ void xlsx_writer_init(xlsx_writer *w, const char *sheet_name);
 /* Starts the next row (the first call starts row 1). */
 void xlsx_row(xlsx_writer *w);
 /* The next cell, a string; NULL or "" is an empty cell, skipped.
- * Characters invalid in XML 1.0 are dropped. */
+ * Characters invalid in XML 1.0 and carriage returns are dropped. */
 void xlsx_text(xlsx_writer *w, const char *v);
 /* The next cell, a number (NaN and infinities are left empty). */
 void xlsx_number(xlsx_writer *w, double v);

@@ -180,7 +180,7 @@ test('a bad period inside a value is said with its field', async () => {
 test('a missing value, a forbidden report, an unknown id and bad JSON answer with templates the catalogue knows', async () => {
   const missing = await hoankiem.put('/api/v1/values', { indicator_code: 'GRDP', unit_code: '00070', period: '2025Q3' });
   assert.equal(missing.status, 422, missing.text);
-  assert.equal(said(missing).vi, "Thiếu trường bắt buộc 'value'.");
+  assert.equal(said(missing).vi, "Thiếu trường bắt buộc 'Giá trị'.");
 
   const forbidden = await hoankiem.put('/api/v1/values', { indicator_code: 'GRDP', unit_code: 'HN-SYT', period: '2025Q3', value: 1 });
   assert.equal(forbidden.status, 403, forbidden.text);
@@ -214,7 +214,7 @@ test('a return without a reason is said in Vietnamese', async () => {
   assert.equal(said(res).vi, 'Cần ghi lý do trả lại số liệu.');
   const none = await steering.post(`/api/v1/values/${v.json.id}/return`, {});
   assert.equal(none.status, 422, none.text);
-  assert.match(said(none).vi, /^(Cần ghi lý do trả lại số liệu|Thiếu trường bắt buộc 'reason')\.$/);
+  assert.match(said(none).vi, /^(Cần ghi lý do trả lại số liệu|Thiếu trường bắt buộc 'Lý do')\.$/);
 });
 
 test('resolving bad period codes lists each with its template', async () => {

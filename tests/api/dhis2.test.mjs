@@ -64,6 +64,11 @@ test('dataElement, period and orgUnit pick only that unit\'s value; children=tru
   const lines = csv.text.trim().split('\r\n');
   assert.equal(lines.length, 2, csv.text);
   assert.match(lines[1], /^5G-PHU,2026Q3,00004,,,98,/);
+  // DHIS2 clients also name the format in the path.
+  const dotCsv = await steering.get('/api/v1/dataValueSets.csv?dataElement=5G-PHU&period=2026Q3&orgUnit=00004');
+  assert.equal(dotCsv.text, csv.text);
+  const dotJson = await steering.get('/api/v1/dataValueSets.json?dataElement=5G-PHU&period=2026Q3&orgUnit=00004');
+  assert.deepEqual(dotJson.json, one.json);
 });
 
 test('idScheme NAME and UID name data elements and units in both directions', async () => {
@@ -181,7 +186,7 @@ test('atomicMode NONE in DHIS2\'s CSV: a bad cell and a unit out of reach are co
     + 'DN-KHCN,2026Q4,00004,,,12,badinh,2026-10-01,Theo báo cáo,false\n'
     + 'DN-KHCN,2026Q4,00070,,,5,badinh,2026-10-01,,false\n'
     + 'NSLD,2026Q4,00004,,,abc,,,,false\n';
-  const r = await badinh.post('/api/v1/dataValueSets?atomicMode=NONE', csv, { 'content-type': 'application/csv' });
+  const r = await badinh.post('/api/v1/dataValueSets.csv?atomicMode=NONE', csv, { 'content-type': 'text/plain' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.status, 'WARNING');
   assert.deepEqual(r.json.importCount, { imported: 1, updated: 0, ignored: 2, deleted: 0 });
@@ -211,9 +216,10 @@ test('importStrategy DELETE removes drafts; an approved value is a conflict', as
   assert.ok(audit.json.entries.some((e) => e.action === 'delete'), 'the deletion is in the audit trail');
 });
 
-test('an import by id (idScheme=UID) reads ids as DHIS2 UIDs', async () => {
+test('an import by id (idScheme=UID) reads ids as DHIS2 UIDs, and numbers as values', async () => {
   const ids = sql("SELECT (SELECT id FROM indicator WHERE code = 'NN-CNC') || ' ' || (SELECT id FROM unit WHERE code = '00004')").split(' ');
-  const r = await badinh.post('/api/v1/dataValueSets?idScheme=UID', { dataValues: [{ dataElement: ids[0], orgUnit: ids[1], period: '2026Q4', value: '4' }] });
+  // A value sent as a JSON number is read as its text.
+  const r = await badinh.post('/api/v1/dataValueSets?idScheme=UID', { dataValues: [{ dataElement: ids[0], orgUnit: ids[1], period: '2026Q4', value: 4 }] });
   assert.equal(r.status, 200, r.text);
   assert.equal(valueOf('NN-CNC', '00004', '2026Q4'), '4 draft');
 });

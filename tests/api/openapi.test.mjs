@@ -3,7 +3,9 @@
 // description fails here) is described with its method and path, and the
 // API's answers fit the schemas it gives — checked over a walk of the API
 // on the demo data that reaches a success and an error of every route
-// (ROUTES_WALKED; the few it cannot reach are named in NOT_WALKED).
+// (the routes of the table; the few it cannot reach both ways are named
+// in NOT_WALKED). NQ57_OPENAPI_CHECK=1 runs the same check over the
+// answers of any other API suite (tests/lib/openapi_check.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -182,6 +184,14 @@ test('a walk of the API: every answer fits its description', async () => {
   await bad(officer, 'GET', '/api/v1/dataValueSets', '/api/v1/dataValueSets?orgUnit=KHONG-CO');
   await ok(officer, 'POST', '/api/v1/dataValueSets', '/api/v1/dataValueSets', { orgUnit: 'HN-SYT', dataValues: [{ dataElement: 'TEST-1', period: '2026Q2', value: '4' }] });
   await bad(officer, 'POST', '/api/v1/dataValueSets', '/api/v1/dataValueSets', { orgUnit: 'HN-SYT', dataValues: [{ dataElement: 'TEST-1', period: '2026Q2', value: 'bốn' }] });
+  await ok(officer, 'GET', '/api/v1/dataValueSets.json', '/api/v1/dataValueSets.json?dataElement=TEST-1');
+  await bad(officer, 'GET', '/api/v1/dataValueSets.json', '/api/v1/dataValueSets.json?period=2026W1');
+  await ok(officer, 'GET', '/api/v1/dataValueSets.csv', '/api/v1/dataValueSets.csv?dataElement=TEST-1');
+  await bad(officer, 'GET', '/api/v1/dataValueSets.csv', '/api/v1/dataValueSets.csv?idScheme=OTHER');
+  await ok(officer, 'POST', '/api/v1/dataValueSets.json', '/api/v1/dataValueSets.json?dryRun=true', { orgUnit: 'HN-SYT', dataValues: [{ dataElement: 'TEST-1', period: '2026Q1', value: '3' }] });
+  await bad(officer, 'POST', '/api/v1/dataValueSets.json', '/api/v1/dataValueSets.json', { orgUnit: 'HN-SYT', dataValues: [{ dataElement: 'KHONG-CO', period: '2026Q1', value: '3' }] });
+  await ok(officer, 'POST', '/api/v1/dataValueSets.csv', '/api/v1/dataValueSets.csv?dryRun=true', 'dataelement,period,orgunit,catoptcombo,attroptcombo,value\nTEST-1,2026Q1,HN-SYT,,,3\n', { 'content-type': 'text/plain' });
+  await bad(officer, 'POST', '/api/v1/dataValueSets.csv', '/api/v1/dataValueSets.csv', 'dataelement,period,value\nTEST-1,2026Q1,3\n', { 'content-type': 'text/plain' });
   await ok(officer, 'POST', '/api/v1/values/submit', '/api/v1/values/submit', { unit_code: 'HN-SYT', period: '2026Q4' });
   await bad(anon, 'POST', '/api/v1/values/submit', '/api/v1/values/submit', { unit_code: 'HN-SYT', period: '2026Q4' });
   await ok(officer, 'GET', '/api/v1/values/{id}', `/api/v1/values/${v1.json.id}`);

@@ -152,27 +152,35 @@ test('Excel: the officer downloads the unit\'s sheet, a bad cell is shown and no
   const officer = await signedInPage('can-bo', problems);
   try {
     const p = officer.page;
-    const card = p.locator('.excel-report');
-    await card.getByLabel('Kỳ báo cáo của mẫu').fill('2025Q4');
+    const card = p.locator('.excel-exchange');
+    // the period is picked in words, never typed as a code
+    await card.getByLabel('Kỳ báo cáo').selectOption({ label: 'Quý IV/2025' });
     const [download] = await Promise.all([p.waitForEvent('download'), card.getByRole('link', { name: 'Tải mẫu Excel' }).click()]);
     const file = path.join(dir, download.suggestedFilename());
     await download.saveAs(file);
     assert.match(file, /\.xlsx$/);
     const sheet = readSheet(readFileSync(file));
-    assert.deepEqual(sheet.rows[1].slice(0, 3), ['DN-KHCN', '00004', '2025Q4']);
+    // the header below a title and two lines of notes; the value in its column
+    const head = sheet.rows[3], at = (title) => head.indexOf(title);
+    assert.deepEqual([at('Mã chỉ tiêu'), at('Mã đơn vị'), at('Kỳ báo cáo')].map((k) => sheet.rows[4][k]), ['DN-KHCN', '00004', 'Quý IV/2025']);
+    const row = (value) => sheet.rows[4].map((x, k) => (k === at('Giá trị') ? value : x));
 
     const bad = path.join(dir, 'bad.xlsx');
-    writeFileSync(bad, writeSheet([sheet.rows[0], ['DN-KHCN', '00004', '2025Q4', '12,5']]));
+    writeFileSync(bad, writeSheet([head, row('12,5')]));
     await card.getByLabel('Tải lên tệp đã điền').setInputFiles(bad);
     const problem = card.locator('table.problems tbody tr');
     await problem.first().waitFor();
-    assert.deepEqual((await problem.first().locator('td').allInnerTexts()).slice(0, 2), ['2', 'D']);
+    assert.deepEqual((await problem.first().locator('td').allInnerTexts()).slice(0, 2), ['2', String.fromCharCode(65 + at('Giá trị'))]);
     assert.equal(dbExec(server.db, "SELECT COUNT(*) FROM indicator_value WHERE period = '2025Q4'"), '0');
 
     const good = path.join(dir, 'good.xlsx');
-    writeFileSync(good, writeSheet([sheet.rows[0], ['DN-KHCN', '00004', '2025Q4', 17]]));
+    writeFileSync(good, writeSheet([head, row(17)]));
     await card.getByLabel('Tải lên tệp đã điền').setInputFiles(good);
-    await card.getByRole('status').filter({ hasText: 'Đã lưu 1 dòng' }).waitFor();
+    // read back and shown before anything is saved
+    await card.locator('table.excel-rows tbody tr').first().waitFor();
+    assert.equal(dbExec(server.db, "SELECT COUNT(*) FROM indicator_value WHERE period = '2025Q4'"), '0');
+    await card.getByRole('button', { name: 'Lưu 1 số liệu' }).click();
+    await card.getByRole('status').filter({ hasText: 'Đã lưu: 1 số liệu mới' }).waitFor();
     assert.equal(dbExec(server.db, "SELECT CAST(value AS INTEGER) || '|' || status FROM indicator_value WHERE period = '2025Q4'"), '17|draft');
 
     await p.getByRole('navigation').getByRole('link', { name: 'Nhiệm vụ' }).click();
@@ -181,7 +189,7 @@ test('Excel: the officer downloads the unit\'s sheet, a bad cell is shown and no
     const listFile = path.join(dir, list.suggestedFilename());
     await list.saveAs(listFile);
     const tasks = readSheet(readFileSync(listFile));
-    assert.equal(tasks.name, 'tasks');
+    assert.equal(tasks.name, 'Nhiệm vụ');
     assert.ok(tasks.rows.some((r) => r.includes('NV-BD-1')));
   } finally {
     await officer.ctx.close();

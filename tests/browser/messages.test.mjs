@@ -67,7 +67,7 @@ for (const viewport of [DESKTOP, PHONE]) {
       assert.doesNotMatch(words, ENGLISH);
 
       const missing = await refusalOf(page, 'PUT', '/api/v1/values', { indicator_code: 'GRDP', unit_code: '00070', period: '2025Q3' });
-      assert.equal(missing, "Thiếu trường bắt buộc 'value'.");
+      assert.equal(missing, "Thiếu trường bắt buộc 'Giá trị'.");
 
       const other = await refusalOf(page, 'PUT', '/api/v1/values', { indicator_code: 'GRDP', unit_code: 'HN-SYT', period: '2025Q3', value: 1 });
       assert.equal(other, 'Tài khoản hoankiem không được báo cáo cho đơn vị này.');

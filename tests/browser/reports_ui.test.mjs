@@ -73,12 +73,13 @@ test('reminders, a review report made and downloaded', async () => {
   const problems = [];
   const { ctx, page } = await signedIn(problems);
   try {
-    await page.getByRole('link', { name: '2 việc cần nhắc' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Báo cáo' }).click();
     await page.getByRole('heading', { name: /Nhắc việc/ }).waitFor();
     const reminders = page.locator('.reminder');
     await reminders.first().waitFor();
     assert.equal(await reminders.count(), 2);
     assert.match(await reminders.first().innerText(), /Quá hạn\s*NV-1 Ban hành quy chế thử nghiệm/);
+    assert.equal(await reminders.first().getByRole('link', { name: 'NV-1' }).getAttribute('href'), '#/nhiem-vu/NV-1');
     await page.getByLabel('Kỳ báo cáo').fill('2025');
     await page.getByRole('button', { name: 'Lập báo cáo' }).click();
     const row = page.locator('table.reports tbody tr').first();

@@ -79,6 +79,10 @@ export function client(srv, { cookie, csrf, bearer, me } = {}) {
     const text = bytes.toString('utf8');
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (process.env.NQ57_OPENAPI_CHECK === '1') {
+      const wrong = (await import('./openapi_check.mjs')).answerProblems(method, p, res.status, res.headers.get('content-type'), json);
+      if (wrong.length) throw new Error(`the answer does not fit the OpenAPI description:\n${wrong.join('\n')}`);
+    }
     return { status: res.status, headers: res.headers, json, text, bytes };
   };
   return {

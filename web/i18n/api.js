@@ -5,6 +5,7 @@
 // (/api/v1/dataValueSets).
 export const vi = {
   'view.api': 'API',
+  'api.lang': 'vi',
   'api.intro': 'Mô tả các dịch vụ (API) để hệ thống khác trao đổi dữ liệu với nq57: hệ thống theo dõi Nghị quyết 57 quốc gia, kho dữ liệu của địa phương, DHIS2. Bản mô tả đầy đủ theo chuẩn OpenAPI 3.1:',
   'api.download': 'Tải bản mô tả OpenAPI (JSON)',
   'api.loading': 'Đang tải bản mô tả…',
@@ -59,6 +60,7 @@ export const vi = {
 
 export const en = {
   'view.api': 'API',
+  'api.lang': 'en',
   'api.intro': 'The services (API) through which other systems exchange data with nq57: the national Resolution 57 monitoring system, a province\'s data warehouse, DHIS2. The full description in OpenAPI 3.1:',
   'api.download': 'Download the OpenAPI description (JSON)',
   'api.loading': 'Loading the description…',

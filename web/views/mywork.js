@@ -4,7 +4,8 @@
 // once, returned ones shown with the reason and fixed and sent again in
 // place. The steering office reviews in #/phe-duyet (values/approvals.js).
 import { html, useEffect, useRef, useState } from '../ui.js';
-import { apiSend, sayMessage } from '../api.js';
+import { ExcelExchange } from './values/exchange.js';
+import { apiSend } from '../api.js';
 import { formatNumber } from '../format.js';
 import { dateVi, taskDeadline } from './programme.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
@@ -303,56 +304,6 @@ function TaskRow({ t, session, task, role, onDone }) {
     </tr>`;
 }
 
-// The unit's report as an Excel sheet: download it pre-filled, upload it
-// back; every bad cell is listed and nothing is saved.
-function ExcelReport({ t, session, onDone }) {
-  const units = [...new Map(session.me.grants.filter((g) => g.role === 'officer' || g.role === 'admin')
-    .map((g) => [g.unit_id, g])).values()];
-  const [unit, setUnit] = useState(units[0]?.unit_id || '');
-  const [period, setPeriod] = useState('');
-  const [result, setResult] = useState(null);
-  if (units.length === 0) return null;
-  const upload = async (e) => {
-    const file = e.target.files[0];
-    if (!file) return;
-    setResult(null);
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const csv = file.name.toLowerCase().endsWith('.csv');
-      const r = await session.send('POST', '/api/v1/values/import', bytes,
-        { contentType: csv ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
-      setResult({ ok: t('work.uploaded', r.total, r.created, r.updated) });
-      onDone();
-    } catch (err) {
-      setResult({ error: err.message, problems: err.details || [] });
-    }
-    e.target.value = '';
-  };
-  return html`
-    <div class="card excel-report">
-      <h2>${t('work.template')}</h2>
-      <p class="muted">${t('work.templateHelp')}</p>
-      <div class="filters">
-        <label>${t('work.unit')}
-          <select value=${unit} onChange=${(e) => setUnit(e.target.value)}>
-            ${units.map((g) => html`<option value=${g.unit_id}>${g.unit_name}</option>`)}
-          </select></label>
-        <label>${t('work.templatePeriod')} <input placeholder="2026Q3" value=${period} onInput=${(e) => setPeriod(e.target.value.trim())} /></label>
-        <${PeriodHint} code=${period} />
-        ${period && html`<a class="button" href=${`/api/v1/values/template?unit_id=${unit}&period=${encodeURIComponent(period)}&format=xlsx`} download>${t('work.download')}</a>`}
-        <label class="button">${t('work.upload')} <input type="file" class="visually-hidden" accept=".xlsx,.csv" onChange=${upload} /></label>
-      </div>
-      ${result?.ok && html`<p class="form-ok" role="status">${result.ok}</p>`}
-      ${result?.error && html`<p class="form-error" role="alert">${result.error}</p>`}
-      ${result?.problems?.length > 0 && html`
-        <table class="table problems">
-          <caption>${t('work.problems')}</caption>
-          <thead><tr><th scope="col">${t('work.row')}</th><th scope="col">${t('work.column')}</th><th scope="col">${t('work.problem')}</th></tr></thead>
-          <tbody>${result.problems.map((p) => html`<tr><td>${p.row}</td><td>${p.column || p.field}</td><td>${sayMessage(p) || p.message}</td></tr>`)}</tbody>
-        </table>`}
-    </div>`;
-}
-
 // The unit's open tasks: each code links to its page; the unit's role
 // (chủ trì / phối hợp) is said; the lead unit reports progress here, a
 // supporting unit its contribution on the task's page.
@@ -417,7 +368,7 @@ export function MyWorkView({ t, session, headingRef }) {
       <${MyTasks} t=${t} session=${session} version=${version} onDone=${refresh} />
       ${officer && html`<${MyValues} t=${t} session=${session} version=${version} onDone=${refresh} />`}
       <${EnterValue} t=${t} session=${session} onDone=${refresh} />
-      <${ExcelReport} t=${t} session=${session} onDone=${refresh} />
+      <${ExcelExchange} t=${t} session=${session} onDone=${refresh} />
       ${!reviewer && !officer && html`<p class="muted">${t('values.nothingToDo')}</p>`}
     </section>`;
 }

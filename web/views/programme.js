@@ -2,6 +2,7 @@
 // (#/nhiem-vu, signed-in), with Vietnamese search that ignores diacritics.
 import { html, useEffect, useState } from '../ui.js';
 import { apiSend } from '../api.js';
+import { loadLang } from '../i18n.js';
 import { formatNumber } from '../format.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
@@ -23,10 +24,11 @@ function useDebounced(value, ms = 250) {
   return v;
 }
 
-// A link that downloads the list behind `url` as an .xlsx workbook.
+// A link that downloads the list behind `url` as an .xlsx workbook, in
+// the reader's language.
 export function ExcelLink({ t, url }) {
   const sep = url.includes('?') ? '&' : '?';
-  return html`<a class="button excel" href=${`${url}${sep}format=xlsx`} download>${t('list.excel')}</a>`;
+  return html`<a class="button excel" href=${`${url}${sep}format=xlsx&lang=${loadLang()}`} download>${t('list.excel')}</a>`;
 }
 
 // The deadline that decides a task's status: for a recurring task, that

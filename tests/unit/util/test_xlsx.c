@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -198,7 +199,7 @@ static void test_xlsx__round_trip(void **state)
 			    "1:3|Mã|Tên đơn vị|Giá trị\n"
 			    "2:3|01|Thành phố Hà Nội|12.5\n"
 			    "3:3|a<b & \"c\" 'd' >||-3\n"
-			    "5:3|1e-07|| xy\r\nz \n");
+			    "5:3|1E-07|| xy\nz \n");
 	str_free(&rows);
 	free(out);
 }
@@ -215,11 +216,13 @@ static void test_xlsx__parts_excel_expects(void **state)
 	free(wb);
 	char *sheet = entry_text(out, len, "xl/worksheets/sheet1.xml");
 	assert_non_null(strstr(sheet, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-	assert_non_null(strstr(sheet, "<cols><col min=\"2\" max=\"2\" width=\"30\" customWidth=\"1\"/></cols>"));
+	/* the width set (Excel's 30 with its padding); the others fitted */
+	assert_non_null(strstr(sheet, "<col min=\"2\" max=\"2\" width=\"30.7109375\" customWidth=\"1\"/>"));
+	assert_non_null(strstr(sheet, "<col min=\"1\" max=\"1\" width=\"16.7109375\" customWidth=\"1\"/>"));
 	assert_non_null(strstr(sheet, "<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>Mã</t></is></c>"));
-	assert_non_null(strstr(sheet, "<t>a&lt;b &amp; &quot;c&quot; &apos;d&apos; &gt;</t>"));
+	assert_non_null(strstr(sheet, "<t>a&lt;b &amp; \"c\" 'd' &gt;</t>"));
 	assert_non_null(strstr(sheet, "<c r=\"C3\"><v>-3</v></c>"));
-	assert_non_null(strstr(sheet, "<c r=\"C5\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> xy&#13;\nz </t>"));
+	assert_non_null(strstr(sheet, "<c r=\"C5\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> xy\nz </t>"));
 	free(sheet);
 	char *styles = entry_text(out, len, "xl/styles.xml");
 	assert_non_null(strstr(styles, "<font><b/>"));
@@ -282,35 +285,35 @@ static void test_xlsx__book_of_sheets(void **state)
 	assert_non_null(strstr(wb, "<sheets><sheet name=\"Tổng hợp\" sheetId=\"1\" r:id=\"rId1\"/>"
 				   "<sheet name=\"Bảng\" sheetId=\"2\" r:id=\"rId2\"/>"
 				   "<sheet name=\"BẢNG (2)\" sheetId=\"3\" r:id=\"rId3\"/>"
-				   "<sheet name=\"It&apos;s R&amp;D\" sheetId=\"4\" r:id=\"rId4\"/>"
+				   "<sheet name=\"It's R&amp;D\" sheetId=\"4\" r:id=\"rId4\"/>"
 				   "<sheet name=\"Chỉ tiêu chuyển đổi số cấp xã 2\" sheetId=\"5\" r:id=\"rId5\"/>"
 				   "<sheet name=\"Chỉ tiêu chuyển đổi số cấp (2)\" sheetId=\"6\" r:id=\"rId6\"/>"
 				   "<sheet name=\"History (2)\" sheetId=\"7\" r:id=\"rId7\"/></sheets>"));
 	/* each header row prints on every page; apostrophes doubled */
-	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">&apos;Tổng hợp&apos;!$2:$2</definedName>"));
+	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">'Tổng hợp'!$2:$2</definedName>"));
 	assert_non_null(strstr(wb, "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"3\">"
-				   "&apos;It&apos;&apos;s R&amp;D&apos;!$1:$1</definedName>"));
+				   "'It''s R&amp;D'!$1:$1</definedName>"));
 	free(wb);
 	char *types = entry_text(out, len, "[Content_Types].xml");
 	assert_non_null(strstr(types, "/xl/worksheets/sheet7.xml"));
 	free(types);
 	/* the first sheet: a title, the header frozen below it, formats, portrait */
 	char *sheet = entry_text(out, len, "xl/worksheets/sheet1.xml");
-	assert_non_null(strstr(sheet, "<c r=\"A1\" s=\"5\" t=\"inlineStr\"><is><t>Kết quả thực hiện năm 2025</t>"));
+	assert_non_null(strstr(sheet, "<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>Kết quả thực hiện năm 2025</t>"));
 	assert_non_null(strstr(sheet, "<pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-	assert_non_null(strstr(sheet, "<c r=\"B3\" s=\"2\"><v>1234567</v></c><c r=\"C3\" s=\"3\"><v>2500.5</v></c>"
-				      "<c r=\"D3\" s=\"4\"><v>0.955</v></c>"));
+	assert_non_null(strstr(sheet, "<c r=\"B3\" s=\"3\"><v>1234567</v></c><c r=\"C3\" s=\"4\"><v>2500.5</v></c>"
+				      "<c r=\"D3\" s=\"5\"><v>0.955</v></c>"));
 	assert_non_null(strstr(sheet, "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>"));
-	assert_non_null(strstr(sheet, "<pageSetup paperSize=\"9\" orientation=\"portrait\" fitToWidth=\"1\" fitToHeight=\"0\"/>"));
+	assert_non_null(strstr(sheet, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"portrait\"/>"));
 	free(sheet);
 	sheet = entry_text(out, len, "xl/worksheets/sheet2.xml");
 	assert_non_null(strstr(sheet, "orientation=\"landscape\""));
 	free(sheet);
 	char *styles = entry_text(out, len, "xl/styles.xml");
-	assert_non_null(strstr(styles, "<numFmt numFmtId=\"164\" formatCode=\"0.0%\"/>"));
+	/* the formats the sheets use, and only those */
+	assert_non_null(strstr(styles, "<numFmts count=\"3\"><numFmt numFmtId=\"164\" formatCode=\"#,##0\"/>"
+				       "<numFmt numFmtId=\"165\" formatCode=\"#,##0.00\"/><numFmt numFmtId=\"166\" formatCode=\"0.0%\"/>"));
 	assert_non_null(strstr(styles, "<cellXfs count=\"6\">"));
-	assert_non_null(strstr(styles, "<xf numFmtId=\"3\" "));   /* #,##0 */
-	assert_non_null(strstr(styles, "<xf numFmtId=\"4\" "));   /* #,##0.00 */
 	free(styles);
 	/* the reader sees the first sheet, numbers as numbers */
 	str rows = STR_INIT;
@@ -548,6 +551,53 @@ static void test_xlsx__damaged_files_are_refused(void **state)
 	free(out);
 }
 
+/* What an office sheet needs: a date and a moment as date cells, amounts
+ * rounded in a format, input cells taking a decimal number only, notes
+ * that do not widen their column, filter buttons on the header. */
+static void test_xlsx__office_cells(void **state)
+{
+	(void)state;
+	static const char *const head[] = { "Ngày", "Lúc", "Số", "Nhập" };
+	xlsx_writer w;
+	char *out;
+	size_t len;
+	xlsx_writer_init(&w, "Biểu");
+	xlsx_note(&w, "Một dòng ghi chú rất dài không được làm rộng cột đầu tiên của bảng");
+	xlsx_header(&w, head, 4);
+	xlsx_filter(&w);
+	xlsx_row(&w);
+	xlsx_date(&w, 2026, 10, 15);
+	xlsx_moment(&w, 1796144400);   /* 2026-12-01T17:00:00Z, midnight in Viet Nam */
+	xlsx_amount(&w, 4.168208489038626e-18);
+	xlsx_input_number(&w, NAN);
+	xlsx_row(&w);
+	xlsx_date(&w, 2026, 2, 30);    /* no such day: an empty cell */
+	xlsx_text(&w, NULL);
+	xlsx_amount(&w, 73.59999999999999);
+	xlsx_input_number(&w, 12.5);
+	xlsx_check_decimal(&w, 3, 3, 4);
+	assert_int_equal(xlsx_finish(&w, &out, &len), 0);
+	char *sheet = entry_text(out, len, "xl/worksheets/sheet1.xml");
+	/* (styles numbered in the order of first use) */
+	assert_non_null(strstr(sheet, "<c r=\"A3\" s=\"3\"><v>46310</v></c>"));        /* 15/10/2026 */
+	assert_non_null(strstr(sheet, "<c r=\"B3\" s=\"4\"><v>46358</v></c>"));        /* 02/12/2026 00:00 */
+	assert_non_null(strstr(sheet, "<c r=\"C3\" s=\"5\"><v>0</v></c>"));            /* no 4,17e-18 */
+	assert_non_null(strstr(sheet, "<c r=\"D3\" s=\"6\"/>"));                      /* an empty input cell */
+	assert_null(strstr(sheet, "r=\"A4\""));
+	/* 73.6, as libxlsxwriter writes the nearest double (%.16G), shown #,##0.00 */
+	assert_non_null(strstr(sheet, "<c r=\"C4\" s=\"7\"><v>73.59999999999999</v></c><c r=\"D4\" s=\"6\"><v>12.5</v></c>"));
+	assert_non_null(strstr(sheet, "<autoFilter ref=\"A2:D4\"/>"));
+	assert_non_null(strstr(sheet, "<dataValidation type=\"decimal\""));
+	assert_non_null(strstr(sheet, "sqref=\"D3:D4\""));
+	assert_non_null(strstr(sheet, "<col min=\"1\" max=\"1\" width=\"11.7109375\" customWidth=\"1\"/>"));
+	free(sheet);
+	char *styles = entry_text(out, len, "xl/styles.xml");
+	assert_non_null(strstr(styles, "formatCode=\"dd/mm/yyyy\""));
+	assert_non_null(strstr(styles, "formatCode=\"dd/mm/yyyy hh:mm\""));
+	free(styles);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx__finds_sheet1_without_a_workbook),
 		cmocka_unit_test(test_xlsx__garbage_is_not_a_workbook),
 		cmocka_unit_test(test_xlsx__damaged_files_are_refused),
+		cmocka_unit_test(test_xlsx__office_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
