@@ -12,7 +12,9 @@ import { IndicatorsView, TasksView } from './views/programme.js';
 import { TaskView, taskCodeFromHash } from './views/tasks/task.js';
 import { MyWorkView } from './views/mywork.js';
 import { InboxView, InboxBell, InboxCount } from './views/inbox/inbox.js';
+import { GridView } from './views/values/grid.js';
 import { ApprovalsView, ApprovalsBadge } from './views/values/approvals.js';
+import { ValidationView } from './views/values/validation.js';
 import { ReportsView } from './views/reports.js';
 import { IndicesView } from './views/indices.js';
 import { OverviewView, DashboardDetailView, dashboardSubroute } from './views/dashboard.js';
@@ -143,7 +145,7 @@ function landing(session) {
 
 function Nav({ t, route, session }) {
   const items = [...VIEWS, ...(hasWork(session) ? ['viec-cua-toi'] : []), ...(session.me ? ['hop-thu'] : []), ...(session.isAdmin ? ['nguoi-dung'] : []),
-    ...(session.me?.grants?.some((g) => g.role === 'admin' || g.role === 'steering') ? ['phe-duyet', 'nhat-ky'] : [])];
+    ...(session.me?.grants?.some((g) => g.role === 'admin' || g.role === 'steering') ? ['phe-duyet', 'kiem-tra', 'nhat-ky'] : [])];
   return html`
     <nav class="app-nav" aria-label=${t('nav.label')}>
       <ul>
@@ -245,8 +247,10 @@ function App() {
   else if (route === 'nhiem-vu' && taskCodeFromHash(hash)) view = html`<${TaskView} t=${t} session=${session} headingRef=${headingRef} code=${taskCodeFromHash(hash)} />`;
   else if (route === 'nhiem-vu') view = html`<${TasksView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'phe-duyet') view = html`<${ApprovalsView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'kiem-tra') view = html`<${ValidationView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'hop-thu') view = html`<${InboxView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'viec-cua-toi') view = html`<${MyWorkView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'nhap-lieu') view = html`<${GridView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'bao-cao') view = html`<${ReportsView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'chi-so') view = html`<${IndicesView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;

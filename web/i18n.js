@@ -8,9 +8,12 @@ import * as documents from './i18n/documents.js';
 import * as errors from './i18n/errors.js';
 import * as exchange from './i18n/exchange.js';
 import * as api from './i18n/api.js';
+import * as validation from './i18n/validation.js';
+import * as grid from './i18n/grid.js';
+import * as completeness from './i18n/completeness.js';
 
 // Each area keeps its own strings in i18n/<area>.js; they are merged here.
-const AREAS = [tasks, inbox, values, documents, errors, api, exchange];
+const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness];
 
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';

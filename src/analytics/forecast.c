@@ -298,3 +298,21 @@ const char *forecast_colour_vi(forecast_colour c)
 	}
 	return "không rõ";
 }
+
+static double clip_one(double x, double lo, double hi)
+{
+	if (isfinite(lo) && x < lo)
+		return lo;
+	if (isfinite(hi) && x > hi)
+		return hi;
+	return x;
+}
+
+void forecast_clip(double *value, double *low, double *high, double lo, double hi)
+{
+	*value = clip_one(*value, lo, hi);
+	if (low)
+		*low = clip_one(*low, lo, hi);
+	if (high)
+		*high = clip_one(*high, lo, hi);
+}

@@ -57,6 +57,11 @@ int forecast_fit(forecast_model *m, const double *t, const double *y, int n);
  * gives the current level with se = sigma. NaN, NaN for FORECAST_NONE. */
 void forecast_predict(const forecast_model *m, double t, double *value, double *se);
 
+/* Keeps a forecast within an indicator's hard bounds [lo, hi] (NaN: no
+ * bound on that side): *value and, when not NULL, the ends of its band
+ * *low and *high. A percentage never forecasts 192 %. */
+void forecast_clip(double *value, double *low, double *high, double lo, double hi);
+
 /* P(reaching target) when the outcome is N(value, se^2): UP P(Y >= target),
  * DOWN P(Y <= target), EXACT P(|Y - target| <= 0.025 |target|) (0.025 when
  * the target is 0). A zero or tiny se (below 1e-9 max(1, |target|,

@@ -109,9 +109,14 @@ int api_index_run_input(http_req *req);
 int api_index_uncertainty_create(http_req *req);
 int api_index_uncertainty_list(http_req *req);
 int api_index_uncertainty_get(http_req *req);
+int api_indicator_rules_get(http_req *req);
+int api_indicator_rules_put(http_req *req);
+int api_values_check(http_req *req);
+int api_validation_list(http_req *req);
 int api_dashboard_overview(http_req *req);
 int api_dashboard_indicator(http_req *req);
 int api_dashboard_unit(http_req *req);
+int api_completeness_get(http_req *req);
 int api_periods_get(http_req *req);
 int api_periods_resolve(http_req *req);
 /* auth.c: signing in and out, password, API tokens */
@@ -162,6 +167,7 @@ int api_values_return(http_req *req);
 int api_values_import(http_req *req);
 int api_values_export(http_req *req);
 int api_values_template(http_req *req);
+int api_values_grid(http_req *req);
 int api_values_submit_many(http_req *req);
 int api_values_approve_many(http_req *req);
 /* dhis2.c: dataValueSets as DHIS2 clients use it */

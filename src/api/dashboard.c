@@ -4,7 +4,10 @@
  * a unit that is not public needs the right to read it. Every answer
  * exports to XLSX with ?format=xlsx (its first table). */
 #include "api/api.h"
+#include "domain/completeness.h"
 #include "domain/dashboard.h"
+#include "domain/indicator.h"
+#include "domain/unit.h"
 #include "domain/task.h"
 #include "util/err.h"
 
@@ -36,24 +39,17 @@ static int read_query(dashboard_query *q, const principal **who, db_conn **db, h
 	q->to = query(req, "to");
 	q->kind = query(req, "kind");
 	q->all_indicators = signed_in(*who);
-	q->today = task_today();
+	if ((rc = task_as_of(&q->today, query(req, "as_of"))) < 0)
+		return rc;
 	if (unit_id)
 		q->unit_id = unit_id;
 	if (q->unit_id) {
-		db_stmt *s;
-		if ((rc = db_prepare(&s, *db, "SELECT path, public, active FROM unit WHERE id = ?")) < 0)
+		const char *path;
+		bool open;
+		if ((rc = unit_path_open(&path, &open, *db, &req->a, q->unit_id)) < 0)
 			return rc;
-		db_bind_int64(s, 1, q->unit_id);
-		if ((rc = db_step(s)) == DB_ROW) {
-			const char *path = arena_strdup(&req->a, db_column_text(s, 0));
-			bool open = db_column_int64(s, 1) && db_column_int64(s, 2);
-			db_finalize(s);
-			if (!open && (rc = api_require(req, ACT_UNIT_READ, path)) < 0)
-				return rc == ERR_UNAUTHORIZED ? err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)q->unit_id) : rc;
-			return 0;
-		}
-		db_finalize(s);
-		return rc < 0 ? rc : err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)q->unit_id);
+		if (!open && (rc = api_require(req, ACT_UNIT_READ, path)) < 0)
+			return rc == ERR_UNAUTHORIZED ? err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)q->unit_id) : rc;
 	}
 	return 0;
 }
@@ -71,9 +67,7 @@ static int indicator_param(int64_t *out, http_req *req, db_conn *db)
 		return rc;
 	if (!code)
 		return err_set(ERR_INVALID, "give 'indicator' (a code) or 'indicator_id'");
-	if ((rc = db_run(db, out, "SELECT id FROM indicator WHERE code = ?", "t", code)) < 0)
-		return rc;
-	return *out ? 0 : err_set(ERR_NOTFOUND, "no indicator with code '%s'", code);
+	return indicator_id_by_code(out, db, code);
 }
 
 int api_rollup_get(http_req *req)
@@ -135,6 +129,27 @@ int api_dashboard_unit(http_req *req)
 	int64_t unit_id;
 	if ((rc = api_param_id(&unit_id, req, 0)) < 0 || (rc = read_query(&q, &who, &db, req, unit_id)) < 0 ||
 	    (rc = dashboard_unit(&out, cache_of(req), db, &q)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
+}
+
+/* GET /api/v1/completeness?indicator=&period=&unit_id=: expected,
+ * reported, approved and on-time reporters by child unit. Signed-in
+ * people only: it names the units that have not reported. */
+int api_completeness_get(http_req *req)
+{
+	dashboard_query q;
+	const principal *who;
+	db_conn *db;
+	int64_t id;
+	json_t *out;
+	int rc;
+	if ((rc = api_principal(&who, req)) < 0)
+		return rc;
+	if (!signed_in(who))
+		return err_set(ERR_UNAUTHORIZED, "sign in to see who has reported");
+	if ((rc = read_query(&q, &who, &db, req, 0)) < 0 || (rc = indicator_param(&id, req, db)) < 0 ||
+	    (rc = completeness_report(&out, cache_of(req), db, id, q.unit_id, q.period, true)) < 0)
 		return rc;
 	return api_respond_json(req, 200, out);
 }

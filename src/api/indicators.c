@@ -80,8 +80,10 @@ int api_indicators_targets(http_req *req)
 	return api_respond_json(req, 200, out);
 }
 
-/* PUT /api/v1/indicators/{id}/reporting {"report_kinds": [...] | null}:
- * which kinds of unit report it, set by whoever defines it. */
+/* PUT /api/v1/indicators/{id}/reporting {"report_kinds": [...] | null,
+ * "completeness_threshold": 90}: which kinds of unit report it and the
+ * share of them a roll-up needs to be the headline, set by whoever
+ * defines it (either key may be left out). */
 int api_indicators_reporting(http_req *req)
 {
 	const principal *who;

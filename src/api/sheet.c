@@ -31,6 +31,7 @@ static const char *const titles[][3] = {
 	{ "code", "Mã", "Code" }, { "name", "Tên", "Name" }, { "name_vi", "Tên", "Name" },
 	{ "name_en", "Tên tiếng Anh", "English name" }, { "title", "Tiêu đề", "Title" }, { "kind", "Loại", "Kind" },
 	{ "status", "Trạng thái", "Status" }, { "status_label", "Trạng thái", "Status" }, { "deadline", "Hạn", "Deadline" },
+	{ "as_of", "Tình trạng tại ngày", "Status on" },
 	{ "progress", "Tiến độ (%)", "Progress (%)" }, { "measure", "Đơn vị tính", "Measure" },
 	{ "direction", "Chiều tốt", "Better when" }, { "aggregation", "Cách tổng hợp", "Aggregation" },
 	{ "weight_code", "Chỉ tiêu làm trọng số", "Weighted by" }, { "formula", "Công thức", "Formula" },
@@ -54,6 +55,11 @@ static const char *const titles[][3] = {
 	{ "period_deadline", "Hạn của kỳ", "Deadline of the period" }, { "recurrence", "Lặp lại", "Recurrence" },
 	{ "derived", "Chỉ tiêu tính toán", "Derived" }, { "actual", "Thực hiện", "Actual" },
 	{ "reporters", "Số đơn vị có số liệu", "Units reporting" }, { "target", "Mục tiêu", "Target" },
+	{ "expected", "Số đơn vị phải báo cáo", "Units expected to report" },
+	{ "approved", "Số đơn vị đã được duyệt", "Units approved" }, { "reported", "Số đơn vị đã báo cáo", "Units reported" },
+	{ "on_time", "Số đơn vị báo cáo đúng hạn", "Units reporting on time" },
+	{ "threshold", "Ngưỡng đầy đủ để công bố (%)", "Completeness needed to publish (%)" },
+	{ "partial", "Kỳ đang tổng hợp", "Period being gathered" }, { "complete", "Đủ số liệu", "Complete" },
 	{ "target_period", "Kỳ mục tiêu", "Target period" }, { "percent_of_target", "% so với mục tiêu", "% of target" },
 	{ "achieved", "Đã đạt", "Achieved" }, { "forecast", "Dự báo tại kỳ mục tiêu", "Forecast at the target period" },
 	{ "probability", "Xác suất đạt mục tiêu", "Probability of reaching the target" },
@@ -402,6 +408,11 @@ void api_sheet_filter(str *out, http_req *req, bool en)
 		const char *word = in(code_fields, keys[i]) ? LOOKUP(words, values[i], en) : NULL;
 		char label[PERIOD_LABEL_MAX];
 		period p;
+		date_ymd day;
+		if (strcmp(keys[i], "as_of") == 0 && date_parse(&day, values[i], strlen(values[i])) == 0) {
+			date_format_vi(day, label);
+			word = label;
+		}
 		if (!word && in(period_fields, keys[i]) && period_parse(&p, values[i], strlen(values[i])) == 0) {
 			if (en)
 				period_label_en(&p, label, sizeof(label));

@@ -28,14 +28,7 @@ static int signed_in(const principal **who, http_req *req)
 
 static int as_of(date_ymd *out, http_req *req)
 {
-	const char *v = http_req_query(req, "as_of");
-	if (v && *v) {
-		if (date_parse(out, v, strlen(v)) < 0)
-			return err_set(ERR_INVALID, "'as_of': %s", err_msg());
-		return 0;
-	}
-	*out = task_today();
-	return 0;
+	return task_as_of(out, http_req_query(req, "as_of"));
 }
 
 static const char *query_or_null(http_req *req, const char *name)

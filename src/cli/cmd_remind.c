@@ -11,7 +11,7 @@
 
 int cmd_remind(int argc, char **argv)
 {
-	static const char *const own[] = { "day", "smtp", "mail-from", "remind-days", NULL };
+	static const char *const own[] = { "day", "smtp", "mail-from", NULL };
 	cli_args a;
 	db_conn *db;
 	date_ymd day = task_today();
@@ -20,7 +20,7 @@ int cmd_remind(int argc, char **argv)
 		return cli_fail("%s", err_msg());
 	if (a.n_pos != 0)
 		return cli_fail("usage: nq57 remind [--day YYYY-MM-DD] (see nq57 remind --help)");
-	for (int k = 1; k <= 3; k++)
+	for (int k = 1; k <= 2; k++)
 		if (a.vals[k] && (rc = config_set(&a.cfg, own[k], a.vals[k])) < 0)
 			return cli_fail("--%s: %s", own[k], err_msg());
 	if (a.vals[0] && date_parse(&day, a.vals[0], strlen(a.vals[0])) < 0)
@@ -30,7 +30,7 @@ int cmd_remind(int argc, char **argv)
 		return cli_fail("--smtp needs HOST:PORT and --mail-from ADDRESS");
 	if ((rc = cli_open_db(&db, &a)) < 0)
 		return cli_fail("%s", err_msg());
-	rc = reminder_run(&created, db, day, a.cfg.remind_days);
+	rc = reminder_run(&created, db, day);
 	if (rc == 0 && a.cfg.smtp) {
 		reminder_mail mail = { .host = a.cfg.smtp_host, .port = a.cfg.smtp_port, .from = a.cfg.mail_from };
 		rc = reminder_send(&sent, db, &mail, day);

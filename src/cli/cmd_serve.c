@@ -52,7 +52,7 @@ static int wait_for_signal(void)
 int cmd_serve(int argc, char **argv)
 {
 	static const char *const allowed[] = { "db", "listen", "data-dir", "web-dir", "threads", "max-body", "max-upload", "log", "smtp",
-		"mail-from", "remind-days", NULL };
+		"mail-from", NULL };
 	nq57_config cfg;
 	api_app app = { .version = NQ57_VERSION };
 	int rc;
@@ -74,7 +74,7 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_server_bind(&srv, &hc)) < 0)
 		return cli_fail("%s", err_msg());
 	clock_gettime(CLOCK_MONOTONIC, &app.started);
-	worker_config wc = { .db_url = cfg.db_url, .data_dir = cfg.data_dir, .remind_days = cfg.remind_days,
+	worker_config wc = { .db_url = cfg.db_url, .data_dir = cfg.data_dir,
 		.smtp_host = cfg.smtp ? cfg.smtp_host : NULL, .smtp_port = cfg.smtp_port, .mail_from = cfg.mail_from };
 	if ((rc = prepare_database(&app, &cfg)) < 0 || ((wc.cache = app.rollup), (rc = worker_start(&app.worker, &wc)) < 0) ||
 	    (rc = http_server_run(srv)) < 0) {

@@ -23,17 +23,6 @@ static int parse_threads(int *out, const char *s)
 	return 0;
 }
 
-static int parse_days(int *out, const char *s)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 0 || v > 366)
-		return err_set(ERR_INVALID, "days '%s' must be a whole number from 0 to 366", s);
-	*out = (int)v;
-	return 0;
-}
-
 int config_parse_size(size_t *out, const char *s)
 {
 	char *end;
@@ -63,7 +52,6 @@ int config_load_env(nq57_config *c)
 	c->threads = n > 0 && n <= 64 ? (int)n : 2;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;
-	c->remind_days = 7;
 	if ((v = getenv("NQ57_DB")) && *v)
 		c->db_url = v;
 	if ((v = getenv("NQ57_LISTEN")) && *v)
@@ -84,8 +72,6 @@ int config_load_env(nq57_config *c)
 		c->smtp = v;
 	if ((v = getenv("NQ57_MAIL_FROM")) && *v)
 		c->mail_from = v;
-	if ((v = getenv("NQ57_REMIND_DAYS")) && *v && (rc = parse_days(&c->remind_days, v)) < 0)
-		return err_set(rc, "NQ57_REMIND_DAYS: %s", err_msg());
 	return 0;
 }
 
@@ -111,8 +97,6 @@ int config_set(nq57_config *c, const char *name, const char *value)
 		c->smtp = value;
 	else if (strcmp(name, "mail-from") == 0)
 		c->mail_from = value;
-	else if (strcmp(name, "remind-days") == 0)
-		return parse_days(&c->remind_days, value);
 	else
 		return err_set(ERR_INVALID, "unknown option --%s", name);
 	return 0;

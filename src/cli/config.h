@@ -18,7 +18,6 @@ typedef struct nq57_config {
 	size_t max_upload;       /* NQ57_MAX_UPLOAD, --max-upload: evidence files */
 	const char *smtp;        /* NQ57_SMTP, --smtp: HOST:PORT of a mail relay; NULL: no email */
 	const char *mail_from;   /* NQ57_MAIL_FROM, --mail-from: the reminders' sender */
-	int remind_days;         /* NQ57_REMIND_DAYS, --remind-days: how far ahead reminders look */
 	/* Filled by config_check: */
 	db_kind db_kind;
 	char host[64];

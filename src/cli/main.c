@@ -24,7 +24,6 @@ static const cli_command commands[] = {
 	  "  --log LEVEL       debug, info, warn, error or off                [NQ57_LOG, default info]\n"
 	  "  --smtp H:P        mail relay for deadline reminders (no TLS)     [NQ57_SMTP, default: no email]\n"
 	  "  --mail-from ADDR  the reminders' sender address                  [NQ57_MAIL_FROM]\n"
-	  "  --remind-days N   reminders look N days ahead                    [NQ57_REMIND_DAYS, default 7]\n"
 	  "A background thread runs report jobs and, once a day, the deadline reminders.\n" },
 	{ "migrate", cmd_migrate, "apply pending database migrations",
 	  "usage: nq57 migrate [--db URL] [--status]\n"
@@ -86,12 +85,14 @@ static const cli_command commands[] = {
 	  "with --sensitivity the first-order and total sensitivity index of each\n"
 	  "assumption that varies. The same options give the same result.\n" },
 	{ "remind", cmd_remind, "record (and email) today's deadline reminders",
-	  "usage: nq57 remind [--day YYYY-MM-DD] [--remind-days N] [--smtp HOST:PORT --mail-from ADDRESS]\n"
-	  "Records, for each unit, the open tasks due within N days (default 7) and\n"
-	  "those overdue, as the server's worker does once a day; with a mail relay,\n"
+	  "usage: nq57 remind [--day YYYY-MM-DD] [--smtp HOST:PORT --mail-from ADDRESS]\n"
+	  "Records, for each unit, its open tasks that are due soon (sắp đến hạn) or\n"
+	  "overdue on that day, by the same status every screen shows (the window is\n"
+	  "the task_warn_days setting, 14 days by default), as the server's worker\n"
+	  "does once a day; with a mail relay,\n"
 	  "emails each unit's people the reminders not yet sent. Running it again\n"
 	  "the same day adds nothing.\n"
-	  "options: --db URL  [NQ57_DB]; NQ57_SMTP, NQ57_MAIL_FROM, NQ57_REMIND_DAYS\n" },
+	  "options: --db URL  [NQ57_DB]; NQ57_SMTP, NQ57_MAIL_FROM\n" },
 	{ "report", cmd_report, "write a review report (sơ kết, tổng kết) as files",
 	  "usage: nq57 report review --document NUMBER --period PERIOD [--final]\n"
 	  "                         [--out DIR] [--format html,docx,xlsx,json|all]\n"

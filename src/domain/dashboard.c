@@ -59,18 +59,52 @@ static bool has_column(const rollup_view *v, int pi)
 	return false;
 }
 
-/* The selected period: q->period, else the latest one with figures. */
-static int resolve_period(rollup_period *out, const rollup_view *v, const char *code, bool *none)
+/* Whether an indicator the page shows has a complete figure over slot
+ * for period pi. */
+static bool complete_figure(const rollup_view *v, int slot, int pi, const dashboard_query *q)
 {
+	for (int k = 0; k < v->n_indicators; k++) {
+		const rollup_indicator *I = &v->indicators[k];
+		int expected, approved;
+		if (!(q->all_indicators || I->public) || (q->document_id && I->document_id != q->document_id) ||
+		    isnan(rollup_value(v, k, slot, pi, NULL)))
+			continue;
+		approved = rollup_completeness(v, k, slot, pi, &expected);
+		if (rollup_complete(v, k, approved, expected))
+			return true;
+	}
+	return false;
+}
+
+/* The selected period: q->period, else the latest one in which some
+ * indicator has a complete figure over slot (else the latest with
+ * figures); *newest: the latest with figures when it is newer (periods
+ * still being gathered), else NULL. */
+static int resolve_period(rollup_period *out, const rollup_period **newest, const rollup_view *v, int slot,
+	const dashboard_query *q, bool *none)
+{
+	const char *code = q->period;
+	int first = -1;
 	*none = false;
+	*newest = NULL;
 	if (code && *code)
 		return make_period(out, code);
 	for (int k = v->n_periods - 1; k >= 0; k--) {
 		int pi = v->period_order[k];
-		if (v->periods[pi].p.kind != PERIOD_CUMULATIVE && has_column(v, pi)) {
+		if (v->periods[pi].p.kind == PERIOD_CUMULATIVE || !has_column(v, pi))
+			continue;
+		if (first < 0)
+			first = pi;
+		if (complete_figure(v, slot, pi, q)) {
 			*out = v->periods[pi];
+			if (first != pi && v->periods[first].last_day > out->last_day)
+				*newest = &v->periods[first];
 			return 0;
 		}
+	}
+	if (first >= 0) {
+		*out = v->periods[first];
+		return 0;
 	}
 	*none = true;
 	memset(out, 0, sizeof(*out));
@@ -137,40 +171,85 @@ static bool visible(const rollup_indicator *I, const dashboard_query *q)
 
 /* ---------------------------------------------------------------- series */
 
-/* The roll-up for every known period ending by `until` (NaN otherwise). */
+/* The roll-up for every known period ending by `until` (NaN otherwise),
+ * with its completeness. value holds complete figures only (the headline,
+ * the trend and the forecast use nothing else); raw holds every figure. */
 typedef struct series {
 	double *value;   /* [n_periods] */
+	double *raw;
 	int *reporters;
+	int *approved;   /* expected reporters covered by approved values */
+	int *expected;
 } series;
 
 static void series_free(series *s)
 {
 	free(s->value);
+	free(s->raw);
 	free(s->reporters);
+	free(s->approved);
+	free(s->expected);
 }
 
 static int series_fill(series *s, const rollup_view *v, int ind, int slot, long until)
 {
-	s->value = malloc((size_t)(v->n_periods ? v->n_periods : 1) * sizeof(double));
-	s->reporters = calloc((size_t)(v->n_periods ? v->n_periods : 1), sizeof(int));
-	if (!s->value || !s->reporters) {
-		free(s->value);
-		free(s->reporters);
+	size_t n = (size_t)(v->n_periods ? v->n_periods : 1);
+	s->value = malloc(n * sizeof(double));
+	s->raw = malloc(n * sizeof(double));
+	s->reporters = calloc(n, sizeof(int));
+	s->approved = calloc(n, sizeof(int));
+	s->expected = calloc(n, sizeof(int));
+	if (!s->value || !s->raw || !s->reporters || !s->approved || !s->expected) {
+		series_free(s);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
 	int rc = rollup_series(v, ind, slot, until, s->value, s->reporters);
-	if (rc < 0)
+	if (rc < 0) {
 		series_free(s);
-	return rc;
+		return rc;
+	}
+	for (int pi = 0; pi < v->n_periods; pi++) {
+		s->raw[pi] = s->value[pi];
+		if (isnan(s->value[pi]))
+			continue;
+		s->approved[pi] = rollup_completeness(v, ind, slot, pi, &s->expected[pi]);
+		if (!rollup_complete(v, ind, s->approved[pi], s->expected[pi]))
+			s->value[pi] = NAN;
+	}
+	return 0;
+}
+
+/* The latest period with a figure not yet complete enough, ending after
+ * the headline's (actual) and by `until`; -1 if none. */
+static int latest_partial(const rollup_view *v, const series *s, int actual, long until)
+{
+	int best = -1;
+	for (int pi = 0; pi < v->n_periods; pi++) {
+		const rollup_period *p = &v->periods[pi];
+		if (isnan(s->raw[pi]) || !isnan(s->value[pi]) || p->last_day > until || p->p.kind == PERIOD_CUMULATIVE ||
+		    (actual >= 0 && p->last_day <= v->periods[actual].last_day))
+			continue;
+		if (best < 0 || p->last_day > v->periods[best].last_day)
+			best = pi;
+	}
+	return best;
+}
+
+static json_t *partial_json(const rollup_view *v, const series *s, int pi)
+{
+	if (pi < 0)
+		return json_null();
+	return json_pack("{s:s, s:f, s:i, s:i, s:i}", "period", v->periods[pi].code, "value", s->raw[pi], "reporters",
+		s->reporters[pi], "approved", s->approved[pi], "expected", s->expected[pi]);
 }
 
 /* The period kind with the most figures (cumulative periods excluded);
  * ties go to the longer kind. -1 when there are none. */
-static int busiest_kind(const rollup_view *v, const series *s)
+static int busiest_kind(const rollup_view *v, const double *value)
 {
 	int count[PERIOD_CUMULATIVE] = { 0 }, best = -1;
 	for (int pi = 0; pi < v->n_periods; pi++)
-		if (!isnan(s->value[pi]) && v->periods[pi].p.kind < PERIOD_CUMULATIVE)
+		if (!isnan(value[pi]) && v->periods[pi].p.kind < PERIOD_CUMULATIVE)
 			count[v->periods[pi].p.kind]++;
 	for (int k = 0; k < PERIOD_CUMULATIVE; k++)
 		if (count[k] > 0 && (best < 0 || count[k] > count[best]))
@@ -273,7 +352,7 @@ static int judge(judgement *j, const rollup_view *v, int ind, const series *s, i
 		}
 		return 0;
 	}
-	if ((rc = fit_kind(&j->model, v, s, busiest_kind(v, s))) < 0)
+	if ((rc = fit_kind(&j->model, v, s, busiest_kind(v, s->value))) < 0)
 		return rc;
 	j->fitted = j->model.method != FORECAST_NONE;
 	j->method = forecast_method_name(j->model.method);
@@ -281,6 +360,8 @@ static int judge(judgement *j, const rollup_view *v, int ind, const series *s, i
 		return 0;
 	forecast_predict(&j->model, years_of(tp), &j->forecast, &j->se);
 	j->probability = forecast_probability(j->forecast, j->se, target->value, direction_of(I->direction));
+	/* the chance is the unbounded forecast's; the figure shown stays within the hard bounds */
+	forecast_clip(&j->forecast, NULL, NULL, I->bound_min, I->bound_max);
 	return 0;
 }
 
@@ -288,7 +369,7 @@ static json_t *trend_json(const rollup_view *v, const series *s)
 {
 	static _Thread_local int idx[FORECAST_MAX_POINTS];
 	json_t *a = json_array();
-	int n = kind_points(idx, v, s, busiest_kind(v, s));
+	int n = kind_points(idx, v, s, busiest_kind(v, s->value));
 	for (int i = n > TREND_POINTS ? n - TREND_POINTS : 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:f}", "period", v->periods[idx[i]].code, "value", s->value[idx[i]]));
 	return a;
@@ -304,33 +385,36 @@ static json_t *indicator_head(const rollup_indicator *I)
 	return o;
 }
 
-static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P);
+static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P, bool newer);
 
-/* One indicator's tile for the unit in slot as of period P; kept in the
- * memo while the figures it shows are unchanged. */
-static int tile(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
+/* One indicator's tile for the unit in slot as of period P (newer: also
+ * the periods after P still being gathered); kept in the memo while the
+ * figures it shows are unchanged. */
+static int tile(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P, bool newer)
 {
 	char key[96];
 	int rc;
 	int64_t version = rollup_indicator_version(v, ind);
-	snprintf(key, sizeof(key), "tile|%lld|%d|%s", (long long)v->indicators[ind].id, slot, P->code);
+	snprintf(key, sizeof(key), "tile|%lld|%d|%s|%d", (long long)v->indicators[ind].id, slot, P->code, newer);
 	if ((*out = rollup_memo_get(v, key, version)))
 		return 0;
-	if ((rc = tile_compute(out, v, ind, slot, P)) < 0)
+	if ((rc = tile_compute(out, v, ind, slot, P, newer)) < 0)
 		return rc;
 	rollup_memo_put(v, key, version, *out);
 	return 0;
 }
 
-static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P)
+static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, const rollup_period *P, bool newer)
 {
 	const rollup_indicator *I = &v->indicators[ind];
 	series s;
 	judgement j;
 	int rc;
-	if ((rc = series_fill(&s, v, ind, slot, P->last_day)) < 0)
+	long until = newer ? LONG_MAX : P->last_day;
+	if ((rc = series_fill(&s, v, ind, slot, until)) < 0)
 		return rc;
 	int actual = latest_figure(v, &s, P->last_day, P->p.kind);
+	int partial = latest_partial(v, &s, actual, until);
 	int t = pick_target(v, ind, slot, actual >= 0 ? v->periods[actual].last_day : P->last_day);
 	const rollup_target *target = t >= 0 ? &I->targets[t] : NULL;
 	if ((rc = judge(&j, v, ind, &s, actual, target, P->last_day)) < 0) {
@@ -343,6 +427,10 @@ static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, c
 	json_object_set_new(o, "period", actual >= 0 ? json_string(v->periods[actual].code) : json_null());
 	json_object_set_new(o, "actual", number_or_null(a));
 	json_object_set_new(o, "reporters", json_integer(actual >= 0 ? s.reporters[actual] : 0));
+	json_object_set_new(o, "approved", json_integer(actual >= 0 ? s.approved[actual] : 0));
+	json_object_set_new(o, "expected", json_integer(actual >= 0 ? s.expected[actual] : 0));
+	json_object_set_new(o, "threshold", json_real(I->threshold));
+	json_object_set_new(o, "partial", partial_json(v, &s, partial));
 	json_object_set_new(o, "target", number_or_null(tv));
 	json_object_set_new(o, "target_period", target ? json_string(v->periods[target->period].code) : json_null());
 	json_object_set_new(o, "percent_of_target", number_or_null(percent_of_target(a, tv, I->direction)));
@@ -358,14 +446,14 @@ static int tile_compute(json_t **out, const rollup_view *v, int ind, int slot, c
 	return 0;
 }
 
-static int tiles(json_t **out, const rollup_view *v, int slot, const rollup_period *P, const dashboard_query *q)
+static int tiles(json_t **out, const rollup_view *v, int slot, const rollup_period *P, bool newer, const dashboard_query *q)
 {
 	json_t *list = json_array(), *t;
 	int rc;
 	for (int k = 0; k < v->n_indicators; k++) {
 		if (!visible(&v->indicators[k], q))
 			continue;
-		if ((rc = tile(&t, v, k, slot, P)) < 0) {
+		if ((rc = tile(&t, v, k, slot, P, newer)) < 0) {
 			json_decref(list);
 			return rc;
 		}
@@ -390,14 +478,6 @@ static json_t *colour_counts(const json_t *list)
 }
 
 /* ------------------------------------------------------------------ tasks */
-
-static date_ymd tasks_day(const dashboard_query *q, const rollup_period *P, bool none)
-{
-	if (none)
-		return q->today;
-	date_ymd end = date_from_days(P->last_day);
-	return date_to_days(end) < date_to_days(q->today) ? end : q->today;
-}
 
 static json_t *tasks_with(const json_t *tasks, const char *status)
 {
@@ -500,6 +580,8 @@ typedef struct page {
 	int slot;
 	rollup_period P;
 	bool no_period;
+	bool latest;                   /* P was not asked for: tiles also show newer partial figures */
+	const rollup_period *newest;   /* a newer period still being gathered, or NULL */
 } page;
 
 static int page_open(page *pg, rollup_cache *cache, db_conn *db, const dashboard_query *q)
@@ -507,8 +589,9 @@ static int page_open(page *pg, rollup_cache *cache, db_conn *db, const dashboard
 	int rc;
 	if ((rc = rollup_open(&pg->v, cache, db)) < 0)
 		return rc;
+	pg->latest = !q->period || !*q->period;
 	if ((rc = resolve_unit(&pg->slot, &pg->v, q->unit_id)) < 0 ||
-	    (rc = resolve_period(&pg->P, &pg->v, q->period, &pg->no_period)) < 0)
+	    (rc = resolve_period(&pg->P, &pg->newest, &pg->v, pg->slot, q, &pg->no_period)) < 0)
 		rollup_close(&pg->v);
 	return rc;
 }
@@ -519,6 +602,7 @@ static json_t *page_head(const page *pg)
 	stamp(o, &pg->v);
 	json_object_set_new(o, "unit", unit_json(&pg->v, pg->slot));
 	json_object_set_new(o, "period", pg->no_period ? json_null() : json_string(pg->P.code));
+	json_object_set_new(o, "period_in_progress", pg->newest ? json_string(pg->newest->code) : json_null());
 	return o;
 }
 
@@ -535,7 +619,7 @@ static int tiles_page(json_t **out, date_ymd *day, rollup_cache *cache, db_conn 
 	json_t *o = page_head(&pg);
 	if (pg.no_period)
 		list = json_array();
-	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, q)) < 0) {
+	else if ((rc = tiles(&list, &pg.v, pg.slot, &pg.P, pg.latest, q)) < 0) {
 		rollup_close(&pg.v);
 		json_decref(o);
 		return rc;
@@ -548,7 +632,7 @@ static int tiles_page(json_t **out, date_ymd *day, rollup_cache *cache, db_conn 
 	}
 	json_object_set_new(o, "indicators", list);
 	json_object_set_new(o, "indicator_colours", colour_counts(list));
-	*day = tasks_day(q, &pg.P, pg.no_period);
+	*day = q->today;   /* one clock: the figures' period never moves the tasks' day */
 	*out = o;
 	return 0;
 }
@@ -640,41 +724,41 @@ static json_t *values_row(const rollup_view *v, int ind, int slot, const int *id
 	return a;
 }
 
-static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx, int n)
+/* Each child's figures for the periods idx[0..n) and, as "latest", its
+ * figure for the one period at (every child the same period; -1: none),
+ * with how many of its expected reporters it covers. */
+static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx, int n, int at)
 {
 	json_t *list = json_array();
 	int *kids = malloc((size_t)(v->n_units ? v->n_units : 1) * sizeof(int));
 	int nk = kids ? children_of(kids, v, slot) : 0;
 	for (int c = 0; c < nk; c++) {
 		const rollup_unit *u = &v->units[kids[c]];
-		json_t *vals = values_row(v, ind, kids[c], idx, n);
-		double latest = NAN;
-		for (size_t i = json_array_size(vals); i-- > 0 && isnan(latest);)
-			if (json_is_real(json_array_get(vals, i)))
-				latest = json_real_value(json_array_get(vals, i));
-		if (!u->active && isnan(latest)) {
-			json_decref(vals);
+		int reporters = 0, expected = 0, approved = 0;
+		double latest = at >= 0 ? rollup_value(v, ind, kids[c], at, &reporters) : NAN;
+		if (at >= 0)
+			approved = rollup_completeness(v, ind, kids[c], at, &expected);
+		if (!u->active && isnan(latest))
 			continue;
-		}
-		json_array_append_new(list, json_pack("{s:I, s:s?, s:s, s:s, s:o, s:o}", "unit_id", (json_int_t)u->id, "code",
-			u->code, "name", u->name, "kind", u->kind, "latest", number_or_null(latest), "values", vals));
+		json_array_append_new(list, json_pack("{s:I, s:s?, s:s, s:s, s:o, s:i, s:i, s:i, s:o}", "unit_id",
+			(json_int_t)u->id, "code", u->code, "name", u->name, "kind", u->kind, "latest", number_or_null(latest),
+			"reporters", reporters, "approved", approved, "expected", expected, "values",
+			values_row(v, ind, kids[c], idx, n)));
 	}
 	free(kids);
 	return list;
 }
 
-static json_t *map_json(const json_t *children, const rollup_view *v, const int *idx, int n)
+static json_t *map_json(const json_t *children, const rollup_view *v, int at)
 {
 	json_t *by_code = json_object(), *c;
 	size_t i;
 	json_array_foreach(children, i, c) {
 		const char *code = json_string_value(json_object_get(c, "code"));
-		json_t *last = n > 0 ? json_array_get(json_object_get(c, "values"), (size_t)n - 1) : NULL;
-		if (code && last)
-			json_object_set(by_code, code, last);
+		if (code && at >= 0)
+			json_object_set(by_code, code, json_object_get(c, "latest"));
 	}
-	return json_pack("{s:o, s:o}", "period", n > 0 ? json_string(v->periods[idx[n - 1]].code) : json_null(), "values",
-		by_code);
+	return json_pack("{s:o, s:o}", "period", at >= 0 ? json_string(v->periods[at].code) : json_null(), "values", by_code);
 }
 
 /* The forecast from the last figure to the unit's last target, step by
@@ -700,8 +784,10 @@ static json_t *band(const rollup_view *v, int ind, int slot, const series *s, in
 			break;
 		double value, se;
 		forecast_predict(&m, years_of(&rp), &value, &se);
+		double low = value - BAND_Z * se, high = value + BAND_Z * se;
+		forecast_clip(&value, &low, &high, v->indicators[ind].bound_min, v->indicators[ind].bound_max);
 		json_array_append_new(points, json_pack("{s:s, s:o, s:o, s:o}", "period", rp.code, "value", number_or_null(value),
-			"low", number_or_null(value - BAND_Z * se), "high", number_or_null(value + BAND_Z * se)));
+			"low", number_or_null(low), "high", number_or_null(high)));
 	}
 	json_object_set_new(o, "method", json_string(forecast_method_name(m.method)));
 	json_object_set_new(o, "points", points);
@@ -722,7 +808,7 @@ static json_t *targets_json(const rollup_view *v, int ind, int slot)
 }
 
 static int indicator_page(json_t *o, const rollup_view *v, int ind, int slot, const rollup_period *P, bool no_period,
-	const dashboard_query *q)
+	bool latest, const dashboard_query *q)
 {
 	static _Thread_local int idx[FORECAST_MAX_POINTS];
 	rollup_period from, to;
@@ -734,30 +820,43 @@ static int indicator_page(json_t *o, const rollup_view *v, int ind, int slot, co
 		return rc;
 	if ((rc = series_fill(&s, v, ind, slot, LONG_MAX)) < 0)
 		return rc;
-	if (kind < 0 && (kind = busiest_kind(v, &s)) < 0)
+	if (kind < 0 && (kind = busiest_kind(v, s.raw)) < 0)
 		kind = PERIOD_YEAR;
 	int n = page_periods(idx, v, ind, kind, q->from ? &from : NULL, q->to ? &to : NULL);
 	json_t *rows = json_array();
 	for (int i = 0; i < n; i++) {
 		int pi = idx[i];
-		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:o}", "period", v->periods[pi].code, "value",
-			number_or_null(s.value[pi]), "reporters", s.reporters[pi], "target",
-			number_or_null(rollup_target_value(v, ind, slot, pi))));
+		int expected = 0, approved = isnan(s.raw[pi]) ? rollup_completeness(v, ind, slot, pi, &expected) : s.approved[pi];
+		if (!isnan(s.raw[pi]))
+			expected = s.expected[pi];
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:i, s:i, s:b, s:o}", "period", v->periods[pi].code,
+			"value", number_or_null(s.raw[pi]), "reporters", s.reporters[pi], "approved", approved, "expected", expected,
+			"complete", !isnan(s.value[pi]), "target", number_or_null(rollup_target_value(v, ind, slot, pi))));
 	}
 	json_object_set_new(o, "kind", json_string(period_kind_name((period_kind)kind)));
 	json_object_set_new(o, "series", rows);
 	json_object_set_new(o, "targets", targets_json(v, ind, slot));
-	json_object_set_new(o, "forecast", band(v, ind, slot, &s, kind, idx, n));
-	json_t *children = breakdown(v, ind, slot, idx, n);
-	json_object_set_new(o, "map", map_json(children, v, idx, n));
-	json_object_set_new(o, "breakdown", children);
+	/* the band starts from the last complete figure */
+	int n_complete = n;
+	while (n_complete > 0 && isnan(s.value[idx[n_complete - 1]]))
+		n_complete--;
+	json_object_set_new(o, "forecast", band(v, ind, slot, &s, kind, idx, n_complete));
 	series_free(&s);
-	json_t *t;
+	/* the breakdown by unit shows one period: the headline's, else the
+	 * page's last */
+	json_t *t = NULL;
+	int at = n > 0 ? idx[n - 1] : -1;
 	if (!no_period) {
-		if ((rc = tile(&t, v, ind, slot, P)) < 0)
+		if ((rc = tile(&t, v, ind, slot, P, latest)) < 0)
 			return rc;
+		const char *code = json_string_value(json_object_get(t, "period"));
+		if (code)
+			at = rollup_period_index(v, code);
 		json_object_set_new(o, "tile", t);
 	}
+	json_t *children = breakdown(v, ind, slot, idx, n, at);
+	json_object_set_new(o, "map", map_json(children, v, at));
+	json_object_set_new(o, "breakdown", children);
 	return 0;
 }
 
@@ -774,7 +873,7 @@ int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t 
 	}
 	json_t *o = page_head(&pg);
 	json_object_set_new(o, "indicator", indicator_head(&pg.v.indicators[ind]));
-	rc = indicator_page(o, &pg.v, ind, pg.slot, &pg.P, pg.no_period, q);
+	rc = indicator_page(o, &pg.v, ind, pg.slot, &pg.P, pg.no_period, pg.latest, q);
 	rollup_close(&pg.v);
 	if (rc < 0) {
 		json_decref(o);
@@ -846,16 +945,18 @@ int dashboard_rollup(json_t **out, rollup_cache *cache, db_conn *db, int64_t ind
 	json_object_del(o, "period");
 	json_object_set_new(o, "indicator", indicator_head(&v->indicators[ind]));
 	for (int i = 0; i < n; i++) {
-		int reporters = 0;
+		int reporters = 0, expected = 0;
 		idx[i] = rollup_period_index(v, wanted[i].code);
 		double x = rollup_value(v, ind, pg.slot, idx[i], &reporters);
-		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:o}", "period", wanted[i].code, "value",
-			number_or_null(x), "reporters", reporters, "target",
+		int approved = idx[i] >= 0 ? rollup_completeness(v, ind, pg.slot, idx[i], &expected) : 0;
+		json_array_append_new(rows, json_pack("{s:s, s:o, s:i, s:i, s:i, s:b, s:o}", "period", wanted[i].code, "value",
+			number_or_null(x), "reporters", reporters, "approved", approved, "expected", expected, "complete",
+			!isnan(x) && rollup_complete(v, ind, approved, expected), "target",
 			number_or_null(rollup_target_value(v, ind, pg.slot, idx[i]))));
 	}
 	json_object_set_new(o, "values", rows);
 	if (by_children)
-		json_object_set_new(o, "children", breakdown(v, ind, pg.slot, idx, n));
+		json_object_set_new(o, "children", breakdown(v, ind, pg.slot, idx, n, n > 0 ? idx[n - 1] : -1));
 	rollup_close(&pg.v);
 	*out = o;
 	return 0;

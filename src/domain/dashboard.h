@@ -30,7 +30,7 @@ typedef struct dashboard_query {
 	const char *from, *to;  /* indicator page: the range of periods shown */
 	const char *kind;       /* indicator page: year, quarter, ...; NULL: the kind with most figures */
 	bool all_indicators;    /* also the indicators that are not public */
-	date_ymd today;
+	date_ymd today;         /* the day task statuses are derived for: today, or the as_of asked */
 } dashboard_query;
 
 /* The city overview: indicator tiles, task counts by official status,

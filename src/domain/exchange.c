@@ -1,6 +1,7 @@
 /* exchange: validating and saving value rows; CSV and DHIS2 readers and
  * writers. */
 #include "domain/exchange.h"
+#include "domain/validation.h"
 #include "domain/rollup.h"
 #include "domain/audit.h"
 #include "domain/value.h"
@@ -293,6 +294,7 @@ struct exchange_import {
 	int forbidden;                  /* problems that are units out of the person's reach */
 	db_stmt *stage, *first_row;
 	crypto_hash_sha256_state digest;
+	validation_cache *rules;        /* hard bounds of the indicators met */
 };
 
 #define MAX_LISTED_PROBLEMS 10000
@@ -324,6 +326,7 @@ void exchange_import_free(exchange_import *im)
 	db_finalize(im->stage);
 	db_finalize(im->first_row);
 	lookups_free(&im->l);
+	validation_cache_free(im->rules);
 	json_decref(im->problems);
 	db_rollback(im->db);
 	if (db_conn_kind(im->db) == DB_SQLITE)
@@ -350,6 +353,7 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 	bool sqlite = db_conn_kind(db) == DB_SQLITE;
 	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = db_begin_write(db)) < 0 ||
 	    (rc = lookups_load(&im->l, db)) < 0 ||
+	    (rc = validation_cache_new(&im->rules)) < 0 ||
 	    (rc = db_exec(db, sqlite ? stage_sqlite : stage_pg)) < 0 ||
 	    (rc = db_prepare(&im->stage, db,
 		     "INSERT INTO import_stage (indicator_id, unit_id, period, value, note, deadline, row) "
@@ -441,8 +445,16 @@ int exchange_import_row(exchange_import *im, const exchange_row *row)
 		return 0;
 	}
 	im->rows++;
-	if (check_row(&c, &im->l, im->who, row, &im->src, im->problems, &im->forbidden))
-		rc = stage_row(im, &c, row);
+	if (check_row(&c, &im->l, im->who, row, &im->src, im->problems, &im->forbidden)) {
+		/* a hard bound refuses the row like any other problem */
+		rc = validation_cache_bounds(im->rules, im->db, c.key.indicator_id, c.key.unit_id, c.value);
+		if (rc == ERR_INVALID) {
+			problem_last(im->problems, row, &im->src, EX_VALUE);
+			rc = 0;
+		} else if (rc == 0) {
+			rc = stage_row(im, &c, row);
+		}
+	}
 	add_problem_count(im, before);
 	return rc;
 }

@@ -34,7 +34,7 @@ static bool in_list(const char *const *list, const char *v)
 #define IND_SELECT \
 	"SELECT i.id, i.code, i.name_vi, i.name_en, i.measure, i.direction, i.aggregation, i.weight_code, i.formula, " \
 	"i.objective_id, o.code, o.document_id, i.owner_unit_id, u.code, i.baseline_value, i.baseline_year, i.public, " \
-	"i.report_kinds " \
+	"i.report_kinds, i.completeness_threshold " \
 	"FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id LEFT JOIN unit u ON u.id = i.owner_unit_id"
 
 static json_t *int_or_null(db_stmt *s, int i)
@@ -73,6 +73,7 @@ static json_t *ind_row(db_stmt *s)
 	json_object_set_new(o, "public", json_boolean(db_column_int64(s, 16) != 0));
 	json_object_set_new(o, "derived", json_boolean(!db_column_is_null(s, 8)));
 	json_object_set_new(o, "report_kinds", kinds_json(db_column_text(s, 17)));
+	json_object_set_new(o, "completeness_threshold", json_real(db_column_is_null(s, 18) ? 100 : db_column_double(s, 18)));
 	return o;
 }
 
@@ -498,6 +499,15 @@ int indicator_create(int64_t *out_id, db_conn *db, const principal *who, const j
 	return db_commit(db);
 }
 
+int indicator_id_by_code(int64_t *out, db_conn *db, const char *code)
+{
+	int rc;
+	*out = 0;
+	if ((rc = db_run(db, out, "SELECT id FROM indicator WHERE code = ?", "t", code)) < 0)
+		return rc;
+	return *out ? 0 : err_set(ERR_NOTFOUND, "no indicator with code '%s'", code);
+}
+
 int indicator_report_kinds(char **out, const json_t *in)
 {
 	*out = NULL;
@@ -526,21 +536,43 @@ int indicator_report_kinds(char **out, const json_t *in)
 	return 0;
 }
 
+/* The completeness threshold of the body, NaN when it gives none. */
+static int threshold_of(double *out, const json_t *in)
+{
+	const json_t *x = json_object_get(in, "completeness_threshold");
+	*out = NAN;
+	if (!x)
+		return 0;
+	if (!json_is_number(x) || !(json_number_value(x) > 0 && json_number_value(x) <= 100))
+		return err_set(ERR_INVALID, "'completeness_threshold' is a percentage above 0 and at most 100");
+	*out = json_number_value(x);
+	return 0;
+}
+
 int indicator_set_report_kinds(db_conn *db, const principal *who, int64_t id, const json_t *in)
 {
 	json_t *before = NULL;
 	char *kinds = NULL, now[TIME_ISO_SIZE];
+	double threshold;
+	bool set_kinds = json_object_get(in, "report_kinds") != NULL;
 	int rc;
 	time_now_iso(now);
 	if ((rc = json_require_object(in, "the reporting level")) < 0 ||
-	    (rc = indicator_report_kinds(&kinds, json_object_get(in, "report_kinds"))) < 0)
+	    (rc = indicator_report_kinds(&kinds, json_object_get(in, "report_kinds"))) < 0 || (rc = threshold_of(&threshold, in)) < 0)
 		return rc;
+	if (!set_kinds && isnan(threshold)) {
+		free(kinds);
+		return err_set(ERR_INVALID, "give 'report_kinds', 'completeness_threshold' or both");
+	}
 	if ((rc = db_begin_write(db)) < 0) {
 		free(kinds);
 		return rc;
 	}
 	if ((rc = indicator_get(&before, db, id)) < 0 ||
-	    (rc = db_run(db, NULL, "UPDATE indicator SET report_kinds = ?, updated_at = ? WHERE id = ?", "tti", kinds, now, id)) < 0 ||
+	    (set_kinds && (rc = db_run(db, NULL, "UPDATE indicator SET report_kinds = ?, updated_at = ? WHERE id = ?", "tti", kinds,
+				  now, id)) < 0) ||
+	    (!isnan(threshold) && (rc = db_run(db, NULL, "UPDATE indicator SET completeness_threshold = ?, updated_at = ? WHERE id = ?",
+					 "dti", threshold, now, id)) < 0) ||
 	    (rc = audit_ind(db, who, "reporting", id, before)) < 0) {
 		db_rollback(db);
 	} else {

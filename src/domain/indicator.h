@@ -20,6 +20,8 @@ int indicator_list(json_t **out, db_conn *db, const char *q, int64_t document_id
 /* One indicator with its "targets" [{unit_id, unit_code, period, value}]
  * and, when derived, "operands" (the codes its formula uses). */
 int indicator_get(json_t **out, db_conn *db, int64_t id);
+/* The id of the indicator with this code. ERR_NOTFOUND. */
+int indicator_id_by_code(int64_t *out, db_conn *db, const char *code);
 /* The owner unit's path (NULL if none), for authorisation. */
 int indicator_owner_path(const char **out, db_conn *db, arena *a, int64_t id);
 

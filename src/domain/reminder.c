@@ -17,19 +17,16 @@ static const char *deciding_deadline(const json_t *t)
 	return d ? d : json_string_value(json_object_get(t, "deadline"));
 }
 
-static const char *kind_of(const json_t *t, date_ymd day, int days)
+/* By the task's status on the day, so that the bell and every count agree. */
+static const char *kind_of(const json_t *t)
 {
-	const char *status = json_string_value(json_object_get(t, "status")), *deadline = deciding_deadline(t);
-	date_ymd due;
-	if (!status || strncmp(status, "done", 4) == 0 || !deadline || date_parse(&due, deadline, strlen(deadline)) < 0)
+	const char *status = json_string_value(json_object_get(t, "status"));
+	if (!status || !deciding_deadline(t))
 		return NULL;
-	if (strcmp(status, "open_overdue") == 0)
-		return "overdue";
-	long ahead = date_to_days(due) - date_to_days(day);
-	return ahead >= 0 && ahead <= days ? "due_soon" : NULL;
+	return strcmp(status, "open_overdue") == 0 ? "overdue" : strcmp(status, "open_due_soon") == 0 ? "due_soon" : NULL;
 }
 
-int reminder_run(int *created, db_conn *db, date_ymd day, int days)
+int reminder_run(int *created, db_conn *db, date_ymd day)
 {
 	task_filter f = { 0 };
 	json_t *list, *t;
@@ -45,7 +42,7 @@ int reminder_run(int *created, db_conn *db, date_ymd day, int days)
 		return rc;
 	}
 	json_array_foreach(json_object_get(list, "tasks"), i, t) {
-		const char *kind = kind_of(t, day, days);
+		const char *kind = kind_of(t);
 		if (!kind)
 			continue;
 		if ((rc = db_run(db, NULL,

@@ -1,6 +1,6 @@
-/* reminder: the daily deadline reminders. For day D, each open task whose
- * deciding deadline falls within the next `days` days, or has passed,
- * leaves one reminder for its lead unit (due_soon or overdue); the same
+/* reminder: the daily deadline reminders. For day D, each task whose
+ * status on D (task_list, the one clock of every screen) is sắp đến hạn
+ * or quá hạn leaves one reminder for its lead unit (due_soon or overdue); the same
  * task, unit and day never twice, so running again is harmless. People
  * see their units' reminders as notifications; where a mail server is
  * configured, each unit's people with an email address get one message
@@ -14,10 +14,8 @@
 #include "domain/authz.h"
 #include "util/period.h"
 
-#define REMINDER_DEFAULT_DAYS 7
-
 /* Records the reminders of day; *created counts the new ones. */
-int reminder_run(int *created, db_conn *db, date_ymd day, int days);
+int reminder_run(int *created, db_conn *db, date_ymd day);
 
 /* The newest day's reminders for the units who reaches (all for those
  * who see everything): {"day", "reminders": [{unit_code, unit_name,

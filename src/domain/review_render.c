@@ -195,6 +195,31 @@ static const char *trend_word(const json_t *tile)
 	return b > a ? "Tăng" : b < a ? "Giảm" : "Không đổi";
 }
 
+/* The newer periods still being gathered: their figures are not in the
+ * table, which keeps the last complete period. */
+static void partial_notes(const review_sink *k, const json_t *list)
+{
+	const json_t *t;
+	size_t i;
+	json_array_foreach(list, i, t) {
+		const json_t *p = json_object_get(t, "partial");
+		char buf[320], v[32];
+		period per;
+		char label[PERIOD_LABEL_MAX];
+		if (!json_is_object(p))
+			continue;
+		const char *code = text(p, "period");
+		if (period_parse(&per, code, strlen(code)) == 0)
+			period_format_vi(&per, label);
+		else
+			snprintf(label, sizeof(label), "%s", code);
+		review_format_number(v, sizeof(v), num(p, "value"), 2);
+		snprintf(buf, sizeof(buf), "Chỉ tiêu %s: %s đang tổng hợp, mới có %.0f/%.0f đơn vị được duyệt (số tạm tính %s, chưa công bố).",
+			text(t, "code"), label, num(p, "approved"), num(p, "expected"), v);
+		k->para(k->ctx, buf, PARA_BODY);
+	}
+}
+
 static void indicator_section(const review_sink *k, const json_t *r)
 {
 	static const char *const head[] = { "TT", "Chỉ tiêu", "Đơn vị tính", "Giá trị gốc", "Mục tiêu", "Thực hiện", "% mục tiêu",
@@ -223,7 +248,12 @@ static void indicator_section(const review_sink *k, const json_t *r)
 			cell_text(k, "–");
 		if (isfinite(num(t, "actual"))) {
 			review_format_number(v, sizeof(v), num(t, "actual"), 2);
-			snprintf(buf, sizeof(buf), "%s (%s)", v, text(t, "period"));
+			/* how many of the units that must report are in the figure */
+			if (num(t, "expected") > 1)
+				snprintf(buf, sizeof(buf), "%s (%s; %.0f/%.0f đơn vị)", v, text(t, "period"), num(t, "approved"),
+					num(t, "expected"));
+			else
+				snprintf(buf, sizeof(buf), "%s (%s)", v, text(t, "period"));
 			k->cell(k->ctx, buf, num(t, "actual"), CELL_DECIMAL);
 		} else
 			cell_text(k, "–");
@@ -233,6 +263,7 @@ static void indicator_section(const review_sink *k, const json_t *r)
 		k->row_end(k->ctx);
 	}
 	k->table_end(k->ctx);
+	partial_notes(k, list);
 }
 
 static void task_section(const review_sink *k, const json_t *r)

@@ -2,6 +2,7 @@
  * (see rollup.h for the rules). One writer at a time brings the copy up to
  * date under the write lock; readers compute under the read lock. */
 #include "domain/rollup.h"
+#include "domain/validation.h"
 #include "domain/rollup_cache.h"
 #include "domain/indicator.h"
 #include "util/err.h"
@@ -66,6 +67,8 @@ static void indicator_free(rollup_indicator *ind)
 		free(ind->columns[p]);
 	free(ind->columns);
 	free(ind->column_seq);
+	free(ind->report_kinds);
+	free(ind->expected_before);
 }
 
 void rollup_cache_free(rollup_cache *c)
@@ -407,7 +410,8 @@ static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_o
 	char **weights = NULL;
 	if ((rc = db_prepare(&s, db,
 		     "SELECT i.id, i.code, i.name_vi, i.name_en, i.measure, i.direction, i.aggregation, i.weight_code, "
-		     "i.formula, o.document_id, i.baseline_value, i.baseline_year, i.public "
+		     "i.formula, o.document_id, i.baseline_value, i.baseline_year, i.public, i.report_kinds, "
+		     "i.completeness_threshold "
 		     "FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id ORDER BY i.id")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
@@ -431,12 +435,17 @@ static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_o
 		ind->baseline_value = db_column_is_null(s, 10) ? NAN : db_column_double(s, 10);
 		ind->baseline_year = (int)db_column_int64(s, 11);
 		ind->public = db_column_int64(s, 12) != 0;
+		ind->report_kinds = dup_or_null(db_column_text(s, 13));
+		ind->threshold = db_column_is_null(s, 14) ? 100 : db_column_double(s, 14);
 		if (!ind->code || !ind->name_vi) {
 			rc = err_set(ERR_NOMEM, "out of memory");
 			break;
 		}
 	}
 	db_finalize(s);
+	/* forecasts stay within the hard bounds of the indicator's rules */
+	for (int i = 0; rc >= 0 && i < n; i++)
+		rc = validation_bounds(&inds[i].bound_min, &inds[i].bound_max, db, inds[i].id);
 	if (rc < 0) {
 		for (int i = 0; i < n; i++) {
 			indicator_free(&inds[i]);
@@ -592,6 +601,8 @@ static void columns_clear(rollup_cache *c)
 		}
 }
 
+static int expected_count(rollup_cache *c);
+
 static int load_all(rollup_cache *c, db_conn *db)
 {
 	int64_t seq;
@@ -607,7 +618,7 @@ static int load_all(rollup_cache *c, db_conn *db)
 			return rc;
 	c->seq = c->structure_seq = seq;
 	c->loaded = true;
-	return 0;
+	return expected_count(c);
 }
 
 int rollup_pause(db_conn *db)
@@ -627,6 +638,88 @@ int rollup_resume(db_conn *db, const char *indicators_sql)
 	if ((rc = db_exec(db, "DELETE FROM data_change_pause")) < 0)
 		return rc;
 	return db_run(db, NULL, sql, "");
+}
+
+/* ----------------------------------------------------- expected reporters */
+
+#define KINDS_MAX 32
+
+/* Whether kind is one of the comma-separated list. */
+static bool kind_listed(const char *list, const char *kind)
+{
+	size_t n = strlen(kind);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, kind, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* The units' kinds as small numbers (names in names[], at most
+ * KINDS_MAX; a kind beyond that shares the last number). */
+static int kinds_number(int *kind_of, const char **names, const rollup_cache *c)
+{
+	int n = 0;
+	for (int i = 0; i < c->n_units; i++) {
+		int k = 0;
+		while (k < n && strcmp(names[k], c->units[i].kind) != 0)
+			k++;
+		if (k == n && n < KINDS_MAX)
+			names[n++] = c->units[i].kind;
+		kind_of[i] = k < KINDS_MAX ? k : KINDS_MAX - 1;
+	}
+	return n;
+}
+
+/* Which kinds are expected to report indicator ind: its report_kinds, or
+ * the kinds of the units with an approved value of it. */
+static void kinds_expected(bool *out, const rollup_indicator *ind, const int *kind_of, const char **names, int n_kinds,
+	int n_units)
+{
+	for (int k = 0; k < n_kinds; k++)
+		out[k] = ind->report_kinds && kind_listed(ind->report_kinds, names[k]);
+	if (ind->report_kinds)
+		return;
+	for (int p = 0; p < ind->n_columns; p++)
+		for (int i = 0; ind->columns[p] && i < n_units; i++)
+			if (!isnan(ind->columns[p][i]))
+				out[kind_of[i]] = true;
+}
+
+/* Counts, for every indicator whose units, kinds or (without
+ * report_kinds) approved values changed since last counted, the expected
+ * reporters before each slot. */
+static int expected_count(rollup_cache *c)
+{
+	int *kind_of = NULL, n_kinds = 0;
+	const char *names[KINDS_MAX];
+	bool expected[KINDS_MAX];
+	for (int k = 0; k < c->n_indicators; k++) {
+		rollup_indicator *ind = &c->indicators[k];
+		if (ind->expected_before && ind->expected_seq >= c->structure_seq &&
+		    (ind->report_kinds || ind->expected_seq >= ind->values_seq))
+			continue;
+		if (!kind_of) {
+			if (!(kind_of = malloc((size_t)(c->n_units ? c->n_units : 1) * sizeof(int))))
+				return err_set(ERR_NOMEM, "out of memory");
+			n_kinds = kinds_number(kind_of, names, c);
+		}
+		int *before = realloc(ind->expected_before, (size_t)(c->n_units + 1) * sizeof(int));
+		if (!before) {
+			free(kind_of);
+			return err_set(ERR_NOMEM, "out of memory");
+		}
+		ind->expected_before = before;
+		kinds_expected(expected, ind, kind_of, names, n_kinds, c->n_units);
+		before[0] = 0;
+		for (int i = 0; i < c->n_units; i++)
+			before[i + 1] = before[i] + (c->units[i].active && expected[kind_of[i]]);
+		ind->expected_seq = c->seq;
+	}
+	free(kind_of);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- refresh */
@@ -708,6 +801,7 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 		c->seq = list[n - 1].seq;
 		if (units || indicators || c->n_periods != n_periods)
 			c->structure_seq = c->seq;
+		rc = expected_count(c);
 	}
 done:
 	free(list);
@@ -898,6 +992,71 @@ double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *report
 	if (slot < 0)
 		return value_at(v, ind, 0, v->n_units, pi, reporters, 0);
 	return value_at(v, ind, slot, v->units[slot].end, pi, reporters, 0);
+}
+
+/* Expected reporters within slots [a, b) and, in *covered, how many of
+ * them lie under a top-most approved value. */
+static int coverage(const rollup_view *v, int ind, int a, int b, int pi, int *covered, int depth)
+{
+	const rollup_indicator *I = &v->indicators[ind];
+	*covered = 0;
+	if (depth > FORMULA_DEPTH_MAX || a >= b || !I->expected_before)
+		return 0;
+	if (I->derived) {
+		/* the input with the lowest share decides */
+		int best_e = 0, best_c = 0;
+		double best = 2;
+		for (int k = 0; k < I->formula.n_vars; k++) {
+			int e, cv;
+			if (I->operand[k] < 0)
+				continue;
+			e = coverage(v, I->operand[k], a, b, pi, &cv, depth + 1);
+			double share = e ? (double)cv / e : 1;
+			if (share < best) {
+				best = share;
+				best_e = e;
+				best_c = cv;
+			}
+		}
+		*covered = best_c;
+		return best_e;
+	}
+	const int *before = I->expected_before;
+	const double *col = column_of(v, ind, pi);
+	if (I->aggregation == AGG_NONE) {
+		/* the unit's own figure: the range's first slot */
+		int e = before[a + 1] - before[a];
+		*covered = e && col && !isnan(col[a]) && v->units[a].end == b;
+		return e;
+	}
+	const int *ends = v->cache->ends;
+	for (int pos = a; col && pos < b;) {
+		if (isnan(col[pos])) {
+			pos++;
+			continue;
+		}
+		*covered += before[ends[pos]] - before[pos];
+		pos = ends[pos];
+	}
+	return before[b] - before[a];
+}
+
+int rollup_completeness(const rollup_view *v, int ind, int slot, int pi, int *expected)
+{
+	int covered = 0;
+	*expected = 0;
+	if (ind < 0 || ind >= v->n_indicators || slot >= v->n_units)
+		return 0;
+	int a = slot < 0 ? 0 : slot, b = slot < 0 ? v->n_units : v->units[slot].end;
+	*expected = coverage(v, ind, a, b, pi, &covered, 0);
+	return covered;
+}
+
+bool rollup_complete(const rollup_view *v, int ind, int approved, int expected)
+{
+	if (expected <= 0)
+		return true;
+	return (double)approved * 100.0 >= v->indicators[ind].threshold * expected - 1e-9;
 }
 
 double rollup_own_value(const rollup_view *v, int ind, int slot, int pi)

@@ -63,6 +63,7 @@ typedef struct rollup_indicator {
 	bool public;
 	double baseline_value;         /* NaN if none */
 	int baseline_year;
+	double bound_min, bound_max;   /* hard bounds of every unit's values (validation.h); NaN if none */
 	int n_targets;
 	rollup_target *targets;
 	int64_t values_seq;            /* the data_change entry that last changed its approved values */
@@ -70,6 +71,10 @@ typedef struct rollup_indicator {
 	int n_columns;                 /* allocated entries of columns and column_seq */
 	double **columns;              /* [period][slot], NaN when no approved value; NULL when none at all */
 	int64_t *column_seq;           /* [period]: the entry that last changed one value of the column */
+	char *report_kinds;            /* "commune,department"; NULL: the kinds that have reported it */
+	double threshold;              /* completeness (percent) a roll-up needs to be the headline */
+	int *expected_before;          /* [slot]: expected reporters in slots [0, slot); n_units + 1 entries */
+	int64_t expected_seq;          /* the entry expected_before was counted at */
 } rollup_indicator;
 
 typedef struct rollup_period {
@@ -148,6 +153,20 @@ int rollup_period_index(const rollup_view *v, const char *code);
  * NULL) gets how many units' values went into it (for a derived indicator,
  * the fewest of its inputs'). */
 double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *reporters);
+
+/* Completeness of the roll-up of indicator ind over slot (-1: the whole
+ * tree) for period pi. The expected reporters are the active units of the
+ * subtree whose kind is in the indicator's report_kinds (when it has none:
+ * the kinds of the units that have approved values of it); *expected gets
+ * how many, and the result is how many of them are covered by an approved
+ * value: their own, or that of a unit above them within the subtree (the
+ * roll-up's top-most reporters). For a derived indicator, the input
+ * with the lowest share; for aggregation none, the unit itself. */
+int rollup_completeness(const rollup_view *v, int ind, int slot, int pi, int *expected);
+
+/* Whether the roll-up is complete enough to be a headline: no expected
+ * reporters, or approved/expected at least the indicator's threshold. */
+bool rollup_complete(const rollup_view *v, int ind, int approved, int expected);
 
 /* The approved value the unit itself reported, NaN if none. */
 double rollup_own_value(const rollup_view *v, int ind, int slot, int pi);

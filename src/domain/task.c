@@ -246,6 +246,17 @@ date_ymd task_today(void)
 	return (date_ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 
+int task_as_of(date_ymd *out, const char *text)
+{
+	if (!text || !*text) {
+		*out = task_today();
+		return 0;
+	}
+	if (date_parse(out, text, strlen(text)) < 0)
+		return err_set(ERR_INVALID, "'as_of': %s", err_msg());
+	return 0;
+}
+
 static int audit_task(db_conn *db, const principal *who, const char *action, int64_t id, json_t *before)
 {
 	json_t *after;
@@ -915,6 +926,8 @@ int task_list(json_t **out, db_conn *db, const task_filter *f, date_ymd as_of, i
 		return rc;
 	}
 	int64_t total = (int64_t)n;
-	*out = json_pack("{s:o, s:I, s:o}", "tasks", list, "total", (json_int_t)total, "counts", counts);
+	char day[11];
+	date_format_iso(as_of, day);
+	*out = json_pack("{s:o, s:I, s:o, s:s}", "tasks", list, "total", (json_int_t)total, "counts", counts, "tasks_as_of", day);
 	return 0;
 }

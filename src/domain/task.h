@@ -64,6 +64,10 @@ int task_deciding_occurrence(const task_occurrence *occ, int n);
 
 /* Today (UTC) by the server's clock. */
 date_ymd task_today(void);
+/* The one day every screen, count, export and report derives task
+ * statuses for: text (YYYY-MM-DD) when given, else today. ERR_INVALID
+ * ("'as_of': ...") for a text that is not a date. */
+int task_as_of(date_ymd *out, const char *text);
 /* The status on day as_of. Pure. */
 task_status task_status_derive(const task_facts *f, date_ymd as_of, int warn_days);
 /* The dashboards' colour for a task: done on time xanh, done late vàng,
@@ -125,7 +129,8 @@ typedef struct task_filter {
 } task_filter;
 
 /* {"tasks": [...], "total", "counts": {status: n}}, each task with its
- * supporting_units [{id, code, name}] (and my_role when f->who is set),
+ * supporting_units [{id, code, name}] (and my_role when f->who is set)
+ * and "tasks_as_of" (the day of the statuses, YYYY-MM-DD),
  * ordered by the
  * deciding deadline; the counts are over everything the other filters
  * keep, before the status filter. */

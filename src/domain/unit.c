@@ -108,6 +108,25 @@ int unit_path(const char **out, db_conn *db, arena *a, int64_t id)
 	return *out ? 0 : err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)id);
 }
 
+int unit_path_open(const char **out, bool *open, db_conn *db, arena *a, int64_t id)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, db, "SELECT path, public, active FROM unit WHERE id = ?");
+	*out = NULL;
+	*open = false;
+	if (rc < 0)
+		return rc;
+	db_bind_int64(s, 1, id);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*out = arena_strdup(a, db_column_text(s, 0));
+		*open = db_column_int64(s, 1) && db_column_int64(s, 2);
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	return *out ? 0 : err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)id);
+}
+
 typedef struct list_sql {
 	str where;
 	const char *texts[6];

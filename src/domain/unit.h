@@ -36,6 +36,8 @@ int unit_get(json_t **out, db_conn *db, int64_t id, bool public_only);
 int unit_id_by_code(int64_t *out, db_conn *db, const char *code);
 /* The path of unit id (arena a). ERR_NOTFOUND. */
 int unit_path(const char **out, db_conn *db, arena *a, int64_t id);
+/* The same, and whether anyone may read the unit (public and active). */
+int unit_path_open(const char **out, bool *open, db_conn *db, arena *a, int64_t id);
 
 typedef struct unit_fields {
 	const char *code;        /* NULL: none / unchanged; "" clears on update */

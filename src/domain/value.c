@@ -2,6 +2,7 @@
 #include "domain/value.h"
 #include "domain/attachment.h"
 #include "domain/audit.h"
+#include "domain/validation.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -169,19 +170,24 @@ static int save_in_tx(int64_t *out_id, json_t **before, db_conn *db, const princ
 		return strcmp(c.status, "approved") == 0
 			? err_set(ERR_CONFLICT, "the value is approved and cannot change; the steering office can return it")
 			: err_set(ERR_CONFLICT, "the value is submitted and cannot change; the steering office can return it");
+	/* the rules: a hard one refuses, a soft one needs a note and flags */
+	char *flags = NULL;
+	if ((rc = validation_enforce(&flags, db, k, value, note)) < 0)
+		return rc;
 	if (c.id) {
 		*out_id = c.id;
-		if ((rc = value_get(before, db, c.id)) < 0)
-			return rc;
-		return db_run(db, NULL, "UPDATE indicator_value SET value = ?, note = ?, status = 'draft', updated_by = ?, "
-					"updated_at = ?, history_pending = 0 WHERE id = ?", "dtiti", value, note, who->person_id, now, c.id);
+		if ((rc = value_get(before, db, c.id)) == 0)
+			rc = db_run(db, NULL, "UPDATE indicator_value SET value = ?, note = ?, status = 'draft', flags = ?, "
+					      "updated_by = ?, updated_at = ?, history_pending = 0 WHERE id = ?", "dttiti", value, note,
+				flags, who->person_id, now, c.id);
+	} else if ((rc = deadline_of(deadline, db, k->period)) == 0) {
+		rc = db_run(db, out_id,
+			"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, flags, "
+			"updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id",
+			"iitdtttit", k->indicator_id, k->unit_id, k->period, value, note, deadline, flags, who->person_id, now);
 	}
-	if ((rc = deadline_of(deadline, db, k->period)) < 0)
-		return rc;
-	return db_run(db, out_id,
-		"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, updated_by, "
-		"updated_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?) RETURNING id",
-		"iitdttit", k->indicator_id, k->unit_id, k->period, value, note, deadline, who->person_id, now);
+	free(flags);
+	return rc;
 }
 
 int value_save_in_tx(int64_t *out_id, bool *created, db_conn *db, const principal *who, const value_key *k, double value,
@@ -224,6 +230,20 @@ static const struct {
 	[VALUE_RETURN] = { "return", "submitted", "returned" },
 };
 
+/* The rules again at submission (the previous period or a compared
+ * figure may have changed since the value was saved). */
+static int submit_check(char **flags, db_conn *db, const json_t *v)
+{
+	const json_t *x = json_object_get(v, "value");
+	value_key k = { .indicator_id = json_integer_value(json_object_get(v, "indicator_id")),
+		.unit_id = json_integer_value(json_object_get(v, "unit_id")) };
+	*flags = NULL;
+	if (!json_is_number(x))
+		return 0;
+	snprintf(k.period, sizeof(k.period), "%s", json_string_value(json_object_get(v, "period")));
+	return validation_enforce(flags, db, &k, json_number_value(x), json_string_value(json_object_get(v, "note")));
+}
+
 int value_step_in_tx(db_conn *db, const principal *who, int64_t id, value_step step, const char *reason)
 {
 	char now[TIME_ISO_SIZE];
@@ -245,9 +265,13 @@ int value_step_in_tx(db_conn *db, const principal *who, int64_t id, value_step s
 	if (step == VALUE_SUBMIT) {
 		const char *deadline = json_string_value(json_object_get(before, "deadline"));
 		int late = strncmp(now, deadline, 10) > 0;
+		char *flags = NULL;
+		if ((rc = submit_check(&flags, db, before)) < 0)
+			goto done;
 		rc = db_run(db, NULL, "UPDATE indicator_value SET status = 'submitted', submitted_at = ?, late = ?, reason = NULL, "
-					"updated_by = ?, updated_at = ?, history_pending = 0 WHERE id = ?", "tiiti", now, (int64_t)late,
-			who->person_id, now, id);
+					"flags = ?, updated_by = ?, updated_at = ?, history_pending = 0 WHERE id = ?", "tititi", now,
+			(int64_t)late, flags, who->person_id, now, id);
+		free(flags);
 	} else {
 		rc = db_run(db, NULL, "UPDATE indicator_value SET status = ?, reason = ?, updated_by = ?, updated_at = ?, "
 					"history_pending = 0 WHERE id = ?", "ttiti", steps[step].to, step == VALUE_RETURN ? reason : NULL,
@@ -296,7 +320,7 @@ int value_lookup(const char **unit_path, const char **status, db_conn *db, arena
 
 #define VALUE_SELECT \
 	"SELECT v.id, i.code, i.name_vi, u.code, u.name, v.period, v.value, v.note, v.status, v.reason, v.deadline, " \
-	"v.submitted_at, v.late, v.updated_at, v.indicator_id, v.unit_id, i.measure FROM indicator_value v " \
+	"v.submitted_at, v.late, v.updated_at, v.indicator_id, v.unit_id, i.measure, v.flags FROM indicator_value v " \
 	"JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id"
 
 static json_t *value_row(db_stmt *s)
@@ -314,6 +338,11 @@ static json_t *value_row(db_stmt *s)
 	json_object_set_new(o, "late", json_boolean(db_column_int64(s, 12) != 0));
 	json_object_set_new(o, "updated_at", json_string(db_column_text(s, 13)));
 	json_object_set_new(o, "measure", db_column_text(s, 16) ? json_string(db_column_text(s, 16)) : json_null());
+	/* the soft rules it broke when last saved or submitted (validation.h) */
+	json_t *flags = db_column_text(s, 17) ? json_loads(db_column_text(s, 17), 0, NULL) : NULL;
+	json_object_set_new(o, "flags", json_is_array(flags) ? flags : json_array());
+	if (flags && !json_is_array(flags))
+		json_decref(flags);
 	return o;
 }
 

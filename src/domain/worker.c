@@ -81,7 +81,7 @@ static void remind(worker *w)
 	if (!w->db)
 		return;
 	if (date_to_days(today) != w->reminded_day) {
-		if (reminder_run(&created, w->db, today, w->cfg.remind_days) < 0) {
+		if (reminder_run(&created, w->db, today) < 0) {
 			log_error("worker: reminders: %s", err_msg());
 			return;
 		}

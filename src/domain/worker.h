@@ -16,7 +16,6 @@ typedef struct worker_config {
 	const char *data_dir;
 	rollup_cache *cache;
 	int poll_ms;            /* how often to look for work unasked; 0: 2000 */
-	int remind_days;        /* reminders look this many days ahead */
 	const char *smtp_host;  /* NULL: reminders are not emailed */
 	int smtp_port;
 	const char *mail_from;

@@ -121,10 +121,14 @@ test("the overview's task counts equal the task list's, and units are ranked by 
   const list = (await steering.get('/api/v1/tasks?as_of=2025-03-01')).json;
   assert.deepEqual(d.task_counts, list.counts);
   assert.equal(d.task_total, 4);
-  assert.equal(d.tasks_as_of, '2025-03-01', 'the quarter is not over: the tasks are as of today');
-  const end2024 = (await steering.get('/api/v1/dashboard?period=2024')).json;
-  assert.equal(end2024.tasks_as_of, '2024-12-31', 'a past period shows the tasks as they stood at its end');
+  assert.equal(d.tasks_as_of, '2025-03-01', 'the tasks are as of today');
+  const past = (await steering.get('/api/v1/dashboard?period=2024')).json;
+  assert.equal(past.tasks_as_of, '2025-03-01', "a past period's figures do not move the tasks' day: still today");
+  assert.deepEqual(past.task_counts, list.counts);
+  const end2024 = (await steering.get('/api/v1/dashboard?period=2024&as_of=2024-12-31')).json;
+  assert.equal(end2024.tasks_as_of, '2024-12-31', 'the day asked for');
   assert.deepEqual(end2024.task_counts, (await steering.get('/api/v1/tasks?as_of=2024-12-31')).json.counts);
+  assert.equal((await steering.get('/api/v1/dashboard?as_of=31/12/2024')).status, 422, 'as_of is a date');
   assert.equal(tilesOf(d).LINE.actual, 40, 'the latest figure up to the period');
   assert.deepEqual(d.overdue.map((x) => x.code), ['NV1']);
   assert.deepEqual(d.due_soon.map((x) => x.code), ['NV4']);
@@ -178,15 +182,22 @@ test("a unit's scorecard: its figures and its tasks", async () => {
 
 test('an approval shows on the next request, with a later data_seq', async () => {
   const before = (await steering.get('/api/v1/dashboard?period=2025')).json;
-  const saved = await officer.put('/api/v1/values', { indicator_code: 'DN', unit_code: '00004', period: '2025', value: 20 });
+  const saved = await officer.put('/api/v1/values', { indicator_code: 'DN', unit_code: '00004', period: '2025', value: 20,
+    note: 'Thêm 8 doanh nghiệp được công nhận trong năm' });
   assert.equal(saved.status, 200, saved.text);
   assert.equal((await officer.post(`/api/v1/values/${saved.json.id}/submit`)).status, 200);
   assert.equal(tilesOf((await steering.get('/api/v1/dashboard?period=2025')).json).DN.actual, tilesOf(before).DN.actual);
   assert.equal((await steering.post(`/api/v1/values/${saved.json.id}/approve`)).status, 200);
+  // one of the two communes: the city's headline stays on the last
+  // complete period, the new one is shown as partial (1 of 2)
   const after = (await steering.get('/api/v1/dashboard?period=2025')).json;
-  assert.equal(tilesOf(after).DN.actual, 20);
-  assert.equal(tilesOf(after).DN.period, '2025');
+  assert.equal(tilesOf(after).DN.actual, 42);
+  assert.equal(tilesOf(after).DN.period, '2024');
+  assert.deepEqual(tilesOf(after).DN.partial, { period: '2025', value: 20, reporters: 1, approved: 1, expected: 2 });
   assert.ok(after.data_seq > before.data_seq);
+  // the commune's own scorecard is complete at its level
+  const own = (await steering.get(`/api/v1/dashboard/units/${unitId('00004')}?period=2025`)).json;
+  assert.deepEqual([tilesOf(own).DN.actual, tilesOf(own).DN.period, tilesOf(own).DN.expected], [20, '2025', 1]);
 });
 
 

@@ -168,11 +168,21 @@ test('a walk of the API: every answer fits its description', async () => {
   await bad(steering, 'PUT', '/api/v1/indicators/{id}/targets', `/api/v1/indicators/${ind.json.id}/targets`, [{ period: '2026Q9', value: 10 }]);
   await ok(steering, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, { report_kinds: ['department'] });
   await bad(officer, 'PUT', '/api/v1/indicators/{id}/reporting', `/api/v1/indicators/${ind.json.id}/reporting`, { report_kinds: ['department'] });
+  await ok(viewer, 'GET', '/api/v1/indicators/{id}/rules', `/api/v1/indicators/${ind.json.id}/rules`);
+  await bad(viewer, 'GET', '/api/v1/indicators/{id}/rules', '/api/v1/indicators/999999/rules');
+  await ok(steering, 'PUT', '/api/v1/indicators/{id}/rules', `/api/v1/indicators/${ind.json.id}/rules`, { rules: [{ kind: 'bounds', hard: true, min: 0, max: 1000 }] });
+  await bad(steering, 'PUT', '/api/v1/indicators/{id}/rules', `/api/v1/indicators/${ind.json.id}/rules`, { rules: [{ kind: 'weather' }] });
   // values
   await ok(anon, 'GET', '/api/v1/values', '/api/v1/values?limit=3');
   await bad(anon, 'GET', '/api/v1/values', '/api/v1/values?limit=0');
   const v1 = await ok(officer, 'PUT', '/api/v1/values', '/api/v1/values', { indicator_code: 'TEST-1', unit_code: 'HN-SYT', period: '2026Q3', value: 5 });
   await bad(viewer, 'PUT', '/api/v1/values', '/api/v1/values', { indicator_code: 'TEST-1', unit_code: 'HN-SYT', period: '2026Q3', value: 5 });
+  await ok(officer, 'POST', '/api/v1/values/check', '/api/v1/values/check', { indicator_code: 'TEST-1', unit_code: 'HN-SYT', period: '2026Q3', value: 5000 });
+  await bad(anon, 'POST', '/api/v1/values/check', '/api/v1/values/check', { indicator_code: 'TEST-1', unit_code: 'HN-SYT', period: '2026Q3', value: 5 });
+  await ok(steering, 'GET', '/api/v1/validation', '/api/v1/validation?limit=5');
+  await bad(officer, 'GET', '/api/v1/validation', '/api/v1/validation');
+  await ok(officer, 'GET', '/api/v1/values/grid', `/api/v1/values/grid?unit_id=${id("SELECT id FROM unit WHERE code = 'HN-SYT'")}&period=2026Q3`);
+  await bad(officer, 'GET', '/api/v1/values/grid', '/api/v1/values/grid');
   await ok(officer, 'GET', '/api/v1/values/export', '/api/v1/values/export?period=2026Q3');
   await bad(officer, 'GET', '/api/v1/values/export', '/api/v1/values/export?format=pdf');
   const syt = id("SELECT id FROM unit WHERE code = 'HN-SYT'");
@@ -226,6 +236,8 @@ test('a walk of the API: every answer fits its description', async () => {
   await bad(anon, 'GET', '/api/v1/dashboard/indicators/{id}', '/api/v1/dashboard/indicators/999999');
   await ok(steering, 'GET', '/api/v1/dashboard/units/{id}', `/api/v1/dashboard/units/${root}`);
   await bad(steering, 'GET', '/api/v1/dashboard/units/{id}', '/api/v1/dashboard/units/999999');
+  await ok(steering, 'GET', '/api/v1/completeness', '/api/v1/completeness?indicator=5G-PHU&period=2026Q2');
+  await bad(steering, 'GET', '/api/v1/completeness', '/api/v1/completeness');
   await ok(steering, 'GET', '/api/v1/reminders', '/api/v1/reminders');
   await bad(anon, 'GET', '/api/v1/reminders', '/api/v1/reminders');
   await ok(steering, 'GET', '/api/v1/inbox', '/api/v1/inbox');

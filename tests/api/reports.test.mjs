@@ -99,8 +99,8 @@ test('every number in the report equals the dashboard API for the same data stat
   // tasks by group, then lead unit
   assert.deepEqual(content.task_groups.map((g) => [g.group_code, g.units.flatMap((u) => u.tasks.map((t) => t.code))]),
     [['NV1', ['NV-1']], ['NV2', ['NV-3', 'NV-2']]]);
-  assert.equal(content.tasks_as_of, '2025-12-31', 'tasks as they stood at the end of the period');
-  assert.deepEqual(content.overdue.map((t) => t.code), ['NV-1'], 'on 31/12/2025 NV-3 is due that very day, not late');
+  assert.equal(content.tasks_as_of, '2026-01-20', 'tasks as they stand today, as on every screen');
+  assert.deepEqual(content.overdue.map((t) => t.code), ['NV-1', 'NV-3'], 'on 20/01/2026 NV-3 (due 31/12/2025) is late too');
   assert.equal(content.header.national, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
   assert.equal(content.header.issuer, 'UBND THÀNH PHỐ HÀ NỘI');
   assert.match(content.header.place_date, /^Hà Nội, ngày … tháng … năm …$/);
@@ -117,7 +117,7 @@ test('the files download again later, the HTML page with the header and the numb
   const html = await res.text();
   assert.ok(html.includes('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'));
   assert.ok(html.includes('Độc lập - Tự do - Hạnh phúc'));
-  assert.ok(html.includes('>261 (2025Q4)<'), 'the DN figure, formatted');
+  assert.ok(html.includes('>261 (2025Q4; 2/2 đơn vị)<'), 'the DN figure, formatted, with how many of its units reported');
   const list = (await steering.get('/api/v1/reports')).json;
   assert.ok(list.reports.length >= 2 && list.reports[0].id === job.id, 'newest first');
 });

@@ -3,20 +3,12 @@
 // import opening to its parameters, its example body and its answers
 // (409 among them); the filter narrows the list; English when the UI is
 // English. At 1366 and 390 px without sideways overflow.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer } from '../lib/demo.mjs';
-import { launchBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
+import { onDemoWithBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+onDemoWithBrowser((s, b) => { server = s; browser = b; });
 
 for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   test(`an integrator reads the API description and the DHIS2 import (${name})`, async () => {

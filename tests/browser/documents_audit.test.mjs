@@ -4,23 +4,14 @@
 // button on their own row), reads it in Nhật ký as a difference with the
 // chain intact; the viewer then must change the password before anything
 // else. At 1366 and 390 px, nothing wider than the screen.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer } from '../lib/demo.mjs';
-import { launchBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
+import { onDemoWithBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
 
 const TEMP = 'mật khẩu tạm thời 2026';
 const MINE = 'mật khẩu mới của xem 2026';
 let server, browser;
-
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+onDemoWithBrowser((s, b) => { server = s; browser = b; });
 
 const hashOf = (page) => page.evaluate(() => location.hash);
 

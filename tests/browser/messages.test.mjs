@@ -2,23 +2,15 @@
 // on the demo data — a period typed "Quý 5/2026", a value sent without its
 // number, a report for another unit — are said in Vietnamese with the
 // letters typed kept whole, and in English after switching to EN.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer } from '../lib/demo.mjs';
-import { launchBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
+import { onDemoWithBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
 
 // A sentence of the server's English: only ASCII letters, several words.
 const ENGLISH = /\b(is required|may not|must be|no such|not found|is not a|expected|every value|say why|sign in to|quarter|period)\b/i;
 
 let server, browser;
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+onDemoWithBrowser((s, b) => { server = s; browser = b; });
 
 // Fills the value form of "Việc của đơn vị tôi" with period and sends it;
 // returns the text of the form's error.

@@ -6,23 +6,15 @@
 // reason; Sở Y tế sees the reason, fixes and resubmits; the steering office
 // approves after a confirmation and the task reads "Hoàn thành đúng hạn".
 // A viewer and an anonymous visitor see no form. At 1366 and 390 px.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startDemoServer } from '../lib/demo.mjs';
-import { launchBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
+import { onDemoWithBrowser, pageAs, shot, overflow, DESKTOP, PHONE } from '../lib/browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+onDemoWithBrowser((s, b) => { server = s; browser = b; });
 
 const TASK = '#/nhiem-vu/NV-005';
 

@@ -5,22 +5,14 @@
 // on the row, fixes the value and sends it again; the steering office
 // approves it and the unit's page shows the approved figure. A viewer is
 // shown no form and no approve button. At 1366 and 390 px wide.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer } from '../lib/demo.mjs';
 import { dbExec } from '../lib/server.mjs';
 import { signIn } from '../lib/auth.mjs';
-import { launchBrowser, pageAs, shot, overflow, PHONE, DESKTOP } from '../lib/browser.mjs';
+import { onDemoWithBrowser, pageAs, shot, overflow, PHONE, DESKTOP } from '../lib/browser.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+onDemoWithBrowser((s, b) => { server = s; browser = b; });
 
 const HK = "(SELECT id FROM unit WHERE code = '00070')";
 const statuses = () => dbExec(server.db, `SELECT i.code, v.status FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id

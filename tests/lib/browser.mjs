@@ -4,8 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { PASSWORD } from './auth.mjs';
+import { startDemoServer } from './demo.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -61,4 +63,20 @@ export async function shot(page, name) {
 // overflows sideways).
 export async function overflow(page) {
   return page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
+}
+
+// For a test file on the demo data: starts the demo server (./demo.mjs)
+// and Chromium before its tests and stops both after them; `set(server,
+// browser)` hands them to the file.
+export function onDemoWithBrowser(set) {
+  let server, browser;
+  before(async () => {
+    server = await startDemoServer();
+    browser = await launchBrowser();
+    set(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

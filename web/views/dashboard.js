@@ -8,12 +8,13 @@
 //   #/tong-quan/don-vi/{id}      a unit's scorecard.
 // Every screen filters by document and period, says when its numbers are
 // from, and exports to Excel.
-import { html, useEffect, useState } from '../ui.js';
+import { html, useEffect, useRef, useState } from '../ui.js';
 import { apiSend } from '../api.js';
 import { formatDateTime, formatNumber } from '../format.js';
 import { Chart } from '../chart.js';
 import { dateVi, ExcelLink, taskDeadline } from './programme.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
+import { periodWords } from './values/common.js';
 
 const COLOURS = { green: '#1b7f3a', yellow: '#b7791f', red: '#b3261e', grey: '#6b7280' };
 const STATUSES = ['done_on_time', 'done_late', 'open_overdue', 'open_due_soon', 'open_in_time'];
@@ -63,12 +64,26 @@ function Sparkline({ tile }) {
   return html`<${Chart} className="sparkline" option=${option} label=${tile.trend.map((p) => `${p.period}: ${num(p.value)}`).join(', ')} />`;
 }
 
+// How many of the units that must report are in the figure, when it comes
+// from more than the unit itself; and a newer period still being gathered,
+// with its provisional figure marked as such.
+function Completeness({ t, tile }) {
+  const p = tile.partial;
+  return html`
+    ${tile.expected > 1 && html`<p class="tile-reporters muted small">${t('complete.from', formatNumber(tile.approved), formatNumber(tile.expected))}</p>`}
+    ${p && html`<div class="tile-partial">
+      <p><span class="badge partial">${t('complete.partialBadge')}</span>
+        ${t('complete.partial', periodWords(p.period), formatNumber(p.approved), formatNumber(p.expected))}</p>
+      <p class="muted small">${t('complete.partialValue', `${num(p.value)} ${tile.measure || ''}`.trim())} · <a href=${`#/tong-quan/chi-tieu/${tile.indicator_id}?ky=${p.period}`}>${t('complete.see')}</a></p>
+    </div>`}`;
+}
+
 export function Tile({ t, tile }) {
   return html`
     <article class=${`card tile tile-${tile.colour}`}>
       <h3><a href=${`#/tong-quan/chi-tieu/${tile.indicator_id}`}>${tile.name_vi}</a></h3>
-      <p class="tile-actual"><span class="value">${num(tile.actual)}</span> ${tile.measure || ''}
-        ${tile.period && html`<span class="muted">(${tile.period})</span>`}</p>
+      <p class="tile-actual"><span class="value">${num(tile.actual)}</span> ${tile.measure || ''} ${tile.period && html`<span class="muted">(${periodWords(tile.period)})</span>`}</p>
+      <${Completeness} t=${t} tile=${tile} />
       <p class="tile-target">${tile.target !== null ? t('dash.target', num(tile.target), tile.target_period) : t('dash.noTarget')}
         ${tile.percent_of_target !== null && html` · ${t('dash.ofTarget', pct(tile.percent_of_target))}`}</p>
       <p><${ColourBadge} t=${t} tile=${tile} /></p>
@@ -92,7 +107,7 @@ function Filters({ t, f, setF, periods }) {
       <label for="dash-period">${t('dash.period')}</label>
         <select id="dash-period" value=${f.period} onChange=${(e) => setF({ ...f, period: e.target.value })}>
           <option value="">${t('dash.latest')}</option>
-          ${periods.map((p) => html`<option value=${p}>${p}</option>`)}
+          ${periods.map((p) => html`<option value=${p}>${periodWords(p)}</option>`)}
         </select>
     </div>`;
 }
@@ -175,8 +190,10 @@ export function OverviewView({ t, headingRef, footer }) {
       ${data && html`
         <div class="dash-head">
           <${AsOf} t=${t} data=${data} />
-          <p>${t('dash.period')}: <strong class="dash-period">${data.period || '–'}</strong> <${ExcelLink} t=${t} url=${url} /></p>
+          <p>${t('dash.period')}: <strong class="dash-period">${data.period ? periodWords(data.period) : '–'}</strong> <${ExcelLink} t=${t} url=${url} /></p>
         </div>
+        ${data.period_in_progress && html`<p class="note in-progress" role="status">
+          ${t('complete.inProgress', periodWords(data.period_in_progress), periodWords(data.period))}</p>`}
         <section>
           <h2>${t('dash.indicators', formatNumber(data.indicators.length))}</h2>
           <${ColourCounts} t=${t} counts=${data.indicator_colours} />
@@ -220,7 +237,9 @@ function seriesOption(t, d) {
   }
   periods.sort(byTime);
   const at = (list, key) => periods.map((p) => { const x = list.find((s) => s.period === p); return x ? x[key] : null; });
-  const actual = at(d.series, 'value'), forecast = at(points, 'value'), low = at(points, 'low'), high = at(points, 'high');
+  const complete = d.series.filter((x) => x.complete !== false), partial = d.series.filter((x) => x.complete === false);
+  const actual = at(complete, 'value'), provisional = at(partial, 'value');
+  const forecast = at(points, 'value'), low = at(points, 'low'), high = at(points, 'high');
   const targets = periods.map((p) => (targetAt.has(p) ? targetAt.get(p).value : null));
   let last = -1;
   actual.forEach((v, i) => { if (v !== null) last = i; });
@@ -230,11 +249,13 @@ function seriesOption(t, d) {
     high[last] = actual[last];
   }
   const lastTarget = [...targetAt.values()].sort((a, b) => byTime(a.period, b.period)).pop();
-  const names = { actual: t('dash.actual'), forecast: t('dash.forecast'), target: t('dash.targetSeries'), band: t('dash.band') };
+  const names = { actual: t('dash.actual'), forecast: t('dash.forecast'), target: t('dash.targetSeries'), band: t('dash.band'),
+    partial: t('complete.partialSeries') };
   const tooltip = (list) => {
     const i = list[0].dataIndex;
-    const lines = [periods[i]];
+    const lines = [periodWords(periods[i])];
     if (actual[i] !== null) lines.push(`${names.actual}: ${num(actual[i])}`);
+    if (provisional[i] !== null) lines.push(`${names.partial}: ${num(provisional[i])}`);
     if (forecast[i] !== null && i !== last) lines.push(`${names.forecast}: ${num(forecast[i])}`);
     if (low[i] !== null && high[i] !== null && i !== last) lines.push(`${names.band}: ${num(low[i])} – ${num(high[i])}`);
     if (targets[i] !== null) lines.push(`${names.target}: ${num(targets[i])}`);
@@ -242,9 +263,9 @@ function seriesOption(t, d) {
   };
   return {
     tooltip: { ...TOOLTIP, trigger: 'axis', formatter: tooltip },
-    legend: { data: [names.actual, names.forecast, names.band, names.target] },
+    legend: { data: [names.actual, ...(partial.length ? [names.partial] : []), names.forecast, names.band, names.target] },
     grid: { left: 8, right: 16, containLabel: true },
-    xAxis: { type: 'category', data: periods, axisLabel: { rotate: 30, hideOverlap: true } },
+    xAxis: { type: 'category', data: periods, axisLabel: { rotate: 30, hideOverlap: true, formatter: (p) => periodWords(p) } },
     yAxis: { type: 'value', scale: true, axisLabel: VI_AXIS },
     series: [
       { name: 'band-low', type: 'line', data: low, stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true },
@@ -257,17 +278,58 @@ function seriesOption(t, d) {
           data: [{ yAxis: lastTarget.value }] } : undefined },
       { name: names.forecast, type: 'line', data: forecast, lineStyle: { type: 'dashed' } },
       { name: names.target, type: 'scatter', data: targets, symbol: 'diamond', symbolSize: 14, itemStyle: { color: '#b3261e' } },
+      { name: names.partial, type: 'scatter', data: provisional, symbol: 'emptyCircle', symbolSize: 10, itemStyle: { color: '#6b7280' } },
     ],
   };
 }
 
-function IndicatorPage({ t, id }) {
+// DHIS2's reporting-rate summary for the indicator over the chosen unit,
+// by child unit, for one period picked in words; and who has not reported.
+function CompletenessSection({ t, id, unit, periods, initial, focus }) {
+  const [period, setPeriod] = useState(initial || '');
+  useEffect(() => { setPeriod(initial || ''); }, [initial]);
+  const ref = useRef(null);
+  useEffect(() => { if (focus) ref.current?.scrollIntoView({ block: 'start' }); }, [focus]);
+  const [c, error] = useDashboard(period ? `/api/v1/completeness${query({ indicator_id: id, unit_id: unit, period })}` : null);
+  const rate = (x) => pct(x);
+  const row = (name, r, href) => html`<tr>
+    <td>${href ? html`<a href=${href}>${name}</a>` : html`<strong>${name}</strong>`}</td>
+    <td class="num">${formatNumber(r.expected)}</td><td class="num">${formatNumber(r.reported)}</td>
+    <td class="num">${formatNumber(r.approved)}</td><td class="num">${formatNumber(r.on_time)}</td><td class="num">${rate(r.rate)}</td></tr>`;
+  return html`
+    <section class="card completeness" ref=${ref}>
+      <h3>${t('complete.title')}</h3>
+      <div class="filters">
+        <label for="complete-period">${t('complete.period')}</label>
+        <select id="complete-period" value=${period} onChange=${(e) => setPeriod(e.target.value)}>
+          ${[...periods].reverse().map((p) => html`<option value=${p}>${periodWords(p)}</option>`)}
+        </select>
+      </div>
+      ${error && html`<p class="form-error" role="alert">${error}</p>`}
+      ${c && html`
+        <p class="muted small">${t('complete.threshold', pct(c.threshold))}</p>
+        ${c.total.expected === 0 ? html`<p class="muted">${t('complete.noneExpected')}</p>` : html`
+          <div class="table-scroll"><table class="table">
+            <thead><tr><th scope="col">${t('complete.unit')}</th><th scope="col">${t('complete.expected')}</th>
+              <th scope="col">${t('complete.reported')}</th><th scope="col">${t('complete.approved')}</th>
+              <th scope="col">${t('complete.onTime')}</th><th scope="col">${t('complete.rate')}</th></tr></thead>
+            <tbody>${c.children.map((r) => row(r.name, r, `#/tong-quan/don-vi/${r.unit_id}`))}</tbody>
+            <tfoot>${row(`${t('complete.total')} — ${c.unit.name}`, c.total, null)}</tfoot>
+          </table></div>
+          <h4>${t('complete.missing', formatNumber(c.total.expected - c.total.reported))}</h4>
+          ${c.missing.length === 0 ? html`<p class="muted">${t('complete.noneMissing')}</p>` : html`<ul class="missing-units">
+            ${c.missing.map((u) => html`<li><a href=${`#/tong-quan/don-vi/${u.unit_id}`}>${u.name}</a></li>`)}</ul>`}`}`}
+    </section>`;
+}
+
+function IndicatorPage({ t, id, session }) {
   const [unit, setUnit] = useState('');
   const [units, setUnits] = useState([]);
   const [range, setRange] = useState({ kind: '', from: '', to: '' });
   useEffect(() => { apiSend('GET', '/api/v1/units?limit=10000').then((d) => setUnits(d.units), () => setUnits([])); }, []);
   const url = `/api/v1/dashboard/indicators/${id}${query({ unit_id: unit, ...range })}`;
   const [d, error] = useDashboard(url);
+  const asked = new URLSearchParams(location.hash.split('?')[1] || '').get('ky');
   if (error) return html`<p class="form-error" role="alert">${error}</p>`;
   if (!d) return null;
   const rows = [...d.breakdown].sort((a, b) => (b.latest ?? -Infinity) - (a.latest ?? -Infinity));
@@ -301,14 +363,17 @@ function IndicatorPage({ t, id }) {
     </section>
     ${rows.length > 0 && html`
       <section class="card">
-        <h3>${t('dash.breakdown', d.map.period || '')}</h3>
-        ${rows.some((r) => r.latest !== null) && html`<${Chart} className="chart tall" option=${barOption} label=${t('dash.breakdown', d.map.period || '')} />`}
+        <h3>${t('dash.breakdown', periodWords(d.map.period) || '')}</h3>
+        ${rows.some((r) => r.latest !== null) && html`<${Chart} className="chart tall" option=${barOption} label=${t('dash.breakdown', periodWords(d.map.period) || '')} />`}
         <div class="table-scroll"><table class="table">
-          <thead><tr><th scope="col">${t('idx.unit')}</th>${d.series.map((s) => html`<th scope="col">${s.period}</th>`)}</tr></thead>
+          <thead><tr><th scope="col">${t('idx.unit')}</th>${d.series.map((s) => html`<th scope="col">${periodWords(s.period)}</th>`)}</tr></thead>
           <tbody>${rows.map((r) => html`<tr><td><a href=${`#/tong-quan/don-vi/${r.unit_id}`}>${r.name}</a></td>
             ${r.values.map((v) => html`<td class="num">${num(v)}</td>`)}</tr>`)}</tbody>
         </table></div>
-      </section>`}`;
+      </section>`}
+    ${session?.me ? html`<${CompletenessSection} t=${t} id=${id} unit=${unit} periods=${d.series.map((x) => x.period)}
+        initial=${asked || d.tile?.partial?.period || d.tile?.period || d.series.at(-1)?.period} focus=${!!asked} />`
+      : html`<p class="muted">${t('complete.signIn')}</p>`}`;
 }
 
 function UnitPage({ t, id, session }) {
@@ -337,6 +402,6 @@ export function DashboardDetailView({ t, session, headingRef, sub }) {
     <section class="view view-dashboard">
       <h1 tabindex="-1" ref=${headingRef}>${t(kind === 'chi-tieu' ? 'dash.indicatorPage' : 'dash.unitPage')}</h1>
       <p><a href="#/tong-quan">← ${t('view.tong-quan')}</a></p>
-      ${kind === 'chi-tieu' ? html`<${IndicatorPage} t=${t} id=${id} />` : html`<${UnitPage} t=${t} id=${id} session=${session} />`}
+      ${kind === 'chi-tieu' ? html`<${IndicatorPage} t=${t} id=${id} session=${session} />` : html`<${UnitPage} t=${t} id=${id} session=${session} />`}
     </section>`;
 }

@@ -10,6 +10,7 @@ import { formatNumber } from '../format.js';
 import { dateVi, taskDeadline } from './programme.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 import { Confirm, Evidence, Refusals, StatusBadge, amount, dateTimeVi, periodLabel } from './values/common.js';
+import { RuleCheck, RuleFlags, useRuleCheck } from './values/flags.js';
 
 // Uploads file as evidence of entity (indicator_value or task_report) id.
 async function uploadEvidence(session, entity, id, file) {
@@ -25,6 +26,8 @@ function EnterValue({ t, session, onDone }) {
   const [f, setF] = useState({ indicator: '', unit: units[0]?.unit_code || '', period: '', value: '', note: '' });
   const [file, setFile] = useState(null);
   const [msg, setMsg] = useState(null);
+  const check = useRuleCheck(session, { indicator_code: f.indicator, unit_code: f.unit, period: f.period }, f.value);
+  const needNote = !!check && check.hard.length === 0 && check.soft.length > 0;
   useEffect(() => {
     apiSend('GET', '/api/v1/indicators?limit=1000').then((d) => setIndicators(d.indicators.filter((i) => !i.derived)));
   }, []);
@@ -61,8 +64,9 @@ function EnterValue({ t, session, onDone }) {
       <${PeriodHint} code=${f.period} />
       <label for="v-value">${t('work.value')}</label>
       <input id="v-value" required inputmode="decimal" value=${f.value} onInput=${set('value')} />
+      <${RuleCheck} t=${t} result=${check} />
       <label for="v-note">${t('work.note')}</label>
-      <input id="v-note" value=${f.note} onInput=${set('note')} />
+      <input id="v-note" value=${f.note} required=${needNote} onInput=${set('note')} />
       <label for="v-file">${t('work.evidence')}</label>
       <input id="v-file" type="file" onChange=${(e) => setFile(e.target.files[0] || null)} />
       <button type="submit" class="button primary">${t('work.submit')}</button>
@@ -99,6 +103,8 @@ function FixValue({ t, session, v, onDone, onClose }) {
     apiSend('GET', `/api/v1/values/${v.id}`).then(setDetail, (e) => setError(e.message));
   }, [v.id]);
   const [submitToo, setSubmitToo] = useState(true);
+  const check = useRuleCheck(session, { indicator_id: v.indicator_id, unit_id: v.unit_id, period: v.period }, value);
+  const needNote = !!check && check.hard.length === 0 && check.soft.length > 0;
   const send = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -133,8 +139,9 @@ function FixValue({ t, session, v, onDone, onClose }) {
       <div class="fix-fields">
         <label for=${id('value')}>${t('work.value')}${v.measure ? ` (${v.measure})` : ''}</label>
         <input id=${id('value')} required inputmode="decimal" value=${value} onInput=${(e) => setValue(e.target.value)} />
+        <${RuleCheck} t=${t} result=${check} />
         <label for=${id('note')}>${t('work.note')}</label>
-        <textarea id=${id('note')} rows="2" value=${note} onInput=${(e) => setNote(e.target.value)}></textarea>
+        <textarea id=${id('note')} rows="2" value=${note} required=${needNote} onInput=${(e) => setNote(e.target.value)}></textarea>
         <label for=${id('file')}>${t('values.moreEvidence')}</label>
         <input id=${id('file')} type="file" onChange=${(e) => setFile(e.target.files[0] || null)} />
       </div>
@@ -190,6 +197,7 @@ function ValueRow({ t, session, v, onDone }) {
         <p class="return-reason" role="note"><strong>${t('values.reason')}:</strong> ${ret.reason}
           ${ret.at && html`<span class="muted"> — ${ret.by_name || ret.by}, ${dateTimeVi(ret.at)}</span>`}</p>`}
       ${v.note && html`<p class="muted value-note">${t('work.note')}: ${v.note}</p>`}
+      <${RuleFlags} t=${t} flags=${v.flags} />
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${open && html`<${FixValue} t=${t} session=${session} v=${v} onDone=${(m) => { setOpen(false); onDone(m); }} onClose=${() => setOpen(false)} />`}
     </li>`;
@@ -365,6 +373,7 @@ export function MyWorkView({ t, session, headingRef }) {
     <section class="view view-mywork">
       <h1 tabindex="-1" ref=${headingRef}>${t('view.viec-cua-toi')}</h1>
       ${reviewer && html`<${ReviewCard} t=${t} version=${version} />`}
+      ${officer && html`<p class="grid-link"><a class="button primary" href="#/nhap-lieu">${t('grid.open')}</a></p>`}
       <${MyTasks} t=${t} session=${session} version=${version} onDone=${refresh} />
       ${officer && html`<${MyValues} t=${t} session=${session} version=${version} onDone=${refresh} />`}
       <${EnterValue} t=${t} session=${session} onDone=${refresh} />

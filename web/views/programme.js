@@ -89,6 +89,7 @@ function TaskFilters({ t, f, setF }) {
       ${f.document_id && html`<a class="doc-link" href=${`#/van-ban/${f.document_id}`}>${t('doc.open', docs.find((d) => String(d.id) === String(f.document_id))?.number || '')}</a>`}
       <label>${t('tasks.dueFrom')} <input type="date" value=${f.due_from} onInput=${set('due_from')} /></label>
       <label>${t('tasks.dueTo')} <input type="date" value=${f.due_to} onInput=${set('due_to')} /></label>
+      <label>${t('clock.asOf')} <input type="date" value=${f.as_of} onInput=${set('as_of')} /></label>
     </div>`;
 }
 
@@ -96,7 +97,7 @@ export function TasksView({ t, session, headingRef }) {
   const ids = useDocumentNumbers();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState('');
-  const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '', mine: '' });
+  const [f, setF] = useState({ unit_id: '', document_id: '', due_from: '', due_to: '', as_of: '', mine: '' });
   // An officer's list says whether its unit leads (chủ trì) or supports (phối hợp).
   const officer = !!session.me?.grants?.some((g) => g.role === 'officer');
   const query = useDebounced(q);
@@ -135,7 +136,7 @@ export function TasksView({ t, session, headingRef }) {
         onChange=${(e) => setF({ ...f, mine: e.target.checked ? '1' : '' })} /> ${t('tasks.mineOnly')}</label>`}
       ${error && html`<p class="form-error">${error}</p>`}
       ${data && html`
-        <p class="muted" role="status">${t('tasks.count', formatNumber(data.total))}
+        <p class="muted" role="status">${t('tasks.count', formatNumber(data.total))} · ${t('clock.statusOn', dateVi(data.tasks_as_of))}
           <${ExcelLink} t=${t} url=${`${listUrl}${status ? `${params.size ? '&' : ''}status=${status}` : ''}`} /></p>
         <table class="table tasks">
           <thead><tr><th scope="col">${t('tasks.code')}</th><th scope="col">${t('tasks.title')}</th><th scope="col">${t('tasks.lead')}</th>

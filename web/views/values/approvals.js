@@ -8,6 +8,7 @@ import { apiSend } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { dateVi, taskDeadline } from '../programme.js';
 import { Confirm, Evidence, Refusals, StatusBadge, Trend, amount, dateTimeVi, periodLabel, periodWords } from './common.js';
+import { RuleFlags } from './flags.js';
 
 const describe = (v) => `${v.indicator_code} — ${v.unit_name} — ${periodLabel(v)}: ${amount(v.value, v.measure)}`;
 
@@ -72,6 +73,7 @@ function ValueItem({ t, session, v, selected, onSelect, onDone }) {
           <span class="muted"> — ${v.last_return.by_name || v.last_return.by}, ${dateTimeVi(v.last_return.at)}</span></dd></div>`}
         <div><dt>${t('approvals.submittedAt')}</dt><dd>${dateTimeVi(v.submitted_at)} · ${t('work.deadline')} ${dateVi(v.deadline)}</dd></div>
       </dl>
+      <${RuleFlags} t=${t} flags=${v.flags} />
       <div class="review-evidence">
         <h4>${t('work.evidenceFiles')}</h4>
         <${Evidence} t=${t} files=${v.evidence} preview=${true} />
