@@ -441,19 +441,22 @@ done:
 
 /* ------------------------------------------------------------------ read */
 
-/* The keys who has read, as the keys of a new object. */
-static int read_keys(json_t **out, db_conn *db, int64_t person_id)
+/* The item keys that sql (one parameter: the person's id, given once for
+ * every '?') selects, as the keys of a new object. */
+int inbox__key_set(json_t **out, db_conn *db, const char *sql, int64_t person_id)
 {
 	db_stmt *s;
 	json_t *set = json_object();
 	int rc;
 	if (!set)
 		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = db_prepare(&s, db, "SELECT item_key FROM inbox_read WHERE person_id = ?")) < 0) {
+	if ((rc = db_prepare(&s, db, sql)) < 0) {
 		json_decref(set);
 		return rc;
 	}
-	db_bind_int64(s, 1, person_id);
+	int n = 0;
+	for (const char *q = strchr(sql, '?'); q; q = strchr(q + 1, '?'))
+		db_bind_int64(s, ++n, person_id);
 	while ((rc = db_step(s)) == DB_ROW)
 		json_object_set_new(set, db_column_text(s, 0), json_true());
 	db_finalize(s);
@@ -463,6 +466,12 @@ static int read_keys(json_t **out, db_conn *db, int64_t person_id)
 	}
 	*out = set;
 	return 0;
+}
+
+/* The keys who has read, as the keys of a new object. */
+static int read_keys(json_t **out, db_conn *db, int64_t person_id)
+{
+	return inbox__key_set(out, db, "SELECT item_key FROM inbox_read WHERE person_id = ?", person_id);
 }
 
 static int signed_in(const principal *who)

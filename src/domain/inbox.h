@@ -39,6 +39,9 @@
  * (indicator, period, value; task, report_kind, progress; text;
  * decision, proposed_deadline; deadline; values, reports, count). */
 int inbox__collect(json_t **out, db_conn *db, const principal *who, const char *since);
+/* The item keys that sql selects for a person (every '?' is the person's
+ * id), as the keys of a new object *out. */
+int inbox__key_set(json_t **out, db_conn *db, const char *sql, int64_t person_id);
 
 /* {"items": [...], "unread", "total", "limit", "offset"} for who (signed
  * in), the read ones marked. */

@@ -160,27 +160,8 @@ static int people_to_mail(person_addr **out, int *n, db_conn *db)
 /* The keys person id has read or been mailed, as the keys of an object. */
 static int known_keys(json_t **out, db_conn *db, int64_t id)
 {
-	db_stmt *s;
-	json_t *set = json_object();
-	int rc;
-	if (!set)
-		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = db_prepare(&s, db, "SELECT item_key FROM inbox_read WHERE person_id = ? "
-				     "UNION SELECT item_key FROM inbox_mail WHERE person_id = ?")) < 0) {
-		json_decref(set);
-		return rc;
-	}
-	db_bind_int64(s, 1, id);
-	db_bind_int64(s, 2, id);
-	while ((rc = db_step(s)) == DB_ROW)
-		json_object_set_new(set, db_column_text(s, 0), json_true());
-	db_finalize(s);
-	if (rc < 0) {
-		json_decref(set);
-		return rc;
-	}
-	*out = set;
-	return 0;
+	return inbox__key_set(out, db, "SELECT item_key FROM inbox_read WHERE person_id = ? "
+				       "UNION SELECT item_key FROM inbox_mail WHERE person_id = ?", id);
 }
 
 /* Whether item goes by mail: reminders are mailed per unit by

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/task.h"
+#include "util/err.h"
 
 #define D(y, m, d) ((date_ymd){ (y), (m), (d) })
 
@@ -108,6 +109,22 @@ static void test_task__quarterly_occurrences_and_the_deciding_one(void **state)
 	assert_int_equal(task_deciding_occurrence(occ, 3), 2);
 }
 
+static void test_task__one_day_for_every_status(void **state)
+{
+	(void)state;
+	date_ymd day, today = task_today();
+	assert_int_equal(task_as_of(&day, NULL), 0);
+	assert_memory_equal(&day, &today, sizeof(day));
+	assert_int_equal(task_as_of(&day, ""), 0);
+	assert_memory_equal(&day, &today, sizeof(day));
+	assert_int_equal(task_as_of(&day, "2026-06-30"), 0);
+	assert_int_equal(day.y, 2026);
+	assert_int_equal(day.m, 6);
+	assert_int_equal(day.d, 30);
+	assert_int_equal(task_as_of(&day, "30/06/2026"), ERR_INVALID);
+	assert_int_equal(task_as_of(&day, "2026-02-30"), ERR_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_task__official_words),
 		cmocka_unit_test(test_task__colour_from_progress_against_time),
 		cmocka_unit_test(test_task__quarterly_occurrences_and_the_deciding_one),
+		cmocka_unit_test(test_task__one_day_for_every_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
