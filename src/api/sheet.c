@@ -60,6 +60,8 @@ static const char *const titles[][3] = {
 	{ "on_time", "Số đơn vị báo cáo đúng hạn", "Units reporting on time" },
 	{ "threshold", "Ngưỡng đầy đủ để công bố (%)", "Completeness needed to publish (%)" },
 	{ "partial", "Kỳ đang tổng hợp", "Period being gathered" }, { "complete", "Đủ số liệu", "Complete" },
+	{ "completeness_threshold", "Ngưỡng đầy đủ để công bố (%)", "Completeness needed to publish (%)" },
+	{ "period_in_progress", "Kỳ đang tổng hợp", "Period being gathered" },
 	{ "target_period", "Kỳ mục tiêu", "Target period" }, { "percent_of_target", "% so với mục tiêu", "% of target" },
 	{ "achieved", "Đã đạt", "Achieved" }, { "forecast", "Dự báo tại kỳ mục tiêu", "Forecast at the target period" },
 	{ "probability", "Xác suất đạt mục tiêu", "Probability of reaching the target" },

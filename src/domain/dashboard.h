@@ -10,7 +10,17 @@
  * else from a trend forecast (analytics/forecast.h) of the series of the
  * period kind with the most figures up to P: xanh when the probability
  * of reaching the target is at least 0.7, vàng from 0.3, đỏ below, xám
- * without a target or with fewer than three figures. */
+ * without a target or with fewer than three figures.
+ *
+ * The headline rule (GSO's: a total is published when enough units have
+ * reported): a roll-up counts only when the approved values cover at least
+ * the indicator's threshold of its expected reporters (rollup_complete).
+ * The actual is the latest complete figure, and the trend and forecast use
+ * complete figures only; a newer incomplete one is the tile's "partial"
+ * {period, value, reporters, approved, expected}. Every tile carries
+ * reporters, approved and expected. Without an asked period, the page's
+ * period is the latest in which some indicator is complete, and
+ * "period_in_progress" names a newer one with figures. */
 #ifndef NQ57_DASHBOARD_H
 #define NQ57_DASHBOARD_H
 

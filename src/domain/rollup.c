@@ -694,6 +694,7 @@ static void kinds_expected(bool *out, const rollup_indicator *ind, const int *ki
 static int expected_count(rollup_cache *c)
 {
 	int *kind_of = NULL, n_kinds = 0;
+	bool *leaf = NULL;
 	const char *names[KINDS_MAX];
 	bool expected[KINDS_MAX];
 	for (int k = 0; k < c->n_indicators; k++) {
@@ -702,23 +703,37 @@ static int expected_count(rollup_cache *c)
 		    (ind->report_kinds || ind->expected_seq >= ind->values_seq))
 			continue;
 		if (!kind_of) {
-			if (!(kind_of = malloc((size_t)(c->n_units ? c->n_units : 1) * sizeof(int))))
+			kind_of = malloc((size_t)(c->n_units ? c->n_units : 1) * sizeof(int));
+			leaf = malloc((size_t)(c->n_units ? c->n_units : 1) * sizeof(bool));
+			if (!kind_of || !leaf) {
+				free(kind_of);
+				free(leaf);
 				return err_set(ERR_NOMEM, "out of memory");
+			}
 			n_kinds = kinds_number(kind_of, names, c);
 		}
 		int *before = realloc(ind->expected_before, (size_t)(c->n_units + 1) * sizeof(int));
 		if (!before) {
 			free(kind_of);
+			free(leaf);
 			return err_set(ERR_NOMEM, "out of memory");
 		}
 		ind->expected_before = before;
 		kinds_expected(expected, ind, kind_of, names, n_kinds, c->n_units);
+		/* first every unit of an expected kind; then only those with
+		 * none below them: a unit above others that report is covered
+		 * by them (or by its own figure, which covers them all) */
 		before[0] = 0;
 		for (int i = 0; i < c->n_units; i++)
 			before[i + 1] = before[i] + (c->units[i].active && expected[kind_of[i]]);
+		for (int i = 0; i < c->n_units; i++)
+			leaf[i] = before[i + 1] > before[i] && before[c->units[i].end] == before[i + 1];
+		for (int i = 0; i < c->n_units; i++)
+			before[i + 1] = before[i] + leaf[i];
 		ind->expected_seq = c->seq;
 	}
 	free(kind_of);
+	free(leaf);
 	return 0;
 }
 

@@ -157,7 +157,9 @@ double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *report
 /* Completeness of the roll-up of indicator ind over slot (-1: the whole
  * tree) for period pi. The expected reporters are the active units of the
  * subtree whose kind is in the indicator's report_kinds (when it has none:
- * the kinds of the units that have approved values of it); *expected gets
+ * the kinds of the units that have approved values of it) and that have
+ * no such unit below them (a unit above reporters is covered by them, or
+ * by its own figure, which covers them all); *expected gets
  * how many, and the result is how many of them are covered by an approved
  * value: their own, or that of a unit above them within the subtree (the
  * roll-up's top-most reporters). For a derived indicator, the input

@@ -179,3 +179,17 @@ test('the threshold: 90 % of the communes approved moves the headline to 2026Q3'
   t = tile(o, '5G-PHU');
   assert.deepEqual([t.period, t.reporters, t.approved, t.expected, t.partial], ['2026Q3', 31, 31, 34, null]);
 });
+
+test("a city's own figure covers its communes: expected stays the communes, all covered", async () => {
+  const file = path.join(dir, 'q4.csv');
+  writeFileSync(file, 'indicator_code,unit_code,period,value\n5G-PHU,01,2026Q4,95\n');
+  const cli = await runCli(['values', 'import', file, '--approved', '--db', srv.db]);
+  assert.equal(cli.code, 0, cli.stderr);
+  const row = async () => (await bcd.get('/api/v1/rollup?indicator=5G-PHU&periods=2026Q4')).json.values[0];
+  // no report_kinds: the kinds that report it are now the city's and the communes'
+  assert.deepEqual(await row(), { period: '2026Q4', value: 95, reporters: 1, approved: 34, expected: 34, complete: true, target: null });
+  const r = await bcd.put(`/api/v1/indicators/${fiveG.indicator_id}/reporting`, { report_kinds: ['province', 'commune'] });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.completeness_threshold, 90, 'the threshold is left as it was');
+  assert.deepEqual([(await row()).approved, (await row()).expected], [34, 34]);
+});

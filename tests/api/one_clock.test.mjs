@@ -97,7 +97,7 @@ test('another day (as_of): the overview, the task list and the Excel export agre
     dueWithinWindow(ov.due_soon, day);
   }
   const sheet = readSheet((await bcd.get('/api/v1/tasks?as_of=2026-06-30&format=xlsx')).bytes);
-  assert.equal(sheet.rows[1][0], 'Bộ lọc: Tình trạng tại ngày 30/06/2026', 'the export says the day of its statuses');
+  assert.equal(sheet.rows[1][0], 'Bộ lọc: Tình trạng tại ngày: 30/06/2026', 'the export says the day of its statuses');
   const june = (await bcd.get('/api/v1/tasks?as_of=2026-06-30&limit=1')).json.counts;
   const now = (await bcd.get('/api/v1/tasks?limit=1')).json.counts;
   assert.notDeepEqual(june, now, 'the day matters: the demo\'s counts differ between 30/06/2026 and today');

@@ -183,7 +183,8 @@ test('an approval shows in the roll-up on the next request, a draft never does',
   const period = missing ?? '2026Q1';
   const q = `/api/v1/rollup?indicator=RATE&periods=${period}`;
   const before = (await steering.get(q)).json.values[0];
-  const saved = await officer.put('/api/v1/values', { indicator_code: 'RATE', unit_code: 'C7', period, value: 9999 });
+  const saved = await officer.put('/api/v1/values', { indicator_code: 'RATE', unit_code: 'C7', period, value: 9999,
+    note: 'Giá trị thử nghiệm' }); // a jump needs a note (validation rules)
   assert.equal(saved.status, 200, saved.text);
   assert.deepEqual((await steering.get(q)).json.values[0], before, 'a draft does not count');
   assert.equal((await officer.post(`/api/v1/values/${saved.json.id}/submit`)).status, 200);

@@ -121,6 +121,8 @@ test("the overview's tasks are of today, whatever the figures' period", async ()
     await p.goto(`${server.url}/#/tong-quan`);
     const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
     await p.getByText(`Tình trạng tại ngày ${today}`).waitFor();
+    await p.getByLabel(/Tình trạng tại ngày/).fill('2026-06-30');
+    await p.getByText('Tình trạng tại ngày 30/06/2026').waitFor();
     // the task list says the same day, and another day can be picked
     await p.goto(`${server.url}/#/nhiem-vu`);
     await p.getByText(`tình trạng tại ngày ${today}`).waitFor();

@@ -93,7 +93,9 @@ export function Tile({ t, tile }) {
     </article>`;
 }
 
-function Filters({ t, f, setF, periods }) {
+// tasks: the reader sees tasks, so may pick the day of their statuses
+// (empty: today).
+function Filters({ t, f, setF, periods, tasks }) {
   const [docs, setDocs] = useState([]);
   useEffect(() => { apiSend('GET', '/api/v1/documents?limit=1000').then((d) => setDocs(d.documents), () => setDocs([])); }, []);
   return html`
@@ -109,6 +111,8 @@ function Filters({ t, f, setF, periods }) {
           <option value="">${t('dash.latest')}</option>
           ${periods.map((p) => html`<option value=${p}>${periodWords(p)}</option>`)}
         </select>
+      ${tasks && html`<label for="dash-as-of">${t('clock.asOf')}</label>
+        <input id="dash-as-of" type="date" value=${f.as_of || ''} onInput=${(e) => setF({ ...f, as_of: e.target.value })} />`}
     </div>`;
 }
 
@@ -185,7 +189,7 @@ export function OverviewView({ t, headingRef, footer }) {
   return html`
     <section class="view view-dashboard">
       <h1 tabindex="-1" ref=${headingRef}>${t('view.tong-quan')}${data?.unit ? ` — ${data.unit.name}` : ''}</h1>
-      <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(data, f.period)} />
+      <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(data, f.period)} tasks=${!!(data?.task_counts || f.as_of)} />
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${data && html`
         <div class="dash-head">
@@ -386,7 +390,7 @@ function UnitPage({ t, id, session }) {
   return html`
     <h2>${d.unit.name} <${ExcelLink} t=${t} url=${url} /></h2>
     <${AsOf} t=${t} data=${d} />
-    <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(d, f.period)} />
+    <${Filters} t=${t} f=${f} setF=${setF} periods=${periodsOf(d, f.period)} tasks=${true} />
     <${ColourCounts} t=${t} counts=${d.indicator_colours} />
     <div class="tiles">${d.indicators.map((tile) => html`<${Tile} t=${t} tile=${tile} />`)}</div>
     <div class="cards">

@@ -368,6 +368,27 @@ static void test_forecast__bad_series_refused(void **state)
 	assert_int_not_equal(m.method, FORECAST_NONE);
 }
 
+/* A percentage's line heading for 192 % is shown at 100 %, its band within 0..100. */
+static void test_forecast__clipped_to_hard_bounds(void **state)
+{
+	(void)state;
+	double t[] = { 2022, 2023, 2024, 2025 }, y[] = { 15, 40, 65, 90 };
+	forecast_model m;
+	double value, se;
+	assert_int_equal(forecast_fit(&m, t, y, 4), 0);
+	forecast_predict(&m, 2029, &value, &se);
+	assert_true(value > 180);
+	double low = value - 1.28 * se, high = value + 1.28 * se;
+	forecast_clip(&value, &low, &high, 0, 100);
+	assert_true(value == 100 && high == 100 && low <= 100 && low >= 0);
+	double v = -7, lo = -9, hi = 3;
+	forecast_clip(&v, &lo, &hi, 0, NAN);
+	assert_true(v == 0 && lo == 0 && hi == 3);
+	v = 250;
+	forecast_clip(&v, NULL, NULL, NAN, NAN);
+	assert_true(v == 250);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_forecast__colours_and_names),
 		cmocka_unit_test(test_forecast__unequal_spacing_uses_linear),
 		cmocka_unit_test(test_forecast__bad_series_refused),
+		cmocka_unit_test(test_forecast__clipped_to_hard_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
