@@ -5,6 +5,7 @@
 export const vi = {
   'view.kiem-tra': 'Kiểm tra số liệu',
   'about.kiem-tra': 'Đối chiếu số liệu đã nhập với các quy tắc kiểm tra của từng chỉ tiêu.',
+  'audit.a.rules': 'Đặt quy tắc kiểm tra số liệu',
 
   'validation.flags': 'Cảnh báo kiểm tra số liệu',
   'validation.flag': (name) => `Quy tắc “${name}”`,
@@ -32,6 +33,7 @@ export const vi = {
 export const en = {
   'view.kiem-tra': 'Data checks',
   'about.kiem-tra': 'Stored values checked against each indicator’s validation rules.',
+  'audit.a.rules': 'Set validation rules',
 
   'validation.flags': 'Validation warnings',
   'validation.flag': (name) => `Rule “${name}”`,
