@@ -401,6 +401,23 @@ static int code_index(const rollup_indicator *inds, int n, const char *code)
 	return -1;
 }
 
+/* Hands each indicator (read in order of id) its hard bounds. */
+typedef struct bounds_fill {
+	rollup_indicator *inds;
+	int n, at;
+} bounds_fill;
+
+static void bounds_set(void *ctx, int64_t id, double lo, double hi)
+{
+	bounds_fill *f = ctx;
+	while (f->at < f->n && f->inds[f->at].id < id)
+		f->at++;
+	if (f->at < f->n && f->inds[f->at].id == id) {
+		f->inds[f->at].bound_min = lo;
+		f->inds[f->at].bound_max = hi;
+	}
+}
+
 /* Reads the indicators (by id) with their weight codes. */
 static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_out, db_conn *db)
 {
@@ -420,6 +437,7 @@ static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_o
 			break;
 		rollup_indicator *ind = &inds[n];
 		memset(ind, 0, sizeof(*ind));
+		ind->bound_min = ind->bound_max = NAN;
 		weights[n++] = dup_or_null(db_column_text(s, 7));
 		ind->id = db_column_int64(s, 0);
 		ind->code = dup_or_null(db_column_text(s, 1));
@@ -444,8 +462,10 @@ static int indicators_read(rollup_indicator **out, char ***weights_out, int *n_o
 	}
 	db_finalize(s);
 	/* forecasts stay within the hard bounds of the indicator's rules */
-	for (int i = 0; rc >= 0 && i < n; i++)
-		rc = validation_bounds(&inds[i].bound_min, &inds[i].bound_max, db, inds[i].id);
+	if (rc >= 0) {
+		bounds_fill fill = { inds, n, 0 };
+		rc = validation_bounds_each(db, bounds_set, &fill);
+	}
 	if (rc < 0) {
 		for (int i = 0; i < n; i++) {
 			indicator_free(&inds[i]);

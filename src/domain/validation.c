@@ -494,26 +494,46 @@ done:
 
 /* ------------------------------------------------------------ bounds */
 
-int validation_bounds(double *lo, double *hi, db_conn *db, int64_t indicator_id)
+int validation_bounds_each(db_conn *db, void (*fn)(void *ctx, int64_t indicator_id, double lo, double hi), void *ctx)
 {
-	arena a;
-	indicator_info I;
-	vrule r[RULES_MAX];
-	int n, rc;
-	*lo = *hi = NAN;
-	arena_init(&a, 1024);
-	if ((rc = indicator_load(&I, db, &a, indicator_id)) == 0 && (rc = rules_load(r, &n, db, &a, &I, false)) == 0) {
-		for (int i = 0; i < n; i++) {
-			if (r[i].kind != RULE_BOUNDS || !r[i].hard || r[i].unit_id)
+	db_stmt *s;
+	int rc = db_prepare(&s, db,
+		"SELECT i.id, i.measure, i.rules_set, r.min_value, r.max_value FROM indicator i LEFT JOIN indicator_rule r "
+		"ON r.indicator_id = i.id AND r.kind = 'bounds' AND r.hard = 1 AND r.unit_id IS NULL ORDER BY i.id");
+	if (rc < 0)
+		return rc;
+	int64_t id = 0;
+	double lo = NAN, hi = NAN;
+	while ((rc = db_step(s)) == DB_ROW) {
+		int64_t next = db_column_int64(s, 0);
+		if (next != id) {
+			if (id)
+				fn(ctx, id, lo, hi);
+			id = next;
+			lo = hi = NAN;
+			if (!db_column_int64(s, 2)) {
+				/* the defaults of the measure */
+				indicator_info I = { .id = id, .measure = db_column_text(s, 1) };
+				vrule d[2];
+				int n = defaults_of(d, &I);
+				for (int k = 0; k < n; k++)
+					if (d[k].kind == RULE_BOUNDS) {
+						lo = d[k].min;
+						hi = d[k].max;
+					}
 				continue;
-			if (isfinite(r[i].min))
-				*lo = isfinite(*lo) ? fmax(*lo, r[i].min) : r[i].min;
-			if (isfinite(r[i].max))
-				*hi = isfinite(*hi) ? fmin(*hi, r[i].max) : r[i].max;
+			}
 		}
+		double min = real_or_nan(s, 3), max = real_or_nan(s, 4);
+		if (isfinite(min))
+			lo = isfinite(lo) ? fmax(lo, min) : min;
+		if (isfinite(max))
+			hi = isfinite(hi) ? fmin(hi, max) : max;
 	}
-	arena_free(&a);
-	return rc;
+	if (rc >= 0 && id)
+		fn(ctx, id, lo, hi);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------ reading and setting */

@@ -39,8 +39,9 @@ int validation_check(json_t **out, db_conn *db, const value_key *k, double value
  * caller frees) the soft violations as JSON text, or NULL for none. */
 int validation_enforce(char **flags, db_conn *db, const value_key *k, double value, const char *note);
 
-/* An indicator's hard bounds for every unit (NaN: none), for forecasts. */
-int validation_bounds(double *lo, double *hi, db_conn *db, int64_t indicator_id);
+/* Each indicator's hard bounds for every unit (NaN: none), for forecasts,
+ * in one query: fn(ctx, id, lo, hi) in order of id. */
+int validation_bounds_each(db_conn *db, void (*fn)(void *ctx, int64_t indicator_id, double lo, double hi), void *ctx);
 
 /* {unit, from, to, total, violations: [{indicator_id, indicator_code,
  * indicator_name, unit_id, unit_code, unit_name, period, period_label_vi,

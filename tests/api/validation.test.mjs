@@ -243,6 +243,11 @@ test('the forecast of a percentage never leaves 0–100', async () => {
   assert.equal(d.json.forecast.points.at(-1).value, 100, 'the line would pass 100 %; the forecast stops there');
   const tile = (await bcd.get('/api/v1/dashboard?period=2025')).json.indicators.find((t) => t.code === 'PCT-NHANH');
   assert.ok(tile.forecast <= 100, `tile forecast ${tile.forecast}`);
+  // the indicator's own hard bounds take over as soon as they are set
+  assert.equal((await bcd.put(`/api/v1/indicators/${id}/rules`, { rules: [{ kind: 'bounds', min: 0, max: 95 }] })).status, 200);
+  const bounded = (await bcd.get(`/api/v1/dashboard/indicators/${id}`)).json.forecast.points;
+  assert.equal(bounded.at(-1).value, 95);
+  assert.ok(bounded.every((p) => p.high <= 95));
 });
 
 test('who may set an indicator’s rules: steering and admin over its owner unit; refusals change nothing', async () => {

@@ -127,3 +127,43 @@ test('the steering office sees the flag in Phê duyệt and the value in Kiểm 
     await ctx.close();
   }
 });
+
+test('the steering office sets an indicator’s rules on Kiểm tra số liệu (1366 and 390 px)', async () => {
+  const bcd = await signIn(server, 'bcd');
+  const id = (await bcd.get('/api/v1/indicators?q=DN-KHCN')).json.indicators.find((i) => i.code === 'DN-KHCN').id;
+  for (const [viewport, width] of [[DESKTOP, 1366], [PHONE, 390]]) {
+    const { ctx, page, problems } = await pageAs(browser, server, 'bcd', { viewport });
+    try {
+      await page.goto(`${server.url}/#/kiem-tra`);
+      const editor = page.locator('section.rules-editor');
+      await editor.getByLabel('Chỉ tiêu').selectOption('DN-KHCN');
+      if (width === 1366) {
+        await editor.getByText('Đang dùng quy tắc mặc định theo đơn vị tính (doanh nghiệp).').waitFor();
+        const jump = editor.getByRole('listitem', { name: 'Quy tắc 2' });
+        assert.match(await jump.innerText(), /Biến động so với kỳ trước/);
+        await jump.getByLabel('Ngưỡng thay đổi (±%)').fill('30');
+        await editor.getByLabel('Loại quy tắc cần thêm').selectOption('compare');
+        await editor.getByRole('button', { name: 'Thêm quy tắc' }).click();
+        const cmp = editor.getByRole('listitem', { name: 'Quy tắc 3' });
+        await cmp.getByLabel('Vế trái').fill('{DN-KHCN}');
+        await cmp.getByLabel('Vế phải').fill('{RD-TT} * 1000');
+        await cmp.getByLabel('Tên quy tắc (tiếng Việt)').fill('Doanh nghiệp KH&CN trong giới hạn hợp lý');
+        await editor.getByRole('button', { name: 'Lưu quy tắc' }).click();
+        await editor.getByRole('status').filter({ hasText: 'Đã lưu quy tắc kiểm tra của DN-KHCN.' }).waitFor();
+        const rules = (await bcd.get(`/api/v1/indicators/${id}/rules`)).json;
+        assert.equal(rules.defaults, false);
+        assert.deepEqual(rules.rules.map((r) => [r.kind, r.hard, r.percent ?? r.min ?? r.left]),
+          [['bounds', true, 0], ['jump', false, 30], ['compare', false, '{DN-KHCN}']]);
+        assert.equal(rules.rules[2].name_vi, 'Doanh nghiệp KH&CN trong giới hạn hợp lý');
+      } else {
+        await editor.getByText('Chỉ tiêu có quy tắc riêng.').waitFor();
+        await editor.getByRole('listitem', { name: 'Quy tắc 3' }).scrollIntoViewIfNeeded();
+      }
+      await shot(page, `validation-rules-${width}`);
+      assert.equal(await overflow(page), 0, `${width}: nothing scrolls sideways`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+  }
+});

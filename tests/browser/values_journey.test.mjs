@@ -120,7 +120,7 @@ test('drafts sent at once, one returned with a reason, fixed and sent again, app
     const unit = dbExec(server.db, "SELECT id FROM unit WHERE code = '00070'");
     await open(p, `#/tong-quan/don-vi/${unit}`);
     const tile = p.locator('article.tile', { hasText: 'Tỷ lệ phủ sóng 5G' });
-    await tile.locator('.tile-actual', { hasText: '2026Q3' }).waitFor();
+    await tile.locator('.tile-actual', { hasText: 'Quý III/2026' }).waitFor();
     assert.equal((await tile.locator('.tile-actual .value').innerText()).trim(), '91', 'the approved figure of the quarter');
     await shot(p, 'values-unit-page-390');
     all.push(...last.problems);

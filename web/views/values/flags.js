@@ -42,11 +42,13 @@ export function useRuleCheck(session, key, valueText) {
   return result;
 }
 
-// "1.250,75" or "12,5" or "-5" as a number; NaN when it is none.
+// "1.250,75" or "12,5" or "-5" as a number ("1,250.75" in English, as
+// web/format.js writes it); NaN when it is none.
 export function parseNumber(text) {
-  const s = String(text ?? '').trim();
+  const s = String(text ?? '').trim().replace('−', '-');
   if (!s) return NaN;
-  return Number(s.replace(/\./g, '').replace(',', '.').replace('−', '-'));
+  const en = globalThis.document?.documentElement.lang === 'en';
+  return Number(en ? s.replace(/,/g, '') : s.replace(/\./g, '').replace(',', '.'));
 }
 
 // What the check found, beside the value field.

@@ -1,11 +1,13 @@
 // "Kiểm tra số liệu" (#/kiem-tra): the steering office's validation-rule
 // analysis — every stored value of a unit's subtree within a span of
 // periods checked against its indicator's rules, each violation with the
-// indicator, unit, period in words, value, rule and level.
+// indicator, unit, period in words, value, rule and level — and the
+// rules themselves, edited per indicator (rules.js).
 import { html, useEffect, useState } from '../../ui.js';
 import { apiGet, sayMessage } from '../../api.js';
 import { loadLang } from '../../i18n.js';
 import { StatusBadge, amount, periodLabel, periodWords } from './common.js';
+import { RulesEditor } from './rules.js';
 
 // The quarters and years a person picks from, newest first, in words.
 function periodChoices(now = new Date()) {
@@ -92,5 +94,6 @@ export function ValidationView({ t, session, headingRef }) {
         <h2 class="validation-total" aria-live="polite">${t('validation.total', result.total, result.violations.length)}</h2>
         ${result.violations.length === 0 ? html`<p class="muted">${t('validation.none')}</p>` : html`
           <ul class="findings">${result.violations.map((v) => html`<${Finding} t=${t} v=${v} />`)}</ul>`}`}
+      <${RulesEditor} t=${t} session=${session} />
     </section>`;
 }
