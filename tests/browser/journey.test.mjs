@@ -56,7 +56,8 @@ test('an officer reports a value with evidence, the steering office approves it'
   try {
     const p = officer.page;
     await p.getByLabel('Chỉ tiêu').selectOption('DN-KHCN');
-    await p.getByLabel('Kỳ báo cáo (ví dụ 2025Q3, 2025M9, 2025)').fill('2025Q3');
+    // the period is picked in words from the list
+    await p.locator('form.enter-value').getByLabel('Kỳ báo cáo').selectOption({ label: 'Quý III/2025' });
     await p.getByLabel('Giá trị').fill('1.234');
     await p.getByLabel('Minh chứng (PDF, ảnh, Excel, Word)').setInputFiles(pdf);
     await p.getByRole('button', { name: 'Gửi phê duyệt' }).click();

@@ -37,7 +37,10 @@ export function watch(page, problems) {
 // problems }; the page is left on the person's landing page.
 export async function pageAs(browser, server, login, { viewport = DESKTOP, lang = 'vi' } = {}) {
   const ctx = await browser.newContext({ locale: lang === 'vi' ? 'vi-VN' : 'en-GB', viewport });
-  await ctx.addInitScript((l) => { try { localStorage.setItem('nq57.lang', l); } catch { /* none */ } }, lang);
+  // The language to start in; a switch made on the page lasts across reloads.
+  await ctx.addInitScript((l) => {
+    try { if (!localStorage.getItem('nq57.lang')) localStorage.setItem('nq57.lang', l); } catch { /* none */ }
+  }, lang);
   const page = await ctx.newPage();
   const problems = [];
   watch(page, problems);

@@ -5,6 +5,7 @@
 // place. The steering office reviews in #/phe-duyet (values/approvals.js).
 import { html, useEffect, useRef, useState } from '../ui.js';
 import { ExcelExchange } from './values/exchange.js';
+import { PeriodSelect, gridPeriods, parseTyped } from './values/grid.js';
 import { apiSend } from '../api.js';
 import { formatNumber } from '../format.js';
 import { dateVi, taskDeadline } from './programme.js';
@@ -23,7 +24,7 @@ function EnterValue({ t, session, onDone }) {
   const units = [...new Map(session.me.grants.filter((g) => g.role === 'officer' || g.role === 'admin')
     .map((g) => [g.unit_code, g])).values()];
   const [indicators, setIndicators] = useState([]);
-  const [f, setF] = useState({ indicator: '', unit: units[0]?.unit_code || '', period: '', value: '', note: '' });
+  const [f, setF] = useState({ indicator: '', unit: units[0]?.unit_code || '', period: gridPeriods().current, value: '', note: '' });
   const [file, setFile] = useState(null);
   const [msg, setMsg] = useState(null);
   const check = useRuleCheck(session, { indicator_code: f.indicator, unit_code: f.unit, period: f.period }, f.value);
@@ -36,9 +37,9 @@ function EnterValue({ t, session, onDone }) {
   const submit = async (e) => {
     e.preventDefault();
     setMsg(null);
-    const number = Number(String(f.value).replace(/\./g, '').replace(',', '.'));
+    const number = parseTyped(f.value);
     try {
-      const v = await session.send('PUT', '/api/v1/values', { indicator_code: f.indicator, unit_code: f.unit, period: f.period.trim(), value: number, note: f.note || undefined });
+      const v = await session.send('PUT', '/api/v1/values', { indicator_code: f.indicator, unit_code: f.unit, period: f.period, value: number, note: f.note || undefined });
       if (file) await uploadEvidence(session, 'indicator_value', v.id, file);
       await session.send('POST', `/api/v1/values/${v.id}/submit`);
       setMsg({ ok: t('work.submitted') });
@@ -60,8 +61,7 @@ function EnterValue({ t, session, onDone }) {
         ${units.map((g) => html`<option value=${g.unit_code}>${g.unit_name}</option>`)}
       </select>
       <label for="v-period">${t('work.period')}</label>
-      <input id="v-period" required placeholder="2025Q3" value=${f.period} onInput=${set('period')} />
-      <${PeriodHint} code=${f.period} />
+      <${PeriodSelect} t=${t} id="v-period" value=${f.period} onChange=${(period) => setF({ ...f, period })} />
       <label for="v-value">${t('work.value')}</label>
       <input id="v-value" required inputmode="decimal" value=${f.value} onInput=${set('value')} />
       <${RuleCheck} t=${t} result=${check} />
@@ -73,21 +73,6 @@ function EnterValue({ t, session, onDone }) {
       ${msg?.ok && html`<p class="form-ok" role="status">${msg.ok}</p>`}
       ${msg?.error && html`<p class="form-error" role="alert">${msg.error}</p>`}
     </form>`;
-}
-
-// The period typed, said in words when the server reads it ("Quý III/2026").
-function PeriodHint({ code }) {
-  const [label, setLabel] = useState('');
-  useEffect(() => {
-    const c = code.trim();
-    setLabel('');
-    if (!/^\d{4}/.test(c)) return undefined;
-    const timer = setTimeout(() => {
-      apiSend('GET', `/api/v1/periods/${encodeURIComponent(c)}`).then((p) => setLabel(p.label_vi || p.code || ''), () => setLabel(''));
-    }, 250);
-    return () => clearTimeout(timer);
-  }, [code]);
-  return label ? html`<p class="muted period-hint" aria-live="polite">${label}</p>` : null;
 }
 
 // A returned (or draft) value opened in place: its history, and value,

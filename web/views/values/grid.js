@@ -29,6 +29,17 @@ export function gridPeriods(today = new Date()) {
     current: q === 1 ? `${y - 1}Q4` : `${y}Q${q - 1}` };
 }
 
+// A period picked from a list in words, grouped into quarters, halves and
+// years (codes are never typed).
+export function PeriodSelect({ t, id, value, onChange }) {
+  const lang = loadLang();
+  return html`
+    <select id=${id} value=${value} onChange=${(e) => onChange(e.target.value)}>
+      ${gridPeriods().groups.map(([key, codes]) => html`
+        <optgroup label=${t(key)}>${codes.map((c) => html`<option value=${c}>${periodWords(c, lang)}</option>`)}</optgroup>`)}
+    </select>`;
+}
+
 // The units the person may see a grid of: those it reports for first.
 function gridUnits(me) {
   const grants = me?.grants || [];
@@ -152,7 +163,7 @@ function GridRow({ t, session, grid, row, onSaved }) {
 
 export function GridView({ t, session, headingRef }) {
   const units = gridUnits(session.me);
-  const { groups, current } = gridPeriods();
+  const { current } = gridPeriods();
   const [unit, setUnit] = useState(units[0]?.unit_id || '');
   const [period, setPeriod] = useState(current);
   const [grid, setGrid] = useState(null);
@@ -202,10 +213,7 @@ export function GridView({ t, session, headingRef }) {
           ${units.map((g) => html`<option value=${g.unit_id}>${g.unit_name}</option>`)}
         </select>
         <label for="grid-period">${t('grid.period')}</label>
-        <select id="grid-period" value=${period} onChange=${(e) => { setPeriod(e.target.value); setSending(null); }}>
-          ${groups.map(([key, codes]) => html`
-            <optgroup label=${t(key)}>${codes.map((c) => html`<option value=${c}>${periodWords(c, lang)}</option>`)}</optgroup>`)}
-        </select>
+        <${PeriodSelect} t=${t} id="grid-period" value=${period} onChange=${(c) => { setPeriod(c); setSending(null); }} />
       </div>
       ${units.length === 0 && html`<p class="muted">${t('grid.noUnit')}</p>`}
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
