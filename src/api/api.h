@@ -156,6 +156,10 @@ int api_indicators_list(http_req *req);
 int api_indicators_create(http_req *req);
 int api_indicators_get(http_req *req);
 int api_indicators_targets(http_req *req);
+/* The start of every change to indicator {id}'s definition (targets,
+ * reporting, rules): the caller may assign work over the indicator's owner
+ * unit; *body (the request's JSON, owned by the caller) is read last. */
+int api_indicator_change_begin(int64_t *id, const principal **who, db_conn **db, json_t **body, http_req *req);
 int api_indicators_reporting(http_req *req);
 /* values.c */
 int api_values_list(http_req *req);

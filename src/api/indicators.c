@@ -60,18 +60,25 @@ done:
 	return rc;
 }
 
+int api_indicator_change_begin(int64_t *id, const principal **who, db_conn **db, json_t **body, http_req *req)
+{
+	const char *path;
+	int rc;
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_param_id(id, req, 0)) < 0 ||
+	    (rc = api_principal(who, req)) < 0 || (rc = api_db(db, req)) < 0 ||
+	    (rc = indicator_owner_path(&path, *db, &req->a, *id)) < 0 || (path && (rc = api_require(req, ACT_ASSIGN, path)) < 0))
+		return rc;
+	return api_body_json(body, req);
+}
+
 int api_indicators_targets(http_req *req)
 {
 	const principal *who;
-	const char *path;
 	json_t *body, *out;
 	db_conn *db;
 	int64_t id;
 	int rc;
-	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 ||
-	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
-	    (rc = indicator_owner_path(&path, db, &req->a, id)) < 0 || (path && (rc = api_require(req, ACT_ASSIGN, path)) < 0) ||
-	    (rc = api_body_json(&body, req)) < 0)
+	if ((rc = api_indicator_change_begin(&id, &who, &db, &body, req)) < 0)
 		return rc;
 	rc = indicator_set_targets(db, who, id, body);
 	json_decref(body);
@@ -87,15 +94,11 @@ int api_indicators_targets(http_req *req)
 int api_indicators_reporting(http_req *req)
 {
 	const principal *who;
-	const char *path;
 	json_t *body, *out;
 	db_conn *db;
 	int64_t id;
 	int rc;
-	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 ||
-	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
-	    (rc = indicator_owner_path(&path, db, &req->a, id)) < 0 || (path && (rc = api_require(req, ACT_ASSIGN, path)) < 0) ||
-	    (rc = api_body_json(&body, req)) < 0)
+	if ((rc = api_indicator_change_begin(&id, &who, &db, &body, req)) < 0)
 		return rc;
 	rc = indicator_set_report_kinds(db, who, id, body);
 	json_decref(body);

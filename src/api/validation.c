@@ -35,16 +35,16 @@ int api_indicator_rules_get(http_req *req)
 int api_indicator_rules_put(http_req *req)
 {
 	const principal *who;
-	const char *path;
 	json_t *body, *out;
 	db_conn *db;
 	int64_t id;
 	int rc;
-	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_param_id(&id, req, 0)) < 0 ||
-	    (rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 ||
-	    (rc = indicator_owner_path(&path, db, &req->a, id)) < 0 || (path && (rc = api_require(req, ACT_ASSIGN, path)) < 0) ||
-	    (rc = api_body_object(&body, req)) < 0)
+	if ((rc = api_indicator_change_begin(&id, &who, &db, &body, req)) < 0)
 		return rc;
+	if (!json_is_object(body)) {
+		json_decref(body);
+		return err_set(ERR_INVALID, "the request body must be a JSON object");
+	}
 	rc = validation_rules_set(db, who, id, body);
 	json_decref(body);
 	if (rc < 0 || (rc = validation_rules_get(&out, db, id)) < 0)
