@@ -463,8 +463,7 @@ int api_respond_sheet(http_req *req, const json_t *answer)
 	if (!as_of || !time_parse_iso(&at, as_of))
 		at = time_now();
 	struct tm tm;
-	time_t local = at + 7 * 3600;
-	gmtime_r(&local, &tm);
+	time_vn_tm(&tm, at);
 	snprintf(when, sizeof(when), "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
 		tm.tm_min);
 	api_sheet_filter(&filter, req, en);

@@ -75,8 +75,7 @@ static const char *sget(const json_t *o, const char *key) { return json_string_v
 static void moment_words(char out[64], time_t t)
 {
 	struct tm tm;
-	t += 7 * 3600;
-	gmtime_r(&t, &tm);
+	time_vn_tm(&tm, t);
 	snprintf(out, 64, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 }
 

@@ -120,10 +120,8 @@ static void header_block(const review_sink *k, const json_t *r)
 	time_t at;
 	char line_time[96] = "–";
 	if (time_parse_iso(&at, text(r, "as_of"))) {
-		/* Vietnam's time, UTC+7 all year */
-		at += 7 * 3600;
 		struct tm tm;
-		gmtime_r(&at, &tm);
+		time_vn_tm(&tm, at);
 		snprintf(line_time, sizeof(line_time), "%02d:%02d ngày %02d/%02d/%04d", tm.tm_hour, tm.tm_min, tm.tm_mday, tm.tm_mon + 1,
 			tm.tm_year + 1900);
 	}

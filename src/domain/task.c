@@ -240,9 +240,8 @@ static int insert_supporting(db_conn *db, int64_t task_id, int64_t lead, const j
 
 date_ymd task_today(void)
 {
-	time_t t = time_now();
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	time_vn_tm(&tm, time_now());
 	return (date_ymd){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
 }
 

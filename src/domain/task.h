@@ -62,7 +62,7 @@ int task_occurrences(period *out, int max, period_kind kind, date_ymd starts_on,
 /* The index of the occurrence that decides the status. */
 int task_deciding_occurrence(const task_occurrence *occ, int n);
 
-/* Today (UTC) by the server's clock. */
+/* Today in Viet Nam (UTC+7) by the server's clock. */
 date_ymd task_today(void);
 /* The one day every screen, count, export and report derives task
  * statuses for: text (YYYY-MM-DD) when given, else today. ERR_INVALID

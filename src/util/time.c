@@ -59,3 +59,9 @@ bool time_parse_iso(time_t *out, const char *s)
 	*out = timegm(&tm);
 	return true;
 }
+
+void time_vn_tm(struct tm *out, time_t t)
+{
+	t += TIME_VN_OFFSET_SECONDS;
+	gmtime_r(&t, out);
+}

@@ -20,4 +20,10 @@ void time_iso_from(char out[static TIME_ISO_SIZE], time_t t);
  * Returns false when s is not such a timestamp. */
 bool time_parse_iso(time_t *out, const char *s);
 
+/* Viet Nam's time, UTC+7 all year (no summer time): the clock and the
+ * calendar day its officials live by. */
+#define TIME_VN_OFFSET_SECONDS (7 * 3600)
+/* The broken-down time of t in Viet Nam. */
+void time_vn_tm(struct tm *out, time_t t);
+
 #endif

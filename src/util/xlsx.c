@@ -6,6 +6,7 @@
 #include "util/xlsx.h"
 #include "util/err.h"
 #include "util/utf8.h"
+#include "util/time.h"
 #include "util/zip.h"
 
 #include <xlsxwriter.h>
@@ -315,7 +316,7 @@ void xlsx_moment(xlsx_writer *w, time_t t)
 {
 	xlsx_cell *c = cell_next(w, CELL_DATE, S_MOMENT);
 	if (c)
-		c->num = EXCEL_EPOCH_1970 + (double)(t + 7 * 3600) / 86400.0;
+		c->num = EXCEL_EPOCH_1970 + (double)(t + TIME_VN_OFFSET_SECONDS) / 86400.0;
 }
 
 void xlsx_input_number(xlsx_writer *w, double v)

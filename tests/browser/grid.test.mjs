@@ -119,7 +119,8 @@ test("the overview's tasks are of today, whatever the figures' period", async ()
   try {
     const p = bcd.page;
     await p.goto(`${server.url}/#/tong-quan`);
-    const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
+    // today in Viet Nam (UTC+7), as dd/mm/yyyy
+    const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10).split('-').reverse().join('/');
     await p.getByText(`Tình trạng tại ngày ${today}`).waitFor();
     await p.getByLabel(/Tình trạng tại ngày/).fill('2026-06-30');
     await p.getByText('Tình trạng tại ngày 30/06/2026').waitFor();
