@@ -62,13 +62,15 @@ run_node() { # run_node NAME DIR [ENV=VALUE...]
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
-run_node "api-sqlite" tests/api
+# Every answer an API test gets is also checked against the OpenAPI
+# description (tests/lib/openapi_check.mjs).
+run_node "api-sqlite" tests/api NQ57_OPENAPI_CHECK=1
 
 section "starting PostgreSQL"
 PG_DIR=$(mktemp -d /tmp/nq57-pg.XXXXXX)
 if PG_URL=$(tests/pg.sh start "$PG_DIR"); then
 	echo "PostgreSQL at $PG_URL"
-	run_node "api-postgresql" tests/api NQ57_TEST_DB="$PG_URL"
+	run_node "api-postgresql" tests/api NQ57_TEST_DB="$PG_URL" NQ57_OPENAPI_CHECK=1
 else
 	echo "PostgreSQL did not start; the API suite on PostgreSQL counts as failed"
 	failed=$((failed + 1))
