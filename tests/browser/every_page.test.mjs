@@ -22,7 +22,8 @@ async function demoRoutes() {
   const doc = (await bcd.get('/api/v1/documents')).json.documents.find((d) => d.number === '43/KH-UBND');
   return ['#/', '#/chi-tieu', '#/nhiem-vu', '#/nhiem-vu/NV-005', '#/van-ban', `#/van-ban/${doc.id}`,
     '#/don-vi', '#/bao-cao', '#/chi-so', '#/viec-cua-toi', '#/hop-thu', '#/phe-duyet', '#/nguoi-dung',
-    '#/nhat-ky', `#/tong-quan/chi-tieu/${ind.id}`, `#/tong-quan/don-vi/${unit.id}`, '#/dang-nhap'];
+    '#/nhat-ky', '#/nhap-lieu', '#/kiem-tra', '#/api', `#/tong-quan/chi-tieu/${ind.id}`, `#/tong-quan/don-vi/${unit.id}`,
+    '#/dang-nhap'];
 }
 
 before(async () => {
@@ -98,7 +99,7 @@ function unlinkedCodes(own) {
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
-    if (el.closest('a, option, select, textarea, h1, label, button, .chart, [role=img]')) continue;
+    if (el.closest('a, option, select, textarea, h1, label, button, pre, code, .chart, [role=img]')) continue;   // examples in code are not references
     if (getComputedStyle(el).display === 'none') continue;
     for (const m of n.textContent.matchAll(CODE)) if (m[1] !== own) found.push(`${m[1]} in <${el.tagName.toLowerCase()}> "${n.textContent.trim().slice(0, 60)}"`);
   }
