@@ -219,7 +219,7 @@ int api_values_approve_many(http_req *req) { return many(req, VALUE_APPROVE); }
 
 /* ------------------------------------------------------------- exchange */
 
-static int import_reply(http_req *req, int rc, exchange_result *r, const exchange_options *opt, bool dhis2)
+static int import_reply(http_req *req, int rc, exchange_result *r, const exchange_options *opt)
 {
 	if ((rc == ERR_INVALID || rc == ERR_FORBIDDEN) && r->problems) {
 		json_t *p = r->problems;
@@ -228,15 +228,10 @@ static int import_reply(http_req *req, int rc, exchange_result *r, const exchang
 	}
 	if (rc < 0)
 		return rc;
-	if (dhis2)
-		return api_respond_json(req, 200, json_pack("{s:s, s:b, s:{s:i, s:i, s:i, s:i}, s:[]}", "status", "SUCCESS",
-			"dryRun", opt->dry_run, "importCount", "imported", r->created, "updated", r->updated, "ignored",
-			r->ignored, "deleted", 0, "conflicts"));
 	json_t *out = json_pack("{s:i, s:i, s:i, s:i, s:i, s:b}", "created", r->created, "updated", r->updated, "ignored",
 		r->ignored, "skipped", r->skipped, "total", r->total, "dry_run", opt->dry_run);
-	if (r->rows) {
+	if (r->rows)
 		json_object_set(out, "rows", r->rows);
-	}
 	return api_respond_json(req, 200, out);
 }
 
@@ -269,7 +264,7 @@ int api_values_import(http_req *req)
 	else
 		return err_set(ERR_INVALID, "send the values as text/csv or as an .xlsx workbook, not '%.60s'",
 			ct ? ct : "nothing");
-	rc = import_reply(req, rc, &r, &opt, false);
+	rc = import_reply(req, rc, &r, &opt);
 	json_decref(r.problems);
 	json_decref(r.rows);
 	return rc;
