@@ -27,7 +27,7 @@ test('an officer fills Quý IV/2026 in the grid, sees the rules as they type, an
     await p.getByRole('link', { name: /Nhập số liệu theo kỳ/ }).click();
     await p.locator('h1', { hasText: 'Nhập số liệu theo kỳ' }).waitFor();
     assert.match(p.url(), /#\/nhap-lieu$/);
-    const period = p.getByLabel('Kỳ báo cáo');
+    const period = p.locator('.grid-pick').getByLabel('Kỳ báo cáo');
     const offered = await period.locator('option').allInnerTexts();
     assert.ok(offered.includes('Quý III/2025') && offered.includes('6 tháng đầu năm 2025') && offered.includes('Năm 2025'),
       `periods in words: ${offered.join(', ')}`);
@@ -88,7 +88,7 @@ test('the grid on a phone: every row readable, nothing wider than the screen', a
   try {
     const p = hk.page;
     await p.goto(`${server.url}/#/nhap-lieu`);
-    await p.getByLabel('Kỳ báo cáo').selectOption({ label: 'Năm 2026' });
+    await p.locator('.grid-pick').getByLabel('Kỳ báo cáo').selectOption({ label: 'Năm 2026' });
     await p.locator('h2', { hasText: 'Năm 2026' }).waitFor();
     await row(p, '5G-PHU').waitFor();
     await row(p, 'NL-RD').getByLabel('Giá trị chỉ tiêu NL-RD').fill('12,5');
