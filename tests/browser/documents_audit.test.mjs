@@ -93,6 +93,11 @@ test('quantri sets a new password for xem after a confirmation; no lock button o
     await page.locator('#audit-person').selectOption({ label: 'Quản trị hệ thống (quantri)' });
     const entry = page.locator('.audit-entry', { hasText: 'Đặt lại mật khẩu' }).first();
     await entry.waitFor();
+    // the list is reloaded for the filter: wait until it is, then count
+    await page.waitForFunction(() => {
+      const all = [...document.querySelectorAll('.audit-entry')];
+      return all.length > 0 && all.every((e) => /quantri/.test(e.querySelector('.audit-actor')?.textContent || ''));
+    }, null, { timeout: 10000 }).catch(() => {});
     assert.equal(await page.locator('.audit-entry').filter({ hasNot: page.locator('.audit-actor', { hasText: 'quantri' }) }).count(), 0,
       'only quantri\'s entries');
     const diff = entry.locator('.diff-row', { hasText: 'Phải đổi mật khẩu' });

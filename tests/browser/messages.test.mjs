@@ -25,8 +25,10 @@ async function sendValue(page, value) {
   await indicator.selectOption('5G-PHU');
   await form.locator('#v-value').fill(value);
   await form.locator('button[type=submit]').click();
-  const error = form.locator('.form-error');
-  await error.waitFor();
+  // the answer to the sending, below the button (the check as typed may
+  // show its own alert above it)
+  const error = form.locator('.form-error').last();
+  await form.locator('button[type=submit] ~ .form-error').waitFor();
   return (await error.textContent()).trim();
 }
 
