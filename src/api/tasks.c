@@ -253,29 +253,35 @@ done:
 	return rc;
 }
 
-static int review(http_req *req, bool approve)
+/* What whoever may approve for the lead unit decides on item {1} of task
+ * {0}: a completion request or an extension request (the domain asks a
+ * refusal for its reason). */
+typedef int (*task_decide_fn)(db_conn *db, const principal *who, int64_t task_id, int64_t item_id, bool approve,
+	const char *reason);
+
+static int decision(http_req *req, task_decide_fn decide, bool approve)
 {
 	const principal *who;
-	const char *lead, **supporting, *reason = NULL;
-	int n, rc;
+	const char *reason = NULL;
 	json_t *body = NULL;
-	int64_t id, rid;
+	int64_t id, item;
+	task_units u;
 	db_conn *db;
+	int rc;
 	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0 ||
-	    (rc = api_param_id(&rid, req, 1)) < 0)
+	    (rc = api_param_id(&item, req, 1)) < 0)
 		return rc;
 	if (!who->person_id)
 		return err_set(ERR_UNAUTHORIZED, "sign in to review tasks");
-	if ((rc = task_unit_paths(&lead, &supporting, &n, db, &req->a, id)) < 0 ||
-	    (rc = api_require(req, ACT_APPROVE, lead)) < 0)
+	if ((rc = task_units_load(&u, db, &req->a, id)) < 0 || (rc = api_require(req, ACT_APPROVE, u.lead_path)) < 0)
 		return rc;
 	if (!approve) {
 		if ((rc = api_body_object(&body, req)) < 0)
 			return rc;
-		if ((rc = json_get_string(&reason, body, "reason", 1)) < 0)
+		if ((rc = json_get_string(&reason, body, "reason", 0)) < 0)
 			goto done;
 	}
-	if ((rc = task_report_review(db, who, id, rid, approve, reason)) < 0)
+	if ((rc = decide(db, who, id, item, approve, reason)) < 0)
 		goto done;
 	rc = respond_task(req, db, who, id, 200);
 done:
@@ -283,8 +289,8 @@ done:
 	return rc;
 }
 
-int api_tasks_approve(http_req *req) { return review(req, true); }
-int api_tasks_return(http_req *req) { return review(req, false); }
+int api_tasks_approve(http_req *req) { return decision(req, task_report_review, true); }
+int api_tasks_return(http_req *req) { return decision(req, task_report_review, false); }
 
 /* ------------------------------------------------- comments, extensions */
 
@@ -346,35 +352,5 @@ done:
 	return rc;
 }
 
-static int extension_decide(http_req *req, bool approve)
-{
-	const principal *who;
-	const char *reason = NULL;
-	json_t *body = NULL;
-	int64_t id, eid;
-	task_units u;
-	db_conn *db;
-	int rc;
-	if ((rc = api_principal(&who, req)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = task_param(&id, req, db)) < 0 ||
-	    (rc = api_param_id(&eid, req, 1)) < 0)
-		return rc;
-	if (!who->person_id)
-		return err_set(ERR_UNAUTHORIZED, "sign in to decide on extensions");
-	if ((rc = task_units_load(&u, db, &req->a, id)) < 0 || (rc = api_require(req, ACT_APPROVE, u.lead_path)) < 0)
-		return rc;
-	if (!approve) {
-		if ((rc = api_body_object(&body, req)) < 0)
-			return rc;
-		if ((rc = json_get_string(&reason, body, "reason", 0)) < 0)
-			goto done;
-	}
-	if ((rc = task_extension_decide(db, who, id, eid, approve, reason)) < 0)
-		goto done;
-	rc = respond_task(req, db, who, id, 200);
-done:
-	json_decref(body);
-	return rc;
-}
-
-int api_tasks_extension_approve(http_req *req) { return extension_decide(req, true); }
-int api_tasks_extension_refuse(http_req *req) { return extension_decide(req, false); }
+int api_tasks_extension_approve(http_req *req) { return decision(req, task_extension_decide, true); }
+int api_tasks_extension_refuse(http_req *req) { return decision(req, task_extension_decide, false); }

@@ -131,6 +131,17 @@ int audit_append_json(db_conn *db, const principal *who, const char *action, con
 	return rc;
 }
 
+int audit_append_id(db_conn *db, const principal *who, const char *action, const char *entity, int64_t id,
+	json_t *before, json_t *after)
+{
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	int rc = audit_append_json(db, who, action, entity, text, before, after);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
 /* ------------------------------------------------------------------ verify */
 
 static const char *col(db_stmt *s, int i) { return db_column_text(s, i); }

@@ -22,6 +22,10 @@ int audit_append(db_conn *db, const principal *who, const char *action, const ch
 int audit_append_json(db_conn *db, const principal *who, const char *action, const char *entity,
 	const char *entity_id, const json_t *before, const json_t *after);
 
+/* Same for an entity with a numeric id; before and after are stolen. */
+int audit_append_id(db_conn *db, const principal *who, const char *action, const char *entity, int64_t id,
+	json_t *before, json_t *after);
+
 typedef struct audit_report {
 	int64_t n_checked;   /* entries that matched */
 	int64_t bad_seq;     /* first entry that does not match, 0 if none */

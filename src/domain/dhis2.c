@@ -1,6 +1,7 @@
 /* dhis2: DHIS2's dataValueSets parameters, CSV columns, import options
  * and import summary over the exchange module's checked import. */
 #include "domain/dhis2.h"
+#include "domain/value.h"
 #include "domain/audit.h"
 #include "util/csv.h"
 #include "util/err.h"
@@ -664,22 +665,6 @@ static int value_of(int64_t *id, char status[16], db_conn *db, const char *ind, 
 	return rc < 0 ? rc : 0;
 }
 
-/* Deletes a draft or returned value with its history and evidence links,
- * and says so in the audit trail. */
-static int value_delete(db_conn *db, const principal *who, int64_t id, const char *ind, const char *unit, const char *code)
-{
-	char idtext[24];
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	json_t *before = json_pack("{s:s, s:s, s:s}", "indicator", ind, "unit", unit, "period", code);
-	int rc;
-	if ((rc = db_run(db, NULL, "DELETE FROM attachment WHERE entity = 'indicator_value' AND entity_id = ?", "i", id)) == 0 &&
-	    (rc = db_run(db, NULL, "DELETE FROM indicator_value_history WHERE value_id = ?", "i", id)) == 0 &&
-	    (rc = db_run(db, NULL, "DELETE FROM indicator_value WHERE id = ?", "i", id)) == 0)
-		rc = audit_append_json(db, who, "delete", "indicator_value", idtext, before, NULL);
-	json_decref(before);
-	return rc;
-}
-
 /* Deletes the row's value when it is a draft or returned; *deleted says
  * whether it did. A problem is a conflict appended to conflicts. */
 static int delete_row(bool *deleted, bool *conflict, db_conn *db, const principal *who, const exchange_rows *rows, int at,
@@ -712,7 +697,7 @@ static int delete_row(bool *deleted, bool *conflict, db_conn *db, const principa
 	}
 	if (!id)
 		return 0;
-	if ((rc = value_delete(db, who, id, row->f[EX_INDICATOR], row->f[EX_UNIT], code)) < 0)
+	if ((rc = value_delete_in_tx(db, who, id, row->f[EX_INDICATOR], row->f[EX_UNIT], code)) < 0)
 		return rc;
 	*deleted = true;
 	return 0;

@@ -272,12 +272,10 @@ static int trimmed_nfc(char **out, const char *p)
 	return utf8_nfc(out, p, len);
 }
 
-static void id_text(char out[24], int64_t id) { snprintf(out, 24, "%lld", (long long)id); }
-
 int task_comment_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
 	const char *text)
 {
-	char now[TIME_ISO_SIZE], key[24], *nfc = NULL;
+	char now[TIME_ISO_SIZE], *nfc = NULL;
 	int64_t found = 0;
 	int rc;
 	if ((rc = trimmed_nfc(&nfc, text)) == TYPED_EMPTY)
@@ -304,10 +302,7 @@ int task_comment_add(int64_t *out_id, db_conn *db, const principal *who, int64_t
 	json_t *after = json_pack("{s:I, s:I, s:s}", "task_id", (json_int_t)task_id, "person_id", (json_int_t)who->person_id,
 		"text", nfc);
 	json_object_set_new(after, "unit_id", unit_id ? json_integer(unit_id) : json_null());
-	id_text(key, *out_id);
-	rc = audit_append_json(db, who, "comment", "task_comment", key, NULL, after);
-	json_decref(after);
-	if (rc < 0)
+	if ((rc = audit_append_id(db, who, "comment", "task_comment", *out_id, NULL, after)) < 0)
 		goto fail;
 	rc = db_commit(db);
 	goto done;
@@ -357,7 +352,7 @@ static int reason_text(char **out, const char *reason, bool refusal)
 int task_extension_request(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
 	const char *proposed, const char *reason)
 {
-	char now[TIME_ISO_SIZE], deadline[11], key[24], *why = NULL;
+	char now[TIME_ISO_SIZE], deadline[11], *why = NULL;
 	bool recurs = false, completed = false;
 	int64_t waiting = 0;
 	date_ymd d;
@@ -392,10 +387,7 @@ int task_extension_request(int64_t *out_id, db_conn *db, const principal *who, i
 		goto fail;
 	json_t *after = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "task_id", (json_int_t)task_id, "unit_id", (json_int_t)unit_id,
 		"proposed_deadline", proposed, "reason", why, "previous_deadline", deadline, "status", "submitted");
-	id_text(key, *out_id);
-	rc = audit_append_json(db, who, "request_extension", "task_extension", key, NULL, after);
-	json_decref(after);
-	if (rc < 0)
+	if ((rc = audit_append_id(db, who, "request_extension", "task_extension", *out_id, NULL, after)) < 0)
 		goto fail;
 	rc = db_commit(db);
 	goto done;
@@ -411,29 +403,21 @@ done:
 static int decide(db_conn *db, const principal *who, int64_t task_id, int64_t eid, bool approve, const char *why,
 	const char *proposed, const char *previous)
 {
-	char now[TIME_ISO_SIZE], key[24];
+	char now[TIME_ISO_SIZE];
 	int rc;
 	time_now_iso(now);
 	if ((rc = db_run(db, NULL, "UPDATE task_extension SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? "
 				   "WHERE id = ?", "titti", approve ? "approved" : "refused", who->person_id, now, why, eid)) < 0)
 		return rc;
-	json_t *before = json_pack("{s:s}", "status", "submitted");
-	json_t *after = json_pack("{s:s, s:s?}", "status", approve ? "approved" : "refused", "decision_reason", why);
-	id_text(key, eid);
-	rc = audit_append_json(db, who, approve ? "approve_extension" : "refuse_extension", "task_extension", key, before, after);
-	json_decref(before);
-	json_decref(after);
+	rc = audit_append_id(db, who, approve ? "approve_extension" : "refuse_extension", "task_extension", eid,
+		json_pack("{s:s}", "status", "submitted"),
+		json_pack("{s:s, s:s?}", "status", approve ? "approved" : "refused", "decision_reason", why));
 	if (rc < 0 || !approve)
 		return rc;
 	if ((rc = db_run(db, NULL, "UPDATE task SET deadline = ?, updated_at = ? WHERE id = ?", "tti", proposed, now, task_id)) < 0)
 		return rc;
-	before = json_pack("{s:s}", "deadline", previous);
-	after = json_pack("{s:s, s:I}", "deadline", proposed, "extension_id", (json_int_t)eid);
-	id_text(key, task_id);
-	rc = audit_append_json(db, who, "extend_deadline", "task", key, before, after);
-	json_decref(before);
-	json_decref(after);
-	return rc;
+	return audit_append_id(db, who, "extend_deadline", "task", task_id, json_pack("{s:s}", "deadline", previous),
+		json_pack("{s:s, s:I}", "deadline", proposed, "extension_id", (json_int_t)eid));
 }
 
 int task_extension_decide(db_conn *db, const principal *who, int64_t task_id, int64_t eid, bool approve,

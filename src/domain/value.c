@@ -491,3 +491,14 @@ int value_list(json_t **out, db_conn *db, const value_filter *f)
 	*out = json_pack("{s:o}", "values", list);
 	return 0;
 }
+
+int value_delete_in_tx(db_conn *db, const principal *who, int64_t id, const char *ind, const char *unit, const char *period)
+{
+	int rc;
+	if ((rc = db_run(db, NULL, "DELETE FROM attachment WHERE entity = 'indicator_value' AND entity_id = ?", "i", id)) < 0 ||
+	    (rc = db_run(db, NULL, "DELETE FROM indicator_value_history WHERE value_id = ?", "i", id)) < 0 ||
+	    (rc = db_run(db, NULL, "DELETE FROM indicator_value WHERE id = ?", "i", id)) < 0)
+		return rc;
+	return audit_append_id(db, who, "delete", "indicator_value", id,
+		json_pack("{s:s, s:s, s:s}", "indicator", ind, "unit", unit, "period", period), NULL);
+}

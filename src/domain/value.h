@@ -52,6 +52,12 @@ int value_lookup(const char **unit_path, const char **status, db_conn *db, arena
 /* One value with its "history". */
 int value_get(json_t **out, db_conn *db, int64_t id);
 
+/* Deletes value id (the caller has checked it is a draft or returned)
+ * with its history and evidence links, inside the caller's write
+ * transaction, and says so in the audit trail (indicator, unit and period
+ * codes as its before). */
+int value_delete_in_tx(db_conn *db, const principal *who, int64_t id, const char *ind, const char *unit, const char *period);
+
 typedef struct value_filter {
 	int64_t indicator_id, unit_id;
 	const char *period, *status;

@@ -196,7 +196,6 @@ export const messages = {
   '%s may not comment on this task': { vi: 'Tài khoản {0} không được trao đổi ý kiến về nhiệm vụ này.', en: '{0} may not comment on this task.' },
   'sign in to comment': { vi: 'Cần đăng nhập để gửi ý kiến.', en: 'Sign in to comment.' },
   'sign in to ask for more time': { vi: 'Cần đăng nhập để đề nghị gia hạn.', en: 'Sign in to ask for more time.' },
-  'sign in to decide on extensions': { vi: 'Cần đăng nhập để quyết định gia hạn.', en: 'Sign in to decide on extensions.' },
   'sign in to see tasks': { vi: 'Cần đăng nhập để xem nhiệm vụ.', en: 'Sign in to see tasks.' },
   'sign in to report': { vi: 'Cần đăng nhập để báo cáo.', en: 'Sign in to report.' },
   'sign in to review tasks': { vi: 'Cần đăng nhập để phê duyệt nhiệm vụ.', en: 'Sign in to review tasks.' },
