@@ -13,6 +13,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startServer, dbExec, runCli } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+import { saveDraft as draft } from '../lib/values.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { sayMessage } = await import(path.join(root, 'web', 'api.js'));
@@ -59,11 +60,6 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-async function draft(who, code, unit, period, value, note) {
-  const r = await who.put('/api/v1/values', { indicator_code: code, unit_code: unit, period, value, note });
-  assert.equal(r.status, 200, r.text);
-  return r.json.id;
-}
 
 // What a refused write must leave as it was.
 const state = () => [

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, dbExec } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+import { saveDraft as draft } from '../lib/values.mjs';
 
 let srv, bcd, ba, hk;
 const people = {};
@@ -47,11 +48,6 @@ before(async () => {
 });
 after(async () => { await srv?.stop(); });
 
-const draft = async (who, code, unit, period, value, note) => {
-  const r = await who.put('/api/v1/values', { indicator_code: code, unit_code: unit, period, value, note });
-  assert.equal(r.status, 200, r.text);
-  return r.json.id;
-};
 
 // What a refused write must leave as it was.
 const state = () => [
