@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FORMULA_DEPTH_MAX 16
 
 /* ------------------------------------------------------------- lifecycle */
 
@@ -113,7 +112,7 @@ static int grow_for_one(void **items, int *cap, int n, size_t size, int first)
 
 /* ----------------------------------------------------------------- lookups */
 
-static int find_id_slot(const id_slot *index, int n, int64_t id)
+int rollup__find_id_slot(const id_slot *index, int n, int64_t id)
 {
 	int lo = 0, hi = n - 1;
 	while (lo <= hi) {
@@ -128,7 +127,7 @@ static int find_id_slot(const id_slot *index, int n, int64_t id)
 	return -1;
 }
 
-static int indicator_at(const rollup_indicator *inds, int n, int64_t id)
+int rollup__indicator_at(const rollup_indicator *inds, int n, int64_t id)
 {
 	int lo = 0, hi = n - 1;
 	while (lo <= hi) {
@@ -160,7 +159,7 @@ static int period_search(const rollup_cache *c, const char *code)
 	return -lo - 1;
 }
 
-static int period_find(const rollup_cache *c, const char *code)
+int rollup__period_find(const rollup_cache *c, const char *code)
 {
 	int at = period_search(c, code);
 	return at >= 0 ? c->period_by_code[at] : -1;
@@ -316,7 +315,7 @@ static double *column_remap(const double *old, const rollup_cache *c, const id_s
 	for (int i = 0; i < c->n_units; i++) {
 		if (isnan(old[i]))
 			continue;
-		int slot = find_id_slot(new_index, n_new, c->units[i].id);
+		int slot = rollup__find_id_slot(new_index, n_new, c->units[i].id);
 		if (slot >= 0)
 			col[slot] = old[i];
 	}
@@ -393,7 +392,7 @@ static rollup_direction parse_direction(const char *s)
 	return s && strcmp(s, "down") == 0 ? DIR_DOWN : s && strcmp(s, "exact") == 0 ? DIR_EXACT : DIR_UP;
 }
 
-static int code_index(const rollup_indicator *inds, int n, const char *code)
+int rollup__code_index(const rollup_indicator *inds, int n, const char *code)
 {
 	for (int i = 0; code && i < n; i++)
 		if (strcmp(inds[i].code, code) == 0)
@@ -488,7 +487,7 @@ static int targets_read(rollup_cache *c, rollup_indicator *inds, int n, db_conn 
 	if ((rc = db_prepare(&s, db, "SELECT indicator_id, unit_id, period, value FROM indicator_target")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
-		int k = indicator_at(inds, n, db_column_int64(s, 0)), pi;
+		int k = rollup__indicator_at(inds, n, db_column_int64(s, 0)), pi;
 		if (k < 0 || period_intern(&pi, c, db_column_text(s, 2)) < 0)
 			continue;
 		rollup_indicator *ind = &inds[k];
@@ -513,10 +512,10 @@ static int indicators_reload(rollup_cache *c, db_conn *db)
 	if ((rc = indicators_read(&inds, &weights, &n, db)) < 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
-		inds[i].weight = code_index(inds, n, weights[i]);
+		inds[i].weight = rollup__code_index(inds, n, weights[i]);
 		free(weights[i]);
 		for (int v = 0; inds[i].derived && v < inds[i].formula.n_vars; v++)
-			inds[i].operand[v] = code_index(inds, n, inds[i].formula.vars[v]);
+			inds[i].operand[v] = rollup__code_index(inds, n, inds[i].formula.vars[v]);
 	}
 	free(weights);
 	if ((rc = targets_read(c, inds, n, db)) < 0) {
@@ -527,7 +526,7 @@ static int indicators_reload(rollup_cache *c, db_conn *db)
 	}
 	for (int k = 0; k < c->n_indicators; k++) {
 		rollup_indicator *old = &c->indicators[k];
-		int at = indicator_at(inds, n, old->id);
+		int at = rollup__indicator_at(inds, n, old->id);
 		if (at >= 0) {
 			inds[at].columns = old->columns;
 			inds[at].column_seq = old->column_seq;
@@ -550,8 +549,8 @@ static int indicators_reload(rollup_cache *c, db_conn *db)
  * entry that changed it. */
 static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, const char *code, double value, int64_t seq)
 {
-	int k = indicator_at(c->indicators, c->n_indicators, indicator_id);
-	int slot = find_id_slot(c->unit_index, c->n_units, unit_id), pi, rc;
+	int k = rollup__indicator_at(c->indicators, c->n_indicators, indicator_id);
+	int slot = rollup__find_id_slot(c->unit_index, c->n_units, unit_id), pi, rc;
 	if (k < 0 || slot < 0)
 		return 0;
 	if ((rc = period_intern(&pi, c, code)) < 0)
@@ -819,7 +818,7 @@ static int changes_apply(rollup_cache *c, db_conn *db)
 		goto done;
 	for (int i = 0; i < n; i++) {
 		int k = list[i].kind == 'v' || list[i].kind == 'V' ?
-			indicator_at(c->indicators, c->n_indicators, list[i].indicator_id) : -1;
+			rollup__indicator_at(c->indicators, c->n_indicators, list[i].indicator_id) : -1;
 		if (k < 0)
 			continue;
 		if (list[i].kind == 'v')
@@ -890,229 +889,4 @@ void rollup_close(rollup_view *v)
 	if (v->cache)
 		pthread_rwlock_unlock(&v->cache->lock);
 	v->cache = NULL;
-}
-
-/* ---------------------------------------------------------------- queries */
-
-int rollup_unit_slot(const rollup_view *v, int64_t unit_id)
-{
-	return find_id_slot(v->cache->unit_index, v->n_units, unit_id);
-}
-
-int rollup_indicator_index(const rollup_view *v, int64_t id)
-{
-	return indicator_at(v->indicators, v->n_indicators, id);
-}
-
-int rollup_indicator_by_code(const rollup_view *v, const char *code)
-{
-	return code_index(v->indicators, v->n_indicators, code);
-}
-
-int rollup_period_index(const rollup_view *v, const char *code)
-{
-	return code ? period_find(v->cache, code) : -1;
-}
-
-static const double *column_of(const rollup_view *v, int ind, int pi)
-{
-	const rollup_indicator *i = &v->indicators[ind];
-	return pi >= 0 && pi < i->n_columns ? i->columns[pi] : NULL;
-}
-
-static double value_at(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth);
-
-/* The only root's slot, or -1. */
-static int only_root(const rollup_view *v)
-{
-	return v->n_units > 0 && v->units[0].end == v->n_units ? 0 : -1;
-}
-
-/* The reporters of [a, b): top-most units with a value. */
-static double combine(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
-{
-	const rollup_indicator *I = &v->indicators[ind];
-	const double *col = column_of(v, ind, pi);
-	const int *ends = v->cache->ends;
-	double acc = 0, wsum = 0;
-	int n = 0;
-	if (!col)
-		return NAN;
-	/* a weight that is a plain figure: a reporter without units below
-	 * weighs its own figure (what value_at would find, without the call) */
-	const rollup_indicator *W = I->aggregation == AGG_WEIGHTED_MEAN && I->weight >= 0 ? &v->indicators[I->weight] : NULL;
-	const double *wcol = W && !W->derived ? column_of(v, I->weight, pi) : NULL;
-	for (int pos = a; pos < b;) {
-		double x = col[pos];
-		if (isnan(x)) {
-			pos++;
-			continue;
-		}
-		if (I->aggregation == AGG_WEIGHTED_MEAN) {
-			double w = !W ? NAN : !W->derived && ends[pos] == pos + 1 ? (wcol ? wcol[pos] : NAN) :
-				value_at(v, I->weight, pos, ends[pos], pi, NULL, depth + 1);
-			if (!isnan(w)) {
-				acc += w * x;
-				wsum += w;
-				n++;
-			}
-		} else if (n == 0) {
-			acc = x;
-			n = 1;
-		} else {
-			acc = I->aggregation == AGG_MIN ? fmin(acc, x) : I->aggregation == AGG_MAX ? fmax(acc, x) : acc + x;
-			n++;
-		}
-		pos = ends[pos];
-	}
-	if (reporters)
-		*reporters = n;
-	if (n == 0)
-		return NAN;
-	if (I->aggregation == AGG_MEAN)
-		return acc / n;
-	if (I->aggregation == AGG_WEIGHTED_MEAN)
-		return wsum != 0 ? acc / wsum : NAN;
-	return acc;
-}
-
-static double derive(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
-{
-	const rollup_indicator *I = &v->indicators[ind];
-	double inputs[EXPR_MAX_VARS], out;
-	int fewest = -1;
-	for (int k = 0; k < I->formula.n_vars; k++) {
-		int r = 0;
-		if (I->operand[k] < 0)
-			return NAN;
-		inputs[k] = value_at(v, I->operand[k], a, b, pi, &r, depth + 1);
-		if (isnan(inputs[k]))
-			return NAN;
-		if (fewest < 0 || r < fewest)
-			fewest = r;
-	}
-	if (expr_eval(&out, &I->formula, inputs) < 0 || !isfinite(out))
-		return NAN;
-	if (reporters)
-		*reporters = fewest < 0 ? 0 : fewest;
-	return out;
-}
-
-static double value_at(const rollup_view *v, int ind, int a, int b, int pi, int *reporters, int depth)
-{
-	const rollup_indicator *I = &v->indicators[ind];
-	if (reporters)
-		*reporters = 0;
-	if (depth > FORMULA_DEPTH_MAX || a >= b)
-		return NAN;
-	if (I->derived)
-		return derive(v, ind, a, b, pi, reporters, depth);
-	if (I->aggregation == AGG_NONE) {
-		/* a unit's own figure: the range's first slot is its root */
-		const double *col = column_of(v, ind, pi);
-		double x = col && v->units[a].end == b ? col[a] : NAN;
-		if (reporters)
-			*reporters = !isnan(x);
-		return x;
-	}
-	return combine(v, ind, a, b, pi, reporters, depth);
-}
-
-double rollup_value(const rollup_view *v, int ind, int slot, int pi, int *reporters)
-{
-	if (reporters)
-		*reporters = 0;
-	if (ind < 0 || ind >= v->n_indicators || pi < 0 || slot >= v->n_units)
-		return NAN;
-	if (slot < 0)
-		return value_at(v, ind, 0, v->n_units, pi, reporters, 0);
-	return value_at(v, ind, slot, v->units[slot].end, pi, reporters, 0);
-}
-
-/* Expected reporters within slots [a, b) and, in *covered, how many of
- * them lie under a top-most approved value. */
-static int coverage(const rollup_view *v, int ind, int a, int b, int pi, int *covered, int depth)
-{
-	const rollup_indicator *I = &v->indicators[ind];
-	*covered = 0;
-	if (depth > FORMULA_DEPTH_MAX || a >= b || !I->expected_before)
-		return 0;
-	if (I->derived) {
-		/* the input with the lowest share decides */
-		int best_e = 0, best_c = 0;
-		double best = 2;
-		for (int k = 0; k < I->formula.n_vars; k++) {
-			int e, cv;
-			if (I->operand[k] < 0)
-				continue;
-			e = coverage(v, I->operand[k], a, b, pi, &cv, depth + 1);
-			double share = e ? (double)cv / e : 1;
-			if (share < best) {
-				best = share;
-				best_e = e;
-				best_c = cv;
-			}
-		}
-		*covered = best_c;
-		return best_e;
-	}
-	const int *before = I->expected_before;
-	const double *col = column_of(v, ind, pi);
-	if (I->aggregation == AGG_NONE) {
-		/* the unit's own figure: the range's first slot */
-		int e = before[a + 1] - before[a];
-		*covered = e && col && !isnan(col[a]) && v->units[a].end == b;
-		return e;
-	}
-	const int *ends = v->cache->ends;
-	for (int pos = a; col && pos < b;) {
-		if (isnan(col[pos])) {
-			pos++;
-			continue;
-		}
-		*covered += before[ends[pos]] - before[pos];
-		pos = ends[pos];
-	}
-	return before[b] - before[a];
-}
-
-int rollup_completeness(const rollup_view *v, int ind, int slot, int pi, int *expected)
-{
-	int covered = 0;
-	*expected = 0;
-	if (ind < 0 || ind >= v->n_indicators || slot >= v->n_units)
-		return 0;
-	int a = slot < 0 ? 0 : slot, b = slot < 0 ? v->n_units : v->units[slot].end;
-	*expected = coverage(v, ind, a, b, pi, &covered, 0);
-	return covered;
-}
-
-bool rollup_complete(const rollup_view *v, int ind, int approved, int expected)
-{
-	if (expected <= 0)
-		return true;
-	return (double)approved * 100.0 >= v->indicators[ind].threshold * expected - 1e-9;
-}
-
-double rollup_own_value(const rollup_view *v, int ind, int slot, int pi)
-{
-	if (ind < 0 || ind >= v->n_indicators || slot < 0 || slot >= v->n_units)
-		return NAN;
-	const double *col = column_of(v, ind, pi);
-	return col ? col[slot] : NAN;
-}
-
-double rollup_target_value(const rollup_view *v, int ind, int slot, int pi)
-{
-	if (ind < 0 || ind >= v->n_indicators)
-		return NAN;
-	if (slot < 0)
-		slot = only_root(v);
-	if (slot < 0)
-		return NAN;
-	const rollup_indicator *I = &v->indicators[ind];
-	for (int t = 0; t < I->n_targets; t++)
-		if (I->targets[t].period == pi && I->targets[t].unit_id == v->units[slot].id)
-			return I->targets[t].value;
-	return NAN;
 }

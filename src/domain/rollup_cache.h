@@ -50,6 +50,17 @@ struct rollup_cache {
 
 #define MEMO_MAX 20000
 
+/* How deep a derived indicator's formula may nest others. */
+#define FORMULA_DEPTH_MAX 16
+
+/* Look-ups shared by rollup.c (the copy) and rollup_query.c (the
+ * roll-ups): a slot by id in a sorted index, an indicator's index by id
+ * or code, a period's index by code; -1 when absent. */
+int rollup__find_id_slot(const id_slot *index, int n, int64_t id);
+int rollup__indicator_at(const rollup_indicator *inds, int n, int64_t id);
+int rollup__period_find(const rollup_cache *c, const char *code);
+int rollup__code_index(const rollup_indicator *inds, int n, const char *code);
+
 /* Forgets every kept series (under memo_lock, or with the cache unused). */
 void rollup_series_clear(rollup_cache *c);
 
