@@ -124,6 +124,13 @@ test('an indicator page and a unit scorecard open from the overview', async () =
     await page.getByRole('heading', { level: 1, name: 'Chỉ tiêu' }).waitFor();
     await page.locator('.view-dashboard canvas').first().waitFor();
     assert.match(await page.locator('.view-dashboard').innerText(), /Dự báo theo xu hướng (tuyến tính|tắt dần)/);
+    // the series' range is picked in words, never typed as a code
+    const [ranged] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/dashboard/indicators/') && r.url().includes('from=2026Q1')),
+      page.getByLabel('Từ kỳ').selectOption({ label: 'Quý I/2026' }),
+    ]);
+    assert.equal(ranged.status(), 200);
+    assert.ok((await ranged.json()).series.every((p) => p.period >= '2026Q1'), 'the series starts at the period picked');
     await page.goto(`${server.url}/#/tong-quan`);
     const unit = api.ranking[0];
     await page.getByRole('link', { name: unit.unit_name, exact: true }).first().click();

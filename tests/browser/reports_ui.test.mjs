@@ -80,7 +80,7 @@ test('reminders, a review report made and downloaded', async () => {
     assert.equal(await reminders.count(), 2);
     assert.match(await reminders.first().innerText(), /Quá hạn\s*NV-1 Ban hành quy chế thử nghiệm/);
     assert.equal(await reminders.first().getByRole('link', { name: 'NV-1' }).getAttribute('href'), '#/nhiem-vu/NV-1');
-    await page.getByLabel('Kỳ báo cáo').fill('2025');
+    await page.getByLabel('Kỳ báo cáo').selectOption({ label: 'Năm 2025' });   // picked in words
     await page.getByRole('button', { name: 'Lập báo cáo' }).click();
     const row = page.locator('table.reports tbody tr').first();
     await row.getByRole('link', { name: 'Word (DOCX)' }).waitFor({ timeout: 20000 });
@@ -99,7 +99,7 @@ test('reminders, a review report made and downloaded', async () => {
 // Opens the index page, ranks period 2025 and waits for the table; its rows.
 async function rank2025(page) {
   await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
-  await page.getByLabel('Kỳ', { exact: true }).fill('2025');
+  await page.getByLabel('Kỳ', { exact: true }).selectOption({ label: 'Năm 2025' });
   await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
   const rows = page.locator('.ranking tbody tr');
   await rows.first().waitFor();

@@ -326,6 +326,28 @@ function CompletenessSection({ t, id, unit, periods, initial, focus }) {
     </section>`;
 }
 
+// The periods of a kind offered for a series' range, in words: those of
+// the programme's horizon (2020 to 2030), newest last.
+const RANGE_YEARS = [2020, 2030];
+function periodsOfKind(kind) {
+  const out = [];
+  for (let y = RANGE_YEARS[0]; y <= RANGE_YEARS[1]; y++) {
+    if (kind === 'year') out.push(`${y}`);
+    else if (kind === 'half') out.push(`${y}S1`, `${y}S2`);
+    else if (kind === 'quarter') for (let q = 1; q <= 4; q++) out.push(`${y}Q${q}`);
+    else for (let m = 1; m <= 12; m++) out.push(`${y}${String(m).padStart(2, '0')}`);
+  }
+  return out;
+}
+
+function PeriodBound({ id, kind, value, onChange }) {
+  return html`
+    <select id=${id} value=${value} onChange=${(e) => onChange(e.target.value)}>
+      <option value="">—</option>
+      ${periodsOfKind(kind).map((c) => html`<option value=${c}>${periodWords(c)}</option>`)}
+    </select>`;
+}
+
 function IndicatorPage({ t, id, session }) {
   const [unit, setUnit] = useState('');
   const [units, setUnits] = useState([]);
@@ -356,9 +378,9 @@ function IndicatorPage({ t, id, session }) {
         ${['year', 'half', 'quarter', 'month'].map((k) => html`<option value=${k}>${t(`dash.kind.${k}`)}</option>`)}
       </select>
       <label for="ind-from">${t('dash.from')}</label>
-      <input id="ind-from" size="8" placeholder="2025Q1" value=${range.from} onChange=${(e) => setRange({ ...range, from: e.target.value.trim() })} />
+      <${PeriodBound} id="ind-from" kind=${range.kind || d.kind} value=${range.from} onChange=${(from) => setRange({ ...range, kind: range.kind || d.kind, from })} />
       <label for="ind-to">${t('dash.to')}</label>
-      <input id="ind-to" size="8" placeholder="2026Q4" value=${range.to} onChange=${(e) => setRange({ ...range, to: e.target.value.trim() })} />
+      <${PeriodBound} id="ind-to" kind=${range.kind || d.kind} value=${range.to} onChange=${(to) => setRange({ ...range, kind: range.kind || d.kind, to })} />
     </div>
     ${d.tile && html`<div class="tiles single"><${Tile} t=${t} tile=${d.tile} /></div>`}
     <section class="card">

@@ -6,6 +6,7 @@
 // the median and its strongest and weakest indicators; below, the run's
 // uncertainty analysis (./uncertainty.js).
 import { html, useEffect, useState } from '../ui.js';
+import { PeriodSelect } from './values/grid.js';
 import { formatNumber } from '../format.js';
 import { Chart } from '../chart.js';
 import { ExcelLink } from './programme.js';
@@ -93,7 +94,7 @@ function RunForm({ t, session, code, onRun }) {
     e.preventDefault();
     setError('');
     try {
-      onRun(await session.send('POST', `/api/v1/indices/${encodeURIComponent(code)}/runs`, { period: f.period.trim(), kind: f.kind }));
+      onRun(await session.send('POST', `/api/v1/indices/${encodeURIComponent(code)}/runs`, { period: f.period, kind: f.kind }));
     } catch (err) { setError(err.message); }
   };
   const upload = async (e) => {
@@ -107,7 +108,7 @@ function RunForm({ t, session, code, onRun }) {
   };
   return html`
     <form class="card form filters" onSubmit=${run}>
-      <label>${t('idx.period')} <input required value=${f.period} onInput=${(e) => setF({ ...f, period: e.target.value })} /></label>
+      <label>${t('idx.period')} <${PeriodSelect} t=${t} label=${t('idx.period')} value=${f.period} onChange=${(period) => setF({ ...f, period })} /></label>
       <label>${t('idx.kind')}
         <select value=${f.kind} onChange=${(e) => setF({ ...f, kind: e.target.value })}>
           ${KINDS.map((k) => html`<option value=${k}>${t(`kind.${k}`)}</option>`)}

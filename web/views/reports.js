@@ -7,6 +7,7 @@ import { html, useEffect, useRef, useState } from '../ui.js';
 import { apiSend } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { dateVi } from './programme.js';
+import { PeriodSelect } from './values/grid.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
 const FORMAT_LABELS = { html: 'report.print', docx: 'report.docx', xlsx: 'report.xlsx' };
@@ -26,7 +27,7 @@ function RequestForm({ t, session, onQueued }) {
     e.preventDefault();
     setError('');
     try {
-      const job = await session.send('POST', '/api/v1/reports', { document: f.document, period: f.period.trim(), final: f.final });
+      const job = await session.send('POST', '/api/v1/reports', { document: f.document, period: f.period, final: f.final });
       onQueued(job);
     } catch (err) {
       setError(err.message);
@@ -41,8 +42,7 @@ function RequestForm({ t, session, onQueued }) {
       </select>
       ${docs.some((d) => d.number === f.document) && html`<a class="doc-link" href=${`#/van-ban/${docs.find((d) => d.number === f.document).id}`}>${t('doc.open', f.document)}</a>`}
       <label for="r-period">${t('report.period')}</label>
-      <input id="r-period" required value=${f.period} placeholder="2025, 2025S1, 2025M9"
-        onInput=${(e) => setF({ ...f, period: e.target.value })} />
+      <${PeriodSelect} t=${t} id="r-period" cumulative value=${f.period} onChange=${(period) => setF({ ...f, period })} />
       <label class="check"><input type="checkbox" checked=${f.final} onChange=${(e) => setF({ ...f, final: e.target.checked })} />
         ${t('report.final')}</label>
       ${error && html`<p class="form-error" role="alert">${error}</p>`}

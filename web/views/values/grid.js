@@ -30,12 +30,16 @@ export function gridPeriods(today = new Date()) {
 }
 
 // A period picked from a list in words, grouped into quarters, halves and
-// years (codes are never typed).
-export function PeriodSelect({ t, id, value, onChange }) {
+// years (codes are never typed); with cumulative, also the first 9 months
+// of each year ("9 tháng năm 2026"), as reviews are written.
+export function PeriodSelect({ t, id, value, onChange, cumulative = false, label }) {
   const lang = loadLang();
+  const { groups } = gridPeriods();
+  const y = new Date().getFullYear();
+  const all = cumulative ? [...groups, ['grid.cumulative', [`${y}M9`, `${y - 1}M9`]]] : groups;
   return html`
-    <select id=${id} value=${value} onChange=${(e) => onChange(e.target.value)}>
-      ${gridPeriods().groups.map(([key, codes]) => html`
+    <select id=${id} aria-label=${label} value=${value} onChange=${(e) => onChange(e.target.value)}>
+      ${all.map(([key, codes]) => html`
         <optgroup label=${t(key)}>${codes.map((c) => html`<option value=${c}>${periodWords(c, lang)}</option>`)}</optgroup>`)}
     </select>`;
 }
