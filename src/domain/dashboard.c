@@ -137,6 +137,8 @@ static void stamp(json_t *o, const rollup_view *v)
 	time_now_iso(now);
 	json_object_set_new(o, "as_of", json_string(now));
 	json_object_set_new(o, "data_seq", json_integer(v->seq));
+	if (v->updating)   /* the figures are those before a bulk change being loaded */
+		json_object_set_new(o, "updating", json_true());
 }
 
 static forecast_direction direction_of(rollup_direction d)

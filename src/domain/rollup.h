@@ -98,10 +98,19 @@ typedef struct rollup_view {
 	int n_periods;
 	const rollup_period *periods;  /* in the order first seen */
 	const int *period_order;       /* indices of periods by first day, then last day */
+	bool updating;                 /* a bulk change is being loaded: the figures are those before it */
 } rollup_view;
 
 int rollup_cache_new(rollup_cache **out);
 void rollup_cache_free(rollup_cache *c);
+
+/* From now on the reloads a bulk change asks for (an import's 'values'
+ * entries) run on a thread of their own with a connection to db_url; a
+ * rollup_open in the first wait_ms milliseconds of a load waits for it
+ * to end, later ones answer at once with the copy as it was
+ * (view.updating). The changes logged after a bulk one wait until it is
+ * loaded. Without it (the command line) rollup_open loads them itself. */
+int rollup_cache_background(rollup_cache *c, const char *db_url, long wait_ms);
 
 /* Applies the data_change entries after the last one seen (loading
  * everything the first time) and read-locks the cache. Many views may be

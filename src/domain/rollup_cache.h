@@ -46,6 +46,19 @@ struct rollup_cache {
 	json_t *memo;              /* key -> [version, result] */
 	series_memo *series[SERIES_BUCKETS];   /* by indicator and unit; under memo_lock */
 	int n_series;
+	/* Background reloads (rollup_cache_background): while loading, the
+	 * loader thread is the only writer and readers are served the copy
+	 * as it was, marked as updating. */
+	char *loader_url;
+	bool loading;              /* under lock */
+	bool loader_started;       /* loader needs joining */
+	pthread_t loader;
+	int64_t load_failed_at;    /* seconds since 1970 of the last failure, 0 */
+	long wait_ms;              /* how long a request waits for a load it finds started */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;  /* signalled when a load ends (monotonic clock) */
+	bool waiting_load;         /* under wait_lock: a load runs and may still be waited for */
+	struct timespec wait_until;/* under wait_lock: the end of that wait */
 };
 
 #define MEMO_MAX 20000
