@@ -34,8 +34,11 @@ int rollup_cache_new(rollup_cache **out)
 		free(c);
 		return err_set(ERR_NOMEM, "cannot create a lock");
 	}
-	if (pthread_mutex_init(&c->memo_lock, NULL) != 0 || !(c->memo = json_object())) {
+	if (pthread_mutex_init(&c->memo_lock, NULL) != 0 || !(c->memo = json_object()) || !(c->text_memo = json_object()) ||
+	    !(c->text_keys = json_array())) {
 		pthread_rwlock_destroy(&c->lock);
+		json_decref(c->memo);
+		json_decref(c->text_memo);
 		free(c);
 		return err_set(ERR_NOMEM, "cannot create the memo");
 	}
@@ -100,6 +103,8 @@ void rollup_cache_free(rollup_cache *c)
 	pthread_mutex_destroy(&c->wait_lock);
 	pthread_cond_destroy(&c->wait_cond);
 	json_decref(c->memo);
+	json_decref(c->text_memo);
+	json_decref(c->text_keys);
 	free(c);
 }
 
@@ -592,6 +597,8 @@ static int set_value(rollup_cache *c, int64_t indicator_id, int64_t unit_id, con
 		for (int i = 0; i < c->n_units; i++)
 			ind->columns[pi][i] = NAN;
 	}
+	if (seq > 0 && isnan(ind->columns[pi][slot]) != isnan(value))
+		ind->presence_seq = seq;
 	ind->columns[pi][slot] = value;
 	if (seq > 0)
 		ind->column_seq[pi] = seq;
@@ -732,7 +739,7 @@ static int expected_count(rollup_cache *c)
 	for (int k = 0; k < c->n_indicators; k++) {
 		rollup_indicator *ind = &c->indicators[k];
 		if (ind->expected_before && ind->expected_seq >= c->structure_seq &&
-		    (ind->report_kinds || ind->expected_seq >= ind->values_seq))
+		    (ind->report_kinds || ind->expected_seq >= ind->presence_seq))
 			continue;
 		if (!kind_of) {
 			kind_of = malloc((size_t)(c->n_units ? c->n_units : 1) * sizeof(int));
@@ -862,11 +869,15 @@ static int values_apply(rollup_cache *c, db_conn *db, const change *list, int n,
 			continue;
 		if (loaded && loaded[k].wanted && list[i].seq <= loaded[k].seq)
 			continue;
+		if (list[i].kind == 'v' && isnan(list[i].value) && i + 1 < n && list[i + 1].kind == 'v' &&
+		    list[i + 1].indicator_id == list[i].indicator_id && list[i + 1].unit_id == list[i].unit_id &&
+		    strcmp(list[i + 1].period, list[i].period) == 0)
+			continue;   /* an update logs the old value's withdrawal, then the new value */
 		if (list[i].kind == 'v')
 			rc = set_value(c, list[i].indicator_id, list[i].unit_id, list[i].period, list[i].value, list[i].seq);
 		else {
 			rc = values_reload(c, k, db);
-			c->indicators[k].reload_seq = list[i].seq;
+			c->indicators[k].reload_seq = c->indicators[k].presence_seq = list[i].seq;
 		}
 		c->indicators[k].values_seq = list[i].seq;
 	}
@@ -987,7 +998,7 @@ static int columns_install(rollup_cache *c, int k, fresh *f)
 	free(f->columns);
 	f->columns = NULL;
 	f->n = 0;
-	ind->reload_seq = ind->values_seq = f->seq;
+	ind->reload_seq = ind->values_seq = ind->presence_seq = f->seq;
 	return 0;
 }
 
