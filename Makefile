@@ -1,12 +1,14 @@
 # nq57 — the two commands: `make run` and `make test`. Everything else is
 # what they are made of. Build directories: build/ (release), build-san/
-# (ASan + UBSan, used by the tests).
+# (ASan + UBSan, used by the tests), build-fuzz/ (clang, libFuzzer targets).
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 600
 MESON_OPTS ?=
 
-.PHONY: all run test build build-san deps deps-test bench clean
+.PHONY: all run test build build-san build-fuzz fuzz deps deps-test bench clean
 
 all: build
 
@@ -29,6 +31,19 @@ build: deps $(BUILD)/build.ninja
 build-san: deps-test $(BUILD_SAN)/build.ninja
 	ninja -C $(BUILD_SAN)
 
+# The libFuzzer targets (fuzz/README.md): clang, ASan + UBSan, coverage.
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) --buildtype=debug -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Ddebug_arena=true $(MESON_OPTS)
+
+build-fuzz: deps-test $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ) $(patsubst %.c,fuzz/%,$(notdir $(wildcard fuzz/fuzz_*.c)))
+
+# Runs every fuzz target for FUZZ_SECONDS (default 600) each, one after
+# the other, and prints executions, coverage and corpus size per target.
+fuzz: build-fuzz
+	fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+
 # Serves the demo on SQLite at http://127.0.0.1:8057 (NQ57_* variables apply).
 # The default var/nq57.db gets the demo units and a demo administrator
 # while it has no people (never a database named by NQ57_DB).
@@ -39,8 +54,8 @@ run: build
 
 # Every test: unit (cmocka), API on SQLite and PostgreSQL, browser. The
 # release build is built too, so that `make run` stays warning-free at -O3.
-test: build build-san
-	tests/run.sh $(BUILD_SAN)
+test: build build-san build-fuzz
+	FUZZ_BUILD=$(BUILD_FUZZ) tests/run.sh $(BUILD_SAN)
 
 bench:
 	@scripts/install-deps.sh bench
@@ -49,4 +64,4 @@ bench:
 	BUILD=$(BUILD) bench/import.sh
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN)
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -11,7 +11,7 @@ what=${1:-build}
 build_pkgs=(gcc make pkg-config meson ninja-build libmicrohttpd-dev libjansson-dev
 	libsqlite3-dev libpq-dev libsodium-dev libutf8proc-dev zlib1g-dev libexpat1-dev
 	libxlsxwriter-dev)
-test_pkgs=(libcmocka-dev sqlite3 postgresql postgresql-client curl chromium fonts-dejavu-core
+test_pkgs=(libcmocka-dev clang sqlite3 postgresql postgresql-client curl chromium fonts-dejavu-core
 	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2)
 bench_pkgs=(wrk nginx sqlite3 time python3-numpy)
 

@@ -88,7 +88,7 @@ const schemas = {
   TaskReport: obj('id:i at:s progress:n'),
   Dashboard: obj('as_of:s data_seq:i unit:@UnitRef', { description: 'Every dashboard answer carries the moment and state of the data it used.' }),
   IndexSummary: obj('code:s version:i name:s created_at:s'),
-  IndexRun: obj('id:i code:s version:i source:s period:s? status:s error:s? created_at:s ~results:o?'),
+  IndexRun: obj('id:i code:s version:i source:s period:s? status:s progress:i error:s? error_detail:o? created_at:s finished_at:s? created_by:i? ~results:o?'),
   UncertaintyJob: obj('id:i run_id:i code:s version:i spec:o status:s progress:n error:s? created_at:s finished_at:s? ~result:o?'),
   ReportJob: obj('id:i kind:s document_number:s period:s final:b status:s progress:n error:s? as_of:s? tasks_as_of:s? created_at:s finished_at:s? data_seq:i? files:o[]'),
   InboxItem: obj('key:s kind:s at:s read:b link:s?'),
@@ -100,7 +100,7 @@ const schemas = {
 // Schemas whose fields carry enums or alternatives.
 schemas.ErrorBody = obj('code:s message:s ~template:s ~params:any[] details:o[] request_id:s');
 schemas.ErrorBody.properties.code.enum = ['not_found', 'invalid', 'conflict', 'forbidden', 'unauthorized', 'too_large', 'unavailable',
-  'out_of_memory', 'method_not_allowed', 'malformed', 'too_many_requests', 'internal'];
+  'out_of_memory', 'method_not_allowed', 'malformed', 'too_many_requests', 'insufficient_storage', 'internal'];
 schemas.ErrorBody.properties.params.items = { oneOf: [{ type: 'string' }, ref('ErrorText')] };
 schemas.Value = obj('id:i indicator_id:i indicator_code:s indicator_name:s unit_id:i unit_code:s? unit_name:s period:s value:n? note:s? status:s reason:s? deadline:s submitted_at:s? late:b updated_at:s measure:s? ~can:@ValueCan ~history:@HistoryEntry[] ~evidence:@Attachment[]');
 schemas.Value.properties.status.enum = STATUS;
@@ -143,7 +143,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const R = [
   ['GET', '/api/v1/health', 'system', 'Health of the server and, with db=1, of the database', 'Tình trạng máy chủ và cơ sở dữ liệu', { query: qs(q('db', 'string', '1: also ask the database', { vi: '1: hỏi cả cơ sở dữ liệu' })), ok: ref('Health'), errors: [503], public: true }],
   ['GET', '/api/v1/openapi.json', 'system', 'This description (OpenAPI 3.1)', 'Bản mô tả API này (OpenAPI 3.1)', { ok: obj('openapi:s info:o paths:o components:o'), errors: [], public: true }],
-  ['GET', '/api/v1/periods/{code}', 'system', 'A reporting period: kind, dates, labels', 'Kỳ báo cáo: loại, ngày bắt đầu, kết thúc, tên gọi', { ok: ref('Period'), errors: [404, 422], public: true }],
+  ['GET', '/api/v1/periods/{code}', 'system', 'A reporting period: kind, dates, labels', 'Kỳ báo cáo: loại, ngày bắt đầu, kết thúc, tên gọi', { ok: ref('Period'), errors: [400, 404, 422], public: true }],
   ['POST', '/api/v1/periods/resolve', 'system', 'Read many periods as officials write them', 'Đọc nhiều kỳ báo cáo theo cách viết thông thường', { body: JSON_BODY(obj('codes:s[]'), { codes: ['Quý 3/2026', '2026S1'] }), ok: obj('periods:@Period[] total:i'), errors: [400, 422], public: true }],
 
   ['GET', '/api/v1/session', 'session', 'Who is signed in', 'Người đang đăng nhập', { ok: ref('Session'), errors: [401], public: true }],
@@ -160,7 +160,7 @@ const R = [
   ['GET', '/api/v1/units', 'units', 'Units (search, subtree, children, kind)', 'Danh sách đơn vị', { query: qs('q', q('under', 'integer'), q('parent_id', 'string', 'an id, or "root"', { vi: 'mã số đơn vị, hoặc "root"' }), 'kind', q('active', 'string', '1 or 0', { vi: '1 hoặc 0' }), 'limit', 'offset', 'format'), ok: list('units', '@Unit', 'total:i'), errors: [422], public: true }],
   ['POST', '/api/v1/units', 'units', 'Create a unit', 'Tạo đơn vị', { body: JSON_BODY(obj('code:s name:s kind:s ~parent_id:i ~parent_code:s'), { code: '00004-TDP1', name: 'Tổ dân phố số 1', kind: 'other', parent_code: '00004' }), ok: ref('Unit'), status: 201, errors: [400, 401, 403, 409, 422] }],
   ['GET', '/api/v1/units/export', 'units', 'Units as CSV (code,name,parent_code,kind)', 'Xuất danh sách đơn vị (CSV)', { ok: { 'text/csv': { schema: { type: 'string' } } }, errors: [401, 403] }],
-  ['POST', '/api/v1/units/import', 'units', 'Import units from CSV, all or nothing', 'Nhập đơn vị từ tệp CSV', { body: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: 'code,name,parent_code,kind\n00004-TDP1,Tổ dân phố số 1,00004,other\n' } } }, ok: obj('created:i updated:i total:i'), errors: [401, 403, 422] }],
+  ['POST', '/api/v1/units/import', 'units', 'Import units from CSV, all or nothing', 'Nhập đơn vị từ tệp CSV', { body: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: 'code,name,parent_code,kind\n00004-TDP1,Tổ dân phố số 1,00004,other\n' } } }, ok: obj('created:i updated:i total:i'), errors: [401, 403, 422, 507] }],
   ['GET', '/api/v1/units/{id}', 'units', 'A unit with its ancestors and history', 'Thông tin đơn vị', { ok: ref('Unit'), errors: [404], public: true }],
   ['PATCH', '/api/v1/units/{id}', 'units', 'Change or move a unit', 'Sửa hoặc chuyển đơn vị', { body: JSON_BODY(obj('~code:s ~name:s ~kind:s ~parent_id:i ~parent_code:s ~active:b ~public:b')), ok: ref('Unit'), errors: [400, 401, 403, 404, 409, 422] }],
 
@@ -193,7 +193,7 @@ const R = [
   ['GET', '/api/v1/validation', 'values', "Stored values that break their indicator's rules, over a subtree", 'Số liệu vi phạm quy tắc kiểm tra', { query: qs(q('unit_id', 'integer'), 'from', 'to', 'limit'), ok: obj('unit:@UnitRef from:s? to:s? total:i violations:@Violation[]'), errors: [401, 403, 404, 422] }],
   ['GET', '/api/v1/values/export', 'values', 'Values as our CSV or XLSX template', 'Xuất số liệu (CSV, XLSX)', { query: qs(q('format', 'string', undefined, { enum: ['csv', 'xlsx'] }), 'period', 'status', q('indicator_id', 'integer'), q('unit_id', 'integer')), ok: { 'text/csv': { schema: { type: 'string' } }, [XLSX]: FILE(XLSX).content[XLSX] }, errors: [422], public: true }],
   ['GET', '/api/v1/values/template', 'values', 'The template a unit fills in for a period', 'Mẫu báo cáo của đơn vị theo kỳ', { query: qs(q('unit_id', 'integer'), q('unit_code', 'string'), 'period', q('format', 'string', undefined, { enum: ['csv', 'xlsx', 'json'] }), q('lang', 'string', undefined, { enum: ['vi', 'en'] })), ok: { [XLSX]: FILE(XLSX).content[XLSX], 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: ref('Template') } }, errors: [401, 403, 404, 422] }],
-  ['POST', '/api/v1/values/import', 'values', 'Import our CSV or XLSX template, all or nothing', 'Nhập số liệu từ tệp CSV, XLSX', { query: qs(q('dry_run', 'string', '1: check and count only', { vi: '1: chỉ kiểm tra và đếm, không lưu' })), body: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: 'indicator_code,unit_code,period,value,note\n5G-PHU,00004,2026Q3,98,\n' }, [XLSX]: FILE(XLSX).content[XLSX] } }, ok: ref('ImportResult'), errors: [401, 403, 413, 422] }],
+  ['POST', '/api/v1/values/import', 'values', 'Import our CSV or XLSX template, all or nothing', 'Nhập số liệu từ tệp CSV, XLSX', { query: qs(q('dry_run', 'string', '1: check and count only', { vi: '1: chỉ kiểm tra và đếm, không lưu' })), body: { required: true, content: { 'text/csv': { schema: { type: 'string' }, example: 'indicator_code,unit_code,period,value,note\n5G-PHU,00004,2026Q3,98,\n' }, [XLSX]: FILE(XLSX).content[XLSX] } }, ok: ref('ImportResult'), errors: [401, 403, 413, 422, 507] }],
   ['GET', '/api/v1/dataValueSets', 'dhis2', "DHIS2 dataValueSets with DHIS2's parameters (JSON, or CSV)", 'Trao đổi số liệu với DHIS2 (đọc)', {
     query: [
       q('dataSet', 'string', 'A document number or an objective code: its indicators. Repeatable.', { vi: 'Số hiệu văn bản hoặc mã mục tiêu: các chỉ tiêu của nó. Lặp lại được.' }),
@@ -226,7 +226,7 @@ const R = [
       'application/json': { schema: ref('DataValueSetIn'), example: { dataSet: 'MT3', period: '2026Q3', orgUnit: '00004', dataValues: [{ dataElement: '5G-PHU', value: '98', comment: 'Quý III' }] } },
       'application/csv': { schema: { type: 'string' }, example: 'dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup\n5G-PHU,2026Q3,00004,,,98,,,,false\n' },
     } },
-    ok: ref('ImportSummary'), conflict: ref('ImportSummary'), errors: [400, 401, 403, 422],
+    ok: ref('ImportSummary'), conflict: ref('ImportSummary'), errors: [400, 401, 403, 422, 507],
   }],
   ['POST', '/api/v1/values/submit', 'values', "Submit a unit's drafts of a period, or a selection", 'Gửi số liệu của đơn vị theo kỳ', { body: JSON_BODY(obj('~ids:i[] ~unit_code:s ~unit_id:i ~period:s'), { unit_code: '00004', period: '2026Q3' }), ok: obj('count:i values:@Value[]'), errors: [400, 401, 403, 409, 422] }],
   ['POST', '/api/v1/values/approve', 'values', 'Approve a selection of submitted values', 'Duyệt nhiều số liệu', { body: JSON_BODY(obj('ids:i[]'), { ids: [12, 13] }), ok: obj('count:i values:@Value[]'), errors: [400, 401, 403, 409, 422] }],
@@ -237,7 +237,7 @@ const R = [
   ['POST', '/api/v1/values/{id}/approve', 'values', 'Approve a value', 'Duyệt số liệu', { ok: ref('Value'), errors: [401, 403, 404, 409] }],
   ['POST', '/api/v1/values/{id}/return', 'values', 'Return a value with a reason', 'Trả lại số liệu', { body: JSON_BODY(obj('reason:s'), { reason: 'Thiếu minh chứng' }), ok: ref('Value'), errors: [400, 401, 403, 404, 409, 422] }],
 
-  ['POST', '/api/v1/attachments', 'evidence', 'Upload evidence for a value or a task report', 'Tải lên minh chứng', { query: qs(q('entity', 'string', undefined, { enum: ['indicator_value', 'task_report'] }), q('entity_id', 'integer'), 'name'), body: FILE('application/octet-stream'), ok: ref('Attachment'), status: 201, errors: [401, 403, 404, 413, 422] }],
+  ['POST', '/api/v1/attachments', 'evidence', 'Upload evidence for a value or a task report', 'Tải lên minh chứng', { query: qs(q('entity', 'string', undefined, { enum: ['indicator_value', 'task_report'] }), q('entity_id', 'integer'), 'name'), body: FILE('application/octet-stream'), ok: ref('Attachment'), status: 201, errors: [401, 403, 404, 413, 422, 507] }],
   ['GET', '/api/v1/attachments/{id}', 'evidence', 'Download evidence (inline=1 to view PDF and images)', 'Tải về minh chứng', { query: qs(q('inline', 'string')), ok: { 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } }, errors: [401, 403, 404] }],
 
   ['GET', '/api/v1/rollup', 'dashboards', "An indicator's live roll-up over a unit's subtree", 'Tổng hợp số liệu theo đơn vị', { query: qs('indicator', q('indicator_id', 'integer'), 'periods', 'from', 'to', q('unit_id', 'integer'), 'by'), ok: { allOf: [ref('Dashboard'), obj('indicator:o values:o[]')] }, errors: [404, 422], public: true }],
@@ -254,9 +254,10 @@ const R = [
   ['GET', '/api/v1/indices/{code}', 'indices', 'An index with its definition and versions', 'Thông tin chỉ số', { query: qs(q('version', 'integer')), ok: obj('id:i code:s version:i name:s definition:o versions:i[]'), errors: [401, 404] }],
   ['GET', '/api/v1/indices/{code}/definition', 'indices', "An index's definition", 'Định nghĩa chỉ số', { query: qs(q('version', 'integer')), ok: obj('code:s name:s nodes:o[]'), errors: [401, 404] }],
   ['GET', '/api/v1/indices/{code}/runs', 'indices', "An index's runs", 'Các lần tính chỉ số', { ok: list('runs', '@IndexRun'), errors: [401, 404] }],
-  ['POST', '/api/v1/indices/{code}/runs', 'indices', 'Run an index over approved values of a period, or a table', 'Tính chỉ số', { body: JSON_BODY(obj('period:s ~kind:s ~unit_id:i'), { period: '2025', kind: 'commune' }), ok: ref('IndexRun'), status: 201, errors: [400, 401, 403, 404, 422] }],
+  ['POST', '/api/v1/indices/{code}/runs', 'indices', 'Queue a run of an index over approved values of a period, or over a CSV table (text/csv, at most 50,000 units and 16 MB); at most 2 runs queued or running per person', 'Tính chỉ số', { body: JSON_BODY(obj('period:s ~kind:s ~unit_id:i'), { period: '2025', kind: 'commune' }), ok: ref('IndexRun'), status: 202, errors: [400, 401, 403, 404, 413, 422, 429] }],
   ['GET', '/api/v1/index-runs/{id}', 'indices', 'A run: ranking and scores', 'Kết quả tính chỉ số', { query: qs('format'), ok: ref('IndexRun'), errors: [401, 404] }],
   ['GET', '/api/v1/index-runs/{id}/input', 'indices', "A run's input table", 'Dữ liệu đầu vào của lần tính', { ok: { type: 'object' }, errors: [401, 404] }],
+  ['POST', '/api/v1/index-runs/{id}/cancel', 'indices', 'Cancel a queued or running index run one started', 'Huỷ lần tính chỉ số', { ok: ref('IndexRun'), errors: [401, 403, 404, 409] }],
   ['GET', '/api/v1/index-runs/{id}/uncertainty', 'indices', "A run's uncertainty analyses", 'Các phân tích độ bất định', { ok: list('jobs', '@UncertaintyJob'), errors: [401, 404] }],
   ['POST', '/api/v1/index-runs/{id}/uncertainty', 'indices', 'Queue an uncertainty analysis of a run', 'Phân tích độ bất định', { body: JSON_BODY(obj('~seed:i ~runs:i ~spread:n ~normalisations:s[] ~aggregations:s[] ~imputations:s[] ~sensitivity:b'), { runs: 1000, spread: 0.25 }), ok: ref('UncertaintyJob'), status: 202, errors: [400, 401, 403, 404, 422] }],
   ['GET', '/api/v1/index-uncertainty/{id}', 'indices', "An analysis' progress and results", 'Kết quả phân tích độ bất định', { query: qs('format'), ok: ref('UncertaintyJob'), errors: [401, 404] }],
@@ -303,7 +304,7 @@ const TAGS = [
 function errorResponses() {
   const out = {};
   const body = { 'application/json': { schema: ref('Error') } };
-  for (const [s, description] of Object.entries({ ...ERRORS, 500: 'Internal error; the request id names it in the server log.', 503: 'The database cannot be reached (unavailable).' }))
+  for (const [s, description] of Object.entries({ ...ERRORS, 500: 'Internal error; the request id names it in the server log.', 503: 'The database cannot be reached, or the server is busy (unavailable).', 507: 'The disk is full; nothing was saved (insufficient_storage).' }))
     out[`E${s}`] = { description, content: body };
   out.Error = { description: 'Any other error, in the one error shape', content: body };
   return out;

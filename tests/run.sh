@@ -2,7 +2,8 @@
 # Runs every test against one build directory and ends with the line
 # "N passed, N failed, N skipped":
 #   unit tests (cmocka), the API suite on SQLite, the API suite on a
-#   PostgreSQL server started here, and the browser tests in Chromium.
+#   PostgreSQL server started here, the browser tests in Chromium, and a
+#   short pass of each fuzz target.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,6 +80,21 @@ tests/pg.sh stop "$PG_DIR"
 PG_DIR=""
 
 run_node "browser" tests/browser
+
+# --- a short pass of every fuzz target (fuzz/run.sh), each one test; the
+# clang build is FUZZ_BUILD (make test builds build-fuzz)
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+section "fuzzing, ${FUZZ_SHORT_SECONDS:-12} s per target ($FUZZ_BUILD)"
+if [ -d "$FUZZ_BUILD/fuzz" ]; then
+	fuzz/run.sh "$FUZZ_BUILD" "${FUZZ_SHORT_SECONDS:-12}" >"$OUT/fuzz.log" 2>&1
+	cat "$OUT/fuzz.log"
+	p=$(grep -c '^PASS fuzz_' "$OUT/fuzz.log")
+	f=$(grep -c '^FAIL fuzz_' "$OUT/fuzz.log")
+	passed=$((passed + p)); failed=$((failed + f))
+else
+	echo "$FUZZ_BUILD is not a -Dfuzz=true build (make build-fuzz); skipped"
+	skipped=$((skipped + 1))
+fi
 
 echo
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -11,9 +11,10 @@ import * as api from './i18n/api.js';
 import * as validation from './i18n/validation.js';
 import * as grid from './i18n/grid.js';
 import * as completeness from './i18n/completeness.js';
+import * as hardening from './i18n/hardening.js';
 
 // Each area keeps its own strings in i18n/<area>.js; they are merged here.
-const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness];
+const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness, hardening];
 
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';
@@ -93,6 +94,12 @@ const vi = {
   'idx.profile': (u) => `Hồ sơ ${u}`,
   'idx.strongest': 'Chỉ tiêu mạnh nhất',
   'idx.weakest': 'Chỉ tiêu yếu nhất',
+  'idx.queued': 'Đã xếp hàng chờ tính…',
+  'idx.running': 'Đang tính chỉ số…',
+  'idx.progress': 'Tiến độ tính chỉ số',
+  'idx.failed': 'Không tính được chỉ số',
+  'idx.cancelled': 'Lần tính gần nhất đã bị huỷ.',
+  'idx.cancel': 'Huỷ lần tính',
   'unc.title': 'Phân tích độ bất định',
   'unc.intro': 'Tính lại xếp hạng nhiều lần với trọng số dao động và các phương pháp chuẩn hoá, tổng hợp khác nhau để xem thứ hạng của mỗi đơn vị vững đến đâu.',
   'unc.runs': 'Số lần chạy',
@@ -406,6 +413,12 @@ const en = {
   'idx.profile': (u) => `Profile of ${u}`,
   'idx.strongest': 'Strongest indicators',
   'idx.weakest': 'Weakest indicators',
+  'idx.queued': 'Queued for computing…',
+  'idx.running': 'Computing the index…',
+  'idx.progress': 'Progress of the computation',
+  'idx.failed': 'The index could not be computed',
+  'idx.cancelled': 'The latest run was cancelled.',
+  'idx.cancel': 'Cancel the run',
   'unc.title': 'Uncertainty analysis',
   'unc.intro': 'Ranks the units again many times with the weights varied and other normalisation and aggregation methods, to see how firm each unit\'s rank is.',
   'unc.runs': 'Runs',

@@ -6,6 +6,7 @@
 #include "util/err.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,8 +14,8 @@
 #include <strings.h>
 
 static const http_route routes[] = {
-	{ "GET", "/api/v1/health", api_health_get, 0 },
-	{ "GET", "/api/v1/openapi.json", api_openapi_get, 0 },
+	{ "GET", "/api/v1/health", api_health_get, ROUTE_INLINE },
+	{ "GET", "/api/v1/openapi.json", api_openapi_get, ROUTE_INLINE },
 	{ "GET", "/api/v1/periods/{code}", api_periods_get, 0 },
 	{ "POST", "/api/v1/periods/resolve", api_periods_resolve, 0 },
 	{ "GET", "/api/v1/session", api_session_get, 0 },
@@ -25,11 +26,11 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
 	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_delete, 0 },
 	{ "GET", "/api/v1/audit", api_audit_list, 0 },
-	{ "GET", "/api/v1/audit/verify", api_audit_verify, 0 },
+	{ "GET", "/api/v1/audit/verify", api_audit_verify, ROUTE_HEAVY },
 	{ "GET", "/api/v1/units", api_units_list, 0 },
 	{ "POST", "/api/v1/units", api_units_create, 0 },
-	{ "GET", "/api/v1/units/export", api_units_export, 0 },
-	{ "POST", "/api/v1/units/import", api_units_import, 0 },
+	{ "GET", "/api/v1/units/export", api_units_export, ROUTE_HEAVY },
+	{ "POST", "/api/v1/units/import", api_units_import, ROUTE_HEAVY },
 	{ "GET", "/api/v1/units/{id}", api_units_get, 0 },
 	{ "PATCH", "/api/v1/units/{id}", api_units_update, 0 },
 	{ "GET", "/api/v1/people", api_people_list, 0 },
@@ -52,19 +53,19 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/indicators/{id}/rules", api_indicator_rules_get, 0 },
 	{ "PUT", "/api/v1/indicators/{id}/rules", api_indicator_rules_put, 0 },
 	{ "POST", "/api/v1/values/check", api_values_check, 0 },
-	{ "GET", "/api/v1/validation", api_validation_list, 0 },
+	{ "GET", "/api/v1/validation", api_validation_list, ROUTE_HEAVY },
 	{ "GET", "/api/v1/values", api_values_list, 0 },
 	{ "PUT", "/api/v1/values", api_values_save, 0 },
-	{ "GET", "/api/v1/values/export", api_values_export, 0 },
-	{ "GET", "/api/v1/values/template", api_values_template, 0 },
-	{ "GET", "/api/v1/values/grid", api_values_grid, 0 },
-	{ "POST", "/api/v1/values/import", api_values_import, 0 },
-	{ "GET", "/api/v1/dataValueSets", api_dhis2_export, 0 },
-	{ "POST", "/api/v1/dataValueSets", api_dhis2_import, 0 },
-	{ "GET", "/api/v1/dataValueSets.json", api_dhis2_export, 0 },
-	{ "POST", "/api/v1/dataValueSets.json", api_dhis2_import, 0 },
-	{ "GET", "/api/v1/dataValueSets.csv", api_dhis2_export, 0 },
-	{ "POST", "/api/v1/dataValueSets.csv", api_dhis2_import, 0 },
+	{ "GET", "/api/v1/values/export", api_values_export, ROUTE_HEAVY },
+	{ "GET", "/api/v1/values/template", api_values_template, ROUTE_HEAVY },
+	{ "GET", "/api/v1/values/grid", api_values_grid, ROUTE_HEAVY },
+	{ "POST", "/api/v1/values/import", api_values_import, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dataValueSets", api_dhis2_export, ROUTE_HEAVY },
+	{ "POST", "/api/v1/dataValueSets", api_dhis2_import, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dataValueSets.json", api_dhis2_export, ROUTE_HEAVY },
+	{ "POST", "/api/v1/dataValueSets.json", api_dhis2_import, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dataValueSets.csv", api_dhis2_export, ROUTE_HEAVY },
+	{ "POST", "/api/v1/dataValueSets.csv", api_dhis2_import, ROUTE_HEAVY },
 	{ "POST", "/api/v1/values/submit", api_values_submit_many, 0 },
 	{ "POST", "/api/v1/values/approve", api_values_approve_many, 0 },
 	{ "GET", "/api/v1/approvals", api_approvals_list, 0 },
@@ -73,13 +74,13 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/values/{id}/submit", api_values_submit, 0 },
 	{ "POST", "/api/v1/values/{id}/approve", api_values_approve, 0 },
 	{ "POST", "/api/v1/values/{id}/return", api_values_return, 0 },
-	{ "POST", "/api/v1/attachments", api_attachments_upload, 0 },
+	{ "POST", "/api/v1/attachments", api_attachments_upload, ROUTE_HEAVY },
 	{ "GET", "/api/v1/attachments/{id}", api_attachments_get, 0 },
-	{ "GET", "/api/v1/rollup", api_rollup_get, 0 },
-	{ "GET", "/api/v1/dashboard", api_dashboard_overview, 0 },
-	{ "GET", "/api/v1/dashboard/indicators/{id}", api_dashboard_indicator, 0 },
-	{ "GET", "/api/v1/dashboard/units/{id}", api_dashboard_unit, 0 },
-	{ "GET", "/api/v1/completeness", api_completeness_get, 0 },
+	{ "GET", "/api/v1/rollup", api_rollup_get, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dashboard", api_dashboard_overview, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dashboard/indicators/{id}", api_dashboard_indicator, ROUTE_HEAVY },
+	{ "GET", "/api/v1/dashboard/units/{id}", api_dashboard_unit, ROUTE_HEAVY },
+	{ "GET", "/api/v1/completeness", api_completeness_get, ROUTE_HEAVY },
 	{ "GET", "/api/v1/reminders", api_reminders_list, 0 },
 	{ "GET", "/api/v1/inbox", api_inbox_list, 0 },
 	{ "POST", "/api/v1/inbox/read", api_inbox_read, 0 },
@@ -88,11 +89,12 @@ static const http_route routes[] = {
 	{ "GET", "/api/v1/indices/{code}", api_indices_get, 0 },
 	{ "GET", "/api/v1/indices/{code}/definition", api_indices_definition, 0 },
 	{ "GET", "/api/v1/indices/{code}/runs", api_indices_runs, 0 },
-	{ "POST", "/api/v1/indices/{code}/runs", api_indices_run, 0 },
+	{ "POST", "/api/v1/indices/{code}/runs", api_indices_run, ROUTE_HEAVY },
 	{ "GET", "/api/v1/index-runs/{id}", api_index_run_get, 0 },
-	{ "GET", "/api/v1/index-runs/{id}/input", api_index_run_input, 0 },
+	{ "GET", "/api/v1/index-runs/{id}/input", api_index_run_input, ROUTE_HEAVY },
+	{ "POST", "/api/v1/index-runs/{id}/cancel", api_index_run_cancel, 0 },
 	{ "GET", "/api/v1/index-runs/{id}/uncertainty", api_index_uncertainty_list, 0 },
-	{ "POST", "/api/v1/index-runs/{id}/uncertainty", api_index_uncertainty_create, 0 },
+	{ "POST", "/api/v1/index-runs/{id}/uncertainty", api_index_uncertainty_create, ROUTE_HEAVY },
 	{ "GET", "/api/v1/index-uncertainty/{id}", api_index_uncertainty_get, 0 },
 	{ "GET", "/api/v1/reports", api_reports_list, 0 },
 	{ "POST", "/api/v1/reports", api_reports_create, 0 },
@@ -110,6 +112,12 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/tasks/{id}/extensions/{extension_id}/refuse", api_tasks_extension_refuse, 0 },
 };
 
+const http_route *api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
 /* ------------------------------------------------------ who is asking */
 
 typedef struct api_ctx {
@@ -117,6 +125,10 @@ typedef struct api_ctx {
 	principal who;
 	const char *csrf;            /* of the cookie's session */
 	const char *session_token;   /* the cookie, when it signed the request in */
+	bool routed;                 /* the route below was matched (api_lane) */
+	int route_rc;
+	const http_route *route;
+	char allow[64];
 } api_ctx;
 
 static api_ctx *ctx_of(http_req *req)
@@ -146,7 +158,7 @@ int api_principal(const principal **out, http_req *req)
 		const char *bearer = bearer_token(req), *cookie = http_req_cookie(req, API_SESSION_COOKIE);
 		db_conn *db;
 		int rc = 0;
-		if ((bearer || cookie) && (rc = http_req_db(&db, req)) < 0)
+		if ((bearer || cookie) && (rc = api_db(&db, req)) < 0)
 			return rc;
 		if (bearer)
 			rc = token_resolve(&c->who, db, &req->a, bearer);
@@ -181,7 +193,46 @@ const char *api_session_csrf(http_req *req)
 	return api_session_token(req) ? ((api_ctx *)req->ctx)->csrf : NULL;
 }
 
-int api_db(db_conn **out, http_req *req) { return http_req_db(out, req); }
+/* ------------------------------------------------ each thread's database */
+
+/* The context of each thread that runs handlers: its own connection,
+ * opened on first use. */
+typedef struct api_worker {
+	db_conn *db;
+} api_worker;
+
+int api_worker_new(void **out, void *app)
+{
+	(void)app;
+	*out = calloc(1, sizeof(api_worker));
+	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
+void api_worker_free(void *worker, void *app)
+{
+	api_worker *w = worker;
+	(void)app;
+	if (!w)
+		return;
+	if (w->db)
+		db_close(w->db);
+	free(w);
+}
+
+int api_db(db_conn **out, http_req *req)
+{
+	api_worker *w = req->worker;
+	const api_app *app = req->app;
+	if (!w)
+		return err_set(ERR_UNAVAILABLE, "the server is busy; try again in a moment");
+	if (!w->db) {
+		int rc = db_open(&w->db, app->db_url);
+		if (rc < 0)
+			return rc;
+	}
+	*out = w->db;
+	return 0;
+}
 
 /* A write signed in by the session cookie must repeat the session's CSRF
  * token in a header, which another site's page cannot read or send. */
@@ -272,6 +323,7 @@ int api_status_for(int code)
 	case ERR_INVALID: return 422;
 	case ERR_TOOMANY: return 429;
 	case ERR_UNAVAILABLE: return 503;
+	case ERR_NOSPACE: return 507;
 	default: return 500;
 	}
 }
@@ -307,10 +359,18 @@ int api_respond_error(http_req *req, int code, json_t *details)
 	const char *msg = err_msg();
 	if (status >= 500) {
 		/* The operator sees the cause in the log; the client gets no
-		 * internals. */
+		 * internals. A 503 or 507 keeps its message only when it is one
+		 * sentence written for people (a template without parameters);
+		 * one that carries a lower layer's text (PostgreSQL's host and
+		 * port, a file's path) is replaced by a plain one. */
 		log_error("%s %s: %s", req->method, req->path, msg[0] ? msg : "unknown error");
 		if (status == 500)
 			msg = "internal error; the request id identifies it in the server log";
+		else if (err_depth() != 1 || err_n_params(0) != 0) {
+			err_set(code, status == 507 ? "the server's disk is full; nothing was saved, tell the administrator"
+						    : "the service is unavailable for a moment; try again shortly");
+			msg = err_msg();
+		}
 	}
 	json_t *err = json_pack("{s:s, s:s}", "code", err_name(code), "message", msg[0] ? msg : err_name(code));
 	if (!err)
@@ -347,19 +407,83 @@ int api_body_object(json_t **out, http_req *req)
 	return 0;
 }
 
+/* Matches the request's route once; the result stays in the context. */
+static int route_of(const http_route **out, http_req *req)
+{
+	api_ctx *c = ctx_of(req);
+	*out = NULL;
+	if (!c)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!c->routed) {
+		err_clear();
+		c->route_rc = http_route_match(&c->route, routes, sizeof(routes) / sizeof(routes[0]), req, c->allow,
+			sizeof(c->allow));
+		c->routed = true;
+	}
+	*out = c->route;
+	return c->route_rc;
+}
+
+http_lane api_lane(http_req *req)
+{
+	const http_route *route = NULL;
+	if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0)
+		return HTTP_LANE_INLINE;   /* static files */
+	if (route_of(&route, req) < 0)
+		return HTTP_LANE_INLINE;   /* 404, 405 */
+	/* ?db=1 asks the database: not on the network thread */
+	if (route->handler == api_health_get && http_req_query(req, "db"))
+		return HTTP_LANE_QUICK;
+	return http_route_lane(route);
+}
+
+/* The answer to a request the server refused before routing it. */
+static int refusal(http_req *req)
+{
+	http_req_add_header(req, "Retry-After", "1");
+	if (req->refused == HTTP_REFUSE_CONNECTIONS) {
+		http_req_add_header(req, "Connection", "close");
+		return err_set(ERR_UNAVAILABLE, "the server has too many open connections; try again in a moment");
+	}
+	return err_set(ERR_UNAVAILABLE, "the server is busy; try again in a moment");
+}
+
+/* The path and query as decoded must be text: a NUL would cut them short
+ * and bytes that are not UTF-8 cannot be quoted back in a JSON answer. */
+static int check_request_text(http_req *req)
+{
+	const char *keys[64], *values[64];
+	if (req->bad_path)
+		return err_set(ERR_MALFORMED, "the request path or query holds an encoded NUL byte (%%00)");
+	if (!utf8_valid(req->path, strlen(req->path)))
+		return err_set(ERR_MALFORMED, "the request path is not valid UTF-8 once decoded");
+	int n = http_req_query_pairs(req, keys, values, 64);
+	for (int i = 0; i < n; i++)
+		if ((keys[i] && !utf8_valid(keys[i], strlen(keys[i]))) || (values[i] && !utf8_valid(values[i], strlen(values[i]))))
+			return err_set(ERR_MALFORMED, "the query string is not valid UTF-8 once decoded");
+	return 0;
+}
+
 int api_dispatch(http_req *req)
 {
-	const http_route *route;
-	char allow[64];
+	const http_route *route = NULL;
 	int rc;
-	if (req->too_large) {
+	if (req->refused) {
+		rc = refusal(req);
+	} else if ((rc = check_request_text(req)) < 0) {
+		/* answered below */
+	} else if (req->too_large) {
 		err_set(ERR_TOOLARGE, "the request body is larger than the limit of %zu bytes", req->max_body);
 		rc = ERR_TOOLARGE;
 	} else {
-		err_clear();
-		rc = http_route_match(&route, routes, sizeof(routes) / sizeof(routes[0]), req, allow, sizeof(allow));
-		if (rc == ERR_METHOD)
-			http_req_add_header(req, "Allow", arena_strdup(&req->a, allow));
+		rc = route_of(&route, req);
+		if (rc < 0 && req->ctx)   /* the match's message, set again in this thread */
+			rc = http_route_match(&route, routes, sizeof(routes) / sizeof(routes[0]), req,
+				((api_ctx *)req->ctx)->allow, sizeof(((api_ctx *)req->ctx)->allow));
+		else
+			err_clear();
+		if (rc == ERR_METHOD && req->ctx)
+			http_req_add_header(req, "Allow", arena_strdup(&req->a, ((api_ctx *)req->ctx)->allow));
 		else if (rc == 0 && !is_read(req->method) && !(route->flags & ROUTE_NO_CSRF))
 			rc = check_csrf(req);
 		if (rc == 0)

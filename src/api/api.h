@@ -19,12 +19,22 @@ typedef struct api_app {
 	int schema_version;
 	struct timespec started;   /* CLOCK_MONOTONIC */
 	const char *data_dir;      /* uploaded evidence lives under it */
+	const char *db_url;        /* each handler thread opens its own connection */
 	struct rollup_cache *rollup;   /* approved values in memory (domain/rollup.h) */
 	struct worker *worker;         /* the background thread (domain/worker.h) */
 } api_app;
 
 /* The server's dispatcher for /api/ paths. */
 int api_dispatch(http_req *req);
+/* The lane of a request (http_lane_fn): from its route's flags. */
+http_lane api_lane(http_req *req);
+/* Each handler thread's context (the server's worker_new/worker_free):
+ * its database connection, opened on first use. */
+int api_worker_new(void **out, void *app);
+void api_worker_free(void *worker, void *app);
+/* The route table api_dispatch matches against, with its length in *n. */
+struct http_route;
+const struct http_route *api_routes(size_t *n);
 
 /* The HTTP status for an ERR_* code. */
 int api_status_for(int code);
@@ -70,7 +80,7 @@ int api_require(http_req *req, action a, const char *unit_path);
 const char *api_session_token(http_req *req);
 /* That session's CSRF token, or NULL. */
 const char *api_session_csrf(http_req *req);
-/* The worker's database connection. */
+/* The calling thread's database connection (api_worker_new). */
 int api_db(db_conn **out, http_req *req);
 /* An integer query parameter: def when absent (but max for "limit" when
  * the list is exported as a workbook); ERR_INVALID naming it when
@@ -106,6 +116,7 @@ int api_indices_definition(http_req *req);
 int api_indices_runs(http_req *req);
 int api_index_run_get(http_req *req);
 int api_index_run_input(http_req *req);
+int api_index_run_cancel(http_req *req);
 int api_index_uncertainty_create(http_req *req);
 int api_index_uncertainty_list(http_req *req);
 int api_index_uncertainty_get(http_req *req);

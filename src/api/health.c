@@ -15,7 +15,7 @@ int api_health_get(http_req *req)
 	int schema = app->schema_version;
 	if (deep && deep[0] && deep[0] != '0') {
 		db_conn *db;
-		int rc = http_req_db(&db, req);
+		int rc = api_db(&db, req);
 		if (rc < 0 || (rc = migrate_current(&schema, db)) < 0)
 			return err_set(ERR_UNAVAILABLE, "the database does not answer: %s", err_msg());
 	}

@@ -1,7 +1,8 @@
 /* indices: /api/v1/indices — composite index definitions (stored in
  * versions by whoever may assign work) and runs over an uploaded table
  * (text/csv) or over the programme's approved values ({period, unit_id,
- * kind}); signed-in people read them. Uncertainty analyses of a run are
+ * kind}), queued for the background worker by whoever may assign work;
+ * signed-in people read them. Uncertainty analyses of a run are
  * background jobs asked for by whoever may assign work
  * (/api/v1/index-runs/{id}/uncertainty, /api/v1/index-uncertainty/{id}). */
 #include "api/api.h"
@@ -78,12 +79,16 @@ int api_indices_definition(http_req *req)
 	return api_respond_json(req, 200, def);
 }
 
+/* POST /api/v1/indices/{code}/runs: a CSV table (text/csv) or {period,
+ * unit_id, kind}; checked here and queued for the worker: 202 with the
+ * run, to follow at /api/v1/index-runs/{id}. */
 int api_indices_run(http_req *req)
 {
 	const api_app *app = req->app;
 	const principal *who;
 	db_conn *db;
 	json_t *out, *body;
+	int64_t id = 0;
 	int rc;
 	/* A run ranks units and is kept for everyone to read: the steering
 	 * office's and administrators' decision, as defining the index is. */
@@ -92,7 +97,7 @@ int api_indices_run(http_req *req)
 		return rc;
 	const char *code = api_param_text(req, 0), *ct = http_req_header(req, "Content-Type");
 	if (ct && strncasecmp(ct, "text/csv", 8) == 0)
-		rc = index_run_table(&out, db, who, code, req->body.ptr ? req->body.ptr : "", req->body.len);
+		rc = index_run_table(&id, db, who, code, req->body.ptr ? req->body.ptr : "", req->body.len);
 	else {
 		const char *period = NULL, *kind = NULL;
 		long long unit_id = 0;
@@ -101,10 +106,29 @@ int api_indices_run(http_req *req)
 			return rc;
 		if ((rc = json_get_string(&period, body, "period", 1)) == 0 && (rc = json_get_string(&kind, body, "kind", 0)) == 0 &&
 		    (rc = json_get_int(&unit_id, &present, body, "unit_id", 0)) == 0)
-			rc = index_run_programme(&out, app->rollup, db, who, code, period, unit_id, kind);
+			rc = index_run_programme(&id, app->rollup, db, who, code, period, unit_id, kind);
 		json_decref(body);
 	}
-	return rc < 0 ? rc : api_respond_json(req, 201, out);
+	if (rc < 0 || (rc = index_run_get(&out, db, id)) < 0)
+		return rc;
+	worker_wake(app->worker);
+	return api_respond_json(req, 202, out);
+}
+
+/* POST /api/v1/index-runs/{id}/cancel: stops a queued or running run its
+ * starter no longer wants; the run as it is then. */
+int api_index_run_cancel(http_req *req)
+{
+	const principal *who;
+	int64_t id;
+	db_conn *db;
+	json_t *out;
+	int rc;
+	if ((rc = api_require(req, ACT_ASSIGN, NULL)) < 0 || (rc = api_principal(&who, req)) < 0 ||
+	    (rc = api_param_id(&id, req, 0)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = index_run_cancel(db, who, id)) < 0 ||
+	    (rc = index_run_get(&out, db, id)) < 0)
+		return rc;
+	return api_respond_json(req, 200, out);
 }
 
 int api_indices_runs(http_req *req)

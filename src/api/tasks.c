@@ -245,7 +245,7 @@ int api_tasks_report(http_req *req)
 	    (rc = json_get_bool(&complete, &present, body, "complete", 0)) < 0 ||
 	    (rc = json_get_string(&period, body, "period", 0)) < 0 ||
 	    (rc = report_unit(&unit, req, db, id, code, complete)) < 0 ||
-	    (rc = task_report_add(&rid, db, who, id, unit, (int)progress, text, complete, period)) < 0)
+	    (rc = task_report_add(&rid, db, who, id, unit, progress, text, complete, period)) < 0)
 		goto done;
 	rc = respond_task(req, db, who, id, 201);
 done:

@@ -71,13 +71,16 @@ int cli_parse(cli_args *a, int argc, char **argv, const char *const *own)
 				argv[0], argv[0]);
 		}
 	}
-	return config_check_db(&a->cfg);
+	/* nothing is created until a command opens the database: `index run`
+	 * reads two files and writes only to standard output */
+	return config_check_db_url(&a->cfg);
 }
 
 int cli_open_db(db_conn **out, cli_args *a)
 {
 	int rc, applied;
-	if ((rc = db_open(out, a->cfg.db_url)) < 0)
+	*out = NULL;
+	if ((rc = config_check_db(&a->cfg)) < 0 || (rc = db_open(out, a->cfg.db_url)) < 0)
 		return rc;
 	if ((rc = migrate_apply(&applied, *out)) < 0) {
 		db_close(*out);

@@ -21,7 +21,7 @@ int cmd_programme(int argc, char **argv)
 	json_t *in = json_load_file(a.pos[1], JSON_REJECT_DUPLICATES, &jerr);
 	if (!in)
 		return cli_fail("%s: line %d, column %d: %s", a.pos[1], jerr.line, jerr.column, jerr.text);
-	if ((rc = cli_open_db(&db, &a)) < 0) {
+	if ((rc = json_nfc(in)) < 0 || (rc = cli_open_db(&db, &a)) < 0) {
 		json_decref(in);
 		return cli_fail("%s", err_msg());
 	}

@@ -18,7 +18,7 @@
 #define SHUTDOWN_GRACE_MS 10000
 
 /* Opens the database once to apply migrations and read the version; the
- * workers open their own connections afterwards. */
+ * handler threads open their own connections afterwards. */
 static int prepare_database(api_app *app, const nq57_config *cfg)
 {
 	db_conn *db;
@@ -58,7 +58,8 @@ static int wait_for_signal(void)
 int cmd_serve(int argc, char **argv)
 {
 	static const char *const allowed[] = { "db", "listen", "data-dir", "web-dir", "threads", "max-body", "max-upload", "log", "smtp",
-		"mail-from", NULL };
+		"mail-from", "workers", "heavy-workers", "max-connections", "max-per-address", "header-timeout", "body-timeout", "job-lease",
+		NULL };
 	nq57_config cfg;
 	api_app app = { .version = NQ57_VERSION };
 	int rc;
@@ -72,16 +73,22 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	app.db_url = cfg.db_url;
 	http_server_config hc = {
-		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .max_body = cfg.max_body, .max_upload = cfg.max_upload,
-		.web_dir = cfg.web_dir, .db_url = cfg.db_url, .api = api_dispatch, .app = &app,
+		.host = cfg.host, .port = cfg.port, .threads = cfg.threads, .workers = cfg.workers,
+		.heavy_workers = cfg.heavy_workers, .max_body = cfg.max_body, .max_upload = cfg.max_upload,
+		.max_connections = cfg.max_connections, .max_per_address = cfg.max_per_address,
+		.header_timeout = cfg.header_timeout, .body_timeout = cfg.body_timeout, .web_dir = cfg.web_dir,
+		.api = api_dispatch, .lane = api_lane, .worker_new = api_worker_new, .worker_free = api_worker_free,
+		.app = &app,
 	};
 	http_server *srv;
 	if ((rc = http_server_bind(&srv, &hc)) < 0)
 		return cli_fail("%s", err_msg());
 	clock_gettime(CLOCK_MONOTONIC, &app.started);
 	worker_config wc = { .db_url = cfg.db_url, .data_dir = cfg.data_dir,
-		.smtp_host = cfg.smtp ? cfg.smtp_host : NULL, .smtp_port = cfg.smtp_port, .mail_from = cfg.mail_from };
+		.smtp_host = cfg.smtp ? cfg.smtp_host : NULL, .smtp_port = cfg.smtp_port, .mail_from = cfg.mail_from,
+		.lease_seconds = cfg.job_lease };
 	if ((rc = prepare_database(&app, &cfg)) < 0 || ((wc.cache = app.rollup), (rc = worker_start(&app.worker, &wc)) < 0) ||
 	    (rc = http_server_run(srv)) < 0) {
 		http_server_stop(srv, 0);
@@ -90,9 +97,9 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail("%s", err_msg());
 	}
 	int v6 = strchr(cfg.host, ':') != NULL;
-	log_info("nq57 %s listening on http://%s%s%s:%d (database %s, schema %d, %d threads)", NQ57_VERSION,
-		v6 ? "[" : "", cfg.host, v6 ? "]" : "", http_server_port(srv), db_kind_name(cfg.db_kind),
-		app.schema_version, cfg.threads);
+	log_info("nq57 %s listening on http://%s%s%s:%d (database %s, schema %d, %d threads, up to %d + %d workers)",
+		NQ57_VERSION, v6 ? "[" : "", cfg.host, v6 ? "]" : "", http_server_port(srv), db_kind_name(cfg.db_kind),
+		app.schema_version, cfg.threads, cfg.workers, cfg.heavy_workers);
 	int sig = wait_for_signal();
 	log_info("received %s; finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_server_stop(srv, SHUTDOWN_GRACE_MS);

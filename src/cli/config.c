@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,40 @@ static int parse_threads(int *out, const char *s)
 		return err_set(ERR_INVALID, "threads '%s' must be a whole number from 1 to 256", s);
 	*out = (int)v;
 	return 0;
+}
+
+/* A whole number option from min to max, named in the message. */
+static int parse_int(int *out, const char *s, const char *name, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max)
+		return err_set(ERR_INVALID, "%s '%s' must be a whole number from %ld to %ld", name, s, min, max);
+	*out = (int)v;
+	return 0;
+}
+
+/* The connection options: name of the flag, of the variable, the field. */
+typedef struct int_option {
+	const char *flag, *env;
+	size_t offset;
+	long min, max;
+} int_option;
+
+static const int_option int_options[] = {
+	{ "workers", "NQ57_WORKERS", offsetof(nq57_config, workers), 1, 256 },
+	{ "heavy-workers", "NQ57_HEAVY_WORKERS", offsetof(nq57_config, heavy_workers), 1, 256 },
+	{ "max-connections", "NQ57_MAX_CONNECTIONS", offsetof(nq57_config, max_connections), 16, 1000000 },
+	{ "max-per-address", "NQ57_MAX_PER_ADDRESS", offsetof(nq57_config, max_per_address), 0, 1000000 },
+	{ "header-timeout", "NQ57_HEADER_TIMEOUT", offsetof(nq57_config, header_timeout), 1, 3600 },
+	{ "body-timeout", "NQ57_BODY_TIMEOUT", offsetof(nq57_config, body_timeout), 1, 3600 },
+	{ "job-lease", "NQ57_JOB_LEASE", offsetof(nq57_config, job_lease), 1, 3600 },
+};
+
+static int set_int_option(nq57_config *c, const int_option *o, const char *value)
+{
+	return parse_int((int *)(void *)((char *)c + o->offset), value, o->flag, o->min, o->max);
 }
 
 int config_parse_size(size_t *out, const char *s)
@@ -52,6 +87,16 @@ int config_load_env(nq57_config *c)
 	c->threads = n > 0 && n <= 64 ? (int)n : 2;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;
+	/* Handlers wait on the database and the disk as much as on the CPU:
+	 * the quick pool grows with the work up to this many threads; heavy
+	 * work is CPU-bound and gets one thread per CPU. */
+	c->workers = 16;
+	c->heavy_workers = c->threads;
+	c->max_connections = 2048;
+	c->max_per_address = 256;
+	c->header_timeout = 10;
+	c->body_timeout = 10;
+	c->job_lease = 60;
 	if ((v = getenv("NQ57_DB")) && *v)
 		c->db_url = v;
 	if ((v = getenv("NQ57_LISTEN")) && *v)
@@ -68,6 +113,9 @@ int config_load_env(nq57_config *c)
 		return err_set(rc, "NQ57_MAX_BODY: %s", err_msg());
 	if ((v = getenv("NQ57_MAX_UPLOAD")) && *v && (rc = config_parse_size(&c->max_upload, v)) < 0)
 		return err_set(rc, "NQ57_MAX_UPLOAD: %s", err_msg());
+	for (size_t i = 0; i < sizeof(int_options) / sizeof(int_options[0]); i++)
+		if ((v = getenv(int_options[i].env)) && *v && (rc = set_int_option(c, &int_options[i], v)) < 0)
+			return err_set(rc, "%s: %s", int_options[i].env, err_msg());
 	if ((v = getenv("NQ57_SMTP")) && *v)
 		c->smtp = v;
 	if ((v = getenv("NQ57_MAIL_FROM")) && *v)
@@ -97,8 +145,12 @@ int config_set(nq57_config *c, const char *name, const char *value)
 		c->smtp = value;
 	else if (strcmp(name, "mail-from") == 0)
 		c->mail_from = value;
-	else
+	else {
+		for (size_t i = 0; i < sizeof(int_options) / sizeof(int_options[0]); i++)
+			if (strcmp(name, int_options[i].flag) == 0)
+				return set_int_option(c, &int_options[i], value);
 		return err_set(ERR_INVALID, "unknown option --%s", name);
+	}
 	return 0;
 }
 
@@ -214,14 +266,20 @@ int config_check_serve(nq57_config *c)
 	return 0;
 }
 
-int config_check_db(nq57_config *c)
+int config_check_db_url(nq57_config *c)
 {
 	enum log_level lv;
 	int rc;
 	if ((rc = log_level_parse(&lv, c->log_level)) < 0)
 		return rc;
 	log_threshold = lv;
-	if ((rc = db_url_check(&c->db_kind, c->db_url)) < 0)
+	return db_url_check(&c->db_kind, c->db_url);
+}
+
+int config_check_db(nq57_config *c)
+{
+	int rc;
+	if ((rc = config_check_db_url(c)) < 0)
 		return rc;
 	if (c->db_kind == DB_SQLITE)
 		return sqlite_dir_prepare(c->db_url);

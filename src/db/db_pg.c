@@ -74,6 +74,8 @@ static int result_error(PGconn *pg, const PGresult *res)
 		return err_set(ERR_UNAVAILABLE, "database is unavailable: %s", line);
 	if (state && strcmp(state, "53200") == 0)
 		return err_set(ERR_NOMEM, "database is out of memory: %s", line);
+	if (state && strcmp(state, "53100") == 0)
+		return err_set(ERR_NOSPACE, "database is full: %s", line);
 	return err_set(ERR_GENERIC, "database error: %s", line);
 }
 

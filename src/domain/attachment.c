@@ -100,6 +100,9 @@ static int stored_path(char out[PATH_BYTES], const char *data_dir, const char *h
 	return n > 0 && n < PATH_BYTES ? 0 : err_set(ERR_INVALID, "the data directory's path is too long");
 }
 
+/* The disk, or the owner's share of it, is full. */
+static bool no_space(int e) { return e == ENOSPC || e == EDQUOT; }
+
 static int mkdir_p(const char *dir)
 {
 	char buf[4096];
@@ -109,11 +112,11 @@ static int mkdir_p(const char *dir)
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0750) < 0 && errno != EEXIST)
-			return err_set(ERR_GENERIC, "cannot create %s: %s", buf, strerror(errno));
+			return err_set(no_space(errno) ? ERR_NOSPACE : ERR_GENERIC, "cannot create %s: %s", buf, strerror(errno));
 		*p = '/';
 	}
 	if (mkdir(buf, 0750) < 0 && errno != EEXIST)
-		return err_set(ERR_GENERIC, "cannot create %s: %s", buf, strerror(errno));
+		return err_set(no_space(errno) ? ERR_NOSPACE : ERR_GENERIC, "cannot create %s: %s", buf, strerror(errno));
 	return 0;
 }
 
@@ -134,21 +137,28 @@ static int store(const char path[PATH_BYTES], const char *p, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
 	if (fd < 0)
-		return err_set(ERR_GENERIC, "cannot write %s: %s", tmp, strerror(errno));
+		return err_set(no_space(errno) ? ERR_NOSPACE : ERR_GENERIC, "cannot write %s: %s", tmp, strerror(errno));
 	size_t done = 0;
+	int e = 0;
 	while (done < len) {
 		ssize_t n = write(fd, p + done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			e = n < 0 ? errno : ENOSPC;   /* a write of nothing: the disk is full */
 			break;
+		}
 		done += (size_t)n;
 	}
-	bool ok = done == len && fsync(fd) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0) {
+	if (!e && fsync(fd) < 0)
+		e = errno;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e) {
 		unlink(tmp);
-		return err_set(ERR_GENERIC, "cannot store the file under %s", dir);
+		return err_set(no_space(e) ? ERR_NOSPACE : ERR_GENERIC, "cannot store the file under %s: %s", dir, strerror(e));
 	}
 	return 0;
 }

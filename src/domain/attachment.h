@@ -37,8 +37,11 @@ int attachment_find(attachment_file *out, db_conn *db, arena *a, const char *dat
 
 /* The content-addressed store beneath attachments, for other stored
  * files (reports): attachment_store writes p[0..len) once under data_dir
- * by its SHA-256 (hash: 64 hex digits + NUL); attachment_stored_path
- * says where the bytes of a hash are (arena a). */
+ * by its SHA-256 (hash: 64 hex digits + NUL), through a temporary file
+ * renamed into place, so a failed write leaves nothing behind: ERR_NOSPACE
+ * when the disk (or the owner's quota) is full, the path and the system's
+ * reason in the message for the log. attachment_stored_path says where
+ * the bytes of a hash are (arena a). */
 int attachment_store(char hash[65], const char *data_dir, const char *p, size_t len);
 int attachment_stored_path(const char **out, arena *a, const char *data_dir, const char *hash);
 

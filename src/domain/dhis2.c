@@ -406,7 +406,10 @@ int dhis2_csv_rows(exchange_rows *out, arena *a, const char *csv, size_t len)
 		csv_free(&rd);
 		return rc;
 	}
+	int width = rec.n;
 	while ((rc = csv_read(&rd, &rec)) == 1) {
+		if ((rc = csv_check_width(&rec, width)) < 0)
+			break;
 		if (out->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			exchange_row *rows = realloc(out->rows, (size_t)cap * sizeof(*rows));

@@ -73,7 +73,15 @@ typedef struct checked {
 	value_key key;
 	double value;
 	const char *deadline;   /* the period's, YYYY-MM-DD */
+	char *note;             /* NFC, owned; NULL when the row has none */
 } checked;
+
+static bool is_ascii(const char *s)
+{
+	while (*s && !(*s & 0x80))
+		s++;
+	return !*s;
+}
 
 static const char *cell(const exchange_row *row, int f) { return row->f[f] ? row->f[f] : ""; }
 
@@ -267,9 +275,19 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 		problem(problems, row, src, EX_VALUE, "'%.40s' is not a number (digits with a dot for decimals, e.g. 1234.5)", val);
 		ok = false;
 	}
-	if (row->f[EX_NOTE] && strlen(row->f[EX_NOTE]) > 4000) {
+	const char *note = row->f[EX_NOTE];
+	if (note && strlen(note) > 4000) {
 		problem(problems, row, src, EX_NOTE, "the note is longer than 4000 bytes");
 		ok = false;
+	} else if (note && *note) {
+		/* stored as every other text is: NFC, so the same words typed
+		 * on another keyboard compare and fold alike */
+		int rc = is_ascii(note) ? ((c->note = strdup(note)) ? 0 : err_set(ERR_NOMEM, "out of memory"))
+				       : utf8_nfc(&c->note, note, strlen(note));
+		if (rc < 0) {
+			problem_last(problems, row, src, EX_NOTE);
+			ok = false;
+		}
 	}
 	return ok;
 }
@@ -293,6 +311,7 @@ struct exchange_import {
 	int n_problems, rows, staged, unchanged, skipped;
 	int forbidden;                  /* problems that are units out of the person's reach */
 	db_stmt *stage, *first_row;
+	bool stage_kept;                /* SQLite: the stage outlives the transaction that filled it */
 	crypto_hash_sha256_state digest;
 	validation_cache *rules;        /* hard bounds of the indicators met */
 };
@@ -302,9 +321,16 @@ struct exchange_import {
 /* On SQLite, for the length of an import: a 16 MB page cache, the stage in
  * a temporary file (not memory, which would grow with the file) with a 4
  * MB cache, and no foreign-key checks on the bulk inserts — every id in
- * the stage comes from lookups read inside the same write transaction, so
- * they cannot dangle. Foreign keys can only be switched outside a
- * transaction; exchange_import_free switches them back on. */
+ * the stage comes from lookups, checked again inside the write transaction
+ * that saves it (stage_to_write), so they cannot dangle. Foreign keys can
+ * only be switched outside a transaction; exchange_import_free switches
+ * them back on.
+ *
+ * SQLite has one writer at a time: the file is read, checked and staged in
+ * a read transaction (the stage is a temporary table, which takes no lock
+ * on the database), and the write lock is taken only to save the stage,
+ * so other people's saves wait for the save of the stage, not for the
+ * reading of the file. PostgreSQL stages inside its write transaction. */
 static const char *const sqlite_bulk_on =
 	"PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384; PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -4096";
 static const char *const sqlite_bulk_off = "PRAGMA foreign_keys = ON";
@@ -329,6 +355,8 @@ void exchange_import_free(exchange_import *im)
 	validation_cache_free(im->rules);
 	json_decref(im->problems);
 	db_rollback(im->db);
+	if (im->stage_kept)   /* a temporary table only: no write lock, no wait */
+		db_exec(im->db, "BEGIN; DROP TABLE IF EXISTS temp.import_stage; COMMIT");
 	if (db_conn_kind(im->db) == DB_SQLITE)
 		db_exec(im->db, sqlite_bulk_off);
 	free(im);
@@ -351,7 +379,7 @@ int exchange_import_begin(exchange_import **out, db_conn *db, const principal *w
 		im->opt = *opt;
 	crypto_hash_sha256_init(&im->digest);
 	bool sqlite = db_conn_kind(db) == DB_SQLITE;
-	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = db_begin_write(db)) < 0 ||
+	if ((sqlite && (rc = db_exec(db, sqlite_bulk_on)) < 0) || (rc = sqlite ? db_begin(db) : db_begin_write(db)) < 0 ||
 	    (rc = lookups_load(&im->l, db)) < 0 ||
 	    (rc = validation_cache_new(&im->rules)) < 0 ||
 	    (rc = db_exec(db, sqlite ? stage_sqlite : stage_pg)) < 0 ||
@@ -398,7 +426,7 @@ static void digest_row(crypto_hash_sha256_state *d, const checked *c)
  * naming the row that had it first. */
 static int stage_row(exchange_import *im, const checked *c, const exchange_row *row)
 {
-	const char *note = row->f[EX_NOTE] && *row->f[EX_NOTE] ? row->f[EX_NOTE] : NULL;
+	const char *note = c->note;
 	db_stmt *s = im->stage;
 	int rc;
 	db_reset(s);
@@ -455,6 +483,7 @@ int exchange_import_row(exchange_import *im, const exchange_row *row)
 			rc = stage_row(im, &c, row);
 		}
 	}
+	free(c.note);
 	add_problem_count(im, before);
 	return rc;
 }
@@ -614,13 +643,38 @@ static int preview_rows(exchange_import *im, exchange_result *r)
 	return 0;
 }
 
+/* SQLite: ends the read transaction the stage was filled in and takes the
+ * write lock (waiting for the writers before it), then checks that every
+ * indicator and unit the stage names still exists. */
+static int stage_to_write(exchange_import *im)
+{
+	int64_t gone = 0;
+	int rc;
+	db_finalize(im->stage);
+	db_finalize(im->first_row);
+	im->stage = im->first_row = NULL;
+	if ((rc = db_commit(im->db)) < 0)
+		return rc;
+	im->stage_kept = true;
+	if ((rc = db_begin_write(im->db)) < 0 ||
+	    (rc = db_run(im->db, &gone, "SELECT COUNT(*) FROM import_stage s WHERE "
+					"NOT EXISTS (SELECT 1 FROM indicator i WHERE i.id = s.indicator_id) OR "
+					"NOT EXISTS (SELECT 1 FROM unit u WHERE u.id = s.unit_id)", "")) < 0)
+		return rc;
+	if (gone)
+		return err_set(ERR_CONFLICT, "an indicator or unit of the file was removed meanwhile; nothing was saved, try again");
+	return 0;
+}
+
 int exchange_import_end(exchange_import *im, exchange_result *r)
 {
-	int rc;
+	int rc = 0;
 	memset(r, 0, sizeof(*r));
 	r->total = im->rows;
 	r->skipped = im->skipped;
 	int64_t existing = 0, locked = 0;
+	if (im->n_problems == 0 && !im->opt.dry_run && db_conn_kind(im->db) == DB_SQLITE && (rc = stage_to_write(im)) < 0)
+		goto done;
 	if (im->n_problems == 0 && ((rc = count_existing(im, &existing, &locked)) < 0 || (locked > 0 && (rc = check_locked(im)) < 0)))
 		goto done;
 	if (im->n_problems > 0) {
@@ -647,7 +701,8 @@ int exchange_import_end(exchange_import *im, exchange_result *r)
 	if ((rc = save_stage(im, r)) < 0 ||
 	    (db_conn_kind(im->db) == DB_SQLITE && (rc = db_exec(im->db, "DROP TABLE import_stage")) < 0))
 		goto done;
-	rc = db_commit(im->db);
+	if ((rc = db_commit(im->db)) == 0)
+		im->stage_kept = false;
 done:
 	if (rc < 0 && rc != ERR_INVALID)
 		r->created = r->updated = r->ignored = 0;
@@ -765,8 +820,11 @@ static int csv_import(exchange_result *r, db_conn *db, const principal *who, con
 		return rc;
 	}
 	size_t released = 0;
+	int width = rec.n;
 	while ((rc = csv_read(&rd, &rec)) == 1) {
 		exchange_row row;
+		if ((rc = csv_check_width(&rec, width)) < 0)
+			break;
 		exchange_record_row(&row, &cols, &rec);
 		if ((rc = exchange_import_row(im, &row)) < 0)
 			break;
@@ -829,6 +887,7 @@ typedef struct sheet_import {
 	const principal *who;
 	db_conn *db;
 	const exchange_options *opt;
+	int width;                      /* the header row's last column */
 } sheet_import;
 
 static int sheet_row(void *ctx, const csv_record *rec)
@@ -839,8 +898,13 @@ static int sheet_row(void *ctx, const csv_record *rec)
 		/* title and note lines may stand above the header */
 		if ((rc = exchange_header(&si->cols, rec)) < 0)
 			return rec->line < SHEET_HEADER_WITHIN ? 0 : rc;
+		si->width = rec->n;
 		return exchange_import_begin(&si->im, si->db, si->who, &si->cols.src, si->opt);
 	}
+	/* a row's last filled cell past the header's: blank cells are not
+	 * stored in a sheet, so only more cells than the header can be told */
+	if (rec->n > si->width)
+		return csv_check_width(rec, si->width);
 	exchange_row row;
 	exchange_record_row(&row, &si->cols, rec);
 	return exchange_import_row(si->im, &row);

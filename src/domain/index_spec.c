@@ -12,6 +12,53 @@
 #include <string.h>
 #include <strings.h>
 
+/* ---------------------------------------------------------------- fields */
+
+/* Refuses a key of o that is not in known (NULL-terminated): a misspelt
+ * key would otherwise change the index without a word. Keys that begin
+ * with '_' are notes and are kept as they are. path names o ("" for the
+ * definition itself, "nodes[3]", "options.treatment"). */
+static int known_fields(const json_t *o, const char *path, const char *const *known)
+{
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)o, key, v) {
+		if (key[0] == '_')
+			continue;
+		bool found = false;
+		for (int i = 0; known[i] && !found; i++)
+			found = strcmp(key, known[i]) == 0;
+		if (found)
+			continue;
+		str list = { 0 }, where = { 0 };
+		for (int i = 0; known[i]; i++)
+			str_appendf(&list, "%s%s", i ? ", " : "", known[i]);
+		str_appendf(&where, "%s%s%s", path, *path ? "." : "", key);
+		int rc = err_set(ERR_INVALID, "'%s' is not a field of an index definition; the fields here are %s", str_cstr(&where),
+			str_cstr(&list));
+		str_free(&list);
+		str_free(&where);
+		return rc;
+	}
+	return 0;
+}
+
+/* A field that must be text when present. */
+static int text_field(const char **out, const json_t *o, const char *key, const char *path)
+{
+	const json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v)) {
+		char where[96];
+		snprintf(where, sizeof(where), "%s%s%s", path, *path ? "." : "", key);
+		return err_set(ERR_INVALID, "'%s' must be text", where);
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
 /* --------------------------------------------------------------- options */
 
 static int pick(const char *value, const char *const *names, int n, const char *field)
@@ -46,8 +93,11 @@ static int parse_treatment(index_treat_spec *t, const json_t *o)
 	int rc;
 	if (!o)
 		return 0;
+	static const char *const fields[] = { "winmax", "skew_max", "kurt_max", "fallback", NULL };
 	if (!json_is_object(o))
 		return err_set(ERR_INVALID, "'options.treatment' must be an object");
+	if ((rc = known_fields(o, "options.treatment", fields)) < 0)
+		return rc;
 	if ((rc = number(&winmax, o, "winmax", "options.treatment: ")) < 0 ||
 	    (rc = number(&t->skew_max, o, "skew_max", "options.treatment: ")) < 0 ||
 	    (rc = number(&t->kurt_max, o, "kurt_max", "options.treatment: ")) < 0)
@@ -75,7 +125,14 @@ static int parse_normalisation(index_norm_spec *n, const json_t *o)
 		return err_set(ERR_INVALID, "'options.normalisation' must be a method name or an object");
 	else
 		json_incref((json_t *)o);
-	const json_t *m = json_object_get(o, "method");
+	static const char *const fields[] = { "method", "lo", "hi", "cap", NULL };
+	if ((rc = known_fields(o, "options.normalisation", fields)) < 0)
+		goto done;
+	const json_t *m = json_object_get(o, "method"), *cap = json_object_get(o, "cap");
+	if (cap && !json_is_boolean(cap)) {
+		rc = err_set(ERR_INVALID, "'options.normalisation.cap' must be true or false");
+		goto done;
+	}
 	if (m && (rc = pick(json_string_value(m), methods, 6, "options.normalisation.method")) < 0)
 		goto done;
 	if (m)
@@ -100,8 +157,14 @@ static int parse_levels(index_options *opt, const json_t *levels)
 	if (!json_is_array(levels) || json_array_size(levels) > INDEX_MAX_LEVELS)
 		return err_set(ERR_INVALID, "'options.levels' must be a list of at most %d levels", INDEX_MAX_LEVELS);
 	json_array_foreach(levels, i, l) {
-		char where[48];
+		static const char *const fields[] = { "aggregation", "coverage", NULL };
+		char where[48], path[40];
 		snprintf(where, sizeof(where), "options.levels[%zu]: ", i);
+		snprintf(path, sizeof(path), "options.levels[%zu]", i);
+		if (!json_is_object(l))
+			return err_set(ERR_INVALID, "'%s' must be an object of aggregation and coverage", path);
+		if ((rc = known_fields(l, path, fields)) < 0)
+			return rc;
 		const json_t *a = json_object_get(l, "aggregation");
 		if (a) {
 			char field[64];
@@ -125,8 +188,11 @@ static int parse_options(index_options *opt, const json_t *o)
 	*opt = index_options_default();
 	if (!o)
 		return 0;
+	static const char *const fields[] = { "imputation", "treatment", "normalisation", "levels", "rank_digits", NULL };
 	if (!json_is_object(o))
 		return err_set(ERR_INVALID, "'options' must be an object");
+	if ((rc = known_fields(o, "options", fields)) < 0)
+		return rc;
 	const json_t *imp = json_object_get(o, "imputation");
 	if (imp && (rc = pick(json_string_value(imp), imputes, 3, "options.imputation")) < 0)
 		return rc;
@@ -159,24 +225,34 @@ static int denominator_index(index_spec *s, const char *name)
 
 static int parse_node(index_spec *s, const json_t *n, size_t i)
 {
-	const char *code = json_string_value(json_object_get(n, "code"));
-	const char *parent = json_string_value(json_object_get(n, "parent"));
-	const json_t *w = json_object_get(n, "weight"), *dir = json_object_get(n, "direction");
-	char where[96];
+	static const char *const fields[] = { "code", "name", "parent", "weight", "indicator", "direction", "denominator", "target",
+		"goalposts", NULL };
+	static const char *const aggregate_only[] = { "direction", "denominator", "target", "goalposts" };
+	const char *code, *parent, *name, *den;
+	const json_t *w = json_object_get(n, "weight"), *dir = json_object_get(n, "direction"), *ind = json_object_get(n, "indicator");
+	char where[96], path[32];
 	int rc;
-	if (!json_is_object(n) || !code)
+	snprintf(path, sizeof(path), "nodes[%zu]", i);
+	if (!json_is_object(n))
+		return err_set(ERR_INVALID, "'%s' must be an object with a 'code'", path);
+	if ((rc = known_fields(n, path, fields)) < 0 || (rc = text_field(&code, n, "code", path)) < 0 ||
+	    (rc = text_field(&parent, n, "parent", path)) < 0 || (rc = text_field(&name, n, "name", path)) < 0 ||
+	    (rc = text_field(&den, n, "denominator", path)) < 0)
+		return rc;
+	if (!code)
 		return err_set(ERR_INVALID, "nodes[%zu] needs a 'code'", i);
+	if (ind && !json_is_boolean(ind))
+		return err_set(ERR_INVALID, "'%s.indicator' must be true or false", path);
 	snprintf(where, sizeof(where), "node '%.60s'", code);
 	if (w && (!json_is_number(w) || !isfinite(json_number_value(w))))
 		return err_set(ERR_INVALID, "%s: the weight is not a number", where);
 	double weight = w ? json_number_value(w) : 1;
-	if (json_is_true(json_object_get(n, "indicator"))) {
+	if (json_is_true(ind)) {
 		if (dir && (!json_is_integer(dir) || (json_integer_value(dir) != 1 && json_integer_value(dir) != -1)))
 			return err_set(ERR_INVALID, "%s: 'direction' must be 1 or -1", where);
 		if ((rc = index_def_indicator(&s->def, code, parent, weight, dir ? (int)json_integer_value(dir) : 1)) < 0)
 			return rc;
 		index_node *node = &s->def.nodes[s->def.n_nodes - 1];
-		const char *den = json_string_value(json_object_get(n, "denominator"));
 		if (den && (node->denominator = denominator_index(s, den)) < 0)
 			return node->denominator;
 		if ((rc = number(&node->target, n, "target", "")) < 0)
@@ -189,10 +265,33 @@ static int parse_node(index_spec *s, const json_t *n, size_t i)
 			node->post_lo = json_number_value(json_array_get(posts, 0));
 			node->post_hi = json_number_value(json_array_get(posts, 1));
 		}
-	} else if ((rc = index_def_aggregate(&s->def, code, parent, weight)) < 0)
-		return rc;
-	const char *name = json_string_value(json_object_get(n, "name"));
+	} else {
+		for (size_t k = 0; k < sizeof(aggregate_only) / sizeof(aggregate_only[0]); k++)
+			if (json_object_get(n, aggregate_only[k]))
+				return err_set(ERR_INVALID, "'%s.%s' belongs to an indicator; add \"indicator\": true or remove it", path,
+					aggregate_only[k]);
+		if ((rc = index_def_aggregate(&s->def, code, parent, weight)) < 0)
+			return rc;
+	}
 	s->node_names[s->def.n_nodes - 1] = name ? strdup(name) : NULL;
+	return 0;
+}
+
+/* Refuses an aggregate whose children all weigh 0: it would have no score
+ * and its parent would silently drop it. */
+static int check_weights(const index_spec *s)
+{
+	for (int a = 0; a < s->def.n_nodes; a++) {
+		if (s->def.nodes[a].indicator)
+			continue;
+		double total = 0;
+		for (int c = 0; c < s->def.n_nodes; c++)
+			if (s->def.nodes[c].parent_node == a)
+				total += s->def.nodes[c].weight;
+		if (!(total > 0))
+			return err_set(ERR_INVALID, "'nodes[%d]': every child of '%s' has weight 0, so it would have no score", a,
+				s->def.nodes[a].code);
+	}
 	return 0;
 }
 
@@ -205,14 +304,17 @@ int index_spec_parse(index_spec *s, const json_t *in)
 		rc = err_set(ERR_INVALID, "the index definition must be a JSON object");
 		goto fail;
 	}
-	const char *code = json_string_value(json_object_get(in, "code"));
+	static const char *const fields[] = { "code", "name", "group_column", "options", "nodes", NULL };
+	const char *code, *name, *group;
 	const json_t *nodes = json_object_get(in, "nodes");
+	if ((rc = known_fields(in, "", fields)) < 0 || (rc = text_field(&code, in, "code", "")) < 0 ||
+	    (rc = text_field(&name, in, "name", "")) < 0 || (rc = text_field(&group, in, "group_column", "")) < 0)
+		goto fail;
 	if (!code || !*code || strlen(code) >= INDEX_MAX_CODE) {
 		rc = err_set(ERR_INVALID, "'code' must name the index (1 to %d characters)", INDEX_MAX_CODE - 1);
 		goto fail;
 	}
 	snprintf(s->code, sizeof(s->code), "%s", code);
-	const char *name = json_string_value(json_object_get(in, "name")), *group = json_string_value(json_object_get(in, "group_column"));
 	s->name = strdup(name ? name : code);
 	s->group_column = group ? strdup(group) : NULL;
 	if (!json_is_array(nodes) || json_array_size(nodes) == 0) {
@@ -228,8 +330,15 @@ int index_spec_parse(index_spec *s, const json_t *in)
 	json_array_foreach(nodes, i, n)
 		if ((rc = parse_node(s, n, i)) < 0)
 			goto fail;
-	if ((rc = parse_options(&s->options, json_object_get(in, "options"))) < 0 || (rc = index_def_check(&s->def)) < 0)
+	if ((rc = parse_options(&s->options, json_object_get(in, "options"))) < 0 || (rc = index_def_check(&s->def)) < 0 ||
+	    (rc = check_weights(s)) < 0)
 		goto fail;
+	const json_t *levels = json_object_get(json_object_get(in, "options"), "levels");
+	if (levels && (int)json_array_size(levels) < s->def.n_levels) {
+		rc = err_set(ERR_INVALID, "'options.levels' gives %d levels; the tree has %d above its indicators, give one for each",
+			(int)json_array_size(levels), s->def.n_levels);
+		goto fail;
+	}
 	if (s->options.impute == INDEX_IMPUTE_GROUP_MEAN && !s->group_column) {
 		rc = err_set(ERR_INVALID, "group-mean imputation needs 'group_column'");
 		goto fail;
@@ -275,7 +384,30 @@ static int cell_number(double *out, const char *v, int line, const char *column)
 	return 0;
 }
 
-static int find_column(const csv_record *head, const char *const *names)
+/* The header's names, copied: the reader's buffer holds them only until
+ * the next record is read, and a message about a cell names its column. */
+typedef struct table_head {
+	int n;
+	char *f[CSV_MAX_FIELDS];
+} table_head;
+
+static int head_copy(table_head *h, const csv_record *rec)
+{
+	memset(h, 0, sizeof(*h));
+	for (int c = 0; c < rec->n; c++)
+		if (!(h->f[h->n++] = strdup(rec->f[c])))
+			return err_set(ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static void head_free(table_head *h)
+{
+	for (int c = 0; c < h->n; c++)
+		free(h->f[c]);
+	memset(h, 0, sizeof(*h));
+}
+
+static int find_column(const table_head *head, const char *const *names)
 {
 	for (int c = 0; c < head->n; c++)
 		for (int k = 0; names[k]; k++)
@@ -284,20 +416,13 @@ static int find_column(const csv_record *head, const char *const *names)
 	return -1;
 }
 
-static int column_of(const csv_record *head, const char *name)
+static int column_of(const table_head *head, const char *name)
 {
 	for (int c = 0; c < head->n; c++)
 		if (strcmp(head->f[c], name) == 0)
 			return c;
 	return -1;
 }
-
-typedef struct raw_table {
-	csv_reader r;
-	csv_record head;
-	char **head_copy;
-	int code_col, name_col;
-} raw_table;
 
 static int grow(index_table *t, int cap, int n_ind, int n_den)
 {
@@ -333,10 +458,42 @@ static int group_id(char ***labels, int *n, const char *label)
 	return (*n)++;
 }
 
-static int read_rows(index_table *t, const index_spec *s, csv_reader *r, const csv_record *head, int code_col, int name_col,
+typedef struct unit_line {
+	const char *code;
+	int line;
+} unit_line;
+
+static int unit_line_cmp(const void *a, const void *b)
+{
+	const unit_line *x = a, *y = b;
+	int c = strcmp(x->code, y->code);
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Refuses a unit code given on two rows: its figures would be counted
+ * twice or one silently lost. Names the first repeat in the file. */
+static int check_duplicates(const index_table *t, const int *lines)
+{
+	unit_line *k = malloc((size_t)(t->n_units ? t->n_units : 1) * sizeof(*k));
+	if (!k)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (int u = 0; u < t->n_units; u++)
+		k[u] = (unit_line){ .code = t->codes[u], .line = lines[u] };
+	qsort(k, (size_t)t->n_units, sizeof(*k), unit_line_cmp);
+	int best = -1;
+	for (int i = 1; i < t->n_units; i++)
+		if (strcmp(k[i].code, k[i - 1].code) == 0 && (best < 0 || k[i].line < k[best].line))
+			best = i;
+	int rc = best < 0 ? 0 : err_set(ERR_INVALID, "line %d: unit '%s' is already on line %d; give each unit one row",
+		k[best].line, k[best].code, k[best - 1].line);
+	free(k);
+	return rc;
+}
+
+static int read_rows(index_table *t, const index_spec *s, csv_reader *r, const table_head *head, int code_col, int name_col,
 	const int *ind_cols, const int *den_cols, int group_col)
 {
-	int n_ind = s->def.n_indicators, n_den = s->n_denominators, cap = 0, rc, n_groups = 0;
+	int n_ind = s->def.n_indicators, n_den = s->n_denominators, cap = 0, rc, n_groups = 0, *lines = NULL;
 	char **groups = NULL;
 	csv_record rec;
 	while ((rc = csv_read(r, &rec)) > 0) {
@@ -346,12 +503,29 @@ static int read_rows(index_table *t, const index_spec *s, csv_reader *r, const c
 			rc = err_set(ERR_INVALID, "line %d has %d fields, the header %d", rec.line, rec.n, head->n);
 			break;
 		}
-		if (t->n_units == cap && (rc = grow(t, cap = cap ? cap * 2 : 64, n_ind, n_den)) < 0)
+		if (t->n_units == INDEX_TABLE_MAX_UNITS) {
+			rc = err_set(ERR_TOOLARGE, "line %d: a table has at most %d units", rec.line, INDEX_TABLE_MAX_UNITS);
 			break;
+		}
+		if (t->n_units == cap) {
+			int *l = realloc(lines, (size_t)(cap ? cap * 2 : 64) * sizeof(int));
+			if (!l) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			lines = l;
+			if ((rc = grow(t, cap = cap ? cap * 2 : 64, n_ind, n_den)) < 0)
+				break;
+		}
 		int u = t->n_units;
 		t->codes[u] = strdup(rec.f[code_col]);
 		t->names[u] = strdup(name_col >= 0 ? rec.f[name_col] : rec.f[code_col]);
+		lines[u] = rec.line;
 		t->n_units++;
+		if (!t->codes[u] || !t->names[u])
+			rc = err_set(ERR_NOMEM, "out of memory");
+		else if (!*t->codes[u])
+			rc = err_set(ERR_INVALID, "line %d, column '%s': the unit's code is empty", rec.line, head->f[code_col]);
 		for (int k = 0; rc >= 0 && k < n_ind; k++)
 			rc = cell_number(&t->values[(size_t)u * (size_t)n_ind + (size_t)k], rec.f[ind_cols[k]], rec.line, head->f[ind_cols[k]]);
 		for (int k = 0; rc >= 0 && k < n_den; k++)
@@ -362,14 +536,17 @@ static int read_rows(index_table *t, const index_spec *s, csv_reader *r, const c
 		if (rc < 0)
 			break;
 	}
+	if (rc >= 0)
+		rc = check_duplicates(t, lines);
 	for (int i = 0; i < n_groups; i++)
 		free(groups[i]);
 	free(groups);
+	free(lines);
 	return rc < 0 ? rc : 0;
 }
 
 /* Indicator columns by the indicator nodes' order. */
-static int indicator_columns(int *cols, const index_spec *s, const csv_record *head)
+static int indicator_columns(int *cols, const index_spec *s, const table_head *head)
 {
 	int k = 0;
 	for (int i = 0; i < s->def.n_nodes; i++) {
@@ -388,20 +565,23 @@ static int join_denominators(index_table *t, const index_spec *s, const char *cs
 {
 	static const char *const code_names[] = { "UnitCode", "unit_code", "code", NULL };
 	csv_reader r;
-	csv_record head, rec;
+	csv_record first, rec;
+	table_head head;
 	int rc;
 	csv_init(&r, csv, len);
-	if ((rc = csv_read(&r, &head)) <= 0) {
+	if ((rc = csv_read(&r, &first)) <= 0) {
 		csv_free(&r);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the denominators' table is empty");
 	}
+	if ((rc = head_copy(&head, &first)) < 0) {
+		head_free(&head);
+		csv_free(&r);
+		return rc;
+	}
 	int code_col = find_column(&head, code_names), cols[INDEX_SPEC_MAX_DENOMINATORS];
-	char *copy[INDEX_SPEC_MAX_DENOMINATORS] = { 0 };
 	code_col = code_col < 0 ? 0 : code_col;
 	for (int k = 0; k < s->n_denominators; k++)
 		cols[k] = column_of(&head, s->denominators[k]);
-	for (int k = 0; k < s->n_denominators; k++)
-		copy[k] = strdup(head.f[cols[k] >= 0 ? cols[k] : 0]);
 	while ((rc = csv_read(&r, &rec)) > 0) {
 		if (rec.n == 1 && !*rec.f[0])
 			continue;
@@ -411,13 +591,12 @@ static int join_denominators(index_table *t, const index_spec *s, const char *cs
 			for (int k = 0; rc >= 0 && k < s->n_denominators; k++)
 				if (cols[k] >= 0 && cols[k] < rec.n)
 					rc = cell_number(&t->denominators[(size_t)u * (size_t)s->n_denominators + (size_t)k], rec.f[cols[k]], rec.line,
-						copy[k]);
+						head.f[cols[k]]);
 		}
 		if (rc < 0)
 			break;
 	}
-	for (int k = 0; k < s->n_denominators; k++)
-		free(copy[k]);
+	head_free(&head);
 	csv_free(&r);
 	return rc < 0 ? rc : 0;
 }
@@ -427,17 +606,20 @@ int index_table_read(index_table *t, const index_spec *s, const char *csv, size_
 	static const char *const code_names[] = { "UnitCode", "unit_code", "code", NULL };
 	static const char *const name_names[] = { "UnitName", "unit_name", "name", NULL };
 	csv_reader r;
-	csv_record head;
+	csv_record first;
+	table_head head = { 0 };
 	int rc, *ind_cols = calloc((size_t)(s->def.n_indicators ? s->def.n_indicators : 1), sizeof(int));
 	int den_cols[INDEX_SPEC_MAX_DENOMINATORS];
 	memset(t, 0, sizeof(*t));
 	if (!ind_cols)
 		return err_set(ERR_NOMEM, "out of memory");
 	csv_init(&r, csv, len);
-	if ((rc = csv_read(&r, &head)) <= 0) {
+	if ((rc = csv_read(&r, &first)) <= 0) {
 		rc = rc < 0 ? rc : err_set(ERR_INVALID, "the data table is empty");
 		goto done;
 	}
+	if ((rc = head_copy(&head, &first)) < 0)
+		goto done;
 	int code_col = find_column(&head, code_names), name_col = find_column(&head, name_names);
 	code_col = code_col < 0 ? 0 : code_col;
 	int group_col = s->group_column ? column_of(&head, s->group_column) : -1;
@@ -467,6 +649,7 @@ int index_table_read(index_table *t, const index_spec *s, const char *csv, size_
 		.unit_codes = (const char *const *)t->codes };
 done:
 	free(ind_cols);
+	head_free(&head);
 	csv_free(&r);
 	if (rc < 0)
 		index_table_free(t);
@@ -489,6 +672,23 @@ void index_table_free(index_table *t)
 
 /* --------------------------------------------------------------- results */
 
+typedef struct result_key {
+	int rank;            /* the root's; 0: no score */
+	const char *code;
+	int unit;
+} result_key;
+
+/* By the root's rank, units without a score last, then by code. */
+static int result_key_cmp(const void *a, const void *b)
+{
+	const result_key *x = a, *y = b;
+	if ((x->rank == 0) != (y->rank == 0))
+		return x->rank == 0 ? 1 : -1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->code, y->code);
+}
+
 json_t *index_results_json(const index_spec *s, const index_table *t, const index_result *r)
 {
 	json_t *aggs = json_array(), *units = json_array();
@@ -509,22 +709,13 @@ json_t *index_results_json(const index_spec *s, const index_table *t, const inde
 			json_array_append_new(indicators, json_pack("{s:s, s:s?, s:s, s:i}", "code", n->code, "name", s->node_names[i],
 				"parent", n->parent, "direction", n->direction));
 	}
-	int *order = malloc((size_t)(t->n_units ? t->n_units : 1) * sizeof(int));
+	result_key *order = malloc((size_t)(t->n_units ? t->n_units : 1) * sizeof(*order));
 	for (int u = 0; order && u < t->n_units; u++)
-		order[u] = u;
-	/* by the root's rank (no score last), then code */
-	for (int a = 1; order && a < t->n_units; a++)
-		for (int b = a; b > 0; b--) {
-			int x = order[b - 1], y = order[b];
-			int rx = r->ranks[(size_t)x * (size_t)r->n_aggregates + (size_t)root], ry = r->ranks[(size_t)y * (size_t)r->n_aggregates + (size_t)root];
-			bool swap = (rx == 0) != (ry == 0) ? rx == 0 : rx != ry ? rx > ry : strcmp(t->codes[x], t->codes[y]) > 0;
-			if (!swap)
-				break;
-			order[b - 1] = y;
-			order[b] = x;
-		}
+		order[u] = (result_key){ .rank = r->ranks[(size_t)u * (size_t)r->n_aggregates + (size_t)root], .code = t->codes[u], .unit = u };
+	if (order)
+		qsort(order, (size_t)t->n_units, sizeof(*order), result_key_cmp);
 	for (int k = 0; order && k < t->n_units; k++) {
-		int u = order[k];
+		int u = order[k].unit;
 		json_t *scores = json_object(), *ranks = json_object();
 		size_t i;
 		json_t *a;

@@ -23,7 +23,10 @@
  * UnitName, unit_name or name when there is one; one column per indicator
  * code, per denominator name and the group column. Empty cells and NA are
  * missing values. Every problem is ERR_INVALID naming the field, the node,
- * the column or the row. */
+ * the column or the row: a key the format does not have (keys that begin
+ * with '_' are notes), an aggregate whose children all weigh 0, fewer
+ * `levels` than the tree has, a text that is not a number, a unit on two
+ * rows. docs/index-definition.md describes the format. */
 #ifndef NQ57_INDEX_SPEC_H
 #define NQ57_INDEX_SPEC_H
 
@@ -33,6 +36,7 @@
 #include "analytics/index.h"
 
 #define INDEX_SPEC_MAX_DENOMINATORS 32
+#define INDEX_TABLE_MAX_UNITS 50000          /* rows of a table; more: ERR_TOOLARGE */
 
 typedef struct index_spec {
 	char code[INDEX_MAX_CODE];

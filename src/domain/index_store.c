@@ -121,22 +121,6 @@ int index_store_get(json_t **out, db_conn *db, const char *code, int version)
 
 /* ------------------------------------------------------------------ runs */
 
-/* Computes spec over the CSV table; *results: index_results_json. */
-static int compute(json_t **results, const index_spec *spec, const char *csv, size_t len)
-{
-	index_table t;
-	index_result r;
-	int rc;
-	if ((rc = index_table_read(&t, spec, csv, len, NULL, 0)) < 0)
-		return rc;
-	if ((rc = index_evaluate(&r, (index_def *)&spec->def, &t.input, &spec->options)) == 0) {
-		*results = index_results_json(spec, &t, &r);
-		index_result_free(&r);
-	}
-	index_table_free(&t);
-	return rc;
-}
-
 /* The newest definition of code, parsed; *definition_id its row. */
 static int load_spec(index_spec *spec, int64_t *definition_id, db_conn *db, const char *code)
 {
@@ -152,22 +136,32 @@ static int load_spec(index_spec *spec, int64_t *definition_id, db_conn *db, cons
 
 typedef struct run_row {
 	int64_t definition_id, unit_id, data_seq;
-	const char *source, *period, *kind, *input, *status, *error;
-	json_t *results;
+	const char *source, *period, *kind, *input, *previous_input;
 } run_row;
 
-static int store_run(int64_t *id, db_conn *db, const principal *who, const run_row *r)
+/* Queues a run for the worker, within who's quota of unfinished runs. */
+static int queue_run(int64_t *id, db_conn *db, const principal *who, const run_row *r)
 {
-	char now[TIME_ISO_SIZE], *results = r->results ? json_dumps(r->results, JSON_COMPACT) : NULL;
+	char now[TIME_ISO_SIZE];
+	int64_t active = 0;
+	db_stmt *s;
 	int rc;
 	time_now_iso(now);
-	db_stmt *s;
-	if ((rc = db_prepare(&s, db, "INSERT INTO index_run (definition_id, source, period, unit_id, unit_kind, input, data_seq, status, "
-				     "progress, error, results, created_by, created_at, finished_at) "
-				     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 100, ?, ?, ?, ?, ?) RETURNING id")) < 0) {
-		free(results);
+	if ((rc = db_begin_write(db)) < 0)
 		return rc;
+	if (who->person_id &&
+	    (rc = db_run(db, &active, "SELECT COUNT(*) FROM index_run WHERE created_by = ? AND status IN ('queued', 'running')", "i",
+		     who->person_id)) < 0)
+		goto fail;
+	if (active >= INDEX_RUN_MAX_ACTIVE) {
+		rc = err_set(ERR_TOOMANY, "you already have %d index runs queued or running; wait for one to finish or cancel one",
+			(int)active);
+		goto fail;
 	}
+	if ((rc = db_prepare(&s, db, "INSERT INTO index_run (definition_id, source, period, unit_id, unit_kind, input, previous_input, "
+				     "data_seq, status, progress, created_by, created_at) "
+				     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?) RETURNING id")) < 0)
+		goto fail;
 	db_bind_int64(s, 1, r->definition_id);
 	db_bind_text(s, 2, r->source);
 	db_bind_text(s, 3, r->period);
@@ -177,44 +171,55 @@ static int store_run(int64_t *id, db_conn *db, const principal *who, const run_r
 		db_bind_null(s, 4);
 	db_bind_text(s, 5, r->kind);
 	db_bind_text(s, 6, r->input);
+	db_bind_text(s, 7, r->previous_input);
 	if (r->data_seq)
-		db_bind_int64(s, 7, r->data_seq);
+		db_bind_int64(s, 8, r->data_seq);
 	else
-		db_bind_null(s, 7);
-	db_bind_text(s, 8, r->status);
-	db_bind_text(s, 9, r->error);
-	db_bind_text(s, 10, results);
+		db_bind_null(s, 8);
 	if (who->person_id)
-		db_bind_int64(s, 11, who->person_id);
+		db_bind_int64(s, 9, who->person_id);
 	else
-		db_bind_null(s, 11);
-	db_bind_text(s, 12, now);
-	db_bind_text(s, 13, now);
+		db_bind_null(s, 9);
+	db_bind_text(s, 10, now);
 	if ((rc = db_step(s)) == DB_ROW)
 		*id = db_column_int64(s, 0);
 	db_finalize(s);
-	free(results);
-	return rc < 0 ? rc : 0;
+	if (rc < 0 || (rc = db_commit(db)) < 0)
+		goto fail;
+	return 0;
+fail:
+	err_keep();
+	db_rollback(db);
+	err_restore();
+	return rc;
 }
 
-int index_run_table(json_t **out, db_conn *db, const principal *who, const char *code, const char *csv, size_t len)
+int index_run_table(int64_t *out_id, db_conn *db, const principal *who, const char *code, const char *csv, size_t len)
 {
 	index_spec spec;
-	int64_t def_id, id;
-	json_t *results = NULL;
+	index_table t;
+	int64_t def_id;
 	int rc;
+	if (len > INDEX_RUN_MAX_BYTES)
+		return err_set(ERR_TOOLARGE, "the table has %zu bytes; an index run takes at most %d MB", len,
+			INDEX_RUN_MAX_BYTES / (1024 * 1024));
 	if ((rc = load_spec(&spec, &def_id, db, code)) < 0)
 		return rc;
-	rc = compute(&results, &spec, csv, len);
+	/* Reading checks every cell, the columns and the size in one pass
+	 * over the text; the computing is left to the worker. A bad table is
+	 * the caller's to fix: nothing is kept. */
+	rc = index_table_read(&t, &spec, csv, len, NULL, 0);
 	index_spec_free(&spec);
 	if (rc < 0)
-		return rc;   /* a bad table is the caller's to fix: nothing is kept */
+		return rc;
+	index_table_free(&t);
 	char *input = strndup(csv, len);
-	run_row row = { .definition_id = def_id, .source = "table", .input = input ? input : "", .status = "done", .results = results };
-	rc = store_run(&id, db, who, &row);
+	if (!input)
+		return err_set(ERR_NOMEM, "out of memory");
+	run_row row = { .definition_id = def_id, .source = "table", .input = input };
+	rc = queue_run(out_id, db, who, &row);
 	free(input);
-	json_decref(results);
-	return rc < 0 ? rc : index_run_get(out, db, id);
+	return rc;
 }
 
 /* The units of the run: of kind under the unit in slot, or its children. */
@@ -273,38 +278,12 @@ static int programme_table(str *csv, const rollup_view *v, const index_spec *spe
 	return str_oom(csv) ? err_set(ERR_NOMEM, "out of memory") : 0;
 }
 
-/* Adds each unit's previous ranks and the change (positive: moved up). */
-static void add_previous(json_t *now, const json_t *before)
-{
-	json_t *u;
-	size_t i;
-	json_array_foreach(json_object_get(now, "units"), i, u) {
-		const char *code = json_string_value(json_object_get(u, "code"));
-		const json_t *p, *match = NULL;
-		size_t k;
-		json_array_foreach(json_object_get(before, "units"), k, p)
-			if (strcmp(json_string_value(json_object_get(p, "code")), code) == 0)
-				match = p;
-		if (!match)
-			continue;
-		json_t *prev = json_deep_copy(json_object_get(match, "ranks")), *change = json_object(), *r;
-		const char *agg;
-		json_object_foreach(json_object_get(u, "ranks"), agg, r) {
-			const json_t *old = json_object_get(prev, agg);
-			json_object_set_new(change, agg, json_is_integer(r) && json_is_integer(old)
-				? json_integer(json_integer_value(old) - json_integer_value(r)) : json_null());
-		}
-		json_object_set_new(u, "previous_ranks", prev);
-		json_object_set_new(u, "rank_change", change);
-	}
-}
-
-int index_run_programme(json_t **out, rollup_cache *cache, db_conn *db, const principal *who, const char *code,
+int index_run_programme(int64_t *out_id, rollup_cache *cache, db_conn *db, const principal *who, const char *code,
 	const char *period_code, int64_t unit_id, const char *kind)
 {
 	index_spec spec;
 	rollup_view v;
-	int64_t def_id, id;
+	int64_t def_id;
 	period p;
 	int rc;
 	if (!period_code || period_parse(&p, period_code, strlen(period_code)) < 0)
@@ -323,7 +302,6 @@ int index_run_programme(json_t **out, rollup_cache *cache, db_conn *db, const pr
 	int slot = unit_id ? rollup_unit_slot(&v, unit_id) : (v.n_units > 0 && v.units[0].end == v.n_units ? 0 : -1);
 	int *slots = malloc((size_t)(v.n_units ? v.n_units : 1) * sizeof(int)), n = 0;
 	str now = { 0 }, before = { 0 };
-	json_t *results = NULL, *previous = NULL;
 	if (unit_id && slot < 0)
 		rc = err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)unit_id);
 	else if (!slots)
@@ -331,30 +309,50 @@ int index_run_programme(json_t **out, rollup_cache *cache, db_conn *db, const pr
 	else if ((n = pick_units(slots, &v, slot, kind)) < 2)
 		rc = kind ? err_set(ERR_INVALID, "a ranking needs at least two units; found %d of kind %s", n, kind)
 			  : err_set(ERR_INVALID, "a ranking needs at least two units; found %d", n);
+	else if (n > INDEX_TABLE_MAX_UNITS)
+		rc = err_set(ERR_TOOLARGE, "a ranking takes at most %d units; found %d", INDEX_TABLE_MAX_UNITS, n);
 	else if ((rc = programme_table(&now, &v, &spec, slots, n, rollup_period_index(&v, code_p))) == 0)
 		rc = programme_table(&before, &v, &spec, slots, n, rollup_period_index(&v, code_prev));
 	int64_t seq = v.seq;
 	rollup_close(&v);
 	free(slots);
-	if (rc == 0 && (rc = compute(&results, &spec, now.ptr, now.len)) == 0) {
-		if (compute(&previous, &spec, before.ptr, before.len) == 0)
-			add_previous(results, previous);
-		json_object_set_new(results, "previous_period", previous ? json_string(code_prev) : json_null());
+	index_spec_free(&spec);
+	if (rc == 0) {
 		run_row row = { .definition_id = def_id, .source = "programme", .period = code_p, .unit_id = unit_id, .kind = kind,
-			.input = now.ptr, .data_seq = seq, .status = "done", .results = results };
-		rc = store_run(&id, db, who, &row);
+			.input = now.ptr, .previous_input = before.ptr, .data_seq = seq };
+		rc = queue_run(out_id, db, who, &row);
 	}
-	json_decref(results);
-	json_decref(previous);
 	str_free(&now);
 	str_free(&before);
-	index_spec_free(&spec);
-	return rc < 0 ? rc : index_run_get(out, db, id);
+	return rc;
+}
+
+int index_run_cancel(db_conn *db, const principal *who, int64_t id)
+{
+	int64_t owner = 0, found = 0;
+	char now[TIME_ISO_SIZE];
+	int rc;
+	if ((rc = db_run(db, &found, "SELECT COUNT(*) FROM index_run WHERE id = ?", "i", id)) < 0)
+		return rc;
+	if (!found)
+		return err_set(ERR_NOTFOUND, "no index run with id %lld", (long long)id);
+	if ((rc = db_run(db, &owner, "SELECT created_by FROM index_run WHERE id = ?", "i", id)) < 0)
+		return rc;
+	if (!who->cli && owner != who->person_id)
+		return err_set(ERR_FORBIDDEN, "index run %lld was started by someone else; only they may cancel it", (long long)id);
+	time_now_iso(now);
+	if ((rc = db_run(db, NULL, "UPDATE index_run SET status = 'cancelled', finished_at = ? "
+				   "WHERE id = ? AND status IN ('queued', 'running')", "ti", now, id)) < 0)
+		return rc;
+	if (db_changes(db) != 1)
+		return err_set(ERR_CONFLICT, "index run %lld has already finished", (long long)id);
+	return 0;
 }
 
 #define RUN_SELECT \
 	"SELECT r.id, d.code, d.version, r.source, r.period, r.unit_id, r.unit_kind, r.status, r.error, r.created_at, r.data_seq, " \
-	"r.results FROM index_run r JOIN index_definition d ON d.id = r.definition_id"
+	"r.results, r.progress, r.finished_at, r.created_by, r.error_detail FROM index_run r " \
+	"JOIN index_definition d ON d.id = r.definition_id"
 
 static json_t *run_json(db_stmt *s, bool with_results)
 {
@@ -364,6 +362,13 @@ static json_t *run_json(db_stmt *s, bool with_results)
 		"created_at", db_column_text(s, 9));
 	json_object_set_new(o, "unit_id", db_column_is_null(s, 5) ? json_null() : json_integer(db_column_int64(s, 5)));
 	json_object_set_new(o, "data_seq", db_column_is_null(s, 10) ? json_null() : json_integer(db_column_int64(s, 10)));
+	json_object_set_new(o, "progress", json_integer(db_column_int64(s, 12)));
+	json_object_set_new(o, "finished_at", db_column_is_null(s, 13) ? json_null() : json_string(db_column_text(s, 13)));
+	json_object_set_new(o, "created_by", db_column_is_null(s, 14) ? json_null() : json_integer(db_column_int64(s, 14)));
+	json_error_t e;
+	const char *detail = db_column_text(s, 15);
+	json_t *said = detail ? json_loads(detail, 0, &e) : NULL;
+	json_object_set_new(o, "error_detail", said ? said : json_null());
 	if (with_results) {
 		json_error_t e;
 		const char *text = db_column_text(s, 11);

@@ -2,6 +2,7 @@
  * analyses of index runs (index_uncertainty.h). */
 #include "domain/index_uncertainty.h"
 #include "domain/audit.h"
+#include "domain/job_lease.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -375,23 +376,6 @@ int index_uncertainty_list(json_t **out, db_conn *db, int64_t run_id)
 	return 0;
 }
 
-/* Takes the oldest queued job; *id 0 when there is none. */
-static int claim(int64_t *id, db_conn *db)
-{
-	int rc;
-	for (;;) {
-		*id = 0;
-		if ((rc = db_run(db, id, "SELECT id FROM index_uncertainty WHERE status = 'queued' ORDER BY id LIMIT 1", "")) < 0 ||
-		    !*id)
-			return rc;
-		if ((rc = db_run(db, NULL, "UPDATE index_uncertainty SET status = 'running', progress = 0 "
-					   "WHERE id = ? AND status = 'queued'", "i", *id)) < 0)
-			return rc;
-		if (db_changes(db) == 1)
-			return 0;   /* else another worker took it: look again */
-	}
-}
-
 typedef struct job_progress {
 	db_conn *db;
 	int64_t id;
@@ -399,8 +383,10 @@ typedef struct job_progress {
 } job_progress;
 
 /* index_mc's progress callback, on the job's thread: writes the percent
- * when it has moved (index_mc calls about every 1 %). 100 waits for the
- * result to be stored. A failed write only costs the progress bar. */
+ * when it has moved (index_mc calls about every 1 %), which renews the
+ * job's lease. 100 waits for the result to be stored. A failed write only
+ * costs the progress bar; a job another server took meanwhile is finished
+ * by that server (finish() then changes nothing). */
 static void on_progress(void *ctx, double done)
 {
 	job_progress *p = ctx;
@@ -410,7 +396,7 @@ static void on_progress(void *ctx, double done)
 	if (percent <= p->percent)
 		return;
 	p->percent = percent;
-	if (db_run(p->db, NULL, "UPDATE index_uncertainty SET progress = ? WHERE id = ?", "ii", (int64_t)percent, p->id) < 0)
+	if (job_lease_progress(p->db, &job_queue_uncertainty, p->id, percent) < 0)
 		log_warn("index uncertainty %lld: progress not saved: %s", (long long)p->id, err_msg());
 }
 
@@ -418,11 +404,14 @@ static int finish(db_conn *db, int64_t id, const char *result, const char *error
 {
 	char now[TIME_ISO_SIZE];
 	time_now_iso(now);
-	if (result)
-		return db_run(db, NULL, "UPDATE index_uncertainty SET status = 'done', progress = 100, result = ?, error = NULL, "
-					"finished_at = ? WHERE id = ? AND status = 'running'", "tti", result, now, id);
-	return db_run(db, NULL, "UPDATE index_uncertainty SET status = 'failed', error = ?, result = NULL, finished_at = ? "
-				"WHERE id = ?", "tti", error, now, id);
+	int rc = result ? db_run(db, NULL, "UPDATE index_uncertainty SET status = 'done', progress = 100, result = ?, error = NULL, "
+					   "finished_at = ?, lease_until = NULL WHERE " JOB_LEASE_HELD, "ttit", result, now, id,
+				 job_lease_owner())
+			: db_run(db, NULL, "UPDATE index_uncertainty SET status = 'failed', error = ?, result = NULL, finished_at = ?, "
+					   "lease_until = NULL WHERE " JOB_LEASE_HELD, "ttit", error, now, id, job_lease_owner());
+	if (rc == 0 && db_changes(db) == 0)
+		log_warn("index uncertainty %lld: taken over by another server; its result is theirs", (long long)id);
+	return rc;
 }
 
 /* The job's spec, its run's input and the definition it was run with. */
@@ -488,18 +477,13 @@ static int evaluate(char **result, int64_t id, const char *spec_text, const char
 	return rc;
 }
 
-int index_uncertainty_requeue_running(db_conn *db)
-{
-	return db_run(db, NULL, "UPDATE index_uncertainty SET status = 'queued', progress = 0 WHERE status = 'running'", "");
-}
-
 int index_uncertainty_run_next(bool *ran, db_conn *db, int threads, const atomic_bool *cancel)
 {
 	char *spec = NULL, *input = NULL, *definition = NULL, *result = NULL;
 	int64_t id;
 	int rc;
 	*ran = false;
-	if ((rc = claim(&id, db)) < 0 || !id)
+	if ((rc = job_lease_claim(&id, db, &job_queue_uncertainty)) < 0 || !id)
 		return rc;
 	*ran = true;
 	if ((rc = load_job(&spec, &input, &definition, db, id)) < 0)
@@ -507,7 +491,7 @@ int index_uncertainty_run_next(bool *ran, db_conn *db, int threads, const atomic
 	if (evaluate(&result, id, spec, input, definition, db, threads, cancel) == 0)
 		rc = finish(db, id, result, NULL);
 	else if (cancel && atomic_load(cancel))   /* the server is stopping: run it again next time */
-		rc = db_run(db, NULL, "UPDATE index_uncertainty SET status = 'queued', progress = 0 WHERE id = ?", "i", id);
+		rc = job_lease_release(db, &job_queue_uncertainty, id);
 	else
 		rc = finish(db, id, NULL, err_msg());
 done:

@@ -58,12 +58,9 @@ int index_uncertainty_get(json_t **out, db_conn *db, int64_t id);
 /* {"jobs": [...]} of one run, newest first, without their results. */
 int index_uncertainty_list(json_t **out, db_conn *db, int64_t run_id);
 
-/* Puts the jobs left running back in the queue: called once when the
- * server's worker starts, before it runs any (one server per database). */
-int index_uncertainty_requeue_running(db_conn *db);
-
-/* Runs the oldest queued job, if any (*ran tells), on up to threads
- * threads, updating its progress. A job that fails is marked failed with
+/* Claims the oldest queued job, or one whose server stopped before it
+ * finished (job_lease.h), and runs it, if any (*ran tells), on up to
+ * threads threads, updating its progress. A job that fails is marked failed with
  * the error and keeps no result; one stopped by cancel goes back to the
  * queue. Only a database failure is returned. */
 int index_uncertainty_run_next(bool *ran, db_conn *db, int threads, const atomic_bool *cancel);

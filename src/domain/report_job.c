@@ -1,9 +1,11 @@
 /* report_job: queue, run and serve review reports (report_job.h). */
 #include "domain/report_job.h"
 #include "domain/attachment.h"
+#include "domain/job_lease.h"
 #include "domain/review.h"
 #include "domain/task.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/time.h"
 
 #include <stdio.h>
@@ -132,33 +134,29 @@ int report_job_list(json_t **out, db_conn *db, int64_t limit, int64_t offset)
 
 /* ------------------------------------------------------------------ runs */
 
+/* The job's writes name this server as its owner (job_lease.h): once the
+ * lease lapsed and another server took the job, they change nothing and
+ * the job's run ends with ERR_CONFLICT. */
 static int set_progress(db_conn *db, int64_t id, int progress)
 {
-	return db_run(db, NULL, "UPDATE report_job SET progress = ? WHERE id = ?", "ii", (int64_t)progress, id);
+	return job_lease_progress(db, &job_queue_report, id, progress);
+}
+
+/* rc of a write of job id WHERE JOB_LEASE_HELD: ERR_CONFLICT when it
+ * found the job no longer held. */
+static int held(db_conn *db, int64_t id, int rc)
+{
+	if (rc == 0 && db_changes(db) == 0)
+		rc = err_set(ERR_CONFLICT, "report %lld is no longer held by this server", (long long)id);
+	return rc;
 }
 
 static int fail_job(db_conn *db, int64_t id, const char *why)
 {
 	char now[TIME_ISO_SIZE];
 	time_now_iso(now);
-	return db_run(db, NULL, "UPDATE report_job SET status = 'failed', error = ?, finished_at = ? WHERE id = ?", "tti", why,
-		now, id);
-}
-
-/* Takes the oldest queued job; *id 0 when there is none. */
-static int claim(int64_t *id, db_conn *db)
-{
-	int rc;
-	for (;;) {
-		*id = 0;
-		if ((rc = db_run(db, id, "SELECT id FROM report_job WHERE status = 'queued' ORDER BY id LIMIT 1", "")) < 0 || !*id)
-			return rc;
-		if ((rc = db_run(db, NULL, "UPDATE report_job SET status = 'running', progress = 5 WHERE id = ? AND status = 'queued'",
-			     "i", *id)) < 0)
-			return rc;
-		if (db_changes(db) == 1)
-			return 0;   /* else another worker took it: look again */
-	}
+	return held(db, id, db_run(db, NULL, "UPDATE report_job SET status = 'failed', error = ?, finished_at = ?, "
+		"lease_until = NULL WHERE " JOB_LEASE_HELD, "ttit", why, now, id, job_lease_owner()));
 }
 
 static int store_format(db_conn *db, const char *data_dir, int64_t id, const json_t *report, const char *stem,
@@ -174,8 +172,21 @@ static int store_format(db_conn *db, const char *data_dir, int64_t id, const jso
 	if (rc < 0)
 		return rc;
 	snprintf(name, sizeof(name), "%s.%s", stem, f->ext);
-	return db_run(db, NULL, "INSERT INTO report_file (job_id, format, name, size, sha256) VALUES (?, ?, ?, ?, ?)", "ittit", id,
-		f->ext, name, (int64_t)len, hash);
+	/* a file kept by an earlier attempt of the job is replaced */
+	if ((rc = job_lease_progress(db, &job_queue_report, id, -1)) < 0)
+		return rc;
+	return db_run(db, NULL, "INSERT INTO report_file (job_id, format, name, size, sha256) VALUES (?, ?, ?, ?, ?) "
+				"ON CONFLICT (job_id, format) DO UPDATE SET name = excluded.name, size = excluded.size, "
+				"sha256 = excluded.sha256", "ittit", id, f->ext, name, (int64_t)len, hash);
+}
+
+/* Keeps the content the files are rendered from, with its data state. */
+static int save_content(db_conn *db, int64_t id, const char *content, const json_t *report)
+{
+	return held(db, id, db_run(db, NULL, "UPDATE report_job SET content = ?, data_seq = ?, as_of = ?, tasks_as_of = ?, "
+		"progress = 40 WHERE " JOB_LEASE_HELD, "tittit", content,
+		(int64_t)json_integer_value(json_object_get(report, "data_seq")), json_string_value(json_object_get(report, "as_of")),
+		json_string_value(json_object_get(report, "tasks_as_of")), id, job_lease_owner()));
 }
 
 /* Builds, renders and stores job id; the job's row records the result. */
@@ -208,14 +219,10 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 	char *content = json_dumps(report, JSON_COMPACT | JSON_SORT_KEYS), *stem = review_file_stem(report);
 	if (!content || !stem)
 		rc = fail_job(db, id, "out of memory");
-	else if ((rc = db_run(db, NULL, "UPDATE report_job SET content = ?, data_seq = ?, as_of = ?, tasks_as_of = ?, "
-				       "progress = 40 WHERE id = ?", "titti", content,
-			  (int64_t)json_integer_value(json_object_get(report, "data_seq")),
-			  json_string_value(json_object_get(report, "as_of")),
-			  json_string_value(json_object_get(report, "tasks_as_of")), id)) == 0) {
+	else if ((rc = save_content(db, id, content, report)) == 0) {
 		for (int k = 0; rc == 0 && k < review_n_formats; k++) {
 			if ((rc = store_format(db, data_dir, id, report, stem, &review_formats[k])) < 0) {
-				if (rc != ERR_UNAVAILABLE)
+				if (rc != ERR_UNAVAILABLE && rc != ERR_CONFLICT)
 					rc = fail_job(db, id, err_msg());
 				break;
 			}
@@ -224,8 +231,8 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 		char now[TIME_ISO_SIZE];
 		time_now_iso(now);
 		if (rc == 0)
-			rc = db_run(db, NULL, "UPDATE report_job SET status = 'done', progress = 100, finished_at = ? "
-					      "WHERE id = ? AND status = 'running'", "ti", now, id);
+			rc = held(db, id, db_run(db, NULL, "UPDATE report_job SET status = 'done', progress = 100, finished_at = ?, "
+						     "lease_until = NULL WHERE " JOB_LEASE_HELD, "tit", now, id, job_lease_owner()));
 	}
 	free(content);
 	free(stem);
@@ -233,30 +240,19 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 	return rc;
 }
 
-int report_job_requeue_running(db_conn *db)
-{
-	/* the files a job stored before it stopped are stored again */
-	int rc = db_begin_write(db);
-	if (rc < 0)
-		return rc;
-	if ((rc = db_run(db, NULL, "DELETE FROM report_file WHERE job_id IN (SELECT id FROM report_job WHERE status = 'running')",
-		     "")) < 0 ||
-	    (rc = db_run(db, NULL, "UPDATE report_job SET status = 'queued', progress = 0 WHERE status = 'running'", "")) < 0) {
-		db_rollback(db);
-		return rc;
-	}
-	return db_commit(db);
-}
-
 int report_job_run_next(bool *ran, db_conn *db, rollup_cache *cache, const char *data_dir, date_ymd today)
 {
 	int64_t id;
 	int rc;
 	*ran = false;
-	if ((rc = claim(&id, db)) < 0 || !id)
+	if ((rc = job_lease_claim(&id, db, &job_queue_report)) < 0 || !id)
 		return rc;
 	*ran = true;
-	return run_job(db, cache, data_dir, id, today);
+	if ((rc = run_job(db, cache, data_dir, id, today)) == ERR_CONFLICT) {
+		log_warn("report %lld: %s; its new owner finishes it", (long long)id, err_msg());
+		rc = 0;
+	}
+	return rc;
 }
 
 int report_job_file(const char **path, const char **name, const char **type, db_conn *db, arena *a, const char *data_dir,

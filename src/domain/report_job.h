@@ -33,13 +33,10 @@ int report_job_get(json_t **out, db_conn *db, int64_t id);
 /* {"reports": [...], "total"}, newest first. */
 int report_job_list(json_t **out, db_conn *db, int64_t limit, int64_t offset);
 
-/* Puts the jobs left running back in the queue: called once when the
- * server's worker starts, before it runs any, so a job that a crash or a
- * kill interrupted is run again (one server per database). */
-int report_job_requeue_running(db_conn *db);
-
-/* Runs the oldest queued job, if any (*ran tells). A job that fails is
- * marked failed with the error; only a database failure is returned. */
+/* Claims the oldest queued job, or one whose server stopped before it
+ * finished (its lease lapsed; job_lease.h), and runs it, if any (*ran
+ * tells). A job that fails is marked failed with the error; only a
+ * database failure is returned. */
 int report_job_run_next(bool *ran, db_conn *db, rollup_cache *cache, const char *data_dir, date_ymd today);
 
 /* The content a finished job was rendered from, as JSON text (malloc'd).

@@ -471,7 +471,7 @@ static int report_period(char out[16], const json_t *task, const char *given, da
 }
 
 int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
-	int progress, const char *text, bool complete, const char *period)
+	int64_t progress, const char *text, bool complete, const char *period)
 {
 	char now[TIME_ISO_SIZE], occ[16];
 	json_t *before = NULL;

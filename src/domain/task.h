@@ -109,7 +109,7 @@ int task_lead_unit(int64_t *out, db_conn *db, int64_t id);
  * progress 100). unit_id is the reporting unit. period: for a recurring
  * task, the occurrence (NULL: the one deciding its status); NULL else. */
 int task_report_add(int64_t *out_id, db_conn *db, const principal *who, int64_t task_id, int64_t unit_id,
-	int progress, const char *text, bool complete, const char *period);
+	int64_t progress, const char *text, bool complete, const char *period);
 /* Approves or returns completion request report_id of task_id. */
 int task_report_review(db_conn *db, const principal *who, int64_t task_id, int64_t report_id, bool approve,
 	const char *reason);

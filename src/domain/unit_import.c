@@ -192,9 +192,13 @@ static int read_rows(importer *im, const char *csv, size_t len)
 		csv_free(&r);
 		return rc;
 	}
-	while ((rc = csv_read(&r, &rec)) == 1)
-		if ((rc = add_row(im, &rec)) < 0)
+	int width = rec.n;
+	while ((rc = csv_read(&r, &rec)) == 1) {
+		if (csv_check_width(&rec, width) < 0)
+			bad_row_last(im, rec.line);
+		else if ((rc = add_row(im, &rec)) < 0)
 			break;
+	}
 	csv_free(&r);
 	if (rc < 0 && rc != ERR_NOMEM) {
 		/* a broken quote ends the reading: report it as a bad row */

@@ -1,7 +1,9 @@
 /* worker: the background thread (worker.h). */
 #include "domain/worker.h"
 #include "domain/inbox.h"
+#include "domain/index_store.h"
 #include "domain/index_uncertainty.h"
+#include "domain/job_lease.h"
 #include "domain/reminder.h"
 #include "domain/report_job.h"
 #include "domain/task.h"
@@ -26,17 +28,18 @@ struct worker {
 	atomic_bool cancel;     /* set by worker_stop: a long index analysis stops and is queued again */
 	int threads;            /* for index analyses: the CPUs online */
 	db_conn *db;
+	job_lease_keeper *keeper;   /* renews the leases of the jobs this server runs */
 	long reminded_day;      /* days since 1970 of the last reminder run, 0 before */
-	bool requeued;          /* the jobs a previous server left running are queued again */
 	time_t mail_after;      /* no mail attempt before this time */
 	char inbox_mark[INBOX_MARK_SIZE];   /* the inbox's state when it was last mailed */
 };
 
-/* Runs every queued job: a report, then an index analysis, in turn. */
+/* Runs every queued job: a report, an index run, then an index analysis,
+ * in turn. */
 static void run_jobs(worker *w)
 {
-	bool ran = true, ran_index = false;
-	while (ran || ran_index) {
+	bool ran = true, ran_run = false, ran_index = false;
+	while (ran || ran_run || ran_index) {
 		pthread_mutex_lock(&w->lock);
 		bool stop = w->stop;
 		pthread_mutex_unlock(&w->lock);
@@ -47,18 +50,15 @@ static void run_jobs(worker *w)
 			w->db = NULL;
 			return;
 		}
-		if (!w->requeued) {
-			if (report_job_requeue_running(w->db) < 0 || index_uncertainty_requeue_running(w->db) < 0) {
-				log_error("worker: jobs left running: %s", err_msg());
-				db_close(w->db);
-				w->db = NULL;
-				return;
-			}
-			w->requeued = true;
-		}
 		if (report_job_run_next(&ran, w->db, w->cfg.cache, w->cfg.data_dir, task_today()) < 0) {
 			log_error("worker: report job: %s", err_msg());
 			db_close(w->db);   /* reconnect next time */
+			w->db = NULL;
+			return;
+		}
+		if (index_run_run_next(&ran_run, w->db, &w->cancel) < 0) {
+			log_error("worker: index run: %s", err_msg());
+			db_close(w->db);
 			w->db = NULL;
 			return;
 		}
@@ -155,9 +155,17 @@ int worker_start(worker **out, const worker_config *cfg)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	w->threads = cpus < 1 ? 1 : cpus > INDEX_MC_MAX_THREADS ? INDEX_MC_MAX_THREADS : (int)cpus;
 	atomic_init(&w->cancel, false);
+	job_lease_set_seconds(cfg->lease_seconds);
+	log_info("worker: jobs are claimed as %s with a lease of %d s", job_lease_owner(), job_lease_seconds());
+	int rc = job_lease_keeper_start(&w->keeper, cfg->db_url);
+	if (rc < 0) {
+		free(w);
+		return rc;
+	}
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pthread_create(&w->thread, NULL, main_loop, w) != 0) {
+		job_lease_keeper_stop(w->keeper);
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->cond);
 		free(w);
@@ -187,6 +195,7 @@ void worker_stop(worker *w)
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
+	job_lease_keeper_stop(w->keeper);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	free(w);

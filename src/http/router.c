@@ -72,3 +72,10 @@ int http_route_match(const http_route **out, const http_route *table, size_t n_r
 	}
 	return err_set(ERR_METHOD, "method %s is not allowed on %s (allowed: %s)", req->method, req->path, allow);
 }
+
+http_lane http_route_lane(const http_route *route)
+{
+	if (route->flags & ROUTE_INLINE)
+		return HTTP_LANE_INLINE;
+	return route->flags & ROUTE_HEAVY ? HTTP_LANE_HEAVY : HTTP_LANE_QUICK;
+}

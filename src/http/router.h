@@ -10,7 +10,11 @@
 
 typedef int (*http_handler)(http_req *req);
 
-enum { ROUTE_NO_CSRF = 1 };   /* a write that needs no CSRF token (signing in) */
+enum {
+	ROUTE_NO_CSRF = 1,   /* a write that needs no CSRF token (signing in) */
+	ROUTE_INLINE = 2,    /* answered at once without the database: on the network thread */
+	ROUTE_HEAVY = 4,     /* may take long (dashboards, exports, imports): the heavy pool */
+};
 
 typedef struct http_route {
 	const char *method;
@@ -24,5 +28,8 @@ typedef struct http_route {
  * match only with other methods; then allow lists them ("GET, POST"). */
 int http_route_match(const http_route **out, const http_route *table, size_t n_routes,
 	http_req *req, char *allow, size_t allow_size);
+
+/* The lane a route's handler runs on (server.h), from its flags. */
+http_lane http_route_lane(const http_route *route);
 
 #endif

@@ -1,6 +1,7 @@
 /* csv: a small RFC 4180 reader over a buffer, and field quoting. */
 #include "util/csv.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 #include <string.h>
 
@@ -69,6 +70,31 @@ static int read_field(csv_reader *r, bool *last, int start_line)
 	return 0;
 }
 
+/* The field just read, from off to its terminating NUL, must be text: a
+ * NUL byte inside would cut it short wherever it is used, and bytes that
+ * are not UTF-8 would be stored and then lost on the way out. */
+static int check_field(csv_reader *r, size_t off, int line, int column)
+{
+	if (str_oom(&r->buf))
+		return err_set(ERR_NOMEM, "out of memory");
+	const char *f = r->buf.ptr + off;
+	size_t n = r->buf.len - 1 - off;
+	if (memchr(f, '\0', n))
+		return err_set(ERR_INVALID, "line %d, column %d: the file holds a NUL byte, which is not text", line, column);
+	if (!utf8_valid(f, n))
+		return err_set(ERR_INVALID, "line %d, column %d: the text is not valid UTF-8 (save the file as CSV UTF-8)",
+			line, column);
+	return 0;
+}
+
+int csv_check_width(const csv_record *rec, int n_header)
+{
+	if (rec->n == n_header)
+		return 0;
+	return err_set(ERR_INVALID, "line %d has %d fields but the header has %d (a decimal comma, or a comma in an "
+				    "unquoted text?)", rec->line, rec->n, n_header);
+}
+
 int csv_read(csv_reader *r, csv_record *rec)
 {
 	/* skip blank lines */
@@ -89,7 +115,7 @@ int csv_read(csv_reader *r, csv_record *rec)
 			return err_set(ERR_INVALID, "line %d: more than %d fields", rec->line, CSV_MAX_FIELDS);
 		offs[rec->n++] = r->buf.len;
 		int rc = read_field(r, &last, rec->line);
-		if (rc < 0)
+		if (rc < 0 || (rc = check_field(r, offs[rec->n - 1], rec->line, rec->n)) < 0)
 			return rc;
 	}
 	if (str_oom(&r->buf))
@@ -99,15 +125,48 @@ int csv_read(csv_reader *r, csv_record *rec)
 	return 1;
 }
 
+/* A plain decimal number ("-5", "+3.25", "1e-3"): written as it is even
+ * though it begins with a sign. */
+static bool plain_number(const char *v)
+{
+	const char *p = v + (*v == '-' || *v == '+');
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == '.') {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	if (digits == 0)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		p += *p == '-' || *p == '+';
+		size_t exp = strspn(p, "0123456789");
+		if (exp == 0)
+			return false;
+		p += exp;
+	}
+	return *p == '\0';
+}
+
+bool csv_cell_is_formula(const char *v)
+{
+	return v && *v && strchr("=+-@\t\r", *v) && !plain_number(v);
+}
+
 void csv_append_field(str *s, const char *v)
 {
 	if (!v)
 		return;
-	if (!strpbrk(v, ",\"\r\n")) {
+	bool formula = csv_cell_is_formula(v);
+	if (!formula && !strpbrk(v, ",\"\r\n")) {
 		str_append(s, v);
 		return;
 	}
 	str_appendc(s, '"');
+	if (formula)
+		str_appendc(s, '\'');
 	for (const char *p = v; *p; p++) {
 		if (*p == '"')
 			str_appendc(s, '"');

@@ -231,6 +231,7 @@ const char *err_name(int code)
 	case ERR_METHOD: return "method_not_allowed";
 	case ERR_MALFORMED: return "malformed";
 	case ERR_TOOMANY: return "too_many_requests";
+	case ERR_NOSPACE: return "insufficient_storage";
 	default: return "internal";
 	}
 }

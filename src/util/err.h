@@ -19,7 +19,8 @@ enum {
 	ERR_NOMEM = -9,
 	ERR_METHOD = -10,     /* HTTP method not allowed on a known resource */
 	ERR_MALFORMED = -11,  /* input that cannot be parsed at all (bad JSON) */
-	ERR_TOOMANY = -12     /* too many attempts: wait and try again (429) */
+	ERR_TOOMANY = -12,    /* too many attempts: wait and try again (429) */
+	ERR_NOSPACE = -13     /* the disk (or the database's) is full (507) */
 };
 
 /* Records code and message for this thread; returns code so callers can

@@ -1,9 +1,11 @@
 /* json: strict parsing with positions, typed getters with clear errors. */
 #include "util/json.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 
@@ -16,8 +18,51 @@ int json_parse(json_t **out, const char *p, size_t len)
 	json_t *v = json_loadb(p, len, JSON_REJECT_DUPLICATES, &e);
 	if (!v)
 		return err_set(ERR_MALFORMED, "invalid JSON at line %d, column %d: %s", e.line, e.column, e.text);
+	int rc = json_nfc(v);
+	if (rc < 0) {
+		json_decref(v);
+		return rc;
+	}
 	*out = v;
 	return 0;
+}
+
+static bool json__ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] & 0x80)
+			return false;
+	return true;
+}
+
+int json_nfc(json_t *v)
+{
+	int rc = 0;
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		size_t n = json_string_length(v);
+		char *nfc;
+		if (json__ascii(s, n))
+			return 0;
+		if ((rc = utf8_nfc(&nfc, s, n)) < 0)
+			return rc;
+		if (strcmp(nfc, s) != 0 && json_string_set(v, nfc) < 0)
+			rc = err_set(ERR_NOMEM, "out of memory");
+		free(nfc);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item)
+			if ((rc = json_nfc(item)) < 0)
+				break;
+	} else if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(v, key, item)
+			if ((rc = json_nfc(item)) < 0)
+				break;
+	}
+	return rc;
 }
 
 int json_require_object(const json_t *root, const char *what)

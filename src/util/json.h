@@ -7,10 +7,14 @@
 
 #include "util/str.h"
 
-/* Parses p[0..len) strictly (one value, no duplicate keys, valid UTF-8).
+/* Parses p[0..len) strictly (one value, no duplicate keys, valid UTF-8,
+ * no NUL in strings), with its strings in NFC (json_nfc).
  * On failure returns ERR_MALFORMED with "invalid JSON at line L, column C: why".
  * *out is a new reference owned by the caller. */
 int json_parse(json_t **out, const char *p, size_t len);
+/* Puts every string value of v (not the keys) in NFC, in place, as all
+ * text is stored; json_parse does it for what it parses. ERR_NOMEM. */
+int json_nfc(json_t *v);
 
 /* Requires root to be an object; returns ERR_INVALID naming what it is. */
 int json_require_object(const json_t *root, const char *what);

@@ -505,7 +505,16 @@ date_ymd period_end(const period *p)
 
 date_ymd period_deadline(const period *p, int days_after_end)
 {
-	return date_from_days(date_to_days(period_end(p)) + days_after_end);
+	/* The calendar stops at 9999-12-31 (and starts at 0001-01-01): a
+	 * deadline beyond either end is that day, not an assertion failure
+	 * that would stop the server for a value of period 9999Q4. */
+	static const date_ymd first = { 1, 1, 1 }, last = { 9999, 12, 31 };
+	long d = date_to_days(period_end(p)) + days_after_end;
+	if (d > date_to_days(last))
+		return last;
+	if (d < date_to_days(first))
+		return first;
+	return date_from_days(d);
 }
 
 bool period_contains(const period *outer, const period *inner)

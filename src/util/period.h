@@ -47,7 +47,8 @@ void period_format(const period *p, char out[static 16]);
 date_ymd period_start(const period *p);
 date_ymd period_end(const period *p);
 
-/* The reporting deadline: the end date plus days_after_end days. */
+/* The reporting deadline: the end date plus days_after_end days, kept
+ * within 0001-01-01..9999-12-31. */
 date_ymd period_deadline(const period *p, int days_after_end);
 
 /* True if inner's days all lie within outer's (a period contains itself). */

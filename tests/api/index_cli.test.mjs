@@ -4,11 +4,12 @@
 // refused with a message naming the culprit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../lib/server.mjs';
+import { runCli, binary } from '../lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ASEM = path.join(root, '..', 'shared', 'data', 'index-validation', 'asem');
@@ -116,4 +117,76 @@ test('bad definitions and data are refused, naming the culprit', async () => {
   const r = await run(base(), empty);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /'A'/, 'all values missing: names the indicator');
+});
+
+test('definitions are strict: a misspelt key, zero weights or too few levels are refused naming the path', async () => {
+  const data = path.join(dir, 'strict.csv');
+  writeFileSync(data, 'unit_code,unit_name,A,B,C\nX1,Xã 1,1,2,3\nX2,Xã 2,3,4,5\nX3,Xã 3,5,6,9\n');
+  const base = () => ({ code: 'S', _note: 'keys that begin with _ are notes', nodes: [{ code: 'IDX' }, { code: 'P', parent: 'IDX' }, { code: 'Q', parent: 'IDX' },
+    { code: 'A', parent: 'P', indicator: true }, { code: 'B', parent: 'P', indicator: true }, { code: 'C', parent: 'Q', indicator: true }] });
+  const ok = await run(base(), data);
+  assert.equal(ok.code, 0, ok.stderr);
+  const cases = [
+    [(d) => { d.nodes[3].goalpost = [0, 10]; }, /'nodes\[3\]\.goalpost' is not a field of an index definition/],
+    [(d) => { d.options = { normalization: { method: 'zscore' } }; }, /'options\.normalization' is not a field/],
+    [(d) => { d.options = { normalisation: { method: 'minmax', hi: 10, capped: true } }; }, /'options\.normalisation\.capped' is not a field/],
+    [(d) => { d.options = { treatment: { winmax: 1, kurtosis: 3 } }; }, /'options\.treatment\.kurtosis' is not a field/],
+    [(d) => { d.options = { levels: [{ aggregation: 'geometric', weight: 1 }, {}] }; }, /'options\.levels\[0\]\.weight' is not a field/],
+    [(d) => { d.tree = d.nodes; }, /'tree' is not a field of an index definition/],
+    [(d) => { d.nodes[1].direction = -1; }, /'nodes\[1\]\.direction' belongs to an indicator/],
+    [(d) => { d.nodes[3].weight = 0; d.nodes[4].weight = 0; }, /'nodes\[1\]': every child of 'P' has weight 0/],
+    [(d) => { d.options = { levels: [{ aggregation: 'geometric' }] }; }, /'options\.levels' gives 1 levels; the tree has 2/],
+    [(d) => { d.nodes[3].indicator = 'yes'; }, /'nodes\[3\]\.indicator' must be true or false/],
+    [(d) => { d.nodes[2].parent = 7; }, /'nodes\[2\]\.parent' must be text/],
+  ];
+  for (const [change, message] of cases) {
+    const d = base();
+    change(d);
+    const r = await run(d, data);
+    assert.equal(r.code, 1, `${JSON.stringify(d)} should fail`);
+    assert.match(r.stderr, message);
+  }
+  // one weight 0 beside others is a choice, not a mistake
+  const d = base();
+  d.nodes[3].weight = 0;
+  assert.equal((await run(d, data)).code, 0);
+});
+
+test('a unit given on two rows is refused naming both lines', async () => {
+  const data = path.join(dir, 'dup.csv');
+  writeFileSync(data, 'unit_code,unit_name,A,B\nX1,Xã 1,1,2\nX2,Xã 2,3,4\nX3,Xã 3,5,6\nX2,Xã 2 (lần hai),7,8\n');
+  const r = await run({ code: 'T', nodes: [{ code: 'IDX' }, { code: 'P', parent: 'IDX' },
+    { code: 'A', parent: 'P', indicator: true }, { code: 'B', parent: 'P', indicator: true }] }, data);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /line 5: unit 'X2' is already on line 3/);
+});
+
+test('text in a number cell is refused naming its line and column, with no memory error', async () => {
+  const def = { code: 'T', nodes: [{ code: 'IDX' }, { code: 'P', parent: 'IDX' },
+    { code: 'A', parent: 'P', indicator: true }, { code: 'Bé', parent: 'P', indicator: true }] };
+  // a long row first: the reader's buffer grows, and what pointed into it
+  // before (the header's names) would be freed memory
+  const long = 'Phường '.repeat(800);
+  for (const cell of ['0.24x', '"0,24"', '24%', 'n/a']) {
+    const data = path.join(dir, `text-${cell.replace(/\W/g, '')}.csv`);
+    writeFileSync(data, `unit_code,unit_name,A,Bé\nX1,${long},1,2\nX2,Xã 2,3,4\nX3,Xã 3,5,${cell}\n`);
+    const r = await run(def, data);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /AddressSanitizer|runtime error/, 'no sanitizer report');
+    assert.match(r.stderr, new RegExp(`line 4, column 'Bé': '${cell.replace(/"/g, '').replace('.', '\\.')}' is not a number`));
+  }
+});
+
+test('nq57 index run writes nothing but its result on standard output', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'nq57-index-cwd-'));
+  writeFileSync(path.join(work, 'def.json'), JSON.stringify({ code: 'T', nodes: [{ code: 'IDX' }, { code: 'P', parent: 'IDX' },
+    { code: 'A', parent: 'P', indicator: true }] }));
+  writeFileSync(path.join(work, 'data.csv'), 'unit_code,A\nX1,1\nX2,2\n');
+  const env = { ...process.env };
+  delete env.NQ57_DB;
+  delete env.NQ57_DATA_DIR;
+  const r = spawnSync(binary, ['index', 'run', 'def.json', 'data.csv'], { cwd: work, env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^unit_code,unit_name,IDX_score/);
+  assert.deepEqual(readdirSync(work).sort(), ['data.csv', 'def.json'], 'no var/ or database left behind');
 });

@@ -9,6 +9,7 @@
 // command line gives the same analysis without a server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { runIndex } from '../lib/index_runs.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,9 +41,8 @@ before(async () => {
   steering = await signIn(srv, 'bcd');
   viewer = await signIn(srv, 'xem');
   assert.equal((await steering.post('/api/v1/indices', DEF)).status, 201);
-  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
-  assert.equal(r.status, 201, r.text);
-  run = r.json;
+  run = await runIndex(steering, DEF.code, TABLE, { 'content-type': 'text/csv' });
+  assert.equal(run.status, 'done', run.error);
 });
 after(async () => { await srv?.stop(); });
 
@@ -174,8 +174,7 @@ test('a viewer reads analyses but cannot start one; unknown runs and analyses ar
 });
 
 test('a run whose input no longer computes gives a failed job with the reason and no result', async () => {
-  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
-  assert.equal(r.status, 201);
+  const r = { json: await runIndex(steering, DEF.code, TABLE, { 'content-type': 'text/csv' }) };
   dbExec(srv.db, `UPDATE index_run SET input = 'unit_code,A,B\nX1,1,2\nX2,3,4\n' WHERE id = ${r.json.id}`);
   const { job } = await analyse({ runs: 20 }, r.json.id);
   assert.equal(job.status, 'failed');
@@ -218,9 +217,8 @@ async function indexOn(own) {
   await addUser(own, 'bcd', { role: 'steering', unit: '01' });
   const s = await signIn(own, 'bcd');
   assert.equal((await s.post('/api/v1/indices', DEF)).status, 201);
-  const r = await s.post(`/api/v1/indices/${DEF.code}/runs`, TABLE, { 'content-type': 'text/csv' });
-  assert.equal(r.status, 201, r.text);
-  return { s, runId: r.json.id };
+  const r = await runIndex(s, DEF.code, TABLE, { 'content-type': 'text/csv' });
+  return { s, runId: r.id };
 }
 
 test('a job under way when the server stops goes back to the queue, with no result', async () => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startServer, runCli } from '../lib/server.mjs';
 import { addUser, importUnits, signIn } from '../lib/auth.mjs';
 import { readSheet } from '../lib/xlsx.mjs';
+import { runIndex } from '../lib/index_runs.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nq57-indices-'));
 const COMMUNES = ['00004', '00008', '00025', '00070'];
@@ -73,8 +74,8 @@ test('definitions are kept in versions; bad ones are refused naming the culprit'
 });
 
 test("a run over the programme's approved values ranks the phường/xã, with the change since the previous year", async () => {
-  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, { period: '2025', kind: 'commune' });
-  assert.equal(r.status, 201, r.text);
+  const r = { json: await runIndex(steering, DEF.code, { period: '2025', kind: 'commune' }) };
+  assert.equal(r.json.status, 'done', r.json.error);
   const res = r.json.results;
   assert.equal(r.json.source, 'programme');
   assert.equal(res.previous_period, '2024');
@@ -104,8 +105,8 @@ test("a run over the programme's approved values ranks the phường/xã, with t
 
 test('a run over an uploaded table; a table without an indicator is refused', async () => {
   const table = 'unit_code,unit_name,A,B\nX1,Xã 1,1,9\nX2,Xã 2,5,5\nX3,Xã 3,9,1\n';
-  const r = await steering.post(`/api/v1/indices/${DEF.code}/runs`, table, { 'content-type': 'text/csv' });
-  assert.equal(r.status, 201, r.text);
+  const r = { json: await runIndex(steering, DEF.code, table, { 'content-type': 'text/csv' }) };
+  assert.equal(r.json.status, 'done', r.json.error);
   assert.deepEqual(r.json.results.units.map((u) => [u.code, u.scores.CS, u.ranks.CS]), [['X3', 100, 1], ['X2', 50, 2], ['X1', 0, 3]]);
   const bad = await steering.post(`/api/v1/indices/${DEF.code}/runs`, 'unit_code,A\nX1,1\nX2,2\n', { 'content-type': 'text/csv' });
   assert.equal(bad.status, 422);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../lib/demo.mjs';
 import { client, signIn, PASSWORD } from '../lib/auth.mjs';
 import { check, responseSchema } from '../lib/schema.mjs';
+import { waitRun } from '../lib/index_runs.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const routeTable = [...readFileSync(path.join(root, 'src/api/api.c'), 'utf8')
@@ -258,6 +259,12 @@ test('a walk of the API: every answer fits its description', async () => {
   await ok(steering, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs');
   await bad(anon, 'GET', '/api/v1/indices/{code}/runs', '/api/v1/indices/DMST-XA/runs');
   const runId = run.json.id ?? run.json.run?.id;
+  await waitRun(steering, runId);
+  // a run the worker is computing (it never takes one marked running), to cancel
+  sql(`INSERT INTO index_run (definition_id, source, input, status, progress, created_by, created_at) SELECT definition_id, source, input, 'running', 10, created_by, created_at FROM index_run WHERE id = ${runId}`);
+  const busy = id('SELECT MAX(id) FROM index_run');
+  await ok(steering, 'POST', '/api/v1/index-runs/{id}/cancel', `/api/v1/index-runs/${busy}/cancel`);
+  await bad(steering, 'POST', '/api/v1/index-runs/{id}/cancel', `/api/v1/index-runs/${busy}/cancel`);
   await ok(steering, 'GET', '/api/v1/index-runs/{id}', `/api/v1/index-runs/${runId}`);
   await bad(steering, 'GET', '/api/v1/index-runs/{id}', '/api/v1/index-runs/999999');
   await ok(steering, 'GET', '/api/v1/index-runs/{id}/input', `/api/v1/index-runs/${runId}/input`);

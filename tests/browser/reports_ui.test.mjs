@@ -100,10 +100,18 @@ test('reminders, a review report made and downloaded', async () => {
 });
 
 // Opens the index page, ranks period 2025 and waits for the table; its rows.
+// The server computes the run in the background: the page follows it
+// (queued, then running with its progress) until the ranking shows.
 async function rank2025(page) {
   await page.getByRole('navigation').getByRole('link', { name: 'Chỉ số đổi mới sáng tạo' }).click();
   await page.getByLabel('Kỳ', { exact: true }).selectOption({ label: 'Năm 2025' });
+  const started = page.waitForResponse((r) => /\/api\/v1\/indices\/[^/]+\/runs$/.test(r.url()) && r.request().method() === 'POST');
   await page.getByRole('button', { name: 'Tính và xếp hạng' }).click();
+  const run = await (await started).json();
+  assert.ok(['queued', 'running', 'done'].includes(run.status), JSON.stringify(run));
+  // the ranking shown is this run's once it is done, and no status is left
+  await page.waitForFunction((id) => !document.querySelector('.run-status')
+    && document.querySelector(`.ranking a[href^="/api/v1/index-runs/${id}?format=xlsx"]`), run.id);
   const rows = page.locator('.ranking tbody tr');
   await rows.first().waitFor();
   return rows;

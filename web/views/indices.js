@@ -4,13 +4,17 @@
 // table; the ranking shows scores per level, the change since the previous
 // period and a bar chart; a unit's profile shows its pillar scores against
 // the median and its strongest and weakest indicators; below, the run's
-// uncertainty analysis (./uncertainty.js).
-import { html, useEffect, useState } from '../ui.js';
+// uncertainty analysis (./uncertainty.js). The server computes a run in
+// the background: after starting one, the page follows it (queued,
+// running with its progress, then the ranking) and its starter may cancel
+// it.
+import { html, useEffect, useRef, useState } from '../ui.js';
 import { PeriodSelect } from './values/grid.js';
 import { formatNumber } from '../format.js';
 import { Chart } from '../chart.js';
 import { ExcelLink } from './programme.js';
 import { UncertaintyPanel } from './uncertainty.js';
+import { sayMessage } from '../api.js';
 
 const KINDS = ['commune', 'department', 'agency', 'university', 'enterprise', 'innovation_centre'];
 
@@ -87,6 +91,28 @@ function Ranking({ t, run }) {
     </section>`;
 }
 
+const unfinished = (r) => r && (r.status === 'queued' || r.status === 'running');
+
+// A run that is not (yet) a ranking: queued, running, failed or cancelled.
+function RunStatus({ t, session, run, onChange }) {
+  const [error, setError] = useState('');
+  const mine = run.created_by === session.me.person?.id;
+  const cancel = async () => {
+    setError('');
+    try { onChange(await session.send('POST', `/api/v1/index-runs/${run.id}/cancel`)); } catch (err) { setError(err.message); }
+  };
+  return html`
+    <section class="card run-status" aria-live="polite">
+      ${run.status === 'queued' && html`<p>${t('idx.queued')}</p>`}
+      ${run.status === 'running' && html`<p>${t('idx.running')}
+        ${' '}<progress max="100" value=${run.progress} aria-label=${t('idx.progress')}></progress> ${run.progress}%</p>`}
+      ${run.status === 'failed' && html`<p class="form-error" role="alert">${t('idx.failed')}: ${sayMessage(run.error_detail) ?? run.error}</p>`}
+      ${run.status === 'cancelled' && html`<p class="muted">${t('idx.cancelled')}</p>`}
+      ${unfinished(run) && mine && html`<button type="button" class="button" onClick=${cancel}>${t('idx.cancel')}</button>`}
+      ${error && html`<p class="form-error" role="alert">${error}</p>`}
+    </section>`;
+}
+
 function RunForm({ t, session, code, onRun }) {
   const [f, setF] = useState({ period: String(new Date().getFullYear() - 1), kind: 'commune' });
   const [error, setError] = useState('');
@@ -122,8 +148,24 @@ function RunForm({ t, session, code, onRun }) {
 export function IndicesView({ t, session, headingRef }) {
   const [list, setList] = useState(null);
   const [code, setCode] = useState('');
-  const [run, setRun] = useState(null);
+  const [run, setRun] = useState(null);           // the ranking shown: a finished run
+  const [pending, setPending] = useState(null);   // the newest run when it is not finished or failed
   const [error, setError] = useState('');
+  const timer = useRef(null);
+  // follows a run until it is finished; a finished one becomes the ranking
+  const follow = (r) => {
+    clearTimeout(timer.current);
+    if (r.status === 'done') {
+      setPending(null);
+      setRun(r);
+      return;
+    }
+    setPending(r);
+    if (unfinished(r)) {
+      timer.current = setTimeout(() => session.send('GET', `/api/v1/index-runs/${r.id}`).then(follow, (e) => setError(e.message)), 500);
+    }
+  };
+  useEffect(() => () => clearTimeout(timer.current), []);
   const load = () => session.send('GET', '/api/v1/indices').then((d) => {
     setList(d.indices);
     if (!code && d.indices[0]) setCode(d.indices[0].code);
@@ -131,9 +173,13 @@ export function IndicesView({ t, session, headingRef }) {
   useEffect(() => { if (session.me) load(); }, [session.me]);
   useEffect(() => {
     if (!code) return;
+    clearTimeout(timer.current);
     setRun(null);
+    setPending(null);
     session.send('GET', `/api/v1/indices/${encodeURIComponent(code)}/runs`).then(async (d) => {
-      if (d.runs[0]) setRun(await session.send('GET', `/api/v1/index-runs/${d.runs[0].id}`));
+      const done = d.runs.find((r) => r.status === 'done');
+      if (done) setRun(await session.send('GET', `/api/v1/index-runs/${done.id}`));
+      if (d.runs[0] && d.runs[0].status !== 'done') follow(d.runs[0]);
     }, () => {});
   }, [code]);
   if (!session.me) {
@@ -167,8 +213,9 @@ export function IndicesView({ t, session, headingRef }) {
       </div>
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
       ${list && list.length === 0 && html`<p class="muted">${t('idx.none')}</p>`}
-      ${code && mayRun && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${setRun} />`}
-      ${code && !mayRun && !run && html`<p class="muted">${t('idx.noRunYet')}</p>`}
+      ${code && mayRun && html`<${RunForm} t=${t} session=${session} code=${code} onRun=${follow} />`}
+      ${pending && html`<${RunStatus} t=${t} session=${session} run=${pending} onChange=${follow} />`}
+      ${code && !mayRun && !run && !pending && html`<p class="muted">${t('idx.noRunYet')}</p>`}
       ${run && html`<${Ranking} t=${t} run=${run} />`}
       ${run && html`<${UncertaintyPanel} t=${t} session=${session} run=${run} />`}
     </section>`;

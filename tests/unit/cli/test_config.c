@@ -73,6 +73,33 @@ static void test_config__flags_override_environment(void **state)
 	unsetenv("NQ57_MAX_BODY");
 }
 
+static void test_config__connection_limits(void **state)
+{
+	(void)state;
+	nq57_config c;
+	assert_int_equal(config_load_env(&c), 0);
+	assert_int_equal(c.max_connections, 2048);
+	assert_int_equal(c.max_per_address, 256);
+	assert_int_equal(c.header_timeout, 10);
+	setenv("NQ57_MAX_PER_ADDRESS", "0", 1);
+	assert_int_equal(config_load_env(&c), 0);
+	assert_int_equal(c.max_per_address, 0);   /* behind a proxy: off */
+	unsetenv("NQ57_MAX_PER_ADDRESS");
+	char *argv[] = { "serve", "--max-connections", "100", "--header-timeout=3", "--workers", "4", NULL };
+	static const char *const allowed[] = { "max-connections", "header-timeout", "workers", NULL };
+	assert_int_equal(config_parse_args(&c, 6, argv, allowed), 0);
+	assert_int_equal(c.max_connections, 100);
+	assert_int_equal(c.header_timeout, 3);
+	assert_int_equal(c.workers, 4);
+	char *bad[] = { "serve", "--header-timeout", "0", NULL };
+	assert_int_equal(config_parse_args(&c, 3, bad, allowed), ERR_INVALID);
+	assert_string_equal(err_msg(), "header-timeout '0' must be a whole number from 1 to 3600");
+	setenv("NQ57_MAX_CONNECTIONS", "many", 1);
+	assert_int_equal(config_load_env(&c), ERR_INVALID);
+	assert_non_null(strstr(err_msg(), "NQ57_MAX_CONNECTIONS"));
+	unsetenv("NQ57_MAX_CONNECTIONS");
+}
+
 static void test_config__database_urls(void **state)
 {
 	(void)state;
@@ -97,6 +124,7 @@ int main(void)
 		cmocka_unit_test(test_config__listen_addresses),
 		cmocka_unit_test(test_config__sizes),
 		cmocka_unit_test(test_config__flags_override_environment),
+		cmocka_unit_test(test_config__connection_limits),
 		cmocka_unit_test(test_config__database_urls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

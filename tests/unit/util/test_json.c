@@ -163,6 +163,23 @@ static void test_json__strings_escape_what_json_requires(void **state)
 	free(text);
 }
 
+/* Text typed decomposed (NFD) or composed arrives the same: NFC, in
+ * nested values too, with the keys and ASCII untouched. */
+static void test_json__parse_puts_strings_in_nfc(void **state)
+{
+	(void)state;
+	static const char text[] = "{\"note\": \"Ha\u0300 N\u00f4\u0323i\", \"list\": [\"Hoa\u0300n Kie\u0302\u0301m\", 5], \"ascii\": \"GRDP\"}";
+	json_t *v;
+	assert_int_equal(json_parse(&v, text, strlen(text)), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "note")), "Hà Nội");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "list"), 0)), "Hoàn Kiếm");
+	assert_string_equal(json_string_value(json_object_get(v, "ascii")), "GRDP");
+	json_decref(v);
+	/* jansson refuses an escaped NUL: a string is never cut short */
+	static const char nul[] = "{\"note\": \"a\\u0000b\"}";
+	assert_int_equal(json_parse(&v, nul, strlen(nul)), ERR_MALFORMED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_json__reals_are_short_and_read_back_exactly),
 		cmocka_unit_test(test_json__figures_round_to_significant_digits),
 		cmocka_unit_test(test_json__strings_escape_what_json_requires),
+		cmocka_unit_test(test_json__parse_puts_strings_in_nfc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -200,6 +200,19 @@ static void test_period__deadline_counts_days_after_the_end(void **state)
 	assert_date(period_deadline(&y, 60), 2025, 3, 1);
 }
 
+/* Found by fuzz/fuzz_period: a value of period 9999Q4 stopped the server
+ * on an assertion while its deadline was computed. */
+static void test_period__deadline_stays_in_the_calendar(void **state)
+{
+	(void)state;
+	period q4 = { PERIOD_QUARTER, 9999, 4 }, m12 = { PERIOD_CUMULATIVE, 9999, 12 }, y = { PERIOD_YEAR, 1900, 0 };
+	assert_date(period_deadline(&q4, 15), 9999, 12, 31);
+	assert_date(period_deadline(&m12, 2147483647), 9999, 12, 31);
+	assert_date(period_deadline(&q4, 0), 9999, 12, 31);
+	assert_date(period_deadline(&y, -2147483647 - 1), 1, 1, 1);
+	assert_date(period_deadline(&y, -10), 1900, 12, 21);
+}
+
 static void test_period__labels_as_officials_write_them(void **state)
 {
 	(void)state;
@@ -301,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_period__format_vi_says_every_kind),
 		cmocka_unit_test(test_period__start_and_end_dates),
 		cmocka_unit_test(test_period__deadline_counts_days_after_the_end),
+		cmocka_unit_test(test_period__deadline_stays_in_the_calendar),
 		cmocka_unit_test(test_period__labels_as_officials_write_them),
 		cmocka_unit_test(test_period__next_prev_and_contains),
 		cmocka_unit_test(test_date__parse_checks_the_calendar),

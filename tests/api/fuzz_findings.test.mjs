@@ -1,0 +1,41 @@
+// Inputs that fuzzing (fuzz/) found to break the server, replayed over
+// HTTP against the real binary: each must be answered, and the server must
+// go on answering afterwards.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, sanitizerReports } from '../lib/server.mjs';
+import { addUser, importUnits, signIn } from '../lib/auth.mjs';
+
+let srv, bcd, officer;
+
+before(async () => {
+  srv = await startServer();
+  await importUnits(srv, 'code,name,parent_code,kind\n01,Thành phố Hà Nội,,province\n'
+    + '00070,Phường Hoàn Kiếm,01,commune\n');
+  await addUser(srv, 'bcd', { role: 'steering', unit: '01' });
+  await addUser(srv, 'hoankiem', { role: 'officer', unit: '00070' });
+  bcd = await signIn(srv, 'bcd');
+  officer = await signIn(srv, 'hoankiem');
+  const r = await bcd.post('/api/v1/indicators', { code: 'DVC', name_vi: 'Dịch vụ công trực tuyến', measure: '%',
+    direction: 'up', aggregation: 'mean' });
+  assert.equal(r.status, 201, r.text);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+});
+
+// fuzz/regressions/request/value-of-period-9999Q4: the deadline of a
+// period at the end of the calendar failed an assertion, which stopped
+// the whole server for everyone.
+test('a value for the last quarter of year 9999 is answered and the server stays up', async () => {
+  const r = await officer.put('/api/v1/values', { indicator_code: 'DVC', unit_code: '00070', period: '9999Q4',
+    value: 1 });
+  assert.ok(r.status < 500, `${r.status} ${r.text}`);
+  const list = await officer.get('/api/v1/values?period=9999Q4');
+  assert.equal(list.status, 200, list.text);
+  for (const v of list.json.values) assert.equal(v.deadline, '9999-12-31');
+  const health = await officer.get('/api/v1/health');
+  assert.equal(health.status, 200);
+  assert.deepEqual(sanitizerReports(srv.logs()), []);
+});
