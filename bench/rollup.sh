@@ -27,7 +27,8 @@
 # bench/rollup/probe.c). The c64 columns: wrk -t2 -c64 (p99, req/s), for
 # "after a change" rows while a value is changed every CHANGE_MS.
 # Diagnostic rows (d) show where an overview's time goes and what the
-# first request after an import costs. The API's figures for A, B and C
+# first request after an import costs (and how long until its figures
+# are served, the import being loaded in the background). The API's figures for A, B and C
 # are compared with plain SQL's; the start-up load time and the server's
 # memory (VmRSS, VmHWM) are printed. The server runs with 2 threads.
 #
@@ -270,7 +271,9 @@ build_db() {
 # The cases (rows of the table): label, API path, plain SQL (none for
 # diagnostics), mode (hit: repeated requests; change: each request the
 # first after an approved value was rewritten; import1 / importall: each
-# the first after an import logged one / every indicator), goal (A, B or
+# the first after an import logged one / every indicator, answered from
+# the figures before it while it loads; settleall: the median time from
+# such an import to the first answer with its figures), goal (A, B or
 # -), and whether wrk -c64 runs.
 define_cases() {
 	local i1 i71 p vid
@@ -322,6 +325,7 @@ define_cases() {
 	add "d  rollup I001, 1 q" "/api/v1/rollup?indicator=I001&periods=2026Q4" "" hit - no
 	add "d  the same, after import of I001" "/api/v1/rollup?indicator=I001&periods=2026Q4" "" import1 - no
 	add "d  the same, after import of all 100" "/api/v1/rollup?indicator=I001&periods=2026Q4" "" importall - no
+	add "d    until the import's figures are served" "/api/v1/rollup?indicator=I001&periods=2026Q4" "" settleall - no
 	import1_sql="INSERT INTO data_change (kind, indicator_id) VALUES ('values', $i1)"
 	importall_sql="INSERT INTO data_change (kind, indicator_id) SELECT 'values', id FROM indicator"
 }
@@ -362,6 +366,12 @@ measure() {
 		[ "${mode[$c]}" = import1 ] && change=$import1_sql
 		[ "${mode[$c]}" = importall ] && { change=$importall_sql; runs=3; }
 		read -r seq_p50[$c] seq_p99[$c] _ seq_n[$c] <<<"$("$PROBE" get "$url" "$port" "${path[$c]}" "$runs" "$change")"
+		;;
+	settleall)
+		# the time from an import of all 100 to the first answer that
+		# shows its figures (the server loads it in the background)
+		read -r _ _ seq_p50[$c] seq_n[$c] <<<"$("$PROBE" settle "$url" "$port" "${path[$c]}" 3 "$importall_sql")"
+		seq_p99[$c]=${seq_p50[$c]}
 		;;
 	esac
 	[ "${c64[$c]}" = yes ] || return 0

@@ -90,7 +90,7 @@ const schemas = {
   IndexSummary: obj('code:s version:i name:s created_at:s'),
   IndexRun: obj('id:i code:s version:i source:s period:s? status:s progress:i error:s? error_detail:o? created_at:s finished_at:s? created_by:i? ~results:o?'),
   UncertaintyJob: obj('id:i run_id:i code:s version:i spec:o status:s progress:n error:s? created_at:s finished_at:s? ~result:o?'),
-  ReportJob: obj('id:i kind:s document_number:s period:s final:b status:s progress:n error:s? as_of:s? created_at:s finished_at:s? data_seq:i? files:o[]'),
+  ReportJob: obj('id:i kind:s document_number:s period:s final:b status:s progress:n error:s? as_of:s? tasks_as_of:s? created_at:s finished_at:s? data_seq:i? files:o[]'),
   InboxItem: obj('key:s kind:s at:s read:b link:s?'),
   Rule: obj('id:i? kind:s hard:b name_vi:s name_en:s ~min:n? ~max:n? ~percent:n? ~left:s? ~op:s? ~right:s? ~unit_code:s? ~unit_name:s?'),
   Rules: obj('indicator_id:i code:s measure:s? defaults:b rules:@Rule[]'),
@@ -263,7 +263,7 @@ const R = [
   ['GET', '/api/v1/index-uncertainty/{id}', 'indices', "An analysis' progress and results", 'Kết quả phân tích độ bất định', { query: qs('format'), ok: ref('UncertaintyJob'), errors: [401, 404] }],
 
   ['GET', '/api/v1/reports', 'reports', 'Review reports made', 'Báo cáo sơ kết, tổng kết', { query: qs('limit', 'offset'), ok: list('reports', '@ReportJob', 'total:i'), errors: [401, 422] }],
-  ['POST', '/api/v1/reports', 'reports', 'Queue a review report for a document and period', 'Lập báo cáo sơ kết, tổng kết', { body: JSON_BODY(obj('document:s period:s ~final:b'), { document: '43/KH-UBND', period: '2025' }), ok: ref('ReportJob'), status: 202, errors: [400, 401, 403, 404, 422] }],
+  ['POST', '/api/v1/reports', 'reports', 'Queue a review report for a document and period', 'Lập báo cáo sơ kết, tổng kết', { body: JSON_BODY(obj('document:s period:s ~final:b ~as_of:s'), { document: '43/KH-UBND', period: '2025' }), ok: ref('ReportJob'), status: 202, errors: [400, 401, 403, 404, 422] }],
   ['GET', '/api/v1/reports/{id}', 'reports', "A report's progress and files", 'Tiến độ và tệp của báo cáo', { ok: ref('ReportJob'), errors: [401, 404] }],
   ['GET', '/api/v1/reports/{id}/{format}', 'reports', 'Download a report file (html, json, docx, xlsx)', 'Tải báo cáo', { ok: { 'application/json': { schema: { type: 'object' } }, 'text/html': { schema: { type: 'string' } }, 'application/octet-stream': { schema: { type: 'string', contentEncoding: 'binary' } } }, errors: [401, 404, 409] }],
 

@@ -9,6 +9,12 @@
  *       RUNS times (after one warm-up): runs CHANGE_SQL on the database,
  *       then times one GET PATH on 127.0.0.1:PORT over a kept-alive
  *       connection, so that every request is the first after a change.
+ *   probe settle DB PORT PATH RUNS CHANGE_SQL
+ *       The same, then after each first answer GETs PATH every 20 ms until
+ *       the answer no longer says "updating" (a bulk change the server
+ *       loads in the background): prints "median_ms p99_ms median_settle_ms
+ *       n", the first answers' times and the median time from the change
+ *       to an answer with its figures.
  *   probe changes DB EVERY_MS SECONDS CHANGE_SQL
  *       Runs CHANGE_SQL every EVERY_MS for SECONDS; prints how many ran.
  *
@@ -178,8 +184,9 @@ static ssize_t fill(void)
 }
 
 /* One GET on the kept-alive connection (reconnecting when the server
- * closed it); fails unless the status is 200. */
-static void http_get(int port, const char *path)
+ * closed it); fails unless the status is 200. Whether the answer's head
+ * (its first bytes) says "updating". */
+static int http_get(int port, const char *path)
 {
 	char req[2048];
 	int len = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", path, port);
@@ -208,6 +215,7 @@ static void http_get(int port, const char *path)
 	if (body < 0)
 		die("http", "no Content-Length");
 	size_t need = head + (size_t)body, got = have < need ? have : need;
+	int updating = memmem(buf + head, got - head, "\"updating\":true", 15) != NULL;
 	while (got < need) {
 		/* the body may be larger than buf: count it and drop it */
 		have = 0;
@@ -222,6 +230,7 @@ static void http_get(int port, const char *path)
 		close(sock);
 		sock = -1;
 	}
+	return updating;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -244,6 +253,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: probe sql DB RUNS SQL [-o FILE]\n"
 			"       probe get DB PORT PATH RUNS CHANGE_SQL\n"
+			"       probe settle DB PORT PATH RUNS CHANGE_SQL\n"
 			"       probe changes DB EVERY_MS SECONDS CHANGE_SQL\n");
 	exit(2);
 }
@@ -283,6 +293,26 @@ int main(int argc, char **argv)
 				ms[r] = t1 - t0;
 		}
 		report(ms, runs, runs);
+	} else if (strcmp(argv[1], "settle") == 0 && argc == 7) {
+		int port = atoi(argv[3]), runs = atoi(argv[5]) > 0 ? atoi(argv[5]) : 1;
+		double *ms = calloc((size_t)runs, sizeof(double)), *settle = calloc((size_t)runs, sizeof(double));
+		db_open(argv[2], 0);
+		for (int r = 0; r < runs; r++) {
+			run_sql(argv[6], NULL);
+			double t0 = now_ms();
+			int updating = http_get(port, argv[4]);
+			ms[r] = now_ms() - t0;
+			while (updating) {
+				usleep(20000);
+				updating = http_get(port, argv[4]);
+			}
+			settle[r] = now_ms() - t0;
+		}
+		qsort(settle, (size_t)runs, sizeof(double), cmp_double);
+		double settled = runs % 2 ? settle[runs / 2] : (settle[runs / 2 - 1] + settle[runs / 2]) / 2;
+		qsort(ms, (size_t)runs, sizeof(double), cmp_double);
+		double median = runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+		printf("%.3f %.3f %.3f %d\n", median, ms[(int)((runs - 1) * 0.99 + 0.5)], settled, runs);
 	} else if (strcmp(argv[1], "changes") == 0 && argc == 6) {
 		double every = atof(argv[3]), until = now_ms() + atof(argv[4]) * 1000, next = now_ms();
 		long n = 0;

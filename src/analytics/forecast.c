@@ -107,6 +107,11 @@ static damped_params damped_search(const double *y, int n, double *pred)
 		double l = y[1], b = y[1] - y[0], sse = 0;
 		for (int k = 3; k <= n; k++) {
 			sse += sq(damped_step(p, y[k - 1], &l, &b));   /* now the fit of y[0..k) */
+			/* the SSE only grows with k and best_sse[j] <= best_sse[n]
+			 * for j <= n: a candidate at or above the best of the whole
+			 * series wins no longer prefix (winning needs less) */
+			if (c > 0 && sse >= best_sse[n])
+				break;
 			if (c == 0 || sse < best_sse[k]) {
 				best_sse[k] = fmin(sse, INFINITY);   /* NaN from an overflow never wins */
 				if (k < n)

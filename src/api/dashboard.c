@@ -109,10 +109,18 @@ int api_dashboard_indicator(http_req *req)
 	int64_t id;
 	json_t *out;
 	int rc;
-	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = read_query(&q, &who, &db, req, 0)) < 0 ||
-	    (rc = dashboard_indicator(&out, cache_of(req), db, id, &q)) < 0)
+	if ((rc = api_param_id(&id, req, 0)) < 0 || (rc = read_query(&q, &who, &db, req, 0)) < 0)
 		return rc;
-	return api_respond_json(req, 200, out);
+	if (api_wants_sheet(req)) {
+		if ((rc = dashboard_indicator(&out, cache_of(req), db, id, &q)) < 0)
+			return rc;
+		return api_respond_json(req, 200, out);
+	}
+	str text = STR_INIT;
+	if ((rc = dashboard_indicator_text(&text, cache_of(req), db, id, &q)) == 0)
+		rc = api_respond_raw(req, 200, text.ptr, text.len);
+	str_free(&text);
+	return rc;
 }
 
 int api_dashboard_unit(http_req *req)

@@ -28,7 +28,7 @@ int api_reports_create(http_req *req)
 {
 	const api_app *app = req->app;
 	const principal *who;
-	const char *document = NULL, *period = NULL;
+	const char *document = NULL, *period = NULL, *as_of = NULL;
 	int final = 0, present;
 	json_t *body = NULL, *out;
 	db_conn *db;
@@ -38,8 +38,8 @@ int api_reports_create(http_req *req)
 	    (rc = api_db(&db, req)) < 0 || (rc = api_body_object(&body, req)) < 0)
 		return rc;
 	if ((rc = json_get_string(&document, body, "document", 1)) == 0 && (rc = json_get_string(&period, body, "period", 1)) == 0 &&
-	    (rc = json_get_bool(&final, &present, body, "final", 0)) == 0 &&
-	    (rc = report_job_create(&id, db, who, document, period, final != 0)) == 0 && (rc = report_job_get(&out, db, id)) == 0) {
+	    (rc = json_get_bool(&final, &present, body, "final", 0)) == 0 && (rc = json_get_string(&as_of, body, "as_of", 0)) == 0 &&
+	    (rc = report_job_create(&id, db, who, document, period, final != 0, as_of)) == 0 && (rc = report_job_get(&out, db, id)) == 0) {
 		worker_wake(app->worker);
 		rc = api_respond_json(req, 202, out);
 	}

@@ -166,21 +166,8 @@ static int unit_period_read(int64_t **out, size_t *n, http_req *req, db_conn *db
 	if (period_parse(&p, text, strlen(text)) < 0)
 		return err_set(ERR_INVALID, "'period': %s", err_msg());
 	period_format(&p, canonical);
-	db_stmt *s;
-	if ((rc = db_prepare(&s, db, code ? "SELECT id, path, code FROM unit WHERE code = ?" : "SELECT id, path, code FROM unit WHERE id = ?")) < 0)
-		return rc;
-	if (code)
-		db_bind_text(s, 1, code);
-	else
-		db_bind_int64(s, 1, unit_id);
-	int64_t id = 0;
-	if ((rc = db_step(s)) == DB_ROW) {
-		id = db_column_int64(s, 0);
-		path = arena_strdup(&req->a, db_column_text(s, 1));
-		unit_code = arena_strdup(&req->a, db_column_text(s, 2));
-	}
-	db_finalize(s);
-	if (rc < 0)
+	int64_t id;
+	if ((rc = unit_find(&id, &path, &unit_code, db, &req->a, code, unit_id)) < 0)
 		return rc;
 	if (!id)
 		return err_set(ERR_INVALID, code || unit_id ? "'unit': no such unit" : "'unit_code' or 'unit_id' is needed");

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SHUTDOWN_GRACE_MS 10000
@@ -31,6 +32,12 @@ static int prepare_database(api_app *app, const nq57_config *cfg)
 		rollup_view v;
 		if ((rc = rollup_open(&v, app->rollup, db)) == 0)
 			rollup_close(&v);
+		/* later bulk changes load in the background; a request waits
+		 * for one at most NQ57_RELOAD_WAIT_MS (default 80 ms: with the
+		 * answer itself, no request takes more than 100 ms) */
+		const char *wait = getenv("NQ57_RELOAD_WAIT_MS");
+		if (rc == 0)
+			rc = rollup_cache_background(app->rollup, cfg->db_url, wait && *wait ? strtol(wait, NULL, 10) : 80);
 	}
 	db_close(db);
 	app->db_kind = cfg->db_kind;

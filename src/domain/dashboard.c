@@ -5,6 +5,7 @@
 #include "domain/indicator.h"
 #include "domain/task.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/time.h"
 
 #include <limits.h>
@@ -20,9 +21,11 @@
 
 /* ------------------------------------------------------------------ helpers */
 
+/* A figure for the answer: 12 significant digits (a roll-up's binary
+ * noise dropped; json_round_significant), null when there is none. */
 static json_t *number_or_null(double x)
 {
-	return isfinite(x) ? json_real(x) : json_null();
+	return isfinite(x) ? json_real(json_round_significant(x, 12)) : json_null();
 }
 
 /* A period's end as a year with decimals on an even calendar (the end of
@@ -137,6 +140,8 @@ static void stamp(json_t *o, const rollup_view *v)
 	time_now_iso(now);
 	json_object_set_new(o, "as_of", json_string(now));
 	json_object_set_new(o, "data_seq", json_integer(v->seq));
+	if (v->updating)   /* the figures are those before a bulk change being loaded */
+		json_object_set_new(o, "updating", json_true());
 }
 
 static forecast_direction direction_of(rollup_direction d)
@@ -203,17 +208,14 @@ static int series_fill(series *s, const rollup_view *v, int ind, int slot, long 
 		series_free(s);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
-	int rc = rollup_series(v, ind, slot, until, s->value, s->reporters);
+	int rc = rollup_series(v, ind, slot, until, s->value, s->reporters, s->approved, s->expected);
 	if (rc < 0) {
 		series_free(s);
 		return rc;
 	}
 	for (int pi = 0; pi < v->n_periods; pi++) {
 		s->raw[pi] = s->value[pi];
-		if (isnan(s->value[pi]))
-			continue;
-		s->approved[pi] = rollup_completeness(v, ind, slot, pi, &s->expected[pi]);
-		if (!rollup_complete(v, ind, s->approved[pi], s->expected[pi]))
+		if (!isnan(s->value[pi]) && !rollup_complete(v, ind, s->approved[pi], s->expected[pi]))
 			s->value[pi] = NAN;
 	}
 	return 0;
@@ -320,16 +322,35 @@ typedef struct judgement {
 	const char *method;
 } judgement;
 
+/* The forecast of the series' points of one kind. A page fits the same
+ * points twice (its tile's judgement and its band): the thread's last fit
+ * is reused when the points are the same. */
 static int fit_kind(forecast_model *m, const rollup_view *v, const series *s, int kind)
 {
 	static _Thread_local int idx[FORECAST_MAX_POINTS];
+	static _Thread_local struct {
+		int n, rc;
+		double t[FORECAST_MAX_POINTS], y[FORECAST_MAX_POINTS];
+		forecast_model model;
+	} last = { .n = -1 };
 	double t[FORECAST_MAX_POINTS], y[FORECAST_MAX_POINTS];
 	int n = kind >= 0 ? kind_points(idx, v, s, kind) : 0;
 	for (int i = 0; i < n; i++) {
 		t[i] = years_of(&v->periods[idx[i]]);
 		y[i] = s->value[idx[i]];
 	}
-	return forecast_fit(m, t, y, n);
+	if (n == last.n && memcmp(t, last.t, (size_t)n * sizeof(double)) == 0 &&
+	    memcmp(y, last.y, (size_t)n * sizeof(double)) == 0) {
+		*m = last.model;
+		return last.rc;
+	}
+	int rc = forecast_fit(m, t, y, n);
+	last.n = n;
+	last.rc = rc;
+	memcpy(last.t, t, (size_t)n * sizeof(double));
+	memcpy(last.y, y, (size_t)n * sizeof(double));
+	last.model = *m;
+	return rc;
 }
 
 static int judge(judgement *j, const rollup_view *v, int ind, const series *s, int actual, const rollup_target *target,
@@ -716,22 +737,25 @@ static int children_of(int *out, const rollup_view *v, int slot)
 	return n;
 }
 
-static json_t *values_row(const rollup_view *v, int ind, int slot, const int *idx, int n)
+/* A figure as the answers give it (number_or_null), written to s. */
+static void figure_text(str *s, double x)
 {
-	json_t *a = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(a, number_or_null(rollup_value(v, ind, slot, idx[i], NULL)));
-	return a;
+	json_append_number(s, isfinite(x) ? json_round_significant(x, 12) : NAN);
 }
 
 /* Each child's figures for the periods idx[0..n) and, as "latest", its
  * figure for the one period at (every child the same period; -1: none),
- * with how many of its expected reporters it covers. */
-static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx, int n, int at)
+ * with how many of its expected reporters it covers: a JSON array
+ * written to out (a province's page holds thousands of figures), and
+ * each child's latest figure by code into by_code. */
+static void breakdown_text(str *out, json_t *by_code, const rollup_view *v, int ind, int slot, const int *idx, int n, int at)
 {
-	json_t *list = json_array();
 	int *kids = malloc((size_t)(v->n_units ? v->n_units : 1) * sizeof(int));
 	int nk = kids ? children_of(kids, v, slot) : 0;
+	bool first = true;
+	if (!kids)
+		out->oom = true;
+	str_appendc(out, '[');
 	for (int c = 0; c < nk; c++) {
 		const rollup_unit *u = &v->units[kids[c]];
 		int reporters = 0, expected = 0, approved = 0;
@@ -740,25 +764,43 @@ static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx
 			approved = rollup_completeness(v, ind, kids[c], at, &expected);
 		if (!u->active && isnan(latest))
 			continue;
-		json_array_append_new(list, json_pack("{s:I, s:s?, s:s, s:s, s:o, s:i, s:i, s:i, s:o}", "unit_id",
-			(json_int_t)u->id, "code", u->code, "name", u->name, "kind", u->kind, "latest", number_or_null(latest),
-			"reporters", reporters, "approved", approved, "expected", expected, "values",
-			values_row(v, ind, kids[c], idx, n)));
+		str_append(out, first ? "{\"unit_id\":" : ",{\"unit_id\":");
+		first = false;
+		str_appendf(out, "%lld,\"code\":", (long long)u->id);
+		if (u->code)
+			str_append_json(out, u->code);
+		else
+			str_append(out, "null");
+		str_append(out, ",\"name\":");
+		str_append_json(out, u->name);
+		str_append(out, ",\"kind\":");
+		str_append_json(out, u->kind);
+		str_append(out, ",\"latest\":");
+		figure_text(out, latest);
+		str_appendf(out, ",\"reporters\":%d,\"approved\":%d,\"expected\":%d,\"values\":[", reporters, approved, expected);
+		for (int i = 0; i < n; i++) {
+			if (i > 0)
+				str_appendc(out, ',');
+			figure_text(out, rollup_value(v, ind, kids[c], idx[i], NULL));
+		}
+		str_append(out, "]}");
+		if (by_code && u->code && at >= 0)
+			json_object_set_new(by_code, u->code, number_or_null(latest));
 	}
+	str_appendc(out, ']');
 	free(kids);
-	return list;
 }
 
-static json_t *map_json(const json_t *children, const rollup_view *v, int at)
+/* The same as a JSON array. */
+static json_t *breakdown(const rollup_view *v, int ind, int slot, const int *idx, int n, int at)
 {
-	json_t *by_code = json_object(), *c;
-	size_t i;
-	json_array_foreach(children, i, c) {
-		const char *code = json_string_value(json_object_get(c, "code"));
-		if (code && at >= 0)
-			json_object_set(by_code, code, json_object_get(c, "latest"));
-	}
-	return json_pack("{s:o, s:o}", "period", at >= 0 ? json_string(v->periods[at].code) : json_null(), "values", by_code);
+	str s = STR_INIT;
+	json_t *list = NULL;
+	breakdown_text(&s, NULL, v, ind, slot, idx, n, at);
+	if (str_oom(&s) || json_parse(&list, s.ptr, s.len) < 0)
+		list = json_array();
+	str_free(&s);
+	return list;
 }
 
 /* The forecast from the last figure to the unit's last target, step by
@@ -807,8 +849,10 @@ static json_t *targets_json(const rollup_view *v, int ind, int slot)
 	return list;
 }
 
-static int indicator_page(json_t *o, const rollup_view *v, int ind, int slot, const rollup_period *P, bool no_period,
-	bool latest, const dashboard_query *q)
+/* The page after its head into o, but for the breakdown by child unit,
+ * written as a JSON array to children. */
+static int indicator_page(json_t *o, str *children, const rollup_view *v, int ind, int slot, const rollup_period *P,
+	bool no_period, bool latest, const dashboard_query *q)
 {
 	static _Thread_local int idx[FORECAST_MAX_POINTS];
 	rollup_period from, to;
@@ -854,15 +898,59 @@ static int indicator_page(json_t *o, const rollup_view *v, int ind, int slot, co
 			at = rollup_period_index(v, code);
 		json_object_set_new(o, "tile", t);
 	}
-	json_t *children = breakdown(v, ind, slot, idx, n, at);
-	json_object_set_new(o, "map", map_json(children, v, at));
-	json_object_set_new(o, "breakdown", children);
+	json_t *by_code = json_object();
+	breakdown_text(children, by_code, v, ind, slot, idx, n, at);
+	json_object_set_new(o, "map", json_pack("{s:o, s:o}", "period", at >= 0 ? json_string(v->periods[at].code) : json_null(),
+		"values", by_code));
 	return 0;
 }
 
-int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q)
+/* The indicator page after its head as JSON text without the braces,
+ * kept under the page's key while the indicator's figures are unchanged. */
+static int page_body(json_t **text, const page *pg, int ind, const dashboard_query *q)
+{
+	char key[256];
+	int rc, n = snprintf(key, sizeof(key), "page|%lld|%d|%s|%s|%s|%s|%d|%d",
+		(long long)pg->v.indicators[ind].id, pg->slot, q->kind ? q->kind : "", q->from ? q->from : "", q->to ? q->to : "",
+		pg->no_period ? "" : pg->P.code, pg->latest, pg->no_period);
+	bool keep = n > 0 && (size_t)n < sizeof(key);
+	int64_t version = rollup_indicator_version(&pg->v, ind);
+	if (keep && (*text = rollup_memo_text_get(&pg->v, key, version)))
+		return 0;
+	json_t *o = json_object();
+	str children = STR_INIT, s = STR_INIT;
+	if ((rc = indicator_page(o, &children, &pg->v, ind, pg->slot, &pg->P, pg->no_period, pg->latest, q)) < 0) {
+		json_decref(o);
+		str_free(&children);
+		return rc;
+	}
+	json_append(&s, o);
+	json_decref(o);
+	if (s.len >= 2) {   /* {...} less its braces, then the breakdown */
+		memmove(s.ptr, s.ptr + 1, s.len - 2);
+		s.len -= 2;
+		str_append(&s, s.len > 0 ? ",\"breakdown\":" : "\"breakdown\":");
+		str_appendn(&s, children.ptr, children.len);
+	}
+	bool oom = str_oom(&s) || str_oom(&children) || s.len < 2;
+	str_free(&children);
+	if (oom) {
+		str_free(&s);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	*text = json_stringn(s.ptr, s.len);
+	str_free(&s);
+	if (!*text)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (keep)
+		rollup_memo_text_put(&pg->v, key, version, *text);
+	return 0;
+}
+
+int dashboard_indicator_text(str *out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q)
 {
 	page pg;
+	json_t *body = NULL;
 	int rc;
 	if ((rc = page_open(&pg, cache, db, q)) < 0)
 		return rc;
@@ -871,16 +959,35 @@ int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t 
 		rollup_close(&pg.v);
 		return err_set(ERR_NOTFOUND, "no indicator with id %lld", (long long)indicator_id);
 	}
-	json_t *o = page_head(&pg);
-	json_object_set_new(o, "indicator", indicator_head(&pg.v.indicators[ind]));
-	rc = indicator_page(o, &pg.v, ind, pg.slot, &pg.P, pg.no_period, pg.latest, q);
+	json_t *head = page_head(&pg);
+	json_object_set_new(head, "indicator", indicator_head(&pg.v.indicators[ind]));
+	rc = page_body(&body, &pg, ind, q);
 	rollup_close(&pg.v);
-	if (rc < 0) {
-		json_decref(o);
-		return rc;
+	if (rc == 0) {
+		size_t at = out->len;
+		json_append(out, head);
+		if (json_string_length(body) > 0 && out->len > at + 1) {
+			out->len--;   /* the head's closing brace */
+			str_appendc(out, ',');
+			str_appendn(out, json_string_value(body), json_string_length(body));
+			str_appendc(out, '}');
+		}
+		if (str_oom(out))
+			rc = err_set(ERR_NOMEM, "out of memory");
 	}
-	*out = o;
-	return 0;
+	json_decref(head);
+	json_decref(body);
+	return rc;
+}
+
+int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q)
+{
+	str s = STR_INIT;
+	int rc = dashboard_indicator_text(&s, cache, db, indicator_id, q);
+	if (rc == 0)
+		rc = json_parse(out, s.ptr, s.len);
+	str_free(&s);
+	return rc;
 }
 
 /* ---------------------------------------------------------------- roll-up */

@@ -31,6 +31,7 @@
 #include "db/db.h"
 #include "domain/authz.h"
 #include "domain/rollup.h"
+#include "util/str.h"
 #include "util/period.h"
 
 typedef struct dashboard_query {
@@ -50,7 +51,12 @@ int dashboard_overview(json_t **out, rollup_cache *cache, db_conn *db, const das
 
 /* One indicator for a unit: the series by period with targets, the
  * forecast band to the last target, the breakdown by child unit and the
- * figures by unit code for a map. ERR_NOTFOUND. */
+ * figures by unit code for a map, as JSON text appended to out (a
+ * province's page holds thousands of figures: the part after the head is
+ * kept as text while its figures are unchanged). ERR_NOTFOUND. */
+int dashboard_indicator_text(str *out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q);
+
+/* The same as a JSON object. */
 int dashboard_indicator(json_t **out, rollup_cache *cache, db_conn *db, int64_t indicator_id, const dashboard_query *q);
 
 /* A unit's scorecard: its indicator tiles, its tasks (led or supported)

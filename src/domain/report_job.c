@@ -3,6 +3,7 @@
 #include "domain/attachment.h"
 #include "domain/job_lease.h"
 #include "domain/review.h"
+#include "domain/task.h"
 #include "util/err.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -12,12 +13,20 @@
 #include <string.h>
 
 int report_job_create(int64_t *out_id, db_conn *db, const principal *who, const char *document, const char *period_code,
-	bool final)
+	bool final, const char *tasks_as_of)
 {
 	int64_t doc = 0;
-	char now[TIME_ISO_SIZE], code[16];
+	char now[TIME_ISO_SIZE], code[16], day_text[11];
+	const char *day = NULL;
 	period p;
 	int rc;
+	if (tasks_as_of && *tasks_as_of) {
+		date_ymd d;
+		if ((rc = task_as_of(&d, tasks_as_of)) < 0)
+			return rc;
+		date_format_iso(d, day_text);
+		day = day_text;
+	}
 	if (!document || !*document)
 		return err_set(ERR_INVALID, "'document': give the document's number, e.g. 43/KH-UBND");
 	if (!period_code || period_parse(&p, period_code, strlen(period_code)) < 0)
@@ -31,19 +40,20 @@ int report_job_create(int64_t *out_id, db_conn *db, const principal *who, const 
 	time_now_iso(now);
 	if (who->person_id)
 		rc = db_run(db, out_id,
-			"INSERT INTO report_job (kind, document_id, period, final, status, progress, requested_by, created_at) "
-			"VALUES ('review', ?, ?, ?, 'queued', 0, ?, ?) RETURNING id", "itiit", doc, code, (int64_t)final,
-			who->person_id, now);
+			"INSERT INTO report_job (kind, document_id, period, final, status, progress, requested_by, created_at, "
+			"tasks_as_of) VALUES ('review', ?, ?, ?, 'queued', 0, ?, ?, ?) RETURNING id", "itiitt", doc, code,
+			(int64_t)final, who->person_id, now, day);
 	else
 		rc = db_run(db, out_id,
-			"INSERT INTO report_job (kind, document_id, period, final, status, progress, requested_by, created_at) "
-			"VALUES ('review', ?, ?, ?, 'queued', 0, NULL, ?) RETURNING id", "itit", doc, code, (int64_t)final, now);
+			"INSERT INTO report_job (kind, document_id, period, final, status, progress, requested_by, created_at, "
+			"tasks_as_of) VALUES ('review', ?, ?, ?, 'queued', 0, NULL, ?, ?) RETURNING id", "ititt", doc, code,
+			(int64_t)final, now, day);
 	return rc;
 }
 
 #define JOB_SELECT \
 	"SELECT j.id, j.kind, d.number, j.period, j.final, j.status, j.progress, j.error, j.data_seq, j.as_of, " \
-	"j.created_at, j.finished_at, j.document_id FROM report_job j JOIN document d ON d.id = j.document_id"
+	"j.created_at, j.finished_at, j.document_id, j.tasks_as_of FROM report_job j JOIN document d ON d.id = j.document_id"
 
 static json_t *job_row(db_stmt *s)
 {
@@ -54,6 +64,7 @@ static json_t *job_row(db_stmt *s)
 		db_column_text(s, 11));
 	json_object_set_new(o, "data_seq", db_column_is_null(s, 8) ? json_null() : json_integer(db_column_int64(s, 8)));
 	json_object_set_new(o, "document_id", json_integer(db_column_int64(s, 12)));
+	json_object_set_new(o, "tasks_as_of", db_column_is_null(s, 13) ? json_null() : json_string(db_column_text(s, 13)));
 	return o;
 }
 
@@ -172,9 +183,10 @@ static int store_format(db_conn *db, const char *data_dir, int64_t id, const jso
 /* Keeps the content the files are rendered from, with its data state. */
 static int save_content(db_conn *db, int64_t id, const char *content, const json_t *report)
 {
-	return held(db, id, db_run(db, NULL, "UPDATE report_job SET content = ?, data_seq = ?, as_of = ?, progress = 40 WHERE "
-		JOB_LEASE_HELD, "titit", content, (int64_t)json_integer_value(json_object_get(report, "data_seq")),
-		json_string_value(json_object_get(report, "as_of")), id, job_lease_owner()));
+	return held(db, id, db_run(db, NULL, "UPDATE report_job SET content = ?, data_seq = ?, as_of = ?, tasks_as_of = ?, "
+		"progress = 40 WHERE " JOB_LEASE_HELD, "tittit", content,
+		(int64_t)json_integer_value(json_object_get(report, "data_seq")), json_string_value(json_object_get(report, "as_of")),
+		json_string_value(json_object_get(report, "tasks_as_of")), id, job_lease_owner()));
 }
 
 /* Builds, renders and stores job id; the job's row records the result. */
@@ -182,21 +194,25 @@ static int run_job(db_conn *db, rollup_cache *cache, const char *data_dir, int64
 {
 	db_stmt *s;
 	json_t *report = NULL;
-	char number[128] = "", code[16] = "";
+	char number[128] = "", code[16] = "", day[11] = "";
 	bool final = false;
 	int rc;
-	if ((rc = db_prepare(&s, db, "SELECT d.number, j.period, j.final FROM report_job j JOIN document d ON d.id = j.document_id "
-				     "WHERE j.id = ?")) < 0)
+	if ((rc = db_prepare(&s, db, "SELECT d.number, j.period, j.final, j.tasks_as_of FROM report_job j "
+				     "JOIN document d ON d.id = j.document_id WHERE j.id = ?")) < 0)
 		return rc;
 	db_bind_int64(s, 1, id);
 	if ((rc = db_step(s)) == DB_ROW) {
 		snprintf(number, sizeof(number), "%s", db_column_text(s, 0));
 		snprintf(code, sizeof(code), "%s", db_column_text(s, 1));
 		final = db_column_int64(s, 2) != 0;
+		if (!db_column_is_null(s, 3))
+			snprintf(day, sizeof(day), "%s", db_column_text(s, 3));
 	}
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
+	if (*day && (rc = task_as_of(&today, day)) < 0)
+		return fail_job(db, id, err_msg());
 	review_query q = { .document = number, .period = code, .final = final, .today = today };
 	if ((rc = review_build(&report, cache, db, &q)) < 0)
 		return fail_job(db, id, err_msg());

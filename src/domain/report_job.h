@@ -17,13 +17,17 @@
 #include "util/arena.h"
 #include "util/period.h"
 
-/* Queues a review report of document (its number) over period.
- * ERR_NOTFOUND for an unknown document, ERR_INVALID for a bad period. */
+/* Queues a review report of document (its number) over period, with the
+ * tasks' statuses derived for the day tasks_as_of (YYYY-MM-DD; NULL or
+ * "": the day the report is made). ERR_NOTFOUND for an unknown document,
+ * ERR_INVALID for a bad period or day. */
 int report_job_create(int64_t *out_id, db_conn *db, const principal *who, const char *document, const char *period,
-	bool final);
+	bool final, const char *tasks_as_of);
 
 /* {id, kind, document_number, period, final, status, progress, error,
- * data_seq, as_of, created_at, finished_at, files: [{format, name, size}]}.
+ * data_seq, as_of, tasks_as_of, created_at, finished_at, files: [{format,
+ * name, size}]}; tasks_as_of is the day asked for, or the day used once
+ * made (null while a report of "today" waits).
  * ERR_NOTFOUND. */
 int report_job_get(json_t **out, db_conn *db, int64_t id);
 /* {"reports": [...], "total"}, newest first. */

@@ -68,6 +68,7 @@ typedef struct rollup_indicator {
 	rollup_target *targets;
 	int64_t values_seq;            /* the data_change entry that last changed its approved values */
 	int64_t reload_seq;            /* the entry that last had all of them reloaded */
+	int64_t presence_seq;          /* the entry that last gave a unit a value or took one away */
 	int n_columns;                 /* allocated entries of columns and column_seq */
 	double **columns;              /* [period][slot], NaN when no approved value; NULL when none at all */
 	int64_t *column_seq;           /* [period]: the entry that last changed one value of the column */
@@ -98,10 +99,19 @@ typedef struct rollup_view {
 	int n_periods;
 	const rollup_period *periods;  /* in the order first seen */
 	const int *period_order;       /* indices of periods by first day, then last day */
+	bool updating;                 /* a bulk change is being loaded: the figures are those before it */
 } rollup_view;
 
 int rollup_cache_new(rollup_cache **out);
 void rollup_cache_free(rollup_cache *c);
+
+/* From now on the reloads a bulk change asks for (an import's 'values'
+ * entries) run on a thread of their own with a connection to db_url; a
+ * rollup_open in the first wait_ms milliseconds of a load waits for it
+ * to end, later ones answer at once with the copy as it was
+ * (view.updating). The changes logged after a bulk one wait until it is
+ * loaded. Without it (the command line) rollup_open loads them itself. */
+int rollup_cache_background(rollup_cache *c, const char *db_url, long wait_ms);
 
 /* Applies the data_change entries after the last one seen (loading
  * everything the first time) and read-locks the cache. Many views may be
@@ -128,10 +138,13 @@ int64_t rollup_figure_version(const rollup_view *v, int k, int pi);
 
 /* rollup_value of indicator k over slot (-1: the whole tree) for every
  * period pi < v->n_periods that ends by day until (the others NaN, with 0
- * reporters), into value[] and reporters[] (v->n_periods each). Figures
- * computed before are reused while their rollup_figure_version holds, so
- * after a change only the periods it touched are rolled up again. */
-int rollup_series(const rollup_view *v, int k, int slot, long until, double *value, int *reporters);
+ * reporters), into value[] and reporters[], and where there is a figure
+ * its rollup_completeness into approved[] and expected[] (else 0), each
+ * v->n_periods long. Figures computed before are reused while their
+ * rollup_figure_version (and the expected reporters) hold, so after a
+ * change only the periods it touched are rolled up again. */
+int rollup_series(const rollup_view *v, int k, int slot, long until, double *value, int *reporters, int *approved,
+	int *expected);
 
 /* Results computed from a view, kept under key with the version of what
  * they came from (say rollup_indicator_version): rollup_memo_get returns a
@@ -140,6 +153,11 @@ int rollup_series(const rollup_view *v, int k, int slot, long until, double *val
  * kept. Thread-safe. */
 json_t *rollup_memo_get(const rollup_view *v, const char *key, int64_t version);
 void rollup_memo_put(const rollup_view *v, const char *key, int64_t version, json_t *value);
+
+/* The same for large results kept as text (a JSON string): at most
+ * TEXT_MEMO_BYTES of them in all, the oldest forgotten first. */
+json_t *rollup_memo_text_get(const rollup_view *v, const char *key, int64_t version);
+void rollup_memo_text_put(const rollup_view *v, const char *key, int64_t version, json_t *text);
 
 /* Lookups: -1 when absent. A period is known once a value or a target
  * names it. */

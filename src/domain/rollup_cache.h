@@ -14,13 +14,15 @@ typedef struct id_slot {
 } id_slot;
 
 /* The roll-ups of one indicator over one unit (0: the whole tree), by
- * period, each with the version of what it came from. */
+ * period, with their completeness, each with the version of what it came
+ * from. */
 typedef struct series_memo {
 	int64_t indicator_id, unit_id;
 	int n;                     /* periods held */
 	int64_t *version;          /* -1: nothing held */
 	double *value;
 	int *reporters;
+	int *approved, *expected;  /* rollup_completeness, 0 when no figure */
 	struct series_memo *next;
 } series_memo;
 
@@ -44,11 +46,28 @@ struct rollup_cache {
 	int *period_by_code;       /* by code */
 	pthread_mutex_t memo_lock;
 	json_t *memo;              /* key -> [version, result] */
+	json_t *text_memo;         /* key -> [version, text]; under memo_lock */
+	json_t *text_keys;         /* its keys, oldest first */
+	size_t text_bytes;         /* the length of its texts */
 	series_memo *series[SERIES_BUCKETS];   /* by indicator and unit; under memo_lock */
 	int n_series;
+	/* Background reloads (rollup_cache_background): while loading, the
+	 * loader thread is the only writer and readers are served the copy
+	 * as it was, marked as updating. */
+	char *loader_url;
+	bool loading;              /* under lock */
+	bool loader_started;       /* loader needs joining */
+	pthread_t loader;
+	int64_t load_failed_at;    /* seconds since 1970 of the last failure, 0 */
+	long wait_ms;              /* how long a request waits for a load it finds started */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wait_cond;  /* signalled when a load ends (monotonic clock) */
+	bool waiting_load;         /* under wait_lock: a load runs and may still be waited for */
+	struct timespec wait_until;/* under wait_lock: the end of that wait */
 };
 
 #define MEMO_MAX 20000
+#define TEXT_MEMO_BYTES (64u << 20)
 
 /* How deep a derived indicator's formula may nest others. */
 #define FORMULA_DEPTH_MAX 16

@@ -108,6 +108,27 @@ int unit_path(const char **out, db_conn *db, arena *a, int64_t id)
 	return *out ? 0 : err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)id);
 }
 
+int unit_find(int64_t *id, const char **path, const char **code_out, db_conn *db, arena *a, const char *code, int64_t by_id)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, db, code ? "SELECT id, path, code FROM unit WHERE code = ?" : "SELECT id, path, code FROM unit WHERE id = ?");
+	*id = 0;
+	*path = *code_out = NULL;
+	if (rc < 0)
+		return rc;
+	if (code)
+		db_bind_text(s, 1, code);
+	else
+		db_bind_int64(s, 1, by_id);
+	if ((rc = db_step(s)) == DB_ROW) {
+		*id = db_column_int64(s, 0);
+		*path = arena_strdup(a, db_column_text(s, 1));
+		*code_out = arena_strdup(a, db_column_text(s, 2));
+	}
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
 int unit_path_open(const char **out, bool *open, db_conn *db, arena *a, int64_t id)
 {
 	db_stmt *s;

@@ -38,6 +38,9 @@ int unit_id_by_code(int64_t *out, db_conn *db, const char *code);
 int unit_path(const char **out, db_conn *db, arena *a, int64_t id);
 /* The same, and whether anyone may read the unit (public and active). */
 int unit_path_open(const char **out, bool *open, db_conn *db, arena *a, int64_t id);
+/* The unit named by code (when not NULL) or else by id: its id (0 when
+ * there is none), path and code (arena a). */
+int unit_find(int64_t *id, const char **path, const char **code_out, db_conn *db, arena *a, const char *code, int64_t by_id);
 
 typedef struct unit_fields {
 	const char *code;        /* NULL: none / unchanged; "" clears on update */

@@ -140,47 +140,78 @@ int json_get_bool(int *out, int *present, const json_t *obj, const char *key, in
 	return 0;
 }
 
-/* x as the shortest decimal with at most 6 digits after the point that
- * reads back as x, into buf (at least 40 bytes); 0 when there is none.
- * m / 10^k with m and 10^k exact doubles is the double nearest to the
- * decimal m x 10^-k, which is what a reader makes of it, so the test is
- * exact. */
+/* 10^k for k = 0..22, each exact in a double. */
+static const double POW10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/* x as the shortest decimal with at most 22 digits after the point and
+ * at most 15 significant ones that reads back as x, into buf (at least 48
+ * bytes); 0 when there is none. x scaled by the largest 10^k that keeps
+ * it below 10^15 and rounded is, within 0.11, the digits of any such
+ * decimal followed by zeros; dropping the zeros gives the shortest. m /
+ * 10^k with m and 10^k exact doubles is the double nearest the decimal m x
+ * 10^-k, which is what a reader makes of it, so the final test is exact. */
 static int real_short(char *buf, double x)
 {
-	if (!(fabs(x) < 1e15))
+	double a = fabs(x);
+	if (!(a < 1e15))
 		return 0;
-	double scale = 1;
-	for (int k = 0; k <= 6; k++, scale *= 10) {
-		double m = nearbyint(x * scale);
-		if (!(fabs(m) < 9007199254740992.0))   /* 2^53: m must be exact */
-			return 0;
-		if (m / scale != x)
-			continue;
-		unsigned long long digits = (unsigned long long)fabs(m);
-		char tmp[32];
-		int n = 0;
-		do {
-			tmp[n++] = (char)('0' + digits % 10);
-			digits /= 10;
-		} while (digits > 0 || n <= k);   /* a digit before the point */
-		int len = 0;
-		if (signbit(x))
-			buf[len++] = '-';
-		while (n > k)
-			buf[len++] = tmp[--n];
-		buf[len++] = '.';
-		if (k == 0)
-			buf[len++] = '0';
-		while (n > 0)
-			buf[len++] = tmp[--n];
-		return len;
+	int k = 22;
+	while (k > 0 && a * POW10[k] >= 1e15)
+		k--;
+	double m = nearbyint(a * POW10[k]);
+	if (!(m < 1e15))
+		return 0;
+	unsigned long long digits = (unsigned long long)m;
+	while (k > 0 && digits % 10 == 0) {
+		digits /= 10;
+		k--;
 	}
-	return 0;
+	if ((double)digits / POW10[k] != a)
+		return 0;
+	char tmp[40];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + digits % 10);
+		digits /= 10;
+	} while (digits > 0 || n <= k);   /* a digit before the point */
+	int len = 0;
+	if (signbit(x))
+		buf[len++] = '-';
+	while (n > k)
+		buf[len++] = tmp[--n];
+	buf[len++] = '.';
+	if (k == 0)
+		buf[len++] = '0';
+	while (n > 0)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
+double json_round_significant(double x, int digits)
+{
+	if (!isfinite(x) || x == 0 || digits < 1 || digits > 15)
+		return x;
+	double a = fabs(x);
+	if (!(a >= 1e-10 && a < 1e15))
+		return x;   /* large or tiny: as it is */
+	int e = 0;      /* 10^e <= a < 10^(e+1), without a logarithm */
+	if (a >= 1)
+		while (e < 14 && a >= POW10[e + 1])
+			e++;
+	else
+		for (e = -1; e > -10 && a * POW10[-e] < 1;)
+			e--;
+	int k = digits - 1 - e;
+	if (k < 0 || k > 22)
+		return x;
+	double m = nearbyint(x * POW10[k]);
+	return fabs(m) < 1e15 ? m / POW10[k] : x;
 }
 
 static void append_real(str *s, double x)
 {
-	char buf[48];
+	char buf[64];
 	int n = real_short(buf, x);
 	if (n == 0) {
 		/* 17 significant digits read back exactly; a real keeps a point */
@@ -191,6 +222,14 @@ static void append_real(str *s, double x)
 		}
 	}
 	str_appendn(s, buf, (size_t)(n > 0 ? n : 0));
+}
+
+void json_append_number(str *s, double x)
+{
+	if (isfinite(x))
+		append_real(s, x);
+	else
+		str_append(s, "null");
 }
 
 static void append_value(str *s, const json_t *v, int depth)

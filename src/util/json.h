@@ -33,6 +33,16 @@ int json_get_bool(int *out, int *present, const json_t *obj, const char *key, in
 /* Appends the compact serialisation of v to s (keys in insertion order). */
 void json_append(str *s, const json_t *v);
 
+/* Appends x as json_append writes a real; null when x is not finite. */
+void json_append_number(str *s, double x);
+
+/* x rounded to digits (1..15) significant decimal digits: the double
+ * nearest that decimal, which json_append writes short and fast. Figures
+ * computed from many values (sums, means) drop their binary noise this
+ * way (116823.66800000002 becomes 116823.668). x itself when it is not
+ * finite or has more whole digits than that (no whole unit is dropped). */
+double json_round_significant(double x, int digits);
+
 /* The last error (util/err.h) as {"template": "...", "params": [...]}
  * for a client to say in its own language: a parameter that was an inner
  * error's message is itself such an object. NULL when no error is set. */

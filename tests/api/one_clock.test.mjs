@@ -68,13 +68,9 @@ test("today: the overview, the task list, the Excel export and the bell agree, a
   assert.equal(inbox.filter((x) => x.kind === 'task_due_soon').length, list.counts.open_due_soon || 0);
 });
 
-test('the review report counts the tasks of the same day as the overview and the list', async () => {
-  const docs = (await bcd.get('/api/v1/documents?limit=100')).json.documents;
-  const doc = docs.find((d) => d.number === '43/KH-UBND');
-  const ov = (await bcd.get(`/api/v1/dashboard?document_id=${doc.id}`)).json;
-  const list = (await bcd.get(`/api/v1/tasks?document_id=${doc.id}&as_of=${ov.tasks_as_of}&limit=1`)).json;
-  assert.deepEqual(ov.task_counts, list.counts);
-  const made = await bcd.post('/api/v1/reports', { document: '43/KH-UBND', period: '2026S1' });
+// Makes a review report and waits for it: the job and its content.
+async function reportOf(body) {
+  const made = await bcd.post('/api/v1/reports', body);
   assert.equal(made.status, 202, made.text);
   let job;
   for (let i = 0; i < 300; i++) {
@@ -83,10 +79,41 @@ test('the review report counts the tasks of the same day as the overview and the
     await new Promise((res) => setTimeout(res, 100));
   }
   assert.equal(job.status, 'done', job.error);
-  const content = (await bcd.get(`/api/v1/reports/${job.id}/json`)).json;
+  return { job, content: (await bcd.get(`/api/v1/reports/${job.id}/json`)).json };
+}
+
+// The overview and the task list of one document for day (today: none).
+async function documentCounts(number, day) {
+  const docs = (await bcd.get('/api/v1/documents?limit=100')).json.documents;
+  const doc = docs.find((d) => d.number === number);
+  const ov = (await bcd.get(`/api/v1/dashboard?document_id=${doc.id}${day ? `&as_of=${day}` : ''}`)).json;
+  const list = (await bcd.get(`/api/v1/tasks?document_id=${doc.id}&as_of=${ov.tasks_as_of}&limit=1`)).json;
+  assert.deepEqual(ov.task_counts, list.counts);
+  return { ov, list };
+}
+
+test('the review report counts the tasks of the same day as the overview and the list', async () => {
+  const { ov, list } = await documentCounts('43/KH-UBND');
+  const { job, content } = await reportOf({ document: '43/KH-UBND', period: '2026S1' });
   assert.equal(content.tasks_as_of, ov.tasks_as_of, 'a report of 6 tháng đầu năm 2026 made today is of today');
+  assert.equal(job.tasks_as_of, ov.tasks_as_of, 'the list of reports says the day');
   for (const s of STATUSES) assert.equal(content.summary.tasks[s].count, list.counts[s] || 0, s);
   assert.equal(content.overdue.length, list.counts.open_overdue || 0);
+});
+
+test('a review report asked for another day (as_of) counts the tasks of that day, as the overview, the list and the Excel export do', async () => {
+  const day = '2026-06-30';
+  const { list } = await documentCounts('43/KH-UBND', day);
+  const { job, content } = await reportOf({ document: '43/KH-UBND', period: '2026S1', as_of: day });
+  assert.equal(job.tasks_as_of, day);
+  assert.equal(content.tasks_as_of, day);
+  for (const s of STATUSES) assert.equal(content.summary.tasks[s].count, list.counts[s] || 0, s);
+  assert.equal(content.overdue.length, list.counts.open_overdue || 0);
+  const today = await documentCounts('43/KH-UBND');
+  assert.notDeepEqual(counts(today.list), counts(list), 'the day matters for this document');
+  const bad = await bcd.post('/api/v1/reports', { document: '43/KH-UBND', period: '2026S1', as_of: '30/06/2026x' });
+  assert.equal(bad.status, 422, bad.text);
+  assert.match(bad.json.error.template, /^'as_of'/, 'the error names the day field');
 });
 
 test('another day (as_of): the overview, the task list and the Excel export agree on it', async () => {

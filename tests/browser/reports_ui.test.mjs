@@ -1,5 +1,6 @@
 // The reports and indices pages in Chromium: the steering office sees its
-// reminders (the bell and the list), asks for a review report, watches it
+// reminders (the bell and the list), asks for a review report of the
+// tasks as of a day it picks, watches it
 // finish and downloads the DOCX; then ranks the phường/xã on an index,
 // opens a unit's profile and runs an uncertainty analysis of the ranking
 // (progress, then the rank-interval chart and table). No console errors
@@ -81,10 +82,12 @@ test('reminders, a review report made and downloaded', async () => {
     assert.match(await reminders.first().innerText(), /Quá hạn\s*NV-1 Ban hành quy chế thử nghiệm/);
     assert.equal(await reminders.first().getByRole('link', { name: 'NV-1' }).getAttribute('href'), '#/nhiem-vu/NV-1');
     await page.getByLabel('Kỳ báo cáo').selectOption({ label: 'Năm 2025' });   // picked in words
+    await page.getByLabel('Tình trạng nhiệm vụ tính đến ngày').fill('2025-12-31');
     await page.getByRole('button', { name: 'Lập báo cáo' }).click();
     const row = page.locator('table.reports tbody tr').first();
     await row.getByRole('link', { name: 'Word (DOCX)' }).waitFor({ timeout: 20000 });
     assert.match(await row.innerText(), /43\/KH-UBND/);
+    assert.match(await row.innerText(), /Năm 2025[^]*Nhiệm vụ tính đến 31\/12\/2025/, 'the period in words and the day the tasks are counted for');
     assert.match(await row.innerText(), /Đã xong\s*Số liệu tính đến/);
     const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Word (DOCX)' }).click()]);
     assert.equal(download.suggestedFilename(), 'bao-cao-43-KH-UBND-2025.docx');

@@ -54,14 +54,18 @@ export function runCli(args, { env = {}, timeoutMs = 30000 } = {}) {
 }
 
 // Starts `nq57 serve` and waits for its "listening on" line.
-// Returns { url, port, pid, dir, db, logs(), stop(signal) }.
+// Returns { url, port, pid, dir, db, logs(), stop(signal) }. A request
+// waits up to 10 s (not 100 ms) for a bulk change being loaded in the
+// background, so a test reads what it just imported even on a busy
+// machine; tests/api/rollup_reload.test.mjs sets it back.
 export async function startServer({ args = [], env = {}, db, keepDir = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'nq57-test-'));
   const fresh = db ? { url: db, drop() {} } : freshDatabase(dir);
   const dbUrl = fresh.url;
   const child = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--db', dbUrl,
     '--data-dir', path.join(dir, 'data'), '--web-dir', path.join(buildDir, 'web'), ...args],
-  { env: { ...process.env, NQ57_LOG: 'info', NQ57_PWHASH: 'fast', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  { env: { ...process.env, NQ57_LOG: 'info', NQ57_PWHASH: 'fast', NQ57_RELOAD_WAIT_MS: '10000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });

@@ -44,7 +44,8 @@ function query(params) {
 
 function AsOf({ t, data }) {
   if (!data?.as_of) return null;
-  return html`<p class="as-of muted">${t('dash.asOf', formatDateTime(new Date(data.as_of)))}</p>`;
+  return html`<p class="as-of muted">${t('dash.asOf', formatDateTime(new Date(data.as_of)))}</p>
+    ${data.updating && html`<p class="notice updating" role="status">${t('dash.updating')}</p>`}`;
 }
 
 function ColourBadge({ t, tile }) {

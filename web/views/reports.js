@@ -8,13 +8,14 @@ import { apiSend } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { dateVi } from './programme.js';
 import { PeriodSelect } from './values/grid.js';
+import { periodWords } from './values/common.js';
 import { LinkedText, useDocumentNumbers } from './documents/linked.js';
 
 const FORMAT_LABELS = { html: 'report.print', docx: 'report.docx', xlsx: 'report.xlsx' };
 
 function RequestForm({ t, session, onQueued }) {
   const [docs, setDocs] = useState([]);
-  const [f, setF] = useState({ document: '', period: String(new Date().getFullYear()), final: false });
+  const [f, setF] = useState({ document: '', period: String(new Date().getFullYear()), final: false, asOf: '' });
   const [error, setError] = useState('');
   useEffect(() => {
     apiSend('GET', '/api/v1/documents?limit=1000').then((d) => {
@@ -27,7 +28,8 @@ function RequestForm({ t, session, onQueued }) {
     e.preventDefault();
     setError('');
     try {
-      const job = await session.send('POST', '/api/v1/reports', { document: f.document, period: f.period, final: f.final });
+      const job = await session.send('POST', '/api/v1/reports', { document: f.document, period: f.period, final: f.final,
+        ...(f.asOf ? { as_of: f.asOf } : {}) });
       onQueued(job);
     } catch (err) {
       setError(err.message);
@@ -43,6 +45,10 @@ function RequestForm({ t, session, onQueued }) {
       ${docs.some((d) => d.number === f.document) && html`<a class="doc-link" href=${`#/van-ban/${docs.find((d) => d.number === f.document).id}`}>${t('doc.open', f.document)}</a>`}
       <label for="r-period">${t('report.period')}</label>
       <${PeriodSelect} t=${t} id="r-period" cumulative value=${f.period} onChange=${(period) => setF({ ...f, period })} />
+      <label for="r-as-of">${t('report.tasksAsOf')}</label>
+      <input id="r-as-of" type="date" value=${f.asOf} aria-describedby="r-as-of-hint"
+        onChange=${(e) => setF({ ...f, asOf: e.target.value })} />
+      <p id="r-as-of-hint" class="muted">${t('report.tasksAsOfHint')}</p>
       <label class="check"><input type="checkbox" checked=${f.final} onChange=${(e) => setF({ ...f, final: e.target.checked })} />
         ${t('report.final')}</label>
       ${error && html`<p class="form-error" role="alert">${error}</p>`}
@@ -55,7 +61,8 @@ function JobRow({ t, job }) {
   return html`
     <tr class=${`report-${job.status}`}>
       <td><a class="nowrap" href=${`#/van-ban/${job.document_id}`}>${job.document_number}</a></td>
-      <td>${job.period}${job.final ? ` · ${t('report.finalShort')}` : ''}</td>
+      <td>${periodWords(job.period)}${job.final ? ` · ${t('report.finalShort')}` : ''}
+        ${job.tasks_as_of && html`<br /><span class="muted">${t('report.tasksOn', dateVi(job.tasks_as_of))}</span>`}</td>
       <td>${formatDateTime(new Date(job.created_at))}</td>
       <td>
         ${running ? html`<progress max="100" value=${job.progress} aria-label=${t('report.progress')}></progress> ${job.progress}%`

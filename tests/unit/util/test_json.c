@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,7 +107,7 @@ static void test_json__reals_are_short_and_read_back_exactly(void **state)
 	static const struct { double x; const char *text; } cases[] = {
 		{ 0.1, "0.1" }, { 998.1, "998.1" }, { 5, "5.0" }, { -0.05, "-0.05" }, { 0, "0.0" }, { -0.0, "-0.0" },
 		{ 1234567.125, "1234567.125" }, { 0.000001, "0.000001" }, { 0.1 + 0.2, "0.30000000000000004" },
-		{ 1e20, "1e+20" }, { 2.5e-7, "2.4999999999999999e-07" }, { 1.0 / 3, "0.33333333333333331" },
+		{ 1e20, "1e+20" }, { 2.5e-7, "0.00000025" }, { 2.5e-23, "2.5000000000000001e-23" }, { 1.0 / 3, "0.33333333333333331" },
 		{ 123456789012345.0, "123456789012345.0" }, { 1e15, "1000000000000000.0" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -121,6 +122,33 @@ static void test_json__reals_are_short_and_read_back_exactly(void **state)
 		double probes[] = { x, -x, x * 1e-9, x * 1e9, x * 1e12, (double)i / 8, (double)i / 100, i * 0.1 };
 		for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
 			assert_true(read_back(probes[k]) == probes[k]);
+	}
+}
+
+/* Figures rounded to 12 significant digits lose their binary noise and
+ * are written short; what cannot be rounded (12 digits or more before
+ * the point: no whole unit is ever dropped) stays as it is. */
+static void test_json__figures_round_to_significant_digits(void **state)
+{
+	(void)state;
+	static const struct { double x; const char *text; } cases[] = {
+		{ 116823.668 + 2e-11, "116823.668" }, { 263.56 / 3, "87.8533333333" }, { 0.1 + 0.2, "0.3" },
+		{ -1.0 / 3, "-0.333333333333" }, { 91.5, "91.5" }, { 2e-9 / 3, "0.000000000666666666667" },
+		{ 123456789012345.6, "123456789012345.59" }, { 0, "0.0" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = dumped(json_real(json_round_significant(cases[i].x, 12)));
+		assert_string_equal(text, cases[i].text);
+		free(text);
+	}
+	assert_true(isnan(json_round_significant(NAN, 12)));
+	assert_true(json_round_significant(1e300, 12) == 1e300);
+	/* within half a unit of the twelfth digit */
+	double x = 0;
+	for (int i = 0; i < 20000; i++) {
+		x += 0.01 * (i % 7) + 1.0 / (i + 3);
+		double r = json_round_significant(x, 12);
+		assert_true(fabs(r - x) <= 5e-12 * fabs(x));
 	}
 }
 
@@ -161,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_json__getters_name_the_key_and_the_type),
 		cmocka_unit_test(test_json__append_is_compact_and_ordered),
 		cmocka_unit_test(test_json__reals_are_short_and_read_back_exactly),
+		cmocka_unit_test(test_json__figures_round_to_significant_digits),
 		cmocka_unit_test(test_json__strings_escape_what_json_requires),
 		cmocka_unit_test(test_json__parse_puts_strings_in_nfc),
 	};
