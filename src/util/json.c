@@ -9,6 +9,24 @@
 #include <string.h>
 
 
+/* Replaces each byte of s that does not belong to a whole UTF-8
+ * character with '?': the parser's message quotes the bytes around an
+ * error, and may cut a character in two. */
+static void text_make_utf8(char *s)
+{
+	for (size_t i = 0; s[i];) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+		size_t have = 0;
+		while (have < n && s[i + have])
+			have++;
+		if (n > 0 && have == n && utf8_valid(s + i, n))
+			i += n;
+		else
+			s[i++] = '?';
+	}
+}
+
 int json_parse(json_t **out, const char *p, size_t len)
 {
 	json_error_t e;
@@ -16,8 +34,10 @@ int json_parse(json_t **out, const char *p, size_t len)
 	if (len == 0)
 		return err_set(ERR_MALFORMED, "invalid JSON: the body is empty");
 	json_t *v = json_loadb(p, len, JSON_REJECT_DUPLICATES, &e);
-	if (!v)
+	if (!v) {
+		text_make_utf8(e.text);
 		return err_set(ERR_MALFORMED, "invalid JSON at line %d, column %d: %s", e.line, e.column, e.text);
+	}
 	int rc = json_nfc(v);
 	if (rc < 0) {
 		json_decref(v);

@@ -39,3 +39,17 @@ test('a value for the last quarter of year 9999 is answered and the server stays
   assert.equal(health.status, 200);
   assert.deepEqual(sanitizerReports(srv.logs()), []);
 });
+
+// fuzz/regressions/request/json-escape-before-non-ascii-500: a backslash
+// before a non-ASCII character in a JSON body; the parser's message cut
+// the character in two, the error answer could not be built and the
+// client got a plain-text 500.
+test('a JSON body with a backslash before a Vietnamese letter gets the error shape, not a 500', async () => {
+  const body = Buffer.concat([Buffer.from('{"code": "\\'), Buffer.from('ư', 'utf8'), Buffer.from('"}')]);
+  const r = await bcd.post('/api/v1/units', new Uint8Array(body), { 'content-type': 'application/json' });
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.json.error.message, /invalid JSON at line 1/);
+  assert.equal(Buffer.from(r.json.error.message, 'utf8').toString('utf8'), r.json.error.message);
+  assert.equal((await bcd.get('/api/v1/health')).status, 200);
+  assert.deepEqual(sanitizerReports(srv.logs()), []);
+});
