@@ -146,6 +146,7 @@ int err_setv(int code, const char *fmt, va_list ap)
 	record_levels(fmt, aq);
 	va_end(aq);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	trim_partial_utf8(buf);   /* a long message may be cut inside a character */
 	memcpy(last_msg, buf, sizeof(buf));
 	last_code = code;
 	return code;

@@ -53,3 +53,17 @@ test('a JSON body with a backslash before a Vietnamese letter gets the error sha
   assert.equal((await bcd.get('/api/v1/health')).status, 200);
   assert.deepEqual(sanitizerReports(srv.logs()), []);
 });
+
+// fuzz/regressions/request/long-vietnamese-path-500: the 404 message of a
+// long path was cut at its length limit inside a Vietnamese letter; the
+// answer could not be built and the client got a plain-text 500.
+test('a long unknown path in Vietnamese gets a 404 in the error shape, not a 500', async () => {
+  const words = encodeURIComponent('ữ').repeat(300);   // three bytes each: two of three cuts fall inside one
+  for (let cut = 0; cut < 3; cut++) {
+    const r = await bcd.patch(`/api/v1/khong-co/${'x'.repeat(cut)}${words}`, {});
+    assert.equal(r.status, 404, r.text);
+    assert.match(r.json.error.message, /^no such resource: \/api\/v1\/khong-co\//);
+  }
+  assert.equal((await bcd.get('/api/v1/health')).status, 200);
+  assert.deepEqual(sanitizerReports(srv.logs()), []);
+});
