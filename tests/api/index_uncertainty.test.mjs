@@ -9,7 +9,7 @@
 // command line gives the same analysis without a server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runIndex } from '../lib/index_runs.mjs';
+import { DEF, TABLE, runIndex } from '../lib/index_runs.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,20 +17,6 @@ import { startServer, dbExec, freshDatabase, runCli } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
 import { readSheet } from '../lib/xlsx.mjs';
 
-const DEF = {
-  code: 'DMST-XA', name: 'Chỉ số đổi mới sáng tạo cấp xã',
-  nodes: [{ code: 'CS', name: 'Chỉ số' }, { code: 'TC1', name: 'Thể chế', parent: 'CS' }, { code: 'TC2', name: 'Hạ tầng', parent: 'CS' },
-    { code: 'A', parent: 'TC1', indicator: true }, { code: 'B', parent: 'TC1', indicator: true, direction: -1 },
-    { code: 'C', parent: 'TC2', indicator: true, weight: 2 }, { code: 'D', parent: 'TC2', indicator: true }],
-};
-const TABLE = `unit_code,unit_name,A,B,C,D
-X1,Xã Một,1,9,3,4
-X2,Xã Hai,5,5,8,2
-X3,Xã Ba,9,1,1,7
-X4,Xã Bốn,4,6,6,6
-X5,Xã Năm,7,3,2,9
-X6,Xã Sáu,2,2,9,1
-`;
 
 let srv, steering, viewer, run;
 before(async () => {

@@ -5,6 +5,24 @@ import assert from 'node:assert/strict';
 
 const FINISHED = new Set(['done', 'failed', 'cancelled']);
 
+// A small commune-level index and a table of six communes for it, shared
+// by the tests of index runs and their analyses.
+export const DEF = {
+  code: 'DMST-XA', name: 'Chỉ số đổi mới sáng tạo cấp xã',
+  nodes: [{ code: 'CS', name: 'Chỉ số' }, { code: 'TC1', name: 'Thể chế', parent: 'CS' }, { code: 'TC2', name: 'Hạ tầng', parent: 'CS' },
+    { code: 'A', parent: 'TC1', indicator: true }, { code: 'B', parent: 'TC1', indicator: true, direction: -1 },
+    { code: 'C', parent: 'TC2', indicator: true, weight: 2 }, { code: 'D', parent: 'TC2', indicator: true }],
+};
+export const TABLE = `unit_code,unit_name,A,B,C,D
+X1,Xã Một,1,9,3,4
+X2,Xã Hai,5,5,8,2
+X3,Xã Ba,9,1,1,7
+X4,Xã Bốn,4,6,6,6
+X5,Xã Năm,7,3,2,9
+X6,Xã Sáu,2,2,9,1
+`;
+
+
 // Follows run id until it has finished; the run as GET answers it then.
 export async function waitRun(client, id, { timeoutMs = 60000 } = {}) {
   const until = Date.now() + timeoutMs;
