@@ -80,6 +80,39 @@ int rollup__indicator_at(const rollup_indicator *inds, int n, int64_t id);
 int rollup__period_find(const rollup_cache *c, const char *code);
 int rollup__code_index(const rollup_indicator *inds, int n, const char *code);
 
+/* A data_change entry as rollup.c reads it. */
+typedef struct change {
+	int64_t seq, indicator_id, unit_id;
+	char kind;          /* 'v' a value, 'V' an indicator's values, 'u' a unit, 'i' an indicator or its targets */
+	char period[16];
+	double value;       /* NaN: withdrawn */
+} change;
+
+/* An indicator's approved values read apart from the cache by the
+ * background loader, with the entry that asked for them. */
+typedef struct rollup_fresh {
+	bool wanted;
+	int64_t seq;
+	int n;              /* entries of columns */
+	double **columns;   /* [period][slot] */
+} rollup_fresh;
+
+/* Shared by rollup.c (applying entries) and rollup_reload.c (the
+ * background loader), under the write lock unless said: the entries after
+ * c->seq (c->seq read without the lock); units and indicators reloaded
+ * when list[0..n) changed them; the value entries applied in order
+ * (skipping what loaded already holds); c->seq and the expected reporters
+ * brought up to seq; a period's index, added when new. */
+int rollup__changes_read(change **out, int *n_out, rollup_cache *c, db_conn *db);
+int rollup__structure_apply(bool *changed, rollup_cache *c, db_conn *db, const change *list, int n);
+int rollup__values_apply(rollup_cache *c, db_conn *db, const change *list, int n, const rollup_fresh *loaded);
+int rollup__applied(rollup_cache *c, int64_t seq, bool structure);
+int rollup__period_intern(int *out, rollup_cache *c, const char *code);
+/* Starts the loader (under the lock); false when it cannot. Waits for a
+ * load that started less than wait_ms ago (without the lock). */
+bool rollup__loader_start(rollup_cache *c);
+void rollup__loader_wait(rollup_cache *c);
+
 /* Forgets every kept series (under memo_lock, or with the cache unused). */
 void rollup_series_clear(rollup_cache *c);
 
