@@ -5,8 +5,8 @@
  * odd CSV. Rows come back with every field a string or absent, or the
  * payload is refused with a message. */
 #include "fuzz.h"
-#include "domain/dhis2.h"
-#include "domain/exchange.h"
+#include "domain/programme/dhis2.h"
+#include "domain/programme/exchange.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/json.h"

@@ -5,7 +5,7 @@
  * (analytics/index.c) and written as results, as a run does. */
 #include "fuzz.h"
 #include "analytics/index.h"
-#include "domain/index_spec.h"
+#include "domain/indices/index_spec.h"
 #include "util/err.h"
 #include "util/json.h"
 

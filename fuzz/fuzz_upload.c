@@ -5,7 +5,7 @@
  * name, a NUL byte, then the file. The type is one of the accepted ones,
  * or NULL with ERR_INVALID. */
 #include "fuzz.h"
-#include "domain/attachment.h"
+#include "domain/programme/attachment.h"
 #include "util/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 -- bench/rollup.sh: every approved value of the benchmark on PostgreSQL, in
 -- one transaction, as the product's bulk import writes them (rollup_pause /
--- rollup_resume in src/domain/rollup.c): the per-value data_change
+-- rollup_resume in src/domain/dashboards/rollup.c): the per-value data_change
 -- triggers are paused by a row in data_change_pause; after the insert the
 -- log's lock is taken and one 'values' entry per indicator is logged.
 -- Values for every commune (a unit with a parent), every indicator without

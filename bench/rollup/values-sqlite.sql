@@ -1,6 +1,6 @@
 -- bench/rollup.sh: every approved value of the benchmark on SQLite, in one
 -- transaction, as the product's bulk import writes them (rollup_pause /
--- rollup_resume in src/domain/rollup.c): the per-value data_change
+-- rollup_resume in src/domain/dashboards/rollup.c): the per-value data_change
 -- triggers are paused by a row in data_change_pause, and one 'values'
 -- entry per indicator is logged instead. Values for every commune (a unit
 -- with a parent), every indicator without a formula and the 40 quarters

@@ -1,7 +1,7 @@
 /* api: route table, dispatch, error mapping, JSON in and out. */
 #include "api/api.h"
-#include "domain/password.h"
-#include "domain/session.h"
+#include "domain/people/password.h"
+#include "domain/people/session.h"
 #include "http/router.h"
 #include "util/err.h"
 #include "util/json.h"

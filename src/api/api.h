@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "db/db.h"
-#include "domain/authz.h"
+#include "domain/people/authz.h"
 #include "http/server.h"
 
 /* Read-only state shared by all requests (req->app). */

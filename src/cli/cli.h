@@ -8,7 +8,7 @@
 
 #include "cli/config.h"
 #include "db/db.h"
-#include "domain/authz.h"
+#include "domain/people/authz.h"
 
 typedef struct cli_command {
 	const char *name;

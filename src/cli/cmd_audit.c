@@ -1,6 +1,6 @@
 /* nq57 audit verify: walk the audit trail's hash chain. */
 #include "cli/cli.h"
-#include "domain/audit.h"
+#include "domain/people/audit.h"
 #include "util/err.h"
 
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * units, printed as a ranking (CSV or JSON); nq57 index uncertainty: how
  * far that ranking moves when its assumptions vary, as JSON. */
 #include "cli/cli.h"
-#include "domain/index_spec.h"
-#include "domain/index_store.h"
-#include "domain/index_uncertainty.h"
+#include "domain/indices/index_spec.h"
+#include "domain/indices/index_store.h"
+#include "domain/indices/index_uncertainty.h"
 #include "util/csv.h"
 #include "util/err.h"
 #include "util/str.h"

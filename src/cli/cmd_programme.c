@@ -1,7 +1,7 @@
 /* nq57 programme load FILE.json: documents, indicators and tasks in one
  * transaction. */
 #include "cli/cli.h"
-#include "domain/programme.h"
+#include "domain/programme/programme.h"
 #include "util/err.h"
 #include "util/json.h"
 

@@ -1,8 +1,8 @@
 /* nq57 remind: the daily deadline reminders, run now (the server's
  * worker runs them once a day by itself; this is for cron and tests). */
 #include "cli/cli.h"
-#include "domain/reminder.h"
-#include "domain/task.h"
+#include "domain/programme/reminder.h"
+#include "domain/programme/task.h"
 #include "util/err.h"
 
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * of a document over a period, written as files (the same content as the
  * server's report jobs produce). */
 #include "cli/cli.h"
-#include "domain/review.h"
-#include "domain/rollup.h"
-#include "domain/task.h"
+#include "domain/reports/review.h"
+#include "domain/dashboards/rollup.h"
+#include "domain/programme/task.h"
 #include "util/err.h"
 #include "util/str.h"
 

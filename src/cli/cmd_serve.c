@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 #include "cli/config.h"
 #include "db/migrate.h"
-#include "domain/rollup.h"
+#include "domain/dashboards/rollup.h"
 #include "domain/worker.h"
 #include "http/server.h"
 #include "util/err.h"

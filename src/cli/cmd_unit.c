@@ -1,6 +1,6 @@
 /* nq57 unit: import and export organisation units as CSV, list them. */
 #include "cli/cli.h"
-#include "domain/unit.h"
+#include "domain/people/unit.h"
 #include "util/err.h"
 #include "util/str.h"
 

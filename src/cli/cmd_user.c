@@ -1,9 +1,9 @@
 /* nq57 user: add people, set passwords, disable and enable them, grant
  * roles, list them — as the operator, recorded in the audit trail. */
 #include "cli/cli.h"
-#include "domain/password.h"
-#include "domain/person.h"
-#include "domain/unit.h"
+#include "domain/people/password.h"
+#include "domain/people/person.h"
+#include "domain/people/unit.h"
 #include "util/err.h"
 
 #include <ctype.h>

@@ -1,8 +1,8 @@
 /* nq57 values import FILE.csv | export [FILE.csv]: indicator values in the
  * CSV template, as the operator (who may report for every unit). */
 #include "cli/cli.h"
-#include "domain/exchange.h"
-#include "domain/value.h"
+#include "domain/programme/exchange.h"
+#include "domain/programme/value.h"
 #include "util/err.h"
 #include "util/str.h"
 

@@ -1,7 +1,7 @@
 /* main: the nq57 command. Subcommands live in one table; each has a file
  * cmd_<name>.c and its own --help. */
 #include "cli/cli.h"
-#include "domain/password.h"
+#include "domain/people/password.h"
 #include "util/err.h"
 
 #include <stdarg.h>

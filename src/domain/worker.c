@@ -1,12 +1,12 @@
 /* worker: the background thread (worker.h). */
 #include "domain/worker.h"
-#include "domain/inbox.h"
-#include "domain/index_store.h"
-#include "domain/index_uncertainty.h"
+#include "domain/people/inbox.h"
+#include "domain/indices/index_store.h"
+#include "domain/indices/index_uncertainty.h"
 #include "domain/job_lease.h"
-#include "domain/reminder.h"
-#include "domain/report_job.h"
-#include "domain/task.h"
+#include "domain/programme/reminder.h"
+#include "domain/reports/report_job.h"
+#include "domain/programme/task.h"
 #include "util/err.h"
 #include "util/log.h"
 

@@ -8,7 +8,7 @@
 #ifndef NQ57_WORKER_H
 #define NQ57_WORKER_H
 
-#include "domain/rollup.h"
+#include "domain/dashboards/rollup.h"
 
 typedef struct worker worker;
 

@@ -1,4 +1,4 @@
-// The Excel report component (web/views/values/exchange.js) in Chromium,
+// The Excel report component (web/views/programme/values/exchange.js) in Chromium,
 // on the demo data, mounted on its own in the signed-in page: a commune
 // officer picks the period in words, downloads the unit's sheet, fills two
 // cells, uploads it and sees the rows before anything is saved; confirms,
@@ -32,7 +32,7 @@ const countOf = (unit, period) => Number(dbExec(server.db, `SELECT COUNT(*) FROM
 async function mount(page) {
   await page.evaluate(async () => {
     const { html, render } = await import('/ui.js');
-    const { ExcelExchange } = await import('/views/values/exchange.js');
+    const { ExcelExchange } = await import('/views/programme/values/exchange.js');
     const { translator, loadLang } = await import('/i18n.js');
     const { apiSend } = await import('/api.js');
     const me = await apiSend('GET', '/api/v1/session');

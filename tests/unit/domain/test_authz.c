@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "domain/authz.h"
+#include "domain/people/authz.h"
 #include "util/err.h"
 
 /* The city /1/, its department /1/2/ and two communes /1/3/ and /1/4/. */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/index_spec.h"
+#include "domain/indices/index_spec.h"
 #include "util/err.h"
 #include "util/str.h"
 

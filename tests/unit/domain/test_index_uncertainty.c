@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/index_uncertainty.h"
+#include "domain/indices/index_uncertainty.h"
 #include "util/err.h"
 
 static const char *const DEF_JSON =

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/password.h"
+#include "domain/people/password.h"
 #include "util/err.h"
 
 static void test_password__default_hash_is_argon2id_interactive(void **state)

@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "domain/task.h"
+#include "domain/programme/task.h"
 #include "util/err.h"
 
 #define D(y, m, d) ((date_ymd){ (y), (m), (d) })
