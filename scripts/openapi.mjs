@@ -7,6 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as organisations from './openapi/organisations.mjs';
+import * as networks from './openapi/networks.mjs';
+import * as agreements from './openapi/agreements.mjs';
+import * as registry from './openapi/registry.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,7 +57,7 @@ const schemas = {
   Error: obj('error:@ErrorBody', { description: 'The one error shape of the API (not of DHIS2 import summaries).' }),
   Health: obj('status:s version:s database:s schema_version:i uptime_seconds:n'),
   Period: obj('code:s kind:s year:i start:s end:s label_vi:s label_en:s'),
-  Session: obj('person:@PersonRef? grants:@SessionGrant[] ~must_change_password:b csrf_token:s?'),
+  Session: obj('person:@PersonRef? grants:@SessionGrant[] ~organisations:i[] ~registry_writer:b ~must_change_password:b csrf_token:s?'),
   PersonRef: obj('id:i login:s name:s'),
   SessionGrant: obj('role:s unit_id:i unit_code:s? unit_name:s'),
   Token: obj('id:i name:s ~created_at:s ~expires_at:s? ~last_used_at:s?'),
@@ -279,6 +283,17 @@ const R = [
   ['POST', '/api/v1/tasks/{id}/extensions/{extension_id}/refuse', 'tasks', 'Refuse an extension', 'Từ chối gia hạn', { body: JSON_BODY(obj('~reason:s')), ok: ref('Task'), errors: [400, 401, 403, 404, 409, 422] }],
 ];
 
+// Capabilities that describe their routes in scripts/openapi/<name>.mjs:
+// each exports describe(h) returning { schemas, routes, tags } in the
+// notation above (h holds obj, list, ref, q, qs and JSON_BODY).
+const EXTRA_TAGS = [];
+for (const m of [organisations, networks, agreements, registry]) {
+  const d = m.describe({ obj, list, ref, q, qs, JSON_BODY });
+  Object.assign(schemas, d.schemas || {});
+  R.push(...(d.routes || []));
+  EXTRA_TAGS.push(...(d.tags || []));
+}
+
 // DHIS2 clients name the format in the path too: dataValueSets.json and
 // dataValueSets.csv take the same parameters and bodies.
 for (const method of ['GET', 'POST']) {
@@ -299,6 +314,7 @@ const TAGS = [
   ['indicators', 'Indicators and targets'], ['values', 'Reported values and their review'], ['dhis2', "DHIS2's dataValueSets"],
   ['evidence', 'Evidence files'], ['dashboards', 'Live roll-ups and dashboards'], ['tasks', 'Tasks and progress reports'],
   ['reports', 'Review reports and reminders'], ['inbox', 'Inbox'], ['indices', 'Composite indices'],
+  ...EXTRA_TAGS,
 ];
 
 function errorResponses() {

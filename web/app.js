@@ -22,9 +22,13 @@ import { DocumentsView } from './views/programme/document.js';
 import { AuditView } from './views/people/audit.js';
 import { ChangePasswordView } from './views/people/password.js';
 import { ApiView } from './views/api/api.js';
+import { EcosystemView } from './views/ecosystem/ecosystem.js';
+import { OrganisationsView } from './views/ecosystem/organisations.js';
+import { NetworksView, ResourceView } from './views/ecosystem/networks.js';
+import { AgreementsView, FundsView } from './views/ecosystem/agreements.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
-const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so'];
+const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so', 'he-sinh-thai'];
 const HOME = VIEWS[0];
 const HEALTH_REFRESH_MS = 60000;
 
@@ -256,6 +260,12 @@ function App() {
   else if (route === 'nguoi-dung') view = html`<${PeopleView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (route === 'van-ban') view = html`<${DocumentsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'nhat-ky') view = html`<${AuditView} t=${t} session=${session} headingRef=${headingRef} />`;
+  else if (route === 'he-sinh-thai') view = html`<${EcosystemView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'to-chuc') view = html`<${OrganisationsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'mang-luoi') view = html`<${NetworksView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'tai-nguyen') view = html`<${ResourceView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'thoa-thuan') view = html`<${AgreementsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'quy') view = html`<${FundsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'api') view = html`<${ApiView} t=${t} headingRef=${headingRef} />`;
   else if (route === 'doi-mat-khau') view = html`<${ChangePasswordView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;

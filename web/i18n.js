@@ -12,9 +12,14 @@ import * as validation from './i18n/validation.js';
 import * as grid from './i18n/grid.js';
 import * as completeness from './i18n/completeness.js';
 import * as hardening from './i18n/hardening.js';
+import * as ecosystem from './i18n/ecosystem.js';
+import * as ecosystemOrgs from './i18n/ecosystem_orgs.js';
+import * as ecosystemNetworks from './i18n/ecosystem_networks.js';
+import * as ecosystemAgreements from './i18n/ecosystem_agreements.js';
 
 // Each area keeps its own strings in i18n/<area>.js; they are merged here.
-const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness, hardening];
+const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness, hardening,
+  ecosystem, ecosystemOrgs, ecosystemNetworks, ecosystemAgreements];
 
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';

@@ -1,5 +1,9 @@
 /* api: route table, dispatch, error mapping, JSON in and out. */
 #include "api/api.h"
+#include "api/ecosystem/agreements.h"
+#include "api/ecosystem/networks.h"
+#include "api/ecosystem/organisations.h"
+#include "api/ecosystem/registry.h"
 #include "domain/people/password.h"
 #include "domain/people/session.h"
 #include "http/router.h"
@@ -110,6 +114,11 @@ static const http_route routes[] = {
 	{ "POST", "/api/v1/tasks/{id}/extensions", api_tasks_extension, 0 },
 	{ "POST", "/api/v1/tasks/{id}/extensions/{extension_id}/approve", api_tasks_extension_approve, 0 },
 	{ "POST", "/api/v1/tasks/{id}/extensions/{extension_id}/refuse", api_tasks_extension_refuse, 0 },
+	/* the ecosystem registry (api/ecosystem/) */
+	API_ORGANISATIONS_ROUTES
+	API_NETWORKS_ROUTES
+	API_AGREEMENTS_ROUTES
+	API_REGISTRY_ROUTES
 };
 
 const http_route *api_routes(size_t *n)

@@ -8,16 +8,16 @@ static const char *const role_names[ROLE_COUNT] = { "admin", "steering", "office
 
 static const char *const action_names[ACT_COUNT] = {
 	"read units", "change units", "read people", "change people", "read the audit trail",
-	"report", "assign work", "approve reports",
+	"report", "assign work", "approve reports", "change the registry",
 };
 
 /* What each role may do within its subtree. */
 static const bool policy[ROLE_COUNT][ACT_COUNT] = {
 	[ROLE_ADMIN] = { [ACT_UNIT_READ] = true, [ACT_UNIT_WRITE] = true, [ACT_PERSON_READ] = true,
 			 [ACT_PERSON_WRITE] = true, [ACT_AUDIT_READ] = true, [ACT_REPORT_WRITE] = true,
-			 [ACT_ASSIGN] = true, [ACT_APPROVE] = true },
+			 [ACT_ASSIGN] = true, [ACT_APPROVE] = true, [ACT_REGISTRY_WRITE] = true },
 	[ROLE_STEERING] = { [ACT_UNIT_READ] = true, [ACT_PERSON_READ] = true, [ACT_AUDIT_READ] = true,
-			    [ACT_ASSIGN] = true, [ACT_APPROVE] = true },
+			    [ACT_ASSIGN] = true, [ACT_APPROVE] = true, [ACT_REGISTRY_WRITE] = true },
 	[ROLE_OFFICER] = { [ACT_UNIT_READ] = true, [ACT_REPORT_WRITE] = true },
 	[ROLE_VIEWER] = { [ACT_UNIT_READ] = true },
 };
@@ -79,6 +79,7 @@ static int authz__anonymous(action a)
 	case ACT_REPORT_WRITE: return err_set(ERR_UNAUTHORIZED, "sign in to report");
 	case ACT_ASSIGN: return err_set(ERR_UNAUTHORIZED, "sign in to assign work");
 	case ACT_APPROVE: return err_set(ERR_UNAUTHORIZED, "sign in to approve reports");
+	case ACT_REGISTRY_WRITE: return err_set(ERR_UNAUTHORIZED, "sign in to change the registry");
 	default: return err_set(ERR_UNAUTHORIZED, "not signed in");
 	}
 }
@@ -95,6 +96,7 @@ static int authz__refuse(const char *login, action a, bool for_unit)
 		case ACT_REPORT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not report for this unit", login);
 		case ACT_ASSIGN: return err_set(ERR_FORBIDDEN, "%s may not assign work for this unit", login);
 		case ACT_APPROVE: return err_set(ERR_FORBIDDEN, "%s may not approve reports for this unit", login);
+		case ACT_REGISTRY_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change the registry for this unit", login);
 		default: return err_set(ERR_FORBIDDEN, "%s may not do this for this unit", login);
 		}
 	}
@@ -107,6 +109,7 @@ static int authz__refuse(const char *login, action a, bool for_unit)
 	case ACT_REPORT_WRITE: return err_set(ERR_FORBIDDEN, "%s may not report", login);
 	case ACT_ASSIGN: return err_set(ERR_FORBIDDEN, "%s may not assign work", login);
 	case ACT_APPROVE: return err_set(ERR_FORBIDDEN, "%s may not approve reports", login);
+	case ACT_REGISTRY_WRITE: return err_set(ERR_FORBIDDEN, "%s may not change the registry", login);
 	default: return err_set(ERR_FORBIDDEN, "%s may not do this", login);
 	}
 }
@@ -121,4 +124,24 @@ int authz_check(const principal *p, action a, const char *unit_path)
 		if (grant_allows(&p->grants[i], a, unit_path))
 			return 0;
 	return authz__refuse(p->login ? p->login : "?", a, unit_path != NULL);
+}
+
+bool authz_registry_writer(const principal *p)
+{
+	if (p->cli)
+		return true;
+	for (int i = 0; i < p->n_grants; i++)
+		if (policy[p->grants[i].role][ACT_REGISTRY_WRITE])
+			return true;
+	return false;
+}
+
+bool authz_edits_organisation(const principal *p, int64_t org_id)
+{
+	if (authz_registry_writer(p))
+		return true;
+	for (int i = 0; i < p->n_orgs; i++)
+		if (p->orgs[i] == org_id)
+			return true;
+	return false;
 }

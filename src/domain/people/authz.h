@@ -25,6 +25,7 @@ typedef enum action {
 	ACT_REPORT_WRITE,  /* enter and submit values and reports */
 	ACT_ASSIGN,        /* assign tasks and indicators to units */
 	ACT_APPROVE,       /* approve or return submitted reports */
+	ACT_REGISTRY_WRITE, /* create and change records of the ecosystem registry */
 	ACT_COUNT
 } action;
 
@@ -44,6 +45,8 @@ typedef struct principal {
 	bool via_token;          /* authenticated by an API token, not a cookie */
 	int n_grants;
 	const grant *grants;
+	int n_orgs;              /* organisations whose profile this person edits */
+	const int64_t *orgs;     /* (the organisation editor role) */
 } principal;
 
 /* "admin", "steering", "officer", "viewer"; role_parse returns -1 for others. */
@@ -62,5 +65,12 @@ int authz_check(const principal *p, action a, const char *unit_path);
 /* Whether p may read everything regardless of unit (steering, CLI, an
  * administrator of a root unit is not enough: it sees its tree). */
 bool authz_sees_all(const principal *p);
+
+/* Whether p may change the organisation org_id: the registry's writers
+ * (ACT_REGISTRY_WRITE anywhere, the command line) and its organisation
+ * editors. */
+bool authz_edits_organisation(const principal *p, int64_t org_id);
+/* Whether p writes the registry itself (not only as an organisation editor). */
+bool authz_registry_writer(const principal *p);
 
 #endif

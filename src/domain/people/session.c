@@ -211,6 +211,39 @@ int session_signin(signin_result *r, db_conn *db, const char *login, const char 
 
 /* ---------------------------------------------------------------- principal */
 
+/* The organisations whose profile the person edits (organisation_editor). */
+static int load_organisations(principal *p, db_conn *db, arena *a)
+{
+	db_stmt *s;
+	int rc = db_prepare(&s, db, "SELECT organisation_id FROM organisation_editor WHERE person_id = ? ORDER BY 1");
+	if (rc < 0)
+		return rc;
+	db_bind_int64(s, 1, p->person_id);
+	int cap = 0, n = 0;
+	int64_t *ids = NULL;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (n == cap) {
+			int ncap = cap ? cap * 2 : 4;
+			int64_t *more = arena_alloc(a, sizeof(int64_t) * (size_t)ncap);
+			if (!more) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			if (n)
+				memcpy(more, ids, sizeof(int64_t) * (size_t)n);
+			ids = more;
+			cap = ncap;
+		}
+		ids[n++] = db_column_int64(s, 0);
+	}
+	db_finalize(s);
+	if (rc < 0)
+		return rc;
+	p->orgs = ids;
+	p->n_orgs = n;
+	return 0;
+}
+
 static int load_grants(principal *p, db_conn *db, arena *a)
 {
 	db_stmt *s;
@@ -246,7 +279,7 @@ static int load_grants(principal *p, db_conn *db, arena *a)
 		return rc;
 	p->grants = gs;
 	p->n_grants = n;
-	return 0;
+	return load_organisations(p, db, a);
 }
 
 int principal_load(principal *p, db_conn *db, arena *a, int64_t person_id)
@@ -352,7 +385,11 @@ int principal_json(json_t **out, db_conn *db, const principal *p)
 	}
 	json_t *person = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)p->person_id, "login", p->login,
 		"name", p->name ? p->name : p->login);
-	*out = json_pack("{s:o, s:o, s:b}", "person", person, "grants", grants, "must_change_password", must_change != 0);
+	json_t *orgs = json_array();
+	for (int i = 0; i < p->n_orgs; i++)
+		json_array_append_new(orgs, json_integer(p->orgs[i]));
+	*out = json_pack("{s:o, s:o, s:o, s:b, s:b}", "person", person, "grants", grants, "organisations", orgs,
+		"registry_writer", authz_registry_writer(p), "must_change_password", must_change != 0);
 	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 

@@ -1,0 +1,2 @@
+/* api/ecosystem/agreements */
+#include "api/ecosystem/agreements.h"

@@ -1,0 +1,2 @@
+/* api/ecosystem/networks */
+#include "api/ecosystem/networks.h"

@@ -1,0 +1,2 @@
+/* api/ecosystem/organisations */
+#include "api/ecosystem/organisations.h"

@@ -1,0 +1,2 @@
+/* api/ecosystem/registry */
+#include "api/ecosystem/registry.h"

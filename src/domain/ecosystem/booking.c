@@ -1,0 +1,2 @@
+/* booking */
+#include "domain/ecosystem/booking.h"

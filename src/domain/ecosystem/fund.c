@@ -1,0 +1,2 @@
+/* fund */
+#include "domain/ecosystem/fund.h"

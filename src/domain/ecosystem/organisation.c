@@ -1,0 +1,2 @@
+/* organisation */
+#include "domain/ecosystem/organisation.h"

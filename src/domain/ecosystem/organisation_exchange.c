@@ -1,0 +1,2 @@
+/* organisation_exchange */
+#include "domain/ecosystem/organisation.h"

@@ -1,0 +1,2 @@
+/* registry */
+#include "domain/ecosystem/registry.h"
