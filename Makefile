@@ -63,5 +63,8 @@ bench:
 	BUILD=$(BUILD) bench/http.sh
 	BUILD=$(BUILD) bench/import.sh
 
+bench-registry: build
+	BUILD=$(BUILD) bench/registry.sh
+
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -75,18 +75,14 @@ CREATE TABLE organisation_alias (
 );
 CREATE INDEX organisation_alias_folded ON organisation_alias(alias_folded);
 
--- The search keys of an organisation: its folded name, short name and
--- aliases from each word on ("dai hoc bach khoa ha noi", "hoc bach khoa ha
--- noi", ... "noi"), so that a query matching the start of any word is one
--- range scan of its index. start is 0 for the whole name (1 for a short
--- name or an alias), else 2: what the ranking of a match reads.
-CREATE TABLE organisation_search (
-    organisation_id INTEGER NOT NULL REFERENCES organisation(id),
-    term            TEXT NOT NULL,
-    start           INTEGER NOT NULL
+-- Moved by every change of an organisation, so that each server's
+-- in-memory search index (organisation_index.c) knows when to read the
+-- organisations again.
+CREATE TABLE organisation_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
 );
-CREATE INDEX organisation_search_term ON organisation_search(term, organisation_id, start);
-CREATE INDEX organisation_search_org ON organisation_search(organisation_id);
+INSERT INTO organisation_generation (id, n) VALUES (1, 0);
 
 -- People of an organisation with their role there (director, contact,
 -- researcher...); person_id when they also sign in to nq57.

@@ -86,6 +86,15 @@ static const char *const titles[][3] = {
 	{ "children", "Gồm đơn vị trực thuộc", "With the units under it" }, { "from", "Từ", "From" }, { "to", "Đến", "To" },
 	{ "hash", "Mã băm", "Hash" }, { "actor", "Người thực hiện", "By" }, { "depth", "Cấp", "Level" },
 	{ "n_children", "Số đơn vị trực thuộc", "Units under it" }, { "basis_number", "Văn bản căn cứ", "Based on" }, { "prev_hash", "Mã băm trước", "Previous hash" }, { "entity_id", "Mã đối tượng", "Entity id" },
+	/* the monthly use of a network's shared resources, by sector */
+	{ "month", "Tháng", "Month" }, { "hours_used", "Số giờ sử dụng", "Hours used" }, { "bookings", "Lượt sử dụng", "Bookings used" },
+	{ "firms", "Số doanh nghiệp được phục vụ", "Firms served" }, { "hours_by_sector", "Số giờ", "Hours" },
+	{ "firms_by_sector", "Số doanh nghiệp", "Firms" }, { "ai", "Trí tuệ nhân tạo", "Artificial intelligence" },
+	{ "big_data", "Dữ liệu lớn", "Big data" }, { "iot", "Internet vạn vật", "Internet of things" }, { "blockchain", "Chuỗi khối", "Blockchain" },
+	{ "biotech", "Công nghệ sinh học, y sinh", "Biotechnology and biomedicine" },
+	{ "materials_energy", "Vật liệu mới, năng lượng sạch", "New materials and clean energy" },
+	{ "automation", "Tự động hóa, robot", "Automation and robotics" }, { "cybersecurity", "An ninh mạng", "Cybersecurity" },
+	{ "none", "Chưa rõ lĩnh vực", "Sector not given" },
 };
 
 /* List names as sheet names and titles. */
@@ -97,6 +106,7 @@ static const char *const sheet_names[][3] = {
 	{ "by_unit", "Theo đơn vị", "By unit" }, { "rows", "Bảng số liệu", "Table" }, { "ranking", "Xếp hạng", "Ranking" },
 	{ "scores", "Điểm số", "Scores" }, { "runs", "Các lần tính", "Runs" }, { "items", "Danh mục", "Items" },
 	{ "objectives", "Mục tiêu", "Objectives" }, { "reports", "Báo cáo", "Reports" }, { "units_ranked", "Xếp hạng đơn vị", "Unit ranking" },
+	{ "by_member", "Sử dụng tài nguyên dùng chung", "Use of shared resources" },
 };
 
 /* Answers named by their route rather than their list. */

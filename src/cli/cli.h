@@ -55,6 +55,7 @@ int cmd_user(int argc, char **argv);
 int cmd_unit(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_programme(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
 int cmd_values(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_remind(int argc, char **argv);

@@ -72,6 +72,14 @@ static const cli_command commands[] = {
 	  "as POST /api/v1/documents, /indicators and /tasks take it) in one\n"
 	  "transaction: the first bad item is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "registry", cmd_registry, "load the innovation ecosystem registry from JSON",
+	  "usage: nq57 registry load FILE.json\n"
+	  "Loads organisations (each with a \"key\" the other records use), networks,\n"
+	  "resources, bookings, agreements, funds, investments, support programmes,\n"
+	  "commercialisation projects and indicators computed from the registry\n"
+	  "(scripts/demo/registry.json is an example) in one transaction: the first\n"
+	  "bad record is named and nothing is saved.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "index", cmd_index, "compute a composite index and its ranking from a table",
 	  "usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]\n"
 	  "       nq57 index save DEF.json\n"

@@ -1,6 +1,7 @@
 /* attachments: /api/v1/attachments — evidence files. Upload the raw bytes
  * with ?entity=indicator_value|task_report&entity_id=N&name=FILE (whoever
- * may report for the record's unit); download by id (anyone for a public
+ * may report for the record's unit), or ?entity=agreement (the registry's
+ * writers); download by id (anyone for a public
  * record, else those who may read its unit). */
 #include "api/api.h"
 #include "domain/programme/task.h"
@@ -33,7 +34,9 @@ int api_attachments_upload(http_req *req)
 	if ((rc = api_query_int64(&entity_id, req, "entity_id", 0, 1, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0 ||
 	    (rc = attachment_record(&path, &is_public, db, &req->a, entity, entity_id)) < 0)
 		return rc == ERR_NOTFOUND ? err_set(ERR_INVALID, "%s", err_msg()) : rc;
-	if ((rc = api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
+	/* an agreement's file is the registry writers' to add */
+	bool agreement = strcmp(entity, "agreement") == 0;
+	if ((rc = agreement ? api_require(req, ACT_REGISTRY_WRITE, NULL) : api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
 	    (rc = attachment_add(&out, db, who, app->data_dir, entity, entity_id, name, req->body.ptr ? req->body.ptr : "",
 		     req->body.len)) < 0)
 		return rc;
@@ -56,7 +59,9 @@ int api_attachments_get(http_req *req)
 	    (rc = attachment_find(&f, db, &req->a, app->data_dir, id)) < 0 ||
 	    (rc = attachment_record(&path, &is_public, db, &req->a, f.entity, f.entity_id)) < 0)
 		return rc;
-	if (!is_public && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0) {
+	/* a draft agreement's file: anyone signed in, as the agreement itself */
+	bool agreement_reader = strcmp(f.entity, "agreement") == 0 && who->person_id;
+	if (!is_public && !agreement_reader && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0) {
 		/* A supporting unit's evidence is also its task's lead unit's. */
 		const char *lead;
 		if (strcmp(f.entity, "task_report") != 0 || task_report_lead_path(&lead, db, &req->a, f.entity_id) < 0 ||

@@ -9,6 +9,7 @@
  * history, comments, extensions, the caller's role (my_role) and what the
  * caller may do (can). */
 #include "api/api.h"
+#include "domain/ecosystem/agreement.h"
 #include "domain/programme/task.h"
 #include "domain/programme/task_page.h"
 #include "domain/people/unit.h"
@@ -104,10 +105,12 @@ static int respond_task(http_req *req, db_conn *db, const principal *who, int64_
 	    (rc = task_get(&out, db, id, day)) < 0)
 		return rc;
 	mark_downloads(out, who, &u);
-	if ((rc = task_page_details(out, db)) < 0) {
+	json_t *agreements;
+	if ((rc = task_page_details(out, db)) < 0 || (rc = agreement_of_task(&agreements, db, id, day)) < 0) {
 		json_decref(out);
 		return rc;
 	}
+	json_object_set_new(out, "agreements", agreements);   /* the agreements it is an action of */
 	const char *role = task_role_of(NULL, who, &u);
 	json_object_set_new(out, "my_role", role ? json_string(role) : json_null());
 	json_object_set_new(out, "can", task_can(who, out, &u));

@@ -47,7 +47,7 @@ static int parties_of(json_t **out, db_conn *db, int64_t id)
 	db_stmt *s;
 	json_t *list = json_array();
 	int rc = db_prepare(&s, db, "SELECT o.id, o.name, o.kind, p.role FROM agreement_party p "
-				    "JOIN organisation o ON o.id = p.organisation_id WHERE p.agreement_id = ? ORDER BY o.name");
+				    "JOIN organisation o ON o.id = p.organisation_id WHERE p.agreement_id = ? ORDER BY o.name_folded, o.id");
 	if (rc == 0) {
 		db_bind_int64(s, 1, id);
 		while ((rc = db_step(s)) == DB_ROW)
@@ -134,7 +134,7 @@ static int problems_of(json_t **out, db_conn *db, int64_t id)
 {
 	db_stmt *s;
 	json_t *list = json_array();
-	int rc = db_prepare(&s, db, "SELECT p.id, p.title, p.description, p.status, p.created_at, o.id, o.name "
+	int rc = db_prepare(&s, db, "SELECT p.id, p.title, p.description, p.status, p.created_at, o.id, o.name, o.kind "
 				    "FROM agreement_problem p LEFT JOIN organisation o ON o.id = p.organisation_id "
 				    "WHERE p.agreement_id = ? ORDER BY p.id");
 	if (rc == 0) {
@@ -144,7 +144,8 @@ static int problems_of(json_t **out, db_conn *db, int64_t id)
 				db_column_text(s, 1), "description", db_column_text(s, 2), "status", db_column_text(s, 3),
 				"created_at", db_column_text(s, 4));
 			json_object_set_new(p, "organisation", db_column_is_null(s, 5) ? json_null()
-				: json_pack("{s:I, s:s}", "id", (json_int_t)db_column_int64(s, 5), "name", db_column_text(s, 6)));
+				: json_pack("{s:I, s:s, s:s}", "id", (json_int_t)db_column_int64(s, 5), "name", db_column_text(s, 6),
+					  "kind", db_column_text(s, 7)));
 			json_array_append_new(list, p);
 		}
 		db_finalize(s);
@@ -268,7 +269,7 @@ static void list_where(str *sql, const list_params *p)
 	if (p->org)
 		str_append(sql, " AND EXISTS (SELECT 1 FROM agreement_party y WHERE y.agreement_id = a.id AND y.organisation_id = ?)");
 	if (p->focus)
-		str_append(sql, " AND (',' || a.focus || ',') LIKE ?");
+		str_append(sql, " AND (',' || a.focus || ',') LIKE ? ESCAPE '\\'");
 	if (p->public_only)
 		str_append(sql, " AND a.status IN ('active', 'expired')");
 }
@@ -288,8 +289,19 @@ static int list_bind(db_stmt *s, const list_params *p, int i)
 	if (p->org)
 		db_bind_int64(s, i++, p->org);
 	if (p->focus) {
-		char pat[CODE_MAX + 8];
-		snprintf(pat, sizeof(pat), "%%,%s,%%", p->focus);
+		/* ",code," within ",a,b,", with '_' taken literally */
+		char pat[2 * CODE_MAX + 8];
+		size_t n = 0;
+		pat[n++] = '%';
+		pat[n++] = ',';
+		for (const char *c = p->focus; *c; c++) {
+			if (*c == '_')
+				pat[n++] = '\\';
+			pat[n++] = *c;
+		}
+		pat[n++] = ',';
+		pat[n++] = '%';
+		pat[n] = '\0';
 		db_bind_text(s, i++, pat);
 	}
 	return i;
@@ -308,7 +320,7 @@ int agreement_list(json_t **out, db_conn *db, const agreement_filter *f, date_ym
 		return err_set(ERR_INVALID, "'status' must be one of draft, active, expired, ended");
 	if (f->kind && !in_list(agreement_kinds, f->kind))
 		return err_set(ERR_INVALID, "'kind' must be one of mou, cooperation, contract, other");
-	if (f->focus && (strlen(f->focus) > CODE_MAX || strpbrk(f->focus, ",%_")))
+	if (f->focus && (strlen(f->focus) > CODE_MAX || strpbrk(f->focus, ",%\\")))
 		return err_set(ERR_INVALID, "'focus' must be one focus area code");
 	if (f->q && *f->q && (rc = like_pattern(&like, f->q)) < 0)
 		return rc;
@@ -805,7 +817,7 @@ static json_t *problem_json(const problem_fields *f)
 	return o;
 }
 
-static int problem_add_in(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in)
+int agreement_problem_insert(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in)
 {
 	problem_fields f;
 	char now[TIME_ISO_SIZE];
@@ -832,7 +844,7 @@ static int problem_add_in(int64_t *out_id, db_conn *db, const principal *who, in
 
 int agreement_problem_add(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in)
 {
-	IN_TRANSACTION(db, problem_add_in(out_id, db, who, id, in));
+	IN_TRANSACTION(db, agreement_problem_insert(out_id, db, who, id, in));
 }
 
 static int problem_update_in(db_conn *db, const principal *who, int64_t id, int64_t problem_id, const json_t *in)

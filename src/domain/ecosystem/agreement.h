@@ -69,6 +69,8 @@ int agreement_action_unlink(db_conn *db, const principal *who, int64_t id, int64
 /* A problem brought by a partner: {title, description?, organisation_id?
  * (who brought it), status?}. */
 int agreement_problem_add(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in);
+/* The same inside the caller's open write transaction (for loaders). */
+int agreement_problem_insert(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in);
 /* Changes a problem's title, description, organisation or status. */
 int agreement_problem_update(db_conn *db, const principal *who, int64_t id, int64_t problem_id, const json_t *in);
 

@@ -196,13 +196,15 @@ static int net_by_code(json_t **out, db_conn *db, const char *code, bool see_pri
 	return *out ? 0 : err_set(ERR_NOTFOUND, "no network with code '%s'", code);
 }
 
-int network_get(json_t **out, db_conn *db, const char *code, bool see_private)
+int network_get(json_t **out, db_conn *db, const char *code, bool see_private, bool whole)
 {
 	json_t *net, *res;
 	int rc = net_by_code(&net, db, code, see_private);
 	*out = NULL;
-	if (rc < 0)
+	if (rc < 0 || !whole) {
+		*out = net;
 		return rc;
+	}
 	resource_filter f = { .network = code, .see_private = see_private, .limit = 1000 };
 	if ((rc = add_members(net, db, json_integer_value(json_object_get(net, "id")))) < 0 ||
 	    (rc = resource_list(&res, db, &f)) < 0) {
@@ -244,7 +246,7 @@ static int read_net(net_fields *f, const json_t *in)
 static int audit_net(db_conn *db, const principal *who, const char *action, const char *code, int64_t id, json_t *before)
 {
 	json_t *after;
-	int rc = network_get(&after, db, code, true);
+	int rc = network_get(&after, db, code, true, true);
 	if (rc < 0) {
 		json_decref(before);
 		return rc;
@@ -313,7 +315,7 @@ int network_update(db_conn *db, const principal *who, const char *code, const js
 	merged = json_deep_copy(before);
 	json_t *coord = json_object_get(before, "coordinator");
 	json_object_set_new(merged, "coordinator_id", json_is_object(coord) ? json_incref(json_object_get(coord, "id")) : json_null());
-	json_object_update(merged, in);
+	json_object_update(merged, (json_t *)in);
 	json_object_set_new(merged, "code", json_string(code));
 	if ((rc = read_net(&f, merged)) < 0 || (!f.no_coordinator && (rc = organisation_exists(db, f.coordinator_id)) < 0) ||
 	    (rc = vn_fold(&folded, f.name, strlen(f.name))) < 0)
@@ -435,7 +437,8 @@ fail:
 
 #define RES_SELECT \
 	"SELECT r.id, r.organisation_id, o.name, o.kind, n.code, n.name, r.kind, r.name, r.description, r.booking, " \
-	"r.capacity, r.capacity_unit, r.conditions, r.price_model, r.price, r.opens, r.closes, r.active " \
+	"r.capacity, r.capacity_unit, r.conditions, r.price_model, r.price, r.opens, r.closes, r.active, " \
+	"COALESCE(n.public, 1) " \
 	"FROM resource r JOIN organisation o ON o.id = r.organisation_id LEFT JOIN network n ON n.id = r.network_id"
 
 static json_t *res_row(db_stmt *s)
@@ -535,10 +538,11 @@ int resource_get(json_t **out, db_conn *db, int64_t id, bool see_inactive)
 	db_bind_int64(s, 1, id);
 	if ((rc = db_step(s)) == DB_ROW)
 		*out = res_row(s);
+	bool hidden = rc == DB_ROW && (!db_column_int64(s, 17) || !db_column_int64(s, 18));
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	if (*out && !see_inactive && !json_is_true(json_object_get(*out, "active"))) {
+	if (*out && !see_inactive && hidden) {
 		json_decref(*out);
 		*out = NULL;
 	}
@@ -754,7 +758,7 @@ static int res_change(db_conn *db, const principal *who, int64_t id, const json_
 		return err_set(ERR_FORBIDDEN, "you may not change the resources of organisation %lld", (long long)old_org);
 	}
 	merged = res_fields_json(before);
-	json_object_update(merged, in);
+	json_object_update(merged, (json_t *)in);
 	if ((rc = read_res(&f, merged)) < 0 || (rc = res_check(&net, db, who, &f)) < 0 ||
 	    (rc = vn_fold(&folded, f.name, strlen(f.name))) < 0)
 		goto done;
@@ -762,8 +766,9 @@ static int res_change(db_conn *db, const principal *who, int64_t id, const json_
 		if ((rc = db_run(db, &held, "SELECT COUNT(*) FROM booking WHERE resource_id = ?", "i", id)) < 0)
 			goto done;
 		if (held) {
-			rc = err_set(ERR_CONFLICT, "resource %lld has bookings: it stays booked by the %s", (long long)id,
-				strcmp(f.booking, "slot") == 0 ? "day" : "hour");
+			rc = strcmp(f.booking, "slot") == 0
+				? err_set(ERR_CONFLICT, "resource %lld has bookings: it stays booked by the day", (long long)id)
+				: err_set(ERR_CONFLICT, "resource %lld has bookings: it stays booked by the hour", (long long)id);
 			goto done;
 		}
 	}

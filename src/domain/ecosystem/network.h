@@ -23,9 +23,10 @@ int network_insert(int64_t *out_id, db_conn *db, const principal *who, const jso
 int network_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in);
 /* Changes the fields given (code excepted). ERR_NOTFOUND. */
 int network_update(db_conn *db, const principal *who, const char *code, const json_t *in);
-/* The network with its members and active resources. Non-public networks
- * are ERR_NOTFOUND unless see_private. *out is owned by the caller. */
-int network_get(json_t **out, db_conn *db, const char *code, bool see_private);
+/* The network, with its members and active resources when whole.
+ * Non-public networks are ERR_NOTFOUND unless see_private. *out is owned
+ * by the caller. */
+int network_get(json_t **out, db_conn *db, const char *code, bool see_private, bool whole);
 /* {"networks": [...], "total": N}: public networks, and the others with see_private. */
 int network_list(json_t **out, db_conn *db, bool see_private);
 /* The id of the network code (0 when absent or not public and !see_private). */

@@ -46,10 +46,15 @@ typedef struct organisation_filter {
 } organisation_filter;
 
 /* {"organisations": [...], "total": N, "facets": {"kind": {kind: n}}}: the
- * organisations matching f, with q ranked by the exact folded name first,
- * then names starting with q, then names and aliases with a word starting
- * with q, then by name; without q by name. The facet counts by kind are
- * those of the matches without the kind filter. Rows hold no contacts. */
+ * organisations matching f, with q (folded: marks, đ, NFD and old-style
+ * tone placement do not matter) ranked by the exact name first, then an
+ * exact short name or alias, names starting with q, short names or
+ * aliases starting with q, then a word of any starting with q, each by
+ * name; without q by name. The facet counts by kind are those of the
+ * matches without the kind filter. Rows hold no contacts. Searches an
+ * in-memory copy of the organisations (organisation_index.c) that is read
+ * again after any change. ERR_INVALID for an unknown kind or status,
+ * ERR_NOTFOUND for an unknown unit. */
 int organisation_list(json_t **out, db_conn *db, const organisation_filter *f);
 
 /* One organisation with "unit" ({id, code, name, path} or null),

@@ -10,7 +10,7 @@
 enum {
 	ORG_F_KIND, ORG_F_NAME, ORG_F_SHORT_NAME, ORG_F_ALIASES, ORG_F_TAX_CODE, ORG_F_ROR, ORG_F_OPENALEX,
 	ORG_F_UNIT, ORG_F_ADDRESS, ORG_F_LAT, ORG_F_LON, ORG_F_SECTORS, ORG_F_SIZE, ORG_F_EMPLOYEES,
-	ORG_F_FOUNDED_ON, ORG_F_STATUS, ORG_F_WEBSITE, ORG_F_EMAIL, ORG_F_PHONE, ORG_F_DESCRIPTION,
+	ORG_F_FOUNDED_ON, ORG_F_STATUS, ORG_F_ENDED_ON, ORG_F_WEBSITE, ORG_F_EMAIL, ORG_F_PHONE, ORG_F_DESCRIPTION,
 	ORG_F_PUBLISHED, ORG_F_PEOPLE, ORG_F_DEMO, ORG_F_COUNT
 };
 
@@ -44,5 +44,12 @@ int organisation__fields_differ(bool *out, db_conn *db, int64_t id, const organi
  * insert. */
 int organisation__fields_insert(int64_t *out_id, db_conn *db, const principal *who, const organisation__fields *f);
 int organisation__fields_apply(db_conn *db, const principal *who, int64_t id, const organisation__fields *f);
+
+/* Marks that the organisations changed (organisation_generation), inside
+ * the caller's write transaction: the search index reads them again. */
+int organisation__changed(db_conn *db);
+/* A column's text as JSON (null for NULL); "a,b" as ["a", "b"]. */
+json_t *organisation__text_or_null(db_stmt *s, int i);
+json_t *organisation__sector_list(const char *codes);
 
 #endif

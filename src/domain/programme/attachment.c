@@ -73,8 +73,10 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 		      "JOIN unit u ON u.id = v.unit_id JOIN indicator i ON i.id = v.indicator_id WHERE v.id = ?";
 	else if (strcmp(entity, "task_report") == 0)
 		sql = "SELECT u.path, 0 FROM task_report r JOIN unit u ON u.id = r.unit_id WHERE r.id = ?";
+	else if (strcmp(entity, "agreement") == 0)   /* the file of an agreement, public unless a draft */
+		sql = "SELECT '/', CASE WHEN status = 'draft' THEN 0 ELSE 1 END FROM agreement WHERE id = ?";
 	else
-		return err_set(ERR_INVALID, "'entity' must be indicator_value or task_report");
+		return err_set(ERR_INVALID, "'entity' must be indicator_value, task_report or agreement");
 	int rc = db_prepare(&s, db, sql);
 	if (rc < 0)
 		return rc;
@@ -88,6 +90,8 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 		return rc;
 	if (*unit_path)
 		return 0;
+	if (strcmp(entity, "agreement") == 0)
+		return err_set(ERR_NOTFOUND, "no agreement with id %lld", (long long)entity_id);
 	return strcmp(entity, "task_report") == 0 ? err_set(ERR_NOTFOUND, "no task report with id %lld", (long long)entity_id)
 						  : err_set(ERR_NOTFOUND, "no indicator value with id %lld", (long long)entity_id);
 }

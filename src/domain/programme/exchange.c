@@ -92,7 +92,7 @@ static const char *cell(const exchange_row *row, int f) { return row->f[f] ? row
 typedef struct code_entry {
 	char *code;
 	int64_t id;
-	int flag;               /* indicator: derived; unit: may report (-1 unknown) */
+	int flag;               /* indicator: 1 derived, 2 from the registry; unit: may report (-1 unknown) */
 	char *path;
 } code_entry;
 
@@ -199,7 +199,7 @@ static int lookups_load(lookups *l, db_conn *db)
 	if ((rc = deadline_days(&l->deadline_days, db)) < 0)
 		return rc;
 	if ((rc = map_load(&l->indicators, db, "SELECT COUNT(*) FROM indicator",
-		     "SELECT code, id, CASE WHEN formula IS NULL THEN 0 ELSE 1 END, NULL FROM indicator")) < 0)
+		     "SELECT code, id, CASE WHEN formula IS NOT NULL THEN 1 WHEN registry IS NOT NULL THEN 2 ELSE 0 END, NULL FROM indicator")) < 0)
 		return rc;
 	return map_load(&l->units, db, "SELECT COUNT(*) FROM unit WHERE code IS NOT NULL",
 		"SELECT code, id, -1, path FROM unit WHERE code IS NOT NULL");
@@ -242,6 +242,9 @@ static bool check_row(checked *c, lookups *l, const principal *who, const exchan
 	const code_entry *ie = map_get(&l->indicators, ind);
 	if (!ie) {
 		problem(problems, row, src, EX_INDICATOR, "no indicator with code '%.60s'", ind);
+		ok = false;
+	} else if (ie->flag == 2) {
+		problem(problems, row, src, EX_INDICATOR, "%s is computed from the ecosystem registry; it takes no values", ind);
 		ok = false;
 	} else if (ie->flag) {
 		problem(problems, row, src, EX_INDICATOR, "%s is computed from its formula; it takes no values", ind);

@@ -212,7 +212,7 @@ static int template_rows(json_t *list, db_conn *db, const json_t *unit, const ch
 		"pv.value, pv.status FROM indicator i "
 		"LEFT JOIN indicator_value v ON v.indicator_id = i.id AND v.unit_id = ? AND v.period = ? "
 		"LEFT JOIN indicator_value pv ON pv.indicator_id = i.id AND pv.unit_id = ? AND pv.period = ? "
-		"WHERE i.formula IS NULL ORDER BY i.code");
+		"WHERE i.formula IS NULL AND i.registry IS NULL ORDER BY i.code");
 	if (rc < 0)
 		return rc;
 	db_bind_int64(s, 1, unit_id);

@@ -1,5 +1,6 @@
 /* indicator: definitions, targets, and checking derived formulas. */
 #include "domain/programme/indicator.h"
+#include "domain/ecosystem/registry.h"
 #include "analytics/expr.h"
 #include "domain/people/audit.h"
 #include "domain/people/unit.h"
@@ -34,7 +35,7 @@ static bool in_list(const char *const *list, const char *v)
 #define IND_SELECT \
 	"SELECT i.id, i.code, i.name_vi, i.name_en, i.measure, i.direction, i.aggregation, i.weight_code, i.formula, " \
 	"i.objective_id, o.code, o.document_id, i.owner_unit_id, u.code, i.baseline_value, i.baseline_year, i.public, " \
-	"i.report_kinds, i.completeness_threshold " \
+	"i.report_kinds, i.completeness_threshold, i.registry " \
 	"FROM indicator i LEFT JOIN objective o ON o.id = i.objective_id LEFT JOIN unit u ON u.id = i.owner_unit_id"
 
 static json_t *int_or_null(db_stmt *s, int i)
@@ -74,6 +75,8 @@ static json_t *ind_row(db_stmt *s)
 	json_object_set_new(o, "derived", json_boolean(!db_column_is_null(s, 8)));
 	json_object_set_new(o, "report_kinds", kinds_json(db_column_text(s, 17)));
 	json_object_set_new(o, "completeness_threshold", json_real(db_column_is_null(s, 18) ? 100 : db_column_double(s, 18)));
+	json_t *registry = db_column_is_null(s, 19) ? NULL : json_loads(db_column_text(s, 19), 0, NULL);
+	json_object_set_new(o, "registry", registry ? registry : json_null());
 	return o;
 }
 
@@ -337,6 +340,7 @@ typedef struct ind_fields {
 	long long objective_id, owner_unit_id, baseline_year;
 	const char *document_number, *objective_code, *owner_code;
 	char *report_kinds;     /* "commune,department", NULL: every kind; malloc'd */
+	char *registry;         /* the canonical spec of an indicator computed from the registry; malloc'd */
 	double baseline_value;
 	int has_objective, has_owner, has_baseline, has_year, is_public, has_public;
 } ind_fields;
@@ -392,6 +396,15 @@ static int read_fields(ind_fields *f, db_conn *db, const json_t *in)
 	    (rc = resolve_codes(f, db)) < 0 ||
 	    (rc = indicator_report_kinds(&f->report_kinds, json_object_get(in, "report_kinds"))) < 0)
 		return rc;
+	const json_t *registry = json_object_get(in, "registry");
+	if (registry && !json_is_null(registry)) {
+		if (f->formula)
+			return err_set(ERR_INVALID, "'registry': an indicator has a formula or is computed from the registry, not both");
+		if ((rc = registry_spec_check(&f->registry, registry)) < 0)
+			return rc;
+		if (strcmp(f->aggregation, "sum") != 0)
+			return err_set(ERR_INVALID, "'aggregation': an indicator computed from the registry is a sum over units");
+	}
 	if ((rc = check_code(f->code)) < 0)
 		return rc;
 	if (!*f->name_vi)
@@ -457,6 +470,8 @@ static int insert_indicator(int64_t *out, db_conn *db, const ind_fields *f, cons
 		rc = db_run(db, NULL, "UPDATE indicator SET owner_unit_id = ? WHERE id = ?", "ii", (int64_t)f->owner_unit_id, id);
 	if (rc == 0 && f->report_kinds)
 		rc = db_run(db, NULL, "UPDATE indicator SET report_kinds = ? WHERE id = ?", "ti", f->report_kinds, id);
+	if (rc == 0 && f->registry)
+		rc = db_run(db, NULL, "UPDATE indicator SET registry = ? WHERE id = ?", "ti", f->registry, id);
 	return rc;
 }
 
@@ -479,9 +494,11 @@ int indicator_insert(int64_t *out_id, db_conn *db, const principal *who, const j
 	int rc;
 	if ((rc = read_fields(&f, db, in)) == 0 && (rc = utf8_nfc(&name, f.name_vi, strlen(f.name_vi))) == 0 &&
 	    (rc = vn_fold(&folded, name, strlen(name))) == 0 && (rc = insert_indicator(out_id, db, &f, name, folded)) == 0 &&
-	    (rc = insert_targets(db, *out_id, json_object_get(in, "targets"))) == 0)
+	    (rc = insert_targets(db, *out_id, json_object_get(in, "targets"))) == 0 &&
+	    (!f.registry || (rc = registry_refresh_indicator(db, *out_id)) == 0))
 		rc = audit_ind(db, who, "create", *out_id, NULL);
 	free(f.report_kinds);
+	free(f.registry);
 	free(name);
 	free(folded);
 	return rc;
@@ -573,7 +590,7 @@ int indicator_set_report_kinds(db_conn *db, const principal *who, int64_t id, co
 				  now, id)) < 0) ||
 	    (!isnan(threshold) && (rc = db_run(db, NULL, "UPDATE indicator SET completeness_threshold = ?, updated_at = ? WHERE id = ?",
 					 "dti", threshold, now, id)) < 0) ||
-	    (rc = audit_ind(db, who, "reporting", id, before)) < 0) {
+	    (rc = registry_refresh_indicator(db, id)) < 0 || (rc = audit_ind(db, who, "reporting", id, before)) < 0) {
 		db_rollback(db);
 	} else {
 		rc = db_commit(db);

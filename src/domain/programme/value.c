@@ -27,18 +27,19 @@ static int indicator_of(value_key *k, db_conn *db, const json_t *in)
 	    (rc = json_get_int(&id, &present, in, "indicator_id", 0)) < 0)
 		return rc;
 	db_stmt *s;
-	if ((rc = db_prepare(&s, db, code ? "SELECT id, formula FROM indicator WHERE code = ?"
-					  : "SELECT id, formula FROM indicator WHERE id = ?")) < 0)
+	if ((rc = db_prepare(&s, db, code ? "SELECT id, formula, registry FROM indicator WHERE code = ?"
+					  : "SELECT id, formula, registry FROM indicator WHERE id = ?")) < 0)
 		return rc;
 	if (code)
 		db_bind_text(s, 1, code);
 	else
 		db_bind_int64(s, 1, id);
-	bool derived = false;
+	bool derived = false, registry = false;
 	k->indicator_id = 0;
 	if ((rc = db_step(s)) == DB_ROW) {
 		k->indicator_id = db_column_int64(s, 0);
 		derived = !db_column_is_null(s, 1);
+		registry = !db_column_is_null(s, 2);
 	}
 	db_finalize(s);
 	if (rc < 0)
@@ -47,6 +48,8 @@ static int indicator_of(value_key *k, db_conn *db, const json_t *in)
 		return err_set(ERR_INVALID, code || id ? "'indicator': no such indicator" : "'indicator_code' or 'indicator_id' is needed");
 	if (derived)
 		return err_set(ERR_INVALID, "'indicator': a derived indicator is computed from its formula, not reported");
+	if (registry)
+		return err_set(ERR_INVALID, "'indicator': this indicator is computed from the ecosystem registry, not reported");
 	return 0;
 }
 

@@ -18,7 +18,7 @@ static int add_ids(json_t *rows, db_conn *db, int64_t unit_id, const char *code)
 {
 	db_stmt *s;
 	int rc = db_prepare(&s, db, "SELECT i.code, i.id, v.id FROM indicator i LEFT JOIN indicator_value v "
-				    "ON v.indicator_id = i.id AND v.unit_id = ? AND v.period = ? WHERE i.formula IS NULL");
+				    "ON v.indicator_id = i.id AND v.unit_id = ? AND v.period = ? WHERE i.formula IS NULL AND i.registry IS NULL");
 	if (rc < 0)
 		return rc;
 	db_bind_int64(s, 1, unit_id);

@@ -1,6 +1,7 @@
 /* review: the report's content, built from the dashboards (review.h). */
 #include "domain/reports/review.h"
 #include "domain/dashboards/dashboard.h"
+#include "domain/ecosystem/agreement.h"
 #include "domain/programme/task.h"
 #include "util/err.h"
 #include "util/str.h"
@@ -258,7 +259,7 @@ static int off_track(json_t **out, db_conn *db, const json_t *tiles)
 
 int review_build(json_t **out, rollup_cache *cache, db_conn *db, const review_query *q)
 {
-	json_t *doc = NULL, *ov = NULL, *list = NULL, *off = NULL;
+	json_t *doc = NULL, *ov = NULL, *list = NULL, *off = NULL, *agreements = NULL;
 	char label[64];
 	period P;
 	int rc;
@@ -283,7 +284,8 @@ int review_build(json_t **out, rollup_cache *cache, db_conn *db, const review_qu
 		as_of = q->today;
 	task_filter f = { .document_id = dq.document_id };
 	if ((rc = task_list(&list, db, &f, as_of, 100000, 0)) < 0 ||
-	    (rc = off_track(&off, db, json_object_get(ov, "indicators"))) < 0)
+	    (rc = off_track(&off, db, json_object_get(ov, "indicators"))) < 0 ||
+	    (rc = agreement_review(&agreements, db, period_start(&P), period_end(&P), as_of)) < 0)
 		goto done;
 	char *place = place_name(db);
 	json_t *r = json_object(), *notes = json_array();
@@ -303,6 +305,8 @@ int review_build(json_t **out, rollup_cache *cache, db_conn *db, const review_qu
 	json_object_set_new(r, "overdue", overdue_list(json_object_get(list, "tasks")));
 	json_object_set_new(r, "off_track", off);
 	off = NULL;
+	json_object_set_new(r, "agreements", agreements);
+	agreements = NULL;
 	if (!has_figures_in(json_object_get(ov, "indicators"), &P))
 		json_array_append_new(notes, json_sprintf("Không có số liệu chỉ tiêu được phê duyệt trong kỳ báo cáo (%s).", label));
 	if (json_integer_value(json_object_get(ov, "task_total")) == 0)
@@ -315,5 +319,6 @@ done:
 	json_decref(ov);
 	json_decref(list);
 	json_decref(off);
+	json_decref(agreements);
 	return rc;
 }

@@ -30,7 +30,8 @@ typedef struct review_query {
 
 /* The report's content: {header, document, period, period_label, as_of,
  * data_seq, summary, indicators, task_groups, units, overdue, off_track,
- * notes}; "notes" says plainly when the period has no figures or the
+ * agreements (the cooperation agreements in force during the period, with
+ * their actions' task status: agreement_review), notes}; "notes" says plainly when the period has no figures or the
  * document no tasks. ERR_NOTFOUND for an unknown document, ERR_INVALID
  * for a bad period. */
 int review_build(json_t **out, rollup_cache *cache, db_conn *db, const review_query *q);

@@ -376,6 +376,84 @@ static void late_section(const review_sink *k, const json_t *r)
 	k->table_end(k->ctx);
 }
 
+/* The focus areas of agreements in words; other codes are shown as they are. */
+static const char *focus_word(const char *code)
+{
+	static const char *const codes[] = { "training", "st_development", "innovation", "digital_transformation", "other", NULL };
+	static const char *const words[] = { "đào tạo", "phát triển khoa học và công nghệ", "đổi mới sáng tạo",
+		"chuyển đổi số", "lĩnh vực khác" };
+	for (int i = 0; codes[i]; i++)
+		if (strcmp(code, codes[i]) == 0)
+			return words[i];
+	return code;
+}
+
+/* One paragraph: parties, term and focus areas of agreement a. */
+static void agreement_facts(const review_sink *k, const json_t *a)
+{
+	str s = STR_INIT;
+	const json_t *x;
+	size_t i;
+	char d[16];
+	str_append(&s, "Các bên: ");
+	json_array_foreach(json_object_get(a, "parties"), i, x)
+		str_appendf(&s, "%s%s", i ? "; " : "", text(x, "name"));
+	if (json_array_size(json_object_get(a, "parties")) == 0)
+		str_append(&s, "–");
+	if (json_is_string(json_object_get(a, "signed_on"))) {
+		date_vi(d, text(a, "signed_on"));
+		str_appendf(&s, ". Ký ngày %s", d);
+	}
+	if (json_is_string(json_object_get(a, "ends_on"))) {
+		date_vi(d, text(a, "ends_on"));
+		str_appendf(&s, ", có hiệu lực đến ngày %s", d);
+	}
+	json_array_foreach(json_object_get(a, "focus"), i, x)
+		str_appendf(&s, "%s%s", i ? ", " : ". Lĩnh vực hợp tác: ", focus_word(json_string_value(x)));
+	str_append(&s, ".");
+	k->para(k->ctx, str_cstr(&s), PARA_BODY);
+	str_free(&s);
+}
+
+static void agreement_section(const review_sink *k, const json_t *r)
+{
+	static const char *const head[] = { "TT", "Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Tiến độ", "Tình trạng" };
+	static const double widths[] = { 5, 11, 34, 18, 10, 8, 14 };
+	const json_t *list = json_object_get(r, "agreements"), *a, *t;
+	size_t i, j;
+	bool first_table = true;
+	char heading[1200], deadline[16];
+	k->heading(k->ctx, 1, "VI. THỎA THUẬN HỢP TÁC");
+	if (json_array_size(list) == 0) {
+		k->para(k->ctx, "Không có thỏa thuận hợp tác nào có hiệu lực trong kỳ báo cáo.", PARA_BODY);
+		return;
+	}
+	json_array_foreach(list, i, a) {
+		snprintf(heading, sizeof(heading), "%zu. %s (%s)", i + 1, text(a, "title"), text(a, "code"));
+		k->heading(k->ctx, 2, heading);
+		agreement_facts(k, a);
+		const json_t *actions = json_object_get(a, "actions");
+		if (json_array_size(actions) == 0) {
+			k->para(k->ctx, "Chưa có nhiệm vụ triển khai thỏa thuận.", PARA_BODY);
+			continue;
+		}
+		k->table_begin(k->ctx, first_table ? "Thỏa thuận" : NULL, 7, head, widths);
+		first_table = false;
+		json_array_foreach(actions, j, t) {
+			cell_index(k, (int)j + 1);
+			cell_text(k, text(t, "code"));
+			cell_text(k, text(t, "title"));
+			cell_text(k, text(json_object_get(t, "lead_unit"), "name"));
+			date_vi(deadline, json_string_value(json_object_get(t, "deadline")));
+			cell_text(k, deadline);
+			cell_share(k, num(t, "progress") / 100);
+			cell_text(k, text(t, "status_label"));
+			k->row_end(k->ctx);
+		}
+		k->table_end(k->ctx);
+	}
+}
+
 void review_render(const review_sink *k, const json_t *r)
 {
 	header_block(k, r);
@@ -384,6 +462,7 @@ void review_render(const review_sink *k, const json_t *r)
 	task_section(k, r);
 	unit_section(k, r);
 	late_section(k, r);
+	agreement_section(k, r);
 	k->para(k->ctx, "Nơi nhận: Như trên; Lưu: VT.", PARA_SMALL);
 	k->para(k->ctx, "TM. BAN CHỈ ĐẠO", PARA_SIGNATURE);
 }

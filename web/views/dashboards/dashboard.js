@@ -15,6 +15,7 @@ import { Chart } from '../../chart.js';
 import { dateVi, ExcelLink, taskDeadline } from '../programme/programme.js';
 import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
 import { periodWords } from '../programme/values/common.js';
+import { RegistryRecords } from '../ecosystem/ecosystem.js';
 
 const COLOURS = { green: '#1b7f3a', yellow: '#b7791f', red: '#b3261e', grey: '#6b7280' };
 const STATUSES = ['done_on_time', 'done_late', 'open_overdue', 'open_due_soon', 'open_in_time'];
@@ -353,7 +354,9 @@ function IndicatorPage({ t, id, session }) {
   const [unit, setUnit] = useState('');
   const [units, setUnits] = useState([]);
   const [range, setRange] = useState({ kind: '', from: '', to: '' });
+  const [registry, setRegistry] = useState(null);
   useEffect(() => { apiSend('GET', '/api/v1/units?limit=10000').then((d) => setUnits(d.units), () => setUnits([])); }, []);
+  useEffect(() => { apiSend('GET', `/api/v1/indicators/${id}`).then((d) => setRegistry(d.registry || null), () => setRegistry(null)); }, [id]);
   const url = `/api/v1/dashboard/indicators/${id}${query({ unit_id: unit, ...range })}`;
   const [d, error] = useDashboard(url);
   const asked = new URLSearchParams(location.hash.split('?')[1] || '').get('ky');
@@ -398,6 +401,9 @@ function IndicatorPage({ t, id, session }) {
             ${r.values.map((v) => html`<td class="num">${num(v)}</td>`)}</tr>`)}</tbody>
         </table></div>
       </section>`}
+    ${registry && html`<p class="notice">${t('eco.fromRegistry')}</p>
+      <${RegistryRecords} t=${t} id=${id} unit=${unit || d.unit.id}
+        year=${String(d.tile?.period || [...d.series].reverse().find((x) => x.value !== null)?.period || '').slice(0, 4)} />`}
     ${session?.me ? html`<${CompletenessSection} t=${t} id=${id} unit=${unit} periods=${d.series.map((x) => x.period)}
         initial=${asked || d.tile?.partial?.period || d.tile?.period || d.series.at(-1)?.period} focus=${!!asked} />`
       : html`<p class="muted">${t('complete.signIn')}</p>`}`;

@@ -92,6 +92,8 @@ function Facts({ t, task }) {
     <dl class="facts card">
       ${task.document_number && html`<dt>${t('taskPage.document')}</dt>
         <dd>${task.document_id ? html`<a href=${`#/van-ban/${task.document_id}`}>${task.document_number}</a>` : task.document_number}</dd>`}
+      ${task.agreements?.length > 0 && html`<dt>${t('taskPage.agreements')}</dt>
+        <dd>${task.agreements.map((a, i) => html`${i > 0 ? '; ' : ''}<a href=${`#/thoa-thuan/${encodeURIComponent(a.code)}`}>${a.code}</a> — ${a.title}`)}</dd>`}
       ${task.group_code && html`<dt>${t('taskPage.group')}</dt><dd>${task.group_code}${task.group_title ? ` — ${task.group_title}` : ''}</dd>`}
       <dt>${t('taskPage.lead')}</dt><dd>${unitLink(task.lead_unit)}</dd>
       <dt>${t('taskPage.support')}</dt>
