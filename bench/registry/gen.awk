@@ -3,10 +3,6 @@
 #                      (ORGS organisations named the way Vietnamese firms,
 #                      institutes and universities are, in NFC, with their
 #                      folded names: lower case, no marks, đ -> d)
-#   search.csv         organisation_id,term,start: the search keys the
-#                      organisations module keeps (the folded name from
-#                      each word on; start 0 for the whole name, 2 for a
-#                      later word)
 #   networks.csv, members.csv, resources.csv: NETWORKS networks of
 #                      innovation centres, 7 members and 20 resources each
 #                      (the first, hihub, is where half of the use is)
@@ -35,7 +31,6 @@ BEGIN {
 	stamp = "2026-01-01T00:00:00Z"
 
 	print "id,kind,name,name_folded,sectors,created_at,updated_at" > (out "/organisations.csv")
-	print "organisation_id,term,start" > (out "/search.csv")
 	for (id = 1; id <= ORGS; id++) {
 		k = pick(nk)
 		if (id % 5000 == 1) { name = "Đại học Bách khoa Hà Nội"; folded = "dai hoc bach khoa ha noi"; k = 5 }
@@ -45,11 +40,6 @@ BEGIN {
 			folded = kf[k] " " ff[f] " " wf[a] " " wf[b]
 		}
 		print id, kinds[k], name, folded, sectors[pick(8)], stamp, stamp > (out "/organisations.csv")
-		n = split(folded, words, " "); rest = folded
-		for (w = 1; w <= n; w++) {
-			print id, rest, (w == 1 ? 0 : 2) > (out "/search.csv")
-			rest = substr(rest, length(words[w]) + 2)
-		}
 	}
 
 	print "id,code,name,name_folded,public,created_at,updated_at" > (out "/networks.csv")

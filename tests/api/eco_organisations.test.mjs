@@ -89,6 +89,8 @@ test('search folds marks, đ, NFD and old-style tone placement, and ranks exact,
     phanvien: { kind: 'institute', name: 'Phân viện Viện Công nghệ Sinh học', unit_code: '00004', sectors: ['biotech'] },
     bks: { kind: 'startup', name: 'Công ty Cổ phần Công nghệ Trúc Bạch', unit_code: '00256', sectors: ['ai', 'big_data'], published: false },
     lab: { kind: 'innovation_centre', name: 'Trúc Bạch Lab', unit_code: '00004' },
+    duonglang: { kind: 'innovation_centre', name: 'Trung tâm Đường Láng', unit_code: '00004' },
+    duonglieu: { kind: 'innovation_centre', name: 'Trung tâm Dương Liễu', unit_code: '00004' },
   })) {
     const r = await create(bcd, body);
     assert.equal(r.status, 201, r.text);
@@ -103,6 +105,10 @@ test('search folds marks, đ, NFD and old-style tone placement, and ranks exact,
   for (const q of ['hoà lạc', 'hoa lac', 'Hòa Lạc'.normalize('NFD')]) {
     assert.deepEqual(names(await search(bcd, { q })), ['Trung tâm Đổi mới sáng tạo Hòa Lạc'], q);
   }
+  // Folded alike, but a query typed with marks puts its own word first.
+  assert.deepEqual(names(await search(bcd, { q: 'trung tam duong' })), ['Trung tâm Đường Láng', 'Trung tâm Dương Liễu']);
+  assert.deepEqual(names(await search(bcd, { q: 'Trung tâm Dương' })), ['Trung tâm Dương Liễu', 'Trung tâm Đường Láng']);
+  assert.deepEqual(names(await search(bcd, { q: 'trung tâm đường' })), ['Trung tâm Đường Láng', 'Trung tâm Dương Liễu']);
   assert.deepEqual(names(await search(bcd, { q: 'uet' })), ['Trường Đại học Công nghệ']);
   assert.deepEqual(names(await search(bcd, { q: 'ptit' })), ['Học viện Công nghệ Bưu chính Viễn thông']);
   assert.deepEqual(names(await search(bcd, { q: 'vien cong nghe' })),
@@ -126,6 +132,9 @@ test('search folds marks, đ, NFD and old-style tone placement, and ranks exact,
   assert.match(sheet.headers.get('content-type'), /spreadsheetml/);
   const city = await search(bcd, { unit: '01', limit: 2 });
   assert.equal(city.json.organisations.length, 2);
+  const far = await search(bcd, { unit: '01', offset: '9223372036854775807' });
+  assert.equal(far.status, 200);
+  assert.deepEqual([far.json.organisations.length, far.json.total], [0, city.json.total]);
   assert.ok(city.json.total >= 7);
   // Anonymous callers see published organisations only.
   assert.deepEqual(names(await search(anon, { q: 'truc bach' })), ['Trúc Bạch Lab']);
@@ -202,6 +211,7 @@ test('an organisation editor proposes changes to their own profile only; the ste
   assert.deepEqual(Object.keys(again.json.change.fields).sort(), ['address', 'employees', 'website']);
   assert.equal((await editor.patch(`/api/v1/organisations/${ids.ptit}`, { published: false })).status, 403);
   assert.equal((await editor.patch(`/api/v1/organisations/${ids.ptit}`, { tax_code: '0100233489' })).status, 422);
+  assert.equal((await editor.patch(`/api/v1/organisations/${ids.ptit}`, { tax_code: '0100109106' })).status, 409, 'another firm\'s tax code');
   // Another organisation: refused, and nothing changed.
   const other = await editor.patch(`/api/v1/organisations/${ids.uet}`, { employees: 7 });
   assert.equal(other.status, 403);

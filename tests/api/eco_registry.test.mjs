@@ -147,3 +147,25 @@ test('sectors: the eight strategic technologies for anyone; added by the steerin
   const bad = await bcd.post('/api/v1/sectors', { code: 'Công nghệ', name_vi: 'x' });
   assert.equal(bad.status, 422, bad.text);
 });
+
+test('hours of shared resources used move the figure when the provider records them', async () => {
+  const lab = (await bcd.get('/api/v1/resources?network=HIHUB&kind=lab')).json.resources
+    .find((r) => r.name === 'Phòng thí nghiệm dùng chung IoT và hệ thống nhúng');
+  assert.ok(lab, 'the demo lab');
+  const day = new Date(Date.now() + 7 * 3600e3 + 24 * 3600e3).toISOString().slice(0, 10);
+  const year = day.slice(0, 4);
+  const before = (await rolled('HST-GIO-TN', city.id, [year]))[year] ?? 0;
+  const req = await fetch(`${srv.url}/api/v1/resources/${lab.id}/bookings`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ requester_name: 'Công ty TNHH Thử nghiệm', contact_name: 'Nguyễn Văn A', contact_email: 'a@example.vn', sector: 'iot', day, from: '09:00', to: '12:00' }),
+  });
+  assert.equal(req.status, 201, await req.clone().text());
+  const { id } = await req.json();
+  assert.equal((await bcd.post(`/api/v1/bookings/${id}/approve`, {})).status, 200);
+  assert.equal((await rolled('HST-GIO-TN', city.id, [year]))[year] ?? 0, before, 'approved is not used yet');
+  const used = await bcd.post(`/api/v1/bookings/${id}/usage`, { used_hours: 2.5 });
+  assert.equal(used.status, 200, used.text);
+  assert.equal((await rolled('HST-GIO-TN', city.id, [year]))[year], before + 2.5);
+  const want = Number(dbExec(srv.db, `SELECT SUM(used_hours) FROM booking WHERE status = 'used' AND starts_at LIKE '${year}%'`));
+  assert.equal(before + 2.5, want);
+});

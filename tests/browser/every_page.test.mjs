@@ -20,7 +20,13 @@ async function demoRoutes() {
   const ind = (await bcd.get('/api/v1/indicators?limit=1')).json.indicators[0];
   const unit = (await bcd.get('/api/v1/units?q=Ho%C3%A0n%20Ki%E1%BA%BFm')).json.units[0];
   const doc = (await bcd.get('/api/v1/documents')).json.documents.find((d) => d.number === '43/KH-UBND');
-  return ['#/', '#/chi-tieu', '#/nhiem-vu', '#/nhiem-vu/NV-005', '#/van-ban', `#/van-ban/${doc.id}`,
+  const org = (await bcd.get('/api/v1/organisations?q=bach%20khoa')).json.organisations[0];
+  const lab = (await bcd.get('/api/v1/resources?network=HIHUB&kind=lab')).json.resources[0];
+  const computed = (await bcd.get('/api/v1/indicators?q=HST-DN-KHCN')).json.indicators[0];
+  const ecosystem = ['#/he-sinh-thai', `#/he-sinh-thai/ho-so/${computed.id}`, '#/to-chuc', `#/to-chuc/${org.id}`, '#/mang-luoi',
+    '#/mang-luoi/HIHUB', `#/tai-nguyen/${lab.id}`, '#/mang-luoi/HIHUB/su-dung?thang=2026-11', '#/thoa-thuan',
+    '#/thoa-thuan/MOU-NUS-2025', '#/thoa-thuan/HT-DHQG-TB-2025', '#/quy', '#/quy/LM-VC-HN'];
+  return [...ecosystem, '#/', '#/chi-tieu', '#/nhiem-vu', '#/nhiem-vu/NV-005', '#/van-ban', `#/van-ban/${doc.id}`,
     '#/don-vi', '#/bao-cao', '#/chi-so', '#/viec-cua-toi', '#/hop-thu', '#/phe-duyet', '#/nguoi-dung',
     '#/nhat-ky', '#/nhap-lieu', '#/kiem-tra', '#/api', `#/tong-quan/chi-tieu/${ind.id}`, `#/tong-quan/don-vi/${unit.id}`,
     '#/dang-nhap'];

@@ -76,6 +76,20 @@ export const en = {
 };
 
 export const messages = {
+  // ---- nq57 registry load (a whole registry from one file)
+  "%s: no organisation with key '%s' in the file": { vi: "{0}: tệp không có tổ chức mang khóa '{1}'.", en: "{0}: no organisation with key '{1}' in the file." },
+  "organisation %zu ('%s'): %s": { vi: "Tổ chức thứ {0} ('{1}'): {2}", en: "Organisation {0} ('{1}'): {2}" },
+  'network %zu: %s': { vi: 'Mạng lưới thứ {0}: {1}', en: 'Network {0}: {1}' },
+  'network %s, member %zu: %s': { vi: 'Mạng lưới {0}, thành viên thứ {1}: {2}', en: 'Network {0}, member {1}: {2}' },
+  'resource %zu: %s': { vi: 'Tài nguyên thứ {0}: {1}', en: 'Resource {0}: {1}' },
+  "booking %zu: no resource named '%s'": { vi: "Lượt đặt thứ {0}: không có tài nguyên tên '{1}'.", en: "Booking {0}: no resource named '{1}'." },
+  'booking %zu: %s': { vi: 'Lượt đặt thứ {0}: {1}', en: 'Booking {0}: {1}' },
+  'agreement %zu: %s': { vi: 'Thỏa thuận thứ {0}: {1}', en: 'Agreement {0}: {1}' },
+  'fund %zu: %s': { vi: 'Quỹ thứ {0}: {1}', en: 'Fund {0}: {1}' },
+  'investment %zu: %s': { vi: 'Khoản đầu tư thứ {0}: {1}', en: 'Investment {0}: {1}' },
+  'support programme %zu: %s': { vi: 'Chương trình hỗ trợ thứ {0}: {1}', en: 'Support programme {0}: {1}' },
+  'commercialisation %zu: %s': { vi: 'Dự án thương mại hóa thứ {0}: {1}', en: 'Commercialisation project {0}: {1}' },
+  'indicator %zu: %s': { vi: 'Chỉ tiêu thứ {0}: {1}', en: 'Indicator {0}: {1}' },
   "'unit_id' is needed": { vi: 'Cần chọn đơn vị.', en: "'unit_id' is needed." },
   'sign in to see the records behind this figure': { vi: 'Cần đăng nhập để xem các hồ sơ đứng sau số liệu này.', en: 'Sign in to see the records behind this figure.' },
   "'indicator': this indicator is computed from the ecosystem registry, not reported": {

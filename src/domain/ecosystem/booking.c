@@ -1,6 +1,7 @@
 /* booking: requests of shared resources, their decisions and usage, the
  * calendar of a resource and the monthly usage report of a network. */
 #include "domain/ecosystem/booking.h"
+#include "domain/ecosystem/registry.h"
 #include "domain/ecosystem/network.h"
 #include "domain/people/audit.h"
 #include "util/err.h"
@@ -567,7 +568,8 @@ int booking_decide(db_conn *db, const principal *who, int64_t id, booking_decisi
 	int rc = db_begin_write(db);
 	if (rc < 0)
 		return rc;
-	if ((rc = decide_in(db, who, id, d, reason)) < 0) {
+	/* cancelling a used booking takes its hours out of the figures */
+	if ((rc = decide_in(db, who, id, d, reason)) < 0 || (rc = registry_refresh_for(db, "booking")) < 0) {
 		err_keep();
 		db_rollback(db);
 		err_restore();
@@ -615,7 +617,7 @@ int booking_record_usage(db_conn *db, const principal *who, int64_t id, const js
 	int rc = db_begin_write(db);
 	if (rc < 0)
 		return rc;
-	if ((rc = usage_in(db, who, id, in)) < 0) {
+	if ((rc = usage_in(db, who, id, in)) < 0 || (rc = registry_refresh_for(db, "booking")) < 0) {
 		err_keep();
 		db_rollback(db);
 		err_restore();

@@ -1000,8 +1000,6 @@ int organisation_insert(int64_t *out_id, db_conn *db, const principal *who, cons
 {
 	organisation__fields f;
 	int rc = organisation__fields_read(&f, NULL, db, in, true);
-	if (rc == 0 && f.text[ORG_F_STATUS] == NULL)
-		f.has[ORG_F_STATUS] = false;
 	if (rc == 0)
 		rc = organisation__fields_insert(out_id, db, who, &f);
 	organisation__fields_free(&f);
@@ -1088,7 +1086,8 @@ int organisation_update(int64_t *out_change_id, db_conn *db, const principal *wh
 			if (json_object_get(in, kept[i]))
 				return err_set(ERR_FORBIDDEN, "'%s' is set by the steering office, not by an organisation's editor", kept[i]);
 	}
-	if ((rc = organisation__fields_read(&f, NULL, db, in, false)) < 0 || (rc = db_begin_write(db)) < 0) {
+	if ((rc = organisation__fields_read(&f, NULL, db, in, false)) < 0 ||
+	    (rc = organisation__fields_unique(NULL, db, id, &f)) < 0 || (rc = db_begin_write(db)) < 0) {
 		organisation__fields_free(&f);
 		return rc;
 	}

@@ -26,8 +26,10 @@ enum { STATUS_MERGED = 3, N_KINDS = 9 };
 typedef struct entry {
 	int64_t id;
 	const char *name;        /* folded name */
+	const char *lower;       /* the name in lower case, marks kept */
 	const char *keys;        /* folded short name and aliases, each NUL-terminated, then "" */
 	const char *sectors;     /* ",ai,iot," */
+	uint64_t sector_bits;    /* a bit per code of the snapshot's codes */
 	const char *path;        /* the unit's path, "" when none */
 	unsigned char kind, status;
 	bool published;
@@ -40,6 +42,9 @@ typedef struct snapshot {
 	char key[160];           /* what the freshness query answered */
 	entry *entries;
 	size_t n;
+	char *codes[64];         /* the sector codes met, bit i for codes[i] */
+	int n_codes;
+	bool codes_full;         /* more codes than bits: filter by text */
 	arena mem;
 } snapshot;
 
@@ -81,6 +86,8 @@ static void snapshot_free(snapshot *snap)
 {
 	if (!snap)
 		return;
+	for (int i = 0; i < snap->n_codes; i++)
+		free(snap->codes[i]);
 	free(snap->entries);
 	arena_free(&snap->mem);
 	free(snap);
@@ -99,11 +106,83 @@ static int set_keys(snapshot *snap, entry *e, const str *keys)
 	return 0;
 }
 
+/* A copy of an NFC name in lower case, for the letters Vietnamese writes
+ * (ASCII, Latin-1, Ă Đ Ĩ Ũ Ơ Ư and the precomposed U+1EA0..U+1EF9): each
+ * keeps its length in UTF-8, so the copy is changed in place. vn_lower
+ * does the same for every letter but costs more than the rest of a
+ * reading of 100,000 names; a letter it leaves alone here only weighs in
+ * the order of names that match alike. */
+static char *lower_copy(arena *a, const char *name)
+{
+	char *s = arena_strdup(a, name);
+	unsigned char *p = (unsigned char *)s;
+	while (p && *p) {
+		if (*p < 0x80) {
+			if (*p >= 'A' && *p <= 'Z')
+				*p += 32;
+			p++;
+		} else if ((*p & 0xE0) == 0xC0 && p[1]) {
+			unsigned cp = ((unsigned)(*p & 0x1F) << 6) | (p[1] & 0x3F);
+			if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || cp == 0x102 || cp == 0x110 || cp == 0x128 ||
+			    cp == 0x168 || cp == 0x1A0 || cp == 0x1AF)
+				cp += cp >= 0xC0 && cp <= 0xDE ? 0x20 : 1;
+			p[0] = (unsigned char)(0xC0 | (cp >> 6));
+			p[1] = (unsigned char)(0x80 | (cp & 0x3F));
+			p += 2;
+		} else if ((*p & 0xF0) == 0xE0 && p[1] && p[2]) {
+			unsigned cp = ((unsigned)(*p & 0x0F) << 12) | ((unsigned)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			if (cp >= 0x1EA0 && cp <= 0x1EF9 && cp % 2 == 0) {
+				cp++;
+				p[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+				p[2] = (unsigned char)(0x80 | (cp & 0x3F));
+			}
+			p += 3;
+		} else {
+			p++;
+		}
+	}
+	return s;
+}
+
+/* The bit of a sector code, added to the snapshot's codes when new; -1
+ * when there are more codes than bits. */
+static int code_bit(snapshot *snap, const char *code, size_t len, bool add)
+{
+	for (int i = 0; i < snap->n_codes; i++)
+		if (strlen(snap->codes[i]) == len && memcmp(snap->codes[i], code, len) == 0)
+			return i;
+	if (!add)
+		return -1;   /* a search: the snapshot is read-only */
+	if (snap->n_codes == 64) {
+		snap->codes_full = true;
+		return -1;
+	}
+	if (!(snap->codes[snap->n_codes] = strndup(code, len)))
+		return -1;
+	return snap->n_codes++;
+}
+
+/* The bits of ",a,b," */
+static uint64_t sector_bits(snapshot *snap, const char *list)
+{
+	uint64_t bits = 0;
+	for (const char *p = list + 1; *p; ) {
+		const char *end = strchr(p, ',');
+		if (!end)
+			break;
+		int bit = end > p ? code_bit(snap, p, (size_t)(end - p), true) : -1;
+		if (bit >= 0)
+			bits |= (uint64_t)1 << bit;
+		p = end + 1;
+	}
+	return bits;
+}
+
 static int load_entries(snapshot *snap, db_conn *db)
 {
 	db_stmt *s;
 	size_t cap = 0;
-	int rc = db_prepare(&s, db, "SELECT o.id, o.kind, o.status, o.published, o.sectors, o.name_folded, o.short_name, u.path "
+	int rc = db_prepare(&s, db, "SELECT o.id, o.kind, o.status, o.published, o.sectors, o.name_folded, o.short_name, u.path, o.name "
 				    "FROM organisation o LEFT JOIN unit u ON u.id = o.unit_id ORDER BY o.id");
 	if (rc < 0)
 		return rc;
@@ -125,7 +204,9 @@ static int load_entries(snapshot *snap, db_conn *db)
 		e->status = (unsigned char)index_of(statuses, db_column_text(s, 2));
 		e->published = db_column_int64(s, 3) != 0;
 		e->sectors = arena_strdup(&snap->mem, sectors);
+		e->sector_bits = sector_bits(snap, sectors);
 		e->name = arena_strdup(&snap->mem, db_column_text(s, 5));
+		e->lower = lower_copy(&snap->mem, db_column_text(s, 8));
 		e->path = arena_strdup(&snap->mem, db_column_text(s, 7) ? db_column_text(s, 7) : "");
 		/* the short name folded, as the first of the keys; aliases follow */
 		str keys = STR_INIT;
@@ -138,7 +219,7 @@ static int load_entries(snapshot *snap, db_conn *db)
 		}
 		rc = set_keys(snap, e, &keys);
 		str_free(&keys);
-		if (rc < 0 || !e->sectors || !e->name || !e->path) {
+		if (rc < 0 || !e->sectors || !e->name || !e->lower || !e->path) {
 			rc = rc < 0 ? rc : err_set(ERR_NOMEM, "out of memory");
 			break;
 		}
@@ -172,7 +253,10 @@ static int entry_cmp(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-enum { N_RANKS = 5 };
+/* Five ranks of match (rank_of), each split in two when the query has
+ * marks: names holding the query as typed ("đường") before the others
+ * that only fold alike ("dương", "đương"). */
+enum { N_RANKS = 10 };
 
 /* Adds the aliases of each organisation after its short name. */
 static int load_aliases(snapshot *snap, db_conn *db)
@@ -220,7 +304,8 @@ static int repack(snapshot *snap)
 		while (e->keys[keys])
 			keys += strlen(e->keys + keys) + 1;
 		size_t n_name = strlen(e->name) + 1, n_sectors = strlen(e->sectors) + 1, n_path = strlen(e->path) + 1;
-		char *p = arena_alloc(&packed, n_name + keys + 1 + n_sectors + n_path);
+		size_t n_lower = strlen(e->lower) + 1;
+		char *p = arena_alloc(&packed, n_name + keys + 1 + n_sectors + n_path + n_lower);
 		if (!p) {
 			arena_free(&packed);
 			return err_set(ERR_NOMEM, "out of memory");
@@ -236,6 +321,9 @@ static int repack(snapshot *snap)
 		p += n_sectors;
 		memcpy(p, e->path, n_path);
 		e->path = p;
+		p += n_path;
+		memcpy(p, e->lower, n_lower);
+		e->lower = p;
 	}
 	arena_free(&snap->mem);
 	snap->mem = packed;
@@ -293,15 +381,12 @@ static void snapshot_release(snapshot *snap)
 
 /* ------------------------------------------------------------- matching */
 
-/* Whether q (n bytes) starts a word of s: compared only where a word
- * starts with q's first byte (strstr's set-up for every name costs more
- * than the whole walk). */
+/* Whether q (n bytes) starts a word of s: compared only where s holds
+ * q's first byte (strstr's set-up for every name costs more than this). */
 static bool word_prefix(const char *s, const char *q, size_t n)
 {
-	char first = q[0];
-	for (const char *p = s; *p; p++)
-		if (*p == first && (p == s || ((unsigned char)p[-1] < 0x80 && !isalnum((unsigned char)p[-1]))) &&
-		    strncmp(p, q, n) == 0)
+	for (const char *p = s; (p = strchr(p, q[0])); p++)
+		if ((p == s || ((unsigned char)p[-1] < 0x80 && !isalnum((unsigned char)p[-1]))) && strncmp(p, q, n) == 0)
 			return true;
 	return false;
 }
@@ -403,9 +488,11 @@ static int page_rows(json_t *rows, db_conn *db, const int64_t *ids, size_t n)
 typedef struct criteria {
 	const char *q;           /* folded; NULL: every organisation */
 	size_t q_len;
+	const char *marked;      /* in lower case with its marks, when it has any */
 	int kind;                /* -1: any */
 	int status;              /* -1: every one but merged */
 	const char *sector;      /* ",code,"; NULL: any */
+	uint64_t sector_bit;     /* its bit in the snapshot; 0: filter by text */
 	const char *path;        /* a subtree's path; NULL: anywhere */
 	size_t path_len;
 	bool public_only;
@@ -418,14 +505,15 @@ static bool passes(const entry *e, const criteria *c)
 		return false;
 	if (c->public_only && (!e->published || e->status == STATUS_MERGED))
 		return false;
-	if (c->sector && !strstr(e->sectors, c->sector))
+	if (c->sector && (c->sector_bit ? !(e->sector_bits & c->sector_bit) : !strstr(e->sectors, c->sector)))
 		return false;
 	if (c->path && strncmp(e->path, c->path, c->path_len) != 0)
 		return false;
 	return true;
 }
 
-static int read_criteria(criteria *c, char **folded, char **sector, arena *a, db_conn *db, const organisation_filter *f)
+static int read_criteria(criteria *c, char **folded, char **marked, char **sector, arena *a, db_conn *db,
+	const organisation_filter *f)
 {
 	int rc;
 	memset(c, 0, sizeof(*c));
@@ -438,6 +526,14 @@ static int read_criteria(criteria *c, char **folded, char **sector, arena *a, db
 			c->q = *folded;
 			c->q_len = strlen(*folded);
 		}
+		char *current = NULL;
+		if (c->q && (rc = vn_tone_normalise(&current, f->q, strlen(f->q))) == 0)
+			rc = vn_lower(marked, current, strlen(current));
+		free(current);
+		if (rc < 0)
+			return rc;
+		if (c->q && strcmp(*marked, *folded) != 0)
+			c->marked = *marked;
 	}
 	if (f->kind && *f->kind) {
 		for (int i = 0; organisation_kinds[i]; i++)
@@ -471,7 +567,7 @@ static int read_criteria(criteria *c, char **folded, char **sector, arena *a, db
 int organisation_list(json_t **out, db_conn *db, const organisation_filter *f)
 {
 	criteria c;
-	char *folded = NULL, *sector = NULL;
+	char *folded = NULL, *marked = NULL, *sector = NULL;
 	snapshot *snap = NULL;
 	int64_t counts[N_KINDS] = { 0 }, total = 0;
 	arena a;
@@ -482,12 +578,18 @@ int organisation_list(json_t **out, db_conn *db, const organisation_filter *f)
 	int rc;
 	*out = NULL;
 	arena_init(&a, 1024);
-	if ((rc = read_criteria(&c, &folded, &sector, &a, db, f)) < 0 || (rc = snapshot_acquire(&snap, db)) < 0)
+	if ((rc = read_criteria(&c, &folded, &marked, &sector, &a, db, f)) < 0 || (rc = snapshot_acquire(&snap, db)) < 0)
 		goto done;
+	if (c.sector) {
+		int bit = code_bit(snap, c.sector + 1, strlen(c.sector) - 2, false);
+		if (bit >= 0)
+			c.sector_bit = (uint64_t)1 << bit;
+		else if (!snap->codes_full)
+			c.sector = "\n";   /* a code no organisation has: nothing matches */
+	}
 	/* the first k matches of each rank, in the copy's (name) order */
-	k = (size_t)(f->offset + f->limit);
-	if (k > snap->n)
-		k = snap->n;
+	k = (uint64_t)f->offset >= snap->n || (uint64_t)f->limit >= snap->n - (uint64_t)f->offset
+		? snap->n : (size_t)(f->offset + f->limit);
 	for (int r = 0; r < N_RANKS; r++)
 		if (k && !(kept[r] = malloc(k * sizeof(*kept[r])))) {
 			rc = err_set(ERR_NOMEM, "out of memory");
@@ -498,6 +600,7 @@ int organisation_list(json_t **out, db_conn *db, const organisation_filter *f)
 		int rank = 0;
 		if (!passes(e, &c) || (c.q && (rank = rank_of(e, c.q, c.q_len)) < 0))
 			continue;
+		rank = 2 * rank + (c.marked && !strstr(e->lower, c.marked));
 		counts[e->kind]++;
 		if (c.kind >= 0 && e->kind != c.kind)
 			continue;
@@ -517,9 +620,9 @@ int organisation_list(json_t **out, db_conn *db, const organisation_filter *f)
 	if ((rc = page_rows(rows, db, ids, n_ids)) < 0)
 		goto done;
 	json_t *kinds = json_object();
-	for (int k = 0; k < N_KINDS; k++)
-		if (counts[k])
-			json_object_set_new(kinds, organisation_kinds[k], json_integer(counts[k]));
+	for (int kind = 0; kind < N_KINDS; kind++)
+		if (counts[kind])
+			json_object_set_new(kinds, organisation_kinds[kind], json_integer(counts[kind]));
 	*out = json_pack("{s:o, s:I, s:{s:o}}", "organisations", rows, "total", (json_int_t)total, "facets", "kind", kinds);
 	rows = NULL;
 done:
@@ -530,6 +633,7 @@ done:
 	for (int r = 0; r < N_RANKS; r++)
 		free(kept[r]);
 	free(folded);
+	free(marked);
 	free(sector);
 	arena_free(&a);
 	return rc < 0 ? rc : 0;

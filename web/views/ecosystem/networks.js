@@ -280,12 +280,13 @@ function UsageReport({ t, session, code, month, headingRef }) {
         <div class="table-scroll">
           <table class="table usage-table">
             <thead><tr>
-              <th scope="col">${t('usage.member')}</th>
-              <th scope="col" class="num">${t('usage.hours')}</th>
-              <th scope="col" class="num">${t('usage.bookings')}</th>
-              <th scope="col" class="num">${t('usage.firms')}</th>
-              ${used.map((s) => html`<th scope="col" class="num">${sectorName(s)}</th>`)}
-            </tr></thead>
+              <th scope="col" rowspan=${used.length ? 2 : 1}>${t('usage.member')}</th>
+              <th scope="col" rowspan=${used.length ? 2 : 1} class="num">${t('usage.hours')}</th>
+              <th scope="col" rowspan=${used.length ? 2 : 1} class="num">${t('usage.bookings')}</th>
+              <th scope="col" rowspan=${used.length ? 2 : 1} class="num">${t('usage.firms')}</th>
+              ${used.length > 0 && html`<th scope="colgroup" colspan=${used.length} class="usage-sectors">${t('usage.bySector')}</th>`}
+            </tr>
+            ${used.length > 0 && html`<tr>${used.map((s) => html`<th scope="col" class="num">${sectorName(s)}</th>`)}</tr>`}</thead>
             <tbody>${data.by_member.map((r) => html`
               <tr key=${r.organisation_id}>
                 <th scope="row"><a href=${orgHref(r.organisation_id)}>${r.name}</a></th>
