@@ -310,7 +310,8 @@ static int read_direct(refresh *r, int y)
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	qsort(r->d, r->n_d, sizeof(direct), cmp_direct);
+	if (r->n_d)
+		qsort(r->d, r->n_d, sizeof(direct), cmp_direct);
 	return 0;
 }
 
@@ -370,13 +371,16 @@ static int read_existing(refresh *r)
 	db_finalize(s);
 	if (rc < 0)
 		return rc;
-	qsort(r->x, r->n_x, sizeof(existing), cmp_existing);
+	if (r->n_x)
+		qsort(r->x, r->n_x, sizeof(existing), cmp_existing);
 	return 0;
 }
 
 static existing *find_existing(refresh *r, int64_t unit_id, int year)
 {
 	existing key = { .unit_id = unit_id, .year = year };
+	if (!r->n_x)
+		return NULL;
 	return bsearch(&key, r->x, r->n_x, sizeof(existing), cmp_existing);
 }
 
@@ -408,6 +412,8 @@ static int write_figure(refresh *r, existing *old, int64_t unit_id, int year, do
 static bool holds_records(const direct *d, size_t n, const char *path)
 {
 	direct key = { .path = (char *)path };
+	if (!n)
+		return false;
 	return bsearch(&key, d, n, sizeof(direct), cmp_direct) != NULL;
 }
 
