@@ -8,6 +8,13 @@ import { html, useEffect, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { dateVi } from '../programme/programme.js';
+import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
+
+// Text with its document numbers and task codes as links.
+function Linked({ text }) {
+  const ids = useDocumentNumbers();
+  return html`<${LinkedText} text=${text} ids=${ids} />`;
+}
 
 const KINDS = ['mou', 'cooperation', 'contract', 'other'];
 const STATUSES = ['active', 'expired', 'ended', 'draft'];
@@ -207,7 +214,7 @@ function Facts({ t, a }) {
       <dt>${t('agr.signedOn')}</dt><dd>${dateVi(a.signed_on) || '–'}</dd>
       <dt>${t('agr.endsOn')}</dt><dd>${dateVi(a.ends_on) || t('agr.noEnd')}</dd>
       <dt>${t('agr.focus')}</dt><dd>${a.focus.length ? a.focus.map((f) => focusWord(t, f)).join(', ') : '–'}</dd>
-      ${a.description && html`<dt>${t('agr.description')}</dt><dd>${a.description}</dd>`}
+      ${a.description && html`<dt>${t('agr.description')}</dt><dd><${Linked} text=${a.description} /></dd>`}
       <dt>${t('agr.file')}</dt>
       <dd>${a.file ? html`<a href=${`/api/v1/attachments/${a.file.id}`} download=${a.file.name}>${a.file.name}</a>` : t('agr.noFile')}</dd>
     </dl>`;
@@ -624,7 +631,7 @@ function FundPage({ t, session, code, headingRef }) {
           <dt>${t('fund.committed')}</dt><dd>${vnd(t, f.committed_vnd)}</dd>
           <dt>${t('fund.disbursed')}</dt><dd>${vnd(t, f.disbursed_vnd)}</dd>
           <dt>${t('fund.invested')}</dt><dd>${vnd(t, f.invested_vnd)}</dd>
-          ${f.description && html`<dt>${t('agr.description')}</dt><dd>${f.description}</dd>`}
+          ${f.description && html`<dt>${t('agr.description')}</dt><dd><${Linked} text=${f.description} /></dd>`}
         </dl>
         <section class="card"><h2>${t('fund.members')}</h2>
           ${f.members.length === 0 ? html`<p class="muted">–</p>` : html`

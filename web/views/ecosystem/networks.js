@@ -7,6 +7,7 @@
 import { html, useEffect, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
+import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
 
 const KINDS = ['space', 'lab', 'equipment', 'hosting', 'service'];
 const STATUSES = ['requested', 'approved', 'used', 'refused', 'cancelled'];
@@ -15,6 +16,12 @@ export const networkHref = (code) => `#/mang-luoi/${encodeURIComponent(code)}`;
 export const resourceHref = (id) => `#/tai-nguyen/${id}`;
 const orgHref = (id) => `#/to-chuc/${id}`;
 const usageHref = (code, month) => `${networkHref(code)}/su-dung${month ? `?thang=${month}` : ''}`;
+
+// A description, its document numbers and task codes as links.
+function Prose({ text, className }) {
+  const ids = useDocumentNumbers();
+  return html`<p class=${className}><${LinkedText} text=${text} ids=${ids} /></p>`;
+}
 
 const pad2 = (n) => String(n).padStart(2, '0');
 const isoOf = (d) => `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
@@ -78,7 +85,7 @@ function NetworkList({ t, headingRef }) {
       ${data && html`<div class="cards">${data.networks.map((n) => html`
         <article class="card network-card" key=${n.code}>
           <h2><a href=${networkHref(n.code)}>${n.name}</a></h2>
-          ${n.description && html`<p>${n.description}</p>`}
+          ${n.description && html`<${Prose} text=${n.description} />`}
           <p class="muted">${t('net.counts', formatNumber(n.n_members), formatNumber(n.n_resources))}</p>
           ${n.launched_on && html`<p class="muted small">${t('net.launched', viDay(n.launched_on))}</p>`}
           ${!n.public && html`<p><span class="badge">${t('net.private')}</span></p>`}
@@ -108,7 +115,7 @@ function ResourceCard({ t, r, session, sectors }) {
   return html`
     <article class="card resource-card" data-resource=${r.id}>
       <h4><a href=${resourceHref(r.id)}>${r.name}</a></h4>
-      ${r.description && html`<p>${r.description}</p>`}
+      ${r.description && html`<${Prose} text=${r.description} />`}
       <${ResourceFacts} t=${t} r=${r} />
       ${!asking && html`<p class="actions">
         <button type="button" class="button primary" onClick=${() => setAsking(true)}>${t('net.request')}</button>
@@ -215,7 +222,7 @@ function NetworkPage({ t, session, code, headingRef }) {
     <section class="view view-network">
       <p class="muted small"><a href="#/mang-luoi">${t('net.back')}</a></p>
       <h1 tabindex="-1" ref=${headingRef}>${net.name}</h1>
-      ${net.description && html`<p class="lead">${net.description}</p>`}
+      ${net.description && html`<${Prose} className="lead" text=${net.description} />`}
       <p class="muted">
         ${net.coordinator && html`${t('net.coordinator')}: <a href=${orgHref(net.coordinator.id)}>${net.coordinator.name}</a>. `}
         ${net.launched_on && t('net.launched', viDay(net.launched_on))}
@@ -452,7 +459,7 @@ export function ResourceView({ t, session, hash, headingRef }) {
       ${r.network_code && html`<p class="muted small"><a href=${networkHref(r.network_code)}>${t('res.back', r.network_name)}</a></p>`}
       <h1 tabindex="-1" ref=${headingRef}>${r.name}</h1>
       <p class="muted">${t(`net.kind.${r.kind}`)}${!r.active ? ` · ${t('net.inactive')}` : ''}</p>
-      ${r.description && html`<p class="lead">${r.description}</p>`}
+      ${r.description && html`<${Prose} className="lead" text=${r.description} />`}
       <${ResourceFacts} t=${t} r=${r} />
       ${r.active && !asking && html`<p><button type="button" class="button primary" onClick=${() => setAsking(true)}>${t('net.request')}</button></p>`}
       ${r.active && asking && html`<div class="card"><${RequestForm} t=${t} r=${r} session=${session} sectors=${sectors} onClose=${() => { setAsking(false); reloadCal(); }} /></div>`}

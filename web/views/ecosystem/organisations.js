@@ -5,6 +5,13 @@
 import { html, useEffect, useRef, useState } from '../../ui.js';
 import { apiGet, sayMessage } from '../../api.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
+
+// A description, its document numbers and task codes as links.
+function Prose({ text }) {
+  const ids = useDocumentNumbers();
+  return html`<p><${LinkedText} text=${text} ids=${ids} /></p>`;
+}
 
 const KINDS = ['university', 'institute', 'enterprise', 'st_enterprise', 'startup', 'innovation_centre', 'fund', 'agency', 'foreign_partner'];
 const SIZES = ['micro', 'small', 'medium', 'large'];
@@ -490,7 +497,7 @@ function Profile({ t, session, id, headingRef }) {
         ${o.status !== 'active' && html` · <span class="badge">${t(`org.status.${o.status}`)}</span>`}
         ${!o.published && html` <span class="badge">${t('org.unpublished')}</span>`}</p>
       ${note && html`<p class="form-ok" role="status">${note}</p>`}
-      ${o.description && html`<p>${o.description}</p>`}
+      ${o.description && html`<${Prose} text=${o.description} />`}
       <dl class="facts card">
         ${o.aliases.length > 0 && html`<${Fact} label=${t('org.field.aliases')}>${o.aliases.join('; ')}</${Fact}>`}
         <${Fact} label=${t('org.field.unit_id')}>${o.unit ? html`<a href=${unitHref(o.unit.id)}>${o.unit.name}</a>` : t('org.none.value')}</${Fact}>
