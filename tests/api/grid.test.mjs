@@ -29,10 +29,11 @@ test('the rows are the indicators the ward reports, with last period\'s value an
   assert.equal(g.previous_period, '2026Q3');
   assert.equal(g.unit.code, '00070');
   assert.equal(g.can_edit, true);
-  // what the ward must report: every indicator that is not computed and
+  // what the ward must report: every indicator that is not computed (by a
+  // formula or from the ecosystem registry) and
   // whose report_kinds are unset or name the ward's kind
   const indicators = (await hk.get('/api/v1/indicators?limit=1000')).json.indicators;
-  const expected = indicators.filter((i) => !i.derived && (!i.report_kinds || i.report_kinds.includes(unit.kind)))
+  const expected = indicators.filter((i) => !i.derived && !i.registry && (!i.report_kinds || i.report_kinds.includes(unit.kind)))
     .map((i) => i.code).sort();
   assert.deepEqual(g.rows.map((x) => x.indicator_code).sort(), expected);
   assert.ok(!g.rows.some((x) => x.indicator_code === 'GRDP'), 'GRDP is reported by the province only');

@@ -150,7 +150,9 @@ test('the demo seed: units, the programme, about 200 tasks in every status, demo
     const recurring = (await demo.get('/api/v1/tasks?q=dinh%20ky&limit=50')).json.tasks;
     assert.equal(recurring.length, 7, 'each department owes a quarterly report');
     assert.ok(recurring.every((t) => t.recurrence === 'quarterly' && /^2026Q[34]$/.test(t.period)), JSON.stringify(recurring.map((t) => t.period)));
-    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE note <> 'Số liệu minh hoạ (demo)'"), '0', 'every value is marked as demo data');
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE note <> 'Số liệu minh hoạ (demo)' AND note <> 'Tính từ cơ sở dữ liệu hệ sinh thái'"), '0',
+      'every typed value is marked as demo data, every computed one says where it comes from');
+    assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id WHERE (i.registry IS NULL) = (v.note = 'Tính từ cơ sở dữ liệu hệ sinh thái')"), '0');
     assert.equal(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'approved' AND period = '2026Q3'"), '0');
     assert.ok(Number(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'approved'")) > 400);
     assert.ok(Number(dbExec(s.db, "SELECT COUNT(*) FROM indicator_value WHERE status = 'draft' AND period = '2026Q3'")) > 50);

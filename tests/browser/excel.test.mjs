@@ -26,7 +26,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const countOf = (unit, period) => Number(dbExec(server.db, `SELECT COUNT(*) FROM indicator_value v JOIN unit u ON u.id = v.unit_id WHERE u.code = '${unit}' AND v.period = '${period}'`));
+// the values typed for the unit and period (not those computed from the registry)
+const countOf = (unit, period) => Number(dbExec(server.db, `SELECT COUNT(*) FROM indicator_value v JOIN unit u ON u.id = v.unit_id
+  JOIN indicator i ON i.id = v.indicator_id WHERE u.code = '${unit}' AND v.period = '${period}' AND i.registry IS NULL`));
 
 // Renders the component at the top of the page, as the person signed in.
 async function mount(page) {

@@ -15,6 +15,9 @@
 #include <string.h>
 
 #define KINDS_MAX 9
+/* The note of every figure computed from the registry (values are stored
+ * in the language of the programme). */
+#define REGISTRY_NOTE "Tính từ cơ sở dữ liệu hệ sinh thái"
 #define YEARS_MAX 50
 
 typedef enum entity { ENT_ORGANISATION, ENT_INVESTMENT, ENT_BOOKING } entity;
@@ -398,13 +401,13 @@ static int write_figure(refresh *r, existing *old, int64_t unit_id, int year, do
 	if (!old)
 		rc = db_run(r->db, &id,
 			"INSERT INTO indicator_value (indicator_id, unit_id, period, value, note, status, deadline, updated_at) "
-			"VALUES (?, ?, ?, NULL, 'registry', 'draft', ?, ?) RETURNING id",
-			"iittt", r->indicator_id, unit_id, period, deadline, now);
+			"VALUES (?, ?, ?, NULL, ?, 'draft', ?, ?) RETURNING id",
+			"iitttt", r->indicator_id, unit_id, period, REGISTRY_NOTE, deadline, now);
 	if (rc == 0)
 		rc = db_run(r->db, NULL,
-			"UPDATE indicator_value SET value = ?, status = 'approved', reason = NULL, note = 'registry', "
+			"UPDATE indicator_value SET value = ?, status = 'approved', reason = NULL, note = ?, "
 			"updated_by = NULL, updated_at = ? WHERE id = ?",
-			"dti", value, now, id);
+			"dtti", value, REGISTRY_NOTE, now, id);
 	return rc;
 }
 
