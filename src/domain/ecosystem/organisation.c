@@ -786,6 +786,7 @@ int organisation_get(json_t **out, db_conn *db, const principal *who, int64_t id
 	json_object_set_new(o, "unit", json_is_null(json_object_get(o, "unit_id")) ? json_null() :
 		json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(o, "unit_id"), "code", json_object_get(o, "unit_code"),
 			"name", json_object_get(o, "unit_name"), "path", json_object_get(o, "unit_path")));
+	json_object_del(o, "unit_path");   /* said once, in "unit" */
 	if ((rc = add_networks(o, db, id)) < 0)
 		goto fail;
 	if (who && authz_registry_writer(who)) {
