@@ -271,8 +271,10 @@ test('agreements: CSV export and import round trip; a bad file names its rows an
   assert.equal(r.status, 200, r.text);
   assert.deepEqual([r.json.created, r.json.updated], [0, total]);
   const again = (await xem.get('/api/v1/agreements?limit=1000')).json.agreements.map(({ updated_at, ...a }) => a);   // eslint-disable-line no-unused-vars
-  assert.deepEqual(again.map((a) => [a.code, a.title, a.status, a.focus, a.signed_on, a.ends_on, a.parties.map((p) => p.organisation_id)]),
-    snapshot.map((a) => [a.code, a.title, a.status, a.focus, a.signed_on, a.ends_on, a.parties.map((p) => p.organisation_id)]));
+  // parties keep their roles ("name | role" in the file)
+  const row = (a) => [a.code, a.title, a.status, a.focus, a.signed_on, a.ends_on, a.parties.map((p) => [p.organisation_id, p.role])];
+  assert.deepEqual(again.map(row), snapshot.map(row));
+  assert.ok(snapshot.some((a) => a.parties.some((p) => p.role !== 'party')), 'the file has a party with another role');
   // a bad file: rows 3 and 4 named, the good row 2 not saved
   const bad = 'code,kind,title,signed_on,ends_on,focus,status,parties,description\n'
     + 'MOU-MOI,mou,Ghi nhớ mới,2026-01-02,,,,,\n'

@@ -951,10 +951,22 @@ static int row_json(json_t **out, db_conn *db, const csv_record *rec, const int 
 					json_array_append_new(a, json_string(piece));
 					continue;
 				}
+				/* "name | role" (the role left out when it is the default) */
+				char *bar = strstr(piece, " | ");
+				const char *role = NULL;
+				if (bar) {
+					*bar = '\0';
+					role = bar + 3;
+					while (*role == ' ')
+						role++;
+				}
 				int64_t org;
 				if ((rc = organisation_named(&org, db, piece)) < 0)
 					break;
-				json_array_append_new(a, json_pack("{s:I}", "organisation_id", (json_int_t)org));
+				json_t *party = json_pack("{s:I}", "organisation_id", (json_int_t)org);
+				if (role && *role)
+					json_object_set_new(party, "role", json_string(role));
+				json_array_append_new(a, party);
 			}
 			free(copy);
 			json_object_set_new(o, csv_columns[c], a);
@@ -1096,6 +1108,11 @@ int agreement_export(char **out, size_t *len, db_conn *db, bool public_only, dat
 					if (k)
 						str_append(&cell, "; ");
 					str_append(&cell, json_string_value(json_object_get(v, "name")));
+					const char *role = json_string_value(json_object_get(v, "role"));
+					if (role && *role && strcmp(role, "party") != 0) {
+						str_append(&cell, " | ");
+						str_append(&cell, role);
+					}
 				}
 			} else if (c == 6) {
 				/* the stored status: expired follows from ends_on again on import */
