@@ -13,9 +13,13 @@ export function describe(h) {
     Organisation: obj('id:i kind:s name:s short_name:s? aliases:s[] tax_code:s? ror:s? openalex_id:s? unit_id:i? unit_code:s? unit_name:s? unit:@OrganisationUnit? '
       + 'address:s? lat:n? lon:n? sectors:s[] size:s? employees:i? founded_on:s? status:s ended_on:s? merged_into:i? website:s? ~email:s? ~phone:s? '
       + 'description:s? published:b demo:b created_at:s updated_at:s people:@OrganisationPerson[] networks:@OrganisationNetwork[] '
-      + '~editors:@OrganisationEditor[] ~change:@OrganisationChange? can_edit:b', {
-      description: 'An organisation of the registry. Without sign-in: published ones only, without email and phone (its own and its people\'s). editors: for registry writers; change: the latest proposed change, for registry writers and the organisation\'s editors. merged_into: the organisation a merged duplicate now lives in.',
+      + '~editors:@OrganisationEditor[] ~change:@OrganisationChange? ~logo:@OrganisationLogo? can_edit:b', {
+      description: 'An organisation of the registry. Without sign-in: published ones only, without email and phone (its own and its people\'s). editors: for registry writers; change: the latest proposed change, for registry writers and the organisation\'s editors. merged_into: the organisation a merged duplicate now lives in. '
+        + 'logo: its image, or null; the profile\'s GET answers it (other answers may leave it out). The organisation\'s editors and the registry writers set it with POST /api/v1/attachments?entity=organisation_logo&entity_id={id}&name={file} '
+        + '(PNG, JPEG, WebP or SVG, at most 1 MiB, the type decided from the bytes): a direct change without review, since a logo is not profile text, recorded in the organisation\'s history. '
+        + 'The image is public while the profile is (published, not merged), else for those signed in; an SVG is served with a policy that runs no script.',
     }),
+    OrganisationLogo: obj('id:i url:s', { description: 'An organisation\'s logo: the attachment id and where to download it.' }),
     OrganisationSide: obj('id:i name:s kind:s tax_code:s? unit_id:i? unit_code:s? unit_name:s?'),
     OrganisationDuplicate: obj('reason:s a:@OrganisationSide b:@OrganisationSide'),
     OrganisationImportRow: obj('line:i action:s id:i name:s'),

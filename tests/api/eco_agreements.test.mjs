@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, runCli, dbExec } from '../lib/server.mjs';
 import { addUser, importUnits, signIn } from '../lib/auth.mjs';
+import { writeSheet } from '../lib/xlsx.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nq57-eco-agr-'));
 const clockFile = path.join(dir, 'now');
@@ -320,6 +321,67 @@ test('investments: CSV export and import round trip; a bad file names its rows a
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(r.json.error.details.map((d) => d.line), [3, 4, 5]);
   assert.equal((await xem.get('/api/v1/investments')).json.total, now.total, 'nothing saved');
+});
+
+const XLSX = { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+
+test('agreements and investments also come in as .xlsx workbooks; a bad one names its sheet rows and saves nothing', async () => {
+  const head = ['code', 'kind', 'title', 'signed_on', 'ends_on', 'focus', 'status', 'parties', 'description'];
+  // the last cells left empty, as a spreadsheet stores them: no cell at all
+  let r = await bcd.post('/api/v1/agreements/import', writeSheet([
+    head,
+    ['MOU-KAIST', 'cooperation', 'Thỏa thuận hợp tác với Viện KAIST, Hàn Quốc', '2026-01-05', '2029-01-05', 'innovation;training', 'active', 'Đại học Quốc gia Hà Nội'],
+  ]), XLSX);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual([r.json.created, r.json.updated], [1, 0]);
+  const kaist = (await xem.get('/api/v1/agreements/MOU-KAIST')).json;
+  assert.equal(kaist.title, 'Thỏa thuận hợp tác với Viện KAIST, Hàn Quốc');
+  assert.deepEqual([kaist.kind, kaist.signed_on, kaist.ends_on, kaist.status], ['cooperation', '2026-01-05', '2029-01-05', 'active']);
+  assert.deepEqual(kaist.parties.map((p) => p.organisation_id), [ORG.vnu]);
+
+  // row 3 left blank is skipped; row 4 is named by its sheet row
+  r = await bcd.post('/api/v1/agreements/import', writeSheet([
+    head,
+    ['MOU-MOI-X', 'mou', 'Ghi nhớ mới', '2026-01-06'],
+    [],
+    ['MOU-SAI-X', 'hiep_uoc', 'Loại sai', '2026-01-06'],
+  ]), XLSX);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.error.details.map((d) => d.line), [4]);
+  assert.match(r.json.error.details[0].message, /kind/);
+  assert.equal((await xem.get('/api/v1/agreements/MOU-MOI-X')).status, 404, 'nothing saved');
+
+  const before = (await xem.get('/api/v1/investments')).json;
+  const invHead = ['fund_code', 'investor', 'startup', 'amount_vnd', 'invested_on', 'round', 'instrument', 'note'];
+  // ids and amounts typed as numbers in the sheet
+  r = await bcd.post('/api/v1/investments/import', writeSheet([
+    invHead,
+    ['LM-QDMST', '', ORG.startup, 1500000000, '2026-01-18', 'seed', 'equity'],
+    ['', 'Quỹ Khởi nghiệp Sáng tạo', 'Công ty Cổ phần Công nghệ Ánh Dương', 250000000, '2026-01-19'],
+  ]), XLSX);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.created, 2);
+  const now = (await xem.get('/api/v1/investments')).json;
+  assert.equal(now.total, before.total + 2);
+  assert.equal(now.amount_vnd, before.amount_vnd + 1.75e9);
+  const seed = now.investments.find((i) => i.invested_on === '2026-01-18');
+  assert.equal(seed.amount_vnd, 1500000000);
+  assert.equal(seed.startup.name, 'Công ty Cổ phần Công nghệ Ánh Dương');
+
+  r = await bcd.post('/api/v1/investments/import', writeSheet([
+    invHead,
+    ['LM-QDMST', '', ORG.startup, 1000, '2026-01-20'],
+    ['KHONG-CO', '', ORG.startup, 1000, '2026-01-20'],
+    ['LM-QDMST', '', 'Ai Đó', 1000, '2026-01-20'],
+  ]), XLSX);
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.error.details.map((d) => d.line), [3, 4]);
+  assert.equal((await xem.get('/api/v1/investments')).json.total, now.total, 'nothing saved');
+
+  // a file that only looks like a workbook is refused as a whole
+  r = await bcd.post('/api/v1/investments/import', Buffer.from('PK\x03\x04 not a workbook'), XLSX);
+  assert.equal(r.status, 422, r.text);
+  assert.equal((await xem.get('/api/v1/investments')).json.total, now.total);
 });
 
 test('who may write: registry writers only; others are refused and nothing changes', async () => {

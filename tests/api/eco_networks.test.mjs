@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, dbExec } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
-import { readSheet } from '../lib/xlsx.mjs';
+import { readSheet, writeSheet } from '../lib/xlsx.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nq57-networks-'));
 const clockFile = path.join(dir, 'now');
@@ -356,4 +356,31 @@ test('resources go out and come back as CSV; a bad file is named row by row and 
   r = await imp(lab, good);
   assert.deepEqual([r.status, r.json.created], [200, 1]);
   assert.equal(count("SELECT COUNT(*) FROM resource WHERE name = 'Máy in 3D' AND price = '200.000 đ/giờ'"), 1);
+});
+
+test('resources also come in as an .xlsx workbook; a bad one names its sheet rows and saves nothing', async () => {
+  const head = ['organisation_id', 'network_code', 'kind', 'name', 'booking', 'capacity', 'price_model', 'price', 'description'];
+  const imp = (who, rows) => who.post('/api/v1/resources/import', writeSheet(rows),
+    { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  // numbers typed as numbers; the empty cells at the end of a row are not stored
+  let r = await imp(lab, [head, [orgs.bk, 'hihub', 'equipment', 'Máy hiện sóng số 4 kênh', 'slot', 2, 'paid', '150.000 đ/giờ']]);
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual([r.json.created, r.json.updated], [1, 0]);
+  const saved = (await anon.get('/api/v1/resources?network=hihub&limit=100')).json.resources.find((x) => x.name === 'Máy hiện sóng số 4 kênh');
+  assert.ok(saved, 'the resource is listed');
+  assert.deepEqual([saved.organisation_id, saved.kind, saved.booking, saved.capacity, saved.price], [orgs.bk, 'equipment', 'slot', 2, '150.000 đ/giờ']);
+
+  const before = sql('SELECT id, name, price FROM resource ORDER BY id');
+  r = await imp(bcd, [
+    head,
+    [orgs.bk, 'hihub', 'equipment', 'Máy cắt laser', 'slot', 1, 'paid'],
+    [],
+    [orgs.bk, 'hihub', 'boat', 'Thuyền', 'slot', 1, 'paid'],
+    [orgs.bk, 'hihub', 'space', 'Phòng họp', 'slot', 'mười', 'free'],
+  ]);
+  assert.equal(r.status, 422, JSON.stringify(r.json));
+  assert.deepEqual(r.json.error.details.map((x) => x.line), [4, 5]);
+  assert.match(r.json.error.details[0].message, /kind/);
+  assert.match(r.json.error.details[1].message, /capacity/);
+  assert.equal(sql('SELECT id, name, price FROM resource ORDER BY id'), before, 'nothing saved');
 });

@@ -354,3 +354,63 @@ test('a bad file names every bad row and column and saves nothing; Vietnamese ti
   assert.equal(firm.name, 'Công ty Cổ phần Dữ liệu Tràng An');
   assert.equal(firm.employees, 35);
 });
+
+// The smallest PNG: one transparent pixel.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+  '1f15c4890000000d49444154789c6360000002000005000157b3d4a00000000049454e44ae426082', 'hex');
+const logoUp = (who, id, bytes, name = 'logo.png') => who.post(
+  `/api/v1/attachments?entity=organisation_logo&entity_id=${id}&name=${encodeURIComponent(name)}`, new Uint8Array(bytes),
+  { 'content-type': 'application/octet-stream' });
+
+test('an organisation editor sets its logo at once; anyone downloads it from the public profile as an image', async () => {
+  const org = await create(bcd, { kind: 'startup', name: 'Công ty Khởi nghiệp Biểu trưng', unit_code: '00070' });
+  assert.equal(org.status, 201, org.text);
+  const id = org.json.id;
+  await addUser(srv, 'logo.editor', { name: 'Lê Thị Biểu Trưng' });
+  const me = await signIn(srv, 'logo.editor');
+  assert.equal((await bcd.post(`/api/v1/organisations/${id}/editors`, { login: 'logo.editor' })).status, 200);
+  assert.equal((await anon.get(`/api/v1/organisations/${id}`)).json.logo, null);
+  const r = await logoUp(me, id, PNG, 'Biểu trưng.png');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.type, 'image/png');
+  const profile = (await anon.get(`/api/v1/organisations/${id}`)).json;
+  assert.equal(profile.logo.id, r.json.id);
+  assert.equal(profile.change ?? null, null, 'no change waits for review');
+  const res = await fetch(`${srv.url}${profile.logo.url}`);
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await res.arrayBuffer()), PNG);
+  const h = (await bcd.get(`/api/v1/organisations/${id}/history`)).json.entries;
+  assert.equal(h[0].action, 'update');
+  assert.equal(h[0].before.logo_id, null);
+  assert.equal(h[0].after.logo_id, r.json.id);
+  assert.match(h[0].actor, /logo.editor/);
+
+  // an unpublished profile's logo is for those signed in only
+  assert.equal((await bcd.patch(`/api/v1/organisations/${id}`, { published: false })).status, 200);
+  assert.equal((await fetch(`${srv.url}${profile.logo.url}`)).status, 401);
+  assert.equal((await xem.get(profile.logo.url)).status, 200);
+});
+
+test('others may not set a logo, and a file that is not an image is refused, whatever its name', async () => {
+  const id = (await create(bcd, { kind: 'enterprise', name: 'Công ty Biểu trưng Được bảo vệ' })).json.id;
+  await addUser(srv, 'other.editor', { name: 'Trần Văn Khác' });
+  const other = await signIn(srv, 'other.editor');
+  assert.equal((await bcd.post(`/api/v1/organisations/${ids.ptit}/editors`, { login: 'other.editor' })).status, 200);
+  assert.equal((await logoUp(anon, id, PNG)).status, 401);
+  for (const who of [other, xem, hoankiem]) assert.equal((await logoUp(who, id, PNG)).status, 403);
+  const text = await logoUp(bcd, id, Buffer.from('Đây không phải là ảnh\n'), 'gia-anh.png');
+  assert.equal(text.status, 422);
+  assert.match(text.json.error.message, /PNG, JPEG, WebP or SVG/);
+  const big = await logoUp(bcd, id, Buffer.concat([PNG, Buffer.alloc(1024 * 1024)]), 'lon.png');
+  assert.equal(big.status, 422);
+  const page = await fetch(`${srv.url}/api/v1/organisations/${id}`);
+  assert.equal((await page.json()).logo, null, 'nothing changed');
+  const h = (await bcd.get(`/api/v1/organisations/${id}/history`)).json.entries;
+  assert.deepEqual(h.map((e) => e.action), ['create']);
+  const svg = await logoUp(quantri, id, Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'logo.svg');
+  assert.equal(svg.status, 201, svg.text);
+  const res = await fetch(`${srv.url}/api/v1/attachments/${svg.json.id}`);
+  assert.equal(res.headers.get('content-type'), 'image/svg+xml');
+  assert.match(res.headers.get('content-security-policy'), /default-src 'none'.*sandbox/, 'a drawing opened alone runs no script');
+});

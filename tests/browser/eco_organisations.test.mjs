@@ -5,6 +5,10 @@
 // profile without contacts and without an edit button. At 1366 and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { addUser, signIn } from '../lib/auth.mjs';
 import { onDemoWithBrowser, pageAs, shot, overflow, PHONE, DESKTOP } from '../lib/browser.mjs';
 
@@ -139,5 +143,62 @@ test('the steering office adds an organisation with the form and lands on its pr
     assert.deepEqual(problems, []);
   } finally {
     await ctx.close();
+  }
+});
+
+// A 96×48 PNG in two colours, drawn here so the test needs no file.
+function bannerPng() {
+  const w = 96, h = 48;
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([len, Buffer.from(type), data, crc]);
+  };
+  const head = Buffer.alloc(13);
+  head.writeUInt32BE(w, 0); head.writeUInt32BE(h, 4); head[8] = 8; head[9] = 2;   // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    rows.push(0);
+    for (let x = 0; x < w; x++) rows.push(...(x < w / 2 ? [0xc8, 0x10, 0x2e] : [0xff, 0xcd, 0x00]));
+  }
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', head), chunk('IDAT', zlib.deflateSync(Buffer.from(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('an organisation editor uploads a logo on the profile and sees it at once (390 px)', async () => {
+  const { bcd } = await hustId();
+  const org = await bcd.post('/api/v1/organisations', { kind: 'startup', name: 'Công ty Khởi nghiệp Sao Đỏ', unit_code: '00070' });
+  assert.equal(org.status, 201, org.text);
+  await addUser(server, 'saodo.bientap', { name: 'Đỗ Thu Hà' });
+  assert.equal((await bcd.post(`/api/v1/organisations/${org.json.id}/editors`, { login: 'saodo.bientap' })).status, 200);
+  const dir = await mkdtemp(path.join(tmpdir(), 'nq57-logo-'));
+  const file = path.join(dir, 'logo-sao-do.png');
+  await writeFile(file, bannerPng());
+
+  const ed = await pageAs(browser, server, 'saodo.bientap', { viewport: PHONE });
+  try {
+    const p = ed.page;
+    await p.goto(`${server.url}/#/to-chuc/${org.json.id}`);
+    await p.getByRole('heading', { level: 1, name: 'Công ty Khởi nghiệp Sao Đỏ' }).waitFor();
+    assert.equal(await p.getByRole('img', { name: 'Công ty Khởi nghiệp Sao Đỏ' }).count(), 0, 'no logo yet');
+    await p.getByLabel('Logo', { exact: true }).setInputFiles(file);
+    await p.getByRole('button', { name: 'Tải lên logo' }).click();
+    await p.getByRole('status').filter({ hasText: 'Đã cập nhật logo.' }).waitFor();
+    const img = p.getByRole('img', { name: 'Công ty Khởi nghiệp Sao Đỏ' });
+    await img.waitFor();
+    await p.waitForFunction(() => document.querySelector('.org-logo img')?.naturalWidth === 96);
+    await p.waitForFunction(() => /Logo/.test(document.querySelector('.org-history tbody tr')?.innerText || ''));
+    assert.equal(await overflow(p), 0);
+    await shot(p, 'eco-org-logo-390');
+    assert.deepEqual(ed.problems, []);
+  } finally {
+    await ed.ctx.close();
+  }
+  const anon = await pageAs(browser, server, null, { viewport: PHONE });
+  try {
+    await anon.page.goto(`${server.url}/#/to-chuc/${org.json.id}`);
+    await anon.page.getByRole('img', { name: 'Công ty Khởi nghiệp Sao Đỏ' }).waitFor();
+    assert.equal(await anon.page.getByLabel('Logo', { exact: true }).count(), 0, 'no upload field for a visitor');
+  } finally {
+    await anon.ctx.close();
   }
 });

@@ -251,6 +251,9 @@ export const en = {
 };
 
 export const messages = {
+  "send the file as text/csv or as an .xlsx workbook, not '%.60s'": {
+    vi: "Hãy gửi tệp CSV (text/csv) hoặc Excel (.xlsx), không phải '{0}'.",
+    en: "Send the file as text/csv or as an .xlsx workbook, not '{0}'." },
   'no booking with id %lld': { vi: 'Không có yêu cầu sử dụng số {0}.', en: 'No booking with id {0}.' },
   "'status' must be one of requested, approved, refused, cancelled, used": {
     vi: 'Trạng thái phải là một trong: chờ duyệt, đã duyệt, từ chối, đã hủy, đã sử dụng.',

@@ -102,6 +102,11 @@ export const vi = {
   'org.action.editor_add': 'Giao người cập nhật hồ sơ',
   'org.action.editor_remove': 'Thôi giao người cập nhật hồ sơ',
   'org.editors': 'Người cập nhật hồ sơ',
+  'org.logo': 'Logo',
+  'org.field.logo_id': 'Logo',
+  'org.logo.help': 'Ảnh PNG, JPEG, WebP hoặc SVG, tối đa 1 MiB. Logo mới thay ngay logo cũ, không cần duyệt.',
+  'org.logo.upload': 'Tải lên logo',
+  'org.logo.saved': 'Đã cập nhật logo.',
   'org.editors.none': 'Chưa giao cho ai.',
   'org.editors.login': 'Tên đăng nhập',
   'org.editors.add': 'Giao',
@@ -238,6 +243,11 @@ export const en = {
   'org.action.editor_add': 'Editor added',
   'org.action.editor_remove': 'Editor removed',
   'org.editors': 'Profile editors',
+  'org.logo': 'Logo',
+  'org.field.logo_id': 'Logo',
+  'org.logo.help': 'A PNG, JPEG, WebP or SVG image of at most 1 MiB. The new logo replaces the old one at once, without review.',
+  'org.logo.upload': 'Upload the logo',
+  'org.logo.saved': 'The logo is updated.',
   'org.editors.none': 'Nobody yet.',
   'org.editors.login': 'Login',
   'org.editors.add': 'Add',
@@ -274,6 +284,11 @@ export const en = {
 
 const m = (vi, en) => ({ vi, en });
 export const messages = {
+  "'entity' must be indicator_value, task_report, agreement or organisation_logo":
+    m('Tệp chỉ gắn với số liệu chỉ tiêu (indicator_value), báo cáo nhiệm vụ (task_report), thỏa thuận hợp tác (agreement) hoặc biểu trưng của tổ chức (organisation_logo).',
+      "'entity' must be indicator_value, task_report, agreement or organisation_logo."),
+  "'%s' is larger than %s, the most a logo may be": m('Tệp {0} lớn hơn {1}, dung lượng tối đa của biểu trưng.', "'{0}' is larger than {1}, the most a logo may be."),
+  "'%s' is not a PNG, JPEG, WebP or SVG image": m('Tệp {0} không phải là ảnh PNG, JPEG, WebP hay SVG.', "'{0}' is not a PNG, JPEG, WebP or SVG image."),
   "'%s' is too long: %zu bytes at most": m("Trường '{0}' quá dài: tối đa {1} byte.", "'{0}' is too long: {1} bytes at most."),
   "'tax_code' %s is not a valid tax code: 10 digits ending with their check digit, or 14 characters for a branch such as 0100109106-001":
     m('{0} không phải là mã số thuế hợp lệ: mã số thuế gồm 10 chữ số, chữ số cuối là số kiểm tra; đơn vị phụ thuộc thêm 3 chữ số, ví dụ 0100109106-001.',

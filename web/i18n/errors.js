@@ -291,7 +291,6 @@ const said = [
   ["'%s' is a zip archive, not an Excel or Word file", "'{0}' là tệp nén zip, không phải tệp Excel hay Word."],
   ["'%s' looks like HTML or XML, which is not accepted as evidence", "'{0}' là trang HTML hoặc XML, không được nhận làm minh chứng."],
   ["'%s' is not a PDF, PNG, JPEG, Excel, Word, CSV or text file", "'{0}' không phải tệp PDF, ảnh PNG, JPEG, Excel, Word, CSV hay văn bản."],
-  ["'entity' must be indicator_value, task_report or agreement", 'Tệp chỉ gắn với số liệu chỉ tiêu (indicator_value), báo cáo nhiệm vụ (task_report) hoặc thỏa thuận hợp tác (agreement).'],
   ["no indicator value with id %lld", 'Không tìm thấy số liệu chỉ tiêu có mã số {0}.'],
   ["no task report with id %lld", 'Không tìm thấy báo cáo nhiệm vụ có mã số {0}.'],
   ["the data directory's path is too long", 'Đường dẫn thư mục dữ liệu quá dài.'],

@@ -11,6 +11,7 @@
 #include "domain/programme/task.h"
 #include "util/err.h"
 #include "util/json.h"
+#include "util/table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,11 +64,16 @@ static int limits(int64_t *limit, int64_t *offset, http_req *req)
 	return rc < 0 ? rc : api_query_int64(offset, req, "offset", 0, 0, INT64_MAX);
 }
 
+/* An import's body: CSV (text/csv) or an .xlsx workbook, told apart by
+ * its content. */
 static int csv_body(http_req *req)
 {
 	const char *ct = http_req_header(req, "Content-Type");
+	if (table_is_xlsx(req->body.ptr, req->body.len))
+		return 0;
 	if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0))
-		return err_set(ERR_INVALID, "send the file as text/csv, not '%.60s'", ct ? ct : "nothing");
+		return err_set(ERR_INVALID, "send the file as text/csv or as an .xlsx workbook, not '%.60s'",
+			ct ? ct : "nothing");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "domain/people/password.h"
 #include "util/err.h"
 #include "util/json.h"
+#include "util/table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -268,8 +269,10 @@ int api_resources_import(http_req *req)
 		return rc;
 	if (!authz_registry_writer(who) && who->n_orgs == 0)
 		return err_set(ERR_FORBIDDEN, "only the registry's writers and organisation editors import resources");
-	if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0))
-		return err_set(ERR_INVALID, "send the file as text/csv, not '%.60s'", ct ? ct : "nothing");
+	if (!table_is_xlsx(req->body.ptr, req->body.len) &&
+	    (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0)))
+		return err_set(ERR_INVALID, "send the file as text/csv or as an .xlsx workbook, not '%.60s'",
+			ct ? ct : "nothing");
 	if ((rc = api_db(&db, req)) < 0)
 		return rc;
 	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);

@@ -1,7 +1,8 @@
 /* attachments: /api/v1/attachments — evidence files. Upload the raw bytes
  * with ?entity=indicator_value|task_report&entity_id=N&name=FILE (whoever
- * may report for the record's unit), or ?entity=agreement (the registry's
- * writers); download by id (anyone for a public
+ * may report for the record's unit), ?entity=agreement (the registry's
+ * writers) or ?entity=organisation_logo&entity_id=ORG (the organisation's
+ * editors and the registry's writers); download by id (anyone for a public
  * record, else those who may read its unit). */
 #include "api/api.h"
 #include "domain/programme/task.h"
@@ -34,9 +35,12 @@ int api_attachments_upload(http_req *req)
 	if ((rc = api_query_int64(&entity_id, req, "entity_id", 0, 1, INT64_MAX)) < 0 || (rc = api_db(&db, req)) < 0 ||
 	    (rc = attachment_record(&path, &is_public, db, &req->a, entity, entity_id)) < 0)
 		return rc == ERR_NOTFOUND ? err_set(ERR_INVALID, "%s", err_msg()) : rc;
-	/* an agreement's file is the registry writers' to add */
-	bool agreement = strcmp(entity, "agreement") == 0;
-	if ((rc = agreement ? api_require(req, ACT_REGISTRY_WRITE, NULL) : api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
+	/* an agreement's file is the registry writers' to add; a logo its
+	 * organisation's editors' too */
+	bool agreement = strcmp(entity, "agreement") == 0, logo = strcmp(entity, "organisation_logo") == 0;
+	if (logo && !authz_edits_organisation(who, entity_id) && (rc = api_require(req, ACT_REGISTRY_WRITE, NULL)) < 0)
+		return rc;
+	if ((rc = logo ? 0 : agreement ? api_require(req, ACT_REGISTRY_WRITE, NULL) : api_require(req, ACT_REPORT_WRITE, path)) < 0 ||
 	    (rc = attachment_add(&out, db, who, app->data_dir, entity, entity_id, name, req->body.ptr ? req->body.ptr : "",
 		     req->body.len)) < 0)
 		return rc;
@@ -59,8 +63,10 @@ int api_attachments_get(http_req *req)
 	    (rc = attachment_find(&f, db, &req->a, app->data_dir, id)) < 0 ||
 	    (rc = attachment_record(&path, &is_public, db, &req->a, f.entity, f.entity_id)) < 0)
 		return rc;
-	/* a draft agreement's file: anyone signed in, as the agreement itself */
-	bool agreement_reader = strcmp(f.entity, "agreement") == 0 && who->person_id;
+	/* a draft agreement's file, an unpublished organisation's logo: anyone
+	 * signed in, as the agreement or the profile itself */
+	bool svg = strcmp(f.type, "image/svg+xml") == 0;
+	bool agreement_reader = (strcmp(f.entity, "agreement") == 0 || strcmp(f.entity, "organisation_logo") == 0) && who->person_id;
 	if (!is_public && !agreement_reader && !authz_sees_all(who) && (rc = api_require(req, ACT_UNIT_READ, path)) < 0) {
 		/* A supporting unit's evidence is also its task's lead unit's. */
 		const char *lead;
@@ -85,6 +91,8 @@ int api_attachments_get(http_req *req)
 		http_req_add_header(req, "X-Frame-Options", "SAMEORIGIN");
 		http_req_add_header(req, "Content-Security-Policy", "default-src 'none'; img-src 'self'; frame-ancestors 'self'");
 	}
+	if (svg)   /* a drawing opened by itself runs no script and loads nothing */
+		http_req_add_header(req, "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
 	http_req_add_header(req, "Cache-Control", "private, no-store");
 	return http_respond_fd(req, 200, f.type, fd, (uint64_t)st.st_size);
 }

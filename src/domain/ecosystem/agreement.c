@@ -6,6 +6,7 @@
 #include "domain/programme/attachment.h"
 #include "domain/programme/task.h"
 #include "util/csv.h"
+#include "util/table.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -1002,12 +1003,12 @@ static void bad_line(json_t *bad, int line)
 	json_array_append_new(bad, json_err_detail(json_pack("{s:i}", "line", line)));
 }
 
-static int import_rows(agreement_import_result *r, db_conn *db, const principal *who, csv_reader *rd, int width,
+static int import_rows(agreement_import_result *r, db_conn *db, const principal *who, table_reader *rd, int width,
 	const int *col)
 {
 	csv_record rec;
 	int rc;
-	while ((rc = csv_read(rd, &rec)) == 1) {
+	while ((rc = table_read(rd, &rec)) == 1) {
 		json_t *row = NULL;
 		int64_t id = 0;
 		r->total++;
@@ -1047,23 +1048,22 @@ static int import_rows(agreement_import_result *r, db_conn *db, const principal 
 int agreement_import(agreement_import_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
 	bool dry_run)
 {
-	csv_reader rd;
+	table_reader rd;
 	csv_record h;
 	int col[N_COLUMNS], rc;
 	memset(r, 0, sizeof(*r));
 	r->bad = json_array();
-	csv_init(&rd, csv, len);
-	if ((rc = csv_read(&rd, &h)) <= 0) {
-		csv_free(&rd);
+	if ((rc = table_open(&rd, csv, len)) < 0 || (rc = table_read(&rd, &h)) <= 0) {
+		table_free(&rd);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the file is empty (a header row code,kind,title,... is needed)");
 	}
 	int width = h.n;
 	if ((rc = import_header(col, &h)) < 0 || (rc = db_begin_write(db)) < 0) {
-		csv_free(&rd);
+		table_free(&rd);
 		return rc;
 	}
 	rc = import_rows(r, db, who, &rd, width, col);
-	csv_free(&rd);
+	table_free(&rd);
 	if (rc == 0 && json_array_size(r->bad))
 		rc = err_set(ERR_INVALID, "%zu of %d rows are wrong; nothing was saved", json_array_size(r->bad), r->total);
 	if (rc < 0 || dry_run) {

@@ -88,7 +88,9 @@ int agreement_review(json_t **out, db_conn *db, date_ymd from, date_ymd to, date
  * (codes separated by ';'), status, parties (organisation names or ids
  * separated by ';'), description. An existing code is updated, a new one
  * created; every bad row is named (r->bad: [{line, message, template,
- * params}]) and nothing is saved if any is; dry_run saves nothing. */
+ * params}]) and nothing is saved if any is; dry_run saves nothing. The
+ * import also takes an .xlsx workbook of these columns (lines are then its
+ * sheet rows). */
 typedef struct agreement_import_result {
 	int created, updated, total;
 	json_t *bad;   /* owned by the caller */

@@ -4,6 +4,7 @@
 #include "domain/ecosystem/registry.h"
 #include "domain/people/audit.h"
 #include "util/csv.h"
+#include "util/table.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
@@ -671,12 +672,12 @@ static int inv_row_json(json_t **out, db_conn *db, const csv_record *rec, const 
 	return rc;
 }
 
-static int inv_import_rows(investment_import_result *r, db_conn *db, const principal *who, csv_reader *rd, int width,
+static int inv_import_rows(investment_import_result *r, db_conn *db, const principal *who, table_reader *rd, int width,
 	const int *col)
 {
 	csv_record rec;
 	int rc;
-	while ((rc = csv_read(rd, &rec)) == 1) {
+	while ((rc = table_read(rd, &rec)) == 1) {
 		json_t *row = NULL;
 		int64_t id;
 		r->total++;
@@ -696,14 +697,13 @@ static int inv_import_rows(investment_import_result *r, db_conn *db, const princ
 int investment_import(investment_import_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
 	bool dry_run)
 {
-	csv_reader rd;
+	table_reader rd;
 	csv_record h;
 	int col[N_INV], rc;
 	memset(r, 0, sizeof(*r));
 	r->bad = json_array();
-	csv_init(&rd, csv, len);
-	if ((rc = csv_read(&rd, &h)) <= 0) {
-		csv_free(&rd);
+	if ((rc = table_open(&rd, csv, len)) < 0 || (rc = table_read(&rd, &h)) <= 0) {
+		table_free(&rd);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the file is empty (a header row fund_code,investor,startup,... is needed)");
 	}
 	for (int c = 0; c < N_INV; c++) {
@@ -714,15 +714,15 @@ int investment_import(investment_import_result *r, db_conn *db, const principal 
 	}
 	int width = h.n;
 	if (col[2] < 0 || col[3] < 0 || col[4] < 0) {
-		csv_free(&rd);
+		table_free(&rd);
 		return err_set(ERR_INVALID, "line 1: the header needs the columns startup, amount_vnd and invested_on");
 	}
 	if ((rc = db_begin_write(db)) < 0) {
-		csv_free(&rd);
+		table_free(&rd);
 		return rc;
 	}
 	rc = inv_import_rows(r, db, who, &rd, width, col);
-	csv_free(&rd);
+	table_free(&rd);
 	if (rc == 0 && json_array_size(r->bad))
 		rc = err_set(ERR_INVALID, "%zu of %d rows are wrong; nothing was saved", json_array_size(r->bad), r->total);
 	if (rc == 0 && !dry_run)

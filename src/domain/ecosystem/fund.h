@@ -54,7 +54,8 @@ int investment_list(json_t **out, db_conn *db, const investment_filter *f, int64
 /* CSV: fund_code, investor, startup, amount_vnd, invested_on, round,
  * instrument, note (investor and startup: an organisation's id or name).
  * Every row is a new investment; every bad row is named in r->bad and
- * nothing is saved if any is; dry_run saves nothing. */
+ * nothing is saved if any is; dry_run saves nothing. The import also takes
+ * an .xlsx workbook of these columns (lines are then its sheet rows). */
 typedef struct investment_import_result {
 	int created, total;
 	json_t *bad;   /* owned by the caller */

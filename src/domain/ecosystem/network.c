@@ -7,6 +7,7 @@
 #include "util/json.h"
 #include "util/period.h"
 #include "util/str.h"
+#include "util/table.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -949,33 +950,32 @@ static int import_row(resource_import_result *r, db_conn *db, const principal *w
 int resource_import(resource_import_result *r, db_conn *db, const principal *who, const char *csv, size_t len,
 	bool dry_run)
 {
-	csv_reader rd;
+	table_reader rd;
 	csv_record rec;
 	int col[N_CSV_COLUMNS], width, rc;
 	memset(r, 0, sizeof(*r));
 	r->bad = json_array();
-	csv_init(&rd, csv, len);
-	if ((rc = csv_read(&rd, &rec)) <= 0) {
-		csv_free(&rd);
+	if ((rc = table_open(&rd, csv, len)) < 0 || (rc = table_read(&rd, &rec)) <= 0) {
+		table_free(&rd);
 		return rc < 0 ? rc : err_set(ERR_INVALID, "the file is empty (a header row organisation_id,kind,name,... is needed)");
 	}
 	if ((rc = import_header(col, &rec)) < 0) {
-		csv_free(&rd);
+		table_free(&rd);
 		return rc;
 	}
 	width = rec.n;
 	if ((rc = db_begin_write(db)) < 0) {
-		csv_free(&rd);
+		table_free(&rd);
 		return rc;
 	}
-	while ((rc = csv_read(&rd, &rec)) == 1) {
+	while ((rc = table_read(&rd, &rec)) == 1) {
 		r->total++;
 		if (csv_check_width(&rec, width) < 0)
 			bad_last(r, rec.line);
 		else if ((rc = import_row(r, db, who, &rec, col)) < 0)
 			break;
 	}
-	csv_free(&rd);
+	table_free(&rd);
 	if (rc == ERR_INVALID) {   /* a broken quote ends the reading */
 		int line = 0;
 		sscanf(err_msg(), "line %d", &line);

@@ -74,7 +74,8 @@ typedef struct resource_import_result {
 	json_t *bad;   /* [{line, message, template, params}], owned by the caller */
 } resource_import_result;
 
-/* Imports resources from CSV: a row with an id changes that resource,
+/* Imports resources from CSV or an .xlsx workbook (util/table.h; a bad
+ * row is named by its sheet row there): a row with an id changes that resource,
  * one without adds one. All or nothing: any bad row (every one named in
  * r->bad) is ERR_INVALID and nothing is saved; dry_run checks and saves
  * nothing. Rows of organisations who may not change are bad rows. */

@@ -802,6 +802,12 @@ int organisation_get(json_t **out, db_conn *db, const principal *who, int64_t id
 		json_object_set(o, "change", latest ? latest : json_null());
 		json_decref(more);
 	}
+	int64_t logo = 0;   /* the logo is seen by whoever sees the profile */
+	char url[64];
+	if ((rc = db_run(db, &logo, "SELECT logo_id FROM organisation WHERE id = ? AND logo_id IS NOT NULL", "i", id)) < 0)
+		goto fail;
+	snprintf(url, sizeof(url), "/api/v1/attachments/%lld", (long long)logo);
+	json_object_set_new(o, "logo", logo ? json_pack("{s:I, s:s}", "id", (json_int_t)logo, "url", url) : json_null());
 	json_object_set_new(o, "can_edit", json_boolean(who && !anonymous && authz_edits_organisation(who, id)));
 	*out = o;
 	return 0;

@@ -75,8 +75,10 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 		sql = "SELECT u.path, 0 FROM task_report r JOIN unit u ON u.id = r.unit_id WHERE r.id = ?";
 	else if (strcmp(entity, "agreement") == 0)   /* the file of an agreement, public unless a draft */
 		sql = "SELECT '/', CASE WHEN status = 'draft' THEN 0 ELSE 1 END FROM agreement WHERE id = ?";
+	else if (strcmp(entity, "organisation_logo") == 0)   /* public with the organisation's profile */
+		sql = "SELECT '/', CASE WHEN published = 1 AND status <> 'merged' THEN 1 ELSE 0 END FROM organisation WHERE id = ?";
 	else
-		return err_set(ERR_INVALID, "'entity' must be indicator_value, task_report or agreement");
+		return err_set(ERR_INVALID, "'entity' must be indicator_value, task_report, agreement or organisation_logo");
 	int rc = db_prepare(&s, db, sql);
 	if (rc < 0)
 		return rc;
@@ -92,6 +94,8 @@ int attachment_record(const char **unit_path, bool *is_public, db_conn *db, aren
 		return 0;
 	if (strcmp(entity, "agreement") == 0)
 		return err_set(ERR_NOTFOUND, "no agreement with id %lld", (long long)entity_id);
+	if (strcmp(entity, "organisation_logo") == 0)
+		return err_set(ERR_NOTFOUND, "no organisation with id %lld", (long long)entity_id);
 	return strcmp(entity, "task_report") == 0 ? err_set(ERR_NOTFOUND, "no task report with id %lld", (long long)entity_id)
 						  : err_set(ERR_NOTFOUND, "no indicator value with id %lld", (long long)entity_id);
 }
@@ -197,6 +201,93 @@ static json_t *row_json(db_stmt *s)
 		"type", db_column_text(s, 2), "size", (json_int_t)db_column_int64(s, 3), "created_at", db_column_text(s, 4));
 }
 
+/* An SVG drawing: UTF-8 text whose first element, after an XML
+ * declaration, comments or a doctype, is <svg. */
+static bool is_svg(const char *p, size_t len)
+{
+	if (memchr(p, '\0', len) || !utf8_valid(p, len))
+		return false;
+	const char *at = p + (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0), *end = p + len;
+	while (at < end) {
+		while (at < end && (*at == ' ' || *at == '\n' || *at == '\r' || *at == '\t'))
+			at++;
+		if (end - at >= 4 && (memcmp(at, "<svg", 4) == 0 || memcmp(at, "<SVG", 4) == 0))
+			return end - at == 4 || strchr(" \t\r\n>/", at[4]) != NULL;
+		if (end - at < 2 || at[0] != '<' || (at[1] != '?' && at[1] != '!'))
+			return false;
+		const char *close = memchr(at, '>', (size_t)(end - at));   /* skip <?xml ...?>, <!-- ... -->, <!DOCTYPE ...> */
+		if (!close)
+			return false;
+		at = close + 1;
+	}
+	return false;
+}
+
+/* The image type of a logo: PNG, JPEG, WebP or SVG, decided from the
+ * bytes; NULL (ERR_INVALID set) for anything else or over LOGO_MAX_BYTES. */
+#define LOGO_MAX_BYTES (1024 * 1024)
+static const char *logo_sniff(const char *p, size_t len, const char *name)
+{
+	if (len == 0) {
+		err_set(ERR_INVALID, "the file is empty");
+		return NULL;
+	}
+	if (len > LOGO_MAX_BYTES) {
+		err_set(ERR_INVALID, "'%s' is larger than %s, the most a logo may be", name, "1 MiB");
+		return NULL;
+	}
+	if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (len >= 3 && memcmp(p, "\xff\xd8\xff", 3) == 0)
+		return "image/jpeg";
+	if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	if (is_svg(p, len))
+		return "image/svg+xml";
+	err_set(ERR_INVALID, "'%s' is not a PNG, JPEG, WebP or SVG image", name);
+	return NULL;
+}
+
+/* Makes attachment id the logo of organisation org_id, in the caller's
+ * transaction, with the organisation's audit entry. */
+static int set_logo(db_conn *db, const principal *who, int64_t org_id, int64_t id)
+{
+	db_stmt *s;
+	json_t *before = NULL;
+	char *name = NULL;
+	bool merged = false;
+	int rc = db_prepare(&s, db, "SELECT logo_id, name, status FROM organisation WHERE id = ?");
+	if (rc < 0)
+		return rc;
+	db_bind_int64(s, 1, org_id);
+	if ((rc = db_step(s)) == DB_ROW) {
+		before = json_pack("{s:o}", "logo_id", db_column_is_null(s, 0) ? json_null() : json_integer(db_column_int64(s, 0)));
+		name = strdup(db_column_text(s, 1));
+		merged = strcmp(db_column_text(s, 2), "merged") == 0;
+	}
+	db_finalize(s);
+	if (rc < 0 || !before || !name) {
+		json_decref(before);
+		free(name);
+		return rc < 0 ? rc : err_set(ERR_NOTFOUND, "no organisation with id %lld", (long long)org_id);
+	}
+	if (merged) {
+		rc = err_set(ERR_CONFLICT, "%s was merged into another organisation and does not change", name);
+		json_decref(before);
+		free(name);
+		return rc;
+	}
+	free(name);
+	char now[TIME_ISO_SIZE];
+	time_now_iso(now);
+	if ((rc = db_run(db, NULL, "UPDATE organisation SET logo_id = ?, updated_at = ? WHERE id = ?", "iti", id, now, org_id)) < 0) {
+		json_decref(before);
+		return rc;
+	}
+	return audit_append_id(db, who, "update", "organisation", org_id, before,
+		json_pack("{s:I}", "logo_id", (json_int_t)id));
+}
+
 int attachment_add(json_t **out, db_conn *db, const principal *who, const char *data_dir, const char *entity,
 	int64_t entity_id, const char *name, const char *p, size_t len)
 {
@@ -206,7 +297,8 @@ int attachment_add(json_t **out, db_conn *db, const principal *who, const char *
 	*out = NULL;
 	if (!name || !*name || strlen(name) > NAME_MAX_BYTES || !utf8_valid(name, strlen(name)) || strpbrk(name, "/\\\r\n"))
 		return err_set(ERR_INVALID, "'name' must be a file name of 1 to %d bytes without slashes", NAME_MAX_BYTES);
-	const char *type = attachment_sniff(p, len, name);
+	bool logo = strcmp(entity, "organisation_logo") == 0;
+	const char *type = logo ? logo_sniff(p, len, name) : attachment_sniff(p, len, name);
 	if (!type)
 		return ERR_INVALID;
 	if ((rc = attachment_store(hash, data_dir, p, len)) < 0)
@@ -222,7 +314,8 @@ int attachment_add(json_t **out, db_conn *db, const principal *who, const char *
 	*out = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "name", name, "type", type, "size",
 		(json_int_t)len, "sha256", hash, "entity", entity, "entity_id", (json_int_t)entity_id);
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
-	if ((rc = audit_append_json(db, who, "upload", "attachment", id_text, NULL, *out)) < 0)
+	if ((rc = audit_append_json(db, who, "upload", "attachment", id_text, NULL, *out)) < 0 ||
+	    (logo && (rc = set_logo(db, who, entity_id, id)) < 0))
 		goto fail;
 	return db_commit(db);
 fail:

@@ -2,7 +2,10 @@
  * reports. A file is stored once under DATA_DIR/attachments/ab/cdef... by
  * its SHA-256; its type is decided from its first bytes, never from its
  * name: PDF, PNG, JPEG, Office Open XML (xlsx, docx), or UTF-8 text (csv,
- * txt). Anything else is refused. */
+ * txt). Anything else is refused. An organisation's logo
+ * (entity organisation_logo) is a PNG, JPEG, WebP or SVG image of at most
+ * 1 MiB; adding one makes it the organisation's logo in the same
+ * transaction (audited as an update of the organisation). */
 #ifndef NQ57_ATTACHMENT_H
 #define NQ57_ATTACHMENT_H
 

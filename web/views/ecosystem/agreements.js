@@ -138,16 +138,19 @@ function ImportAgreements({ t, session, onDone }) {
   const upload = async (e) => {
     const file = e.target.files[0];
     if (!file) return;
-    const text = await file.text();
+    // a workbook goes as its bytes, a CSV as text
+    const xlsx = /\.xlsx$/i.test(file.name);
+    const body = xlsx ? new Uint8Array(await file.arrayBuffer()) : await file.text();
     e.target.value = '';
-    const r = await w.run(() => session.send('POST', '/api/v1/agreements/import', text, { contentType: 'text/csv' }),
+    const type = xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+    const r = await w.run(() => session.send('POST', '/api/v1/agreements/import', body, { contentType: type }),
       (x) => t('agr.imported', formatNumber(x.created), formatNumber(x.updated)));
     if (r) onDone();
   };
   return html`
     <div class="import">
       <label for="agr-import">${t('agr.import')}</label>
-      <input id="agr-import" type="file" accept=".csv,text/csv" onChange=${upload} />
+      <input id="agr-import" type="file" accept=".csv,text/csv,.xlsx" onChange=${upload} />
       <${Message} msg=${w.msg} />
     </div>`;
 }

@@ -410,7 +410,7 @@ function History({ t, id, version }) {
   const [data, error] = useLoad(`/api/v1/organisations/${id}/history?limit=50`, [version]);
   const changed = (e) => {
     if (e.action !== 'update' || !e.before || !e.after) return '';
-    return [...EDIT_FIELDS, 'people'].filter((k) => JSON.stringify(e.before[k]) !== JSON.stringify(e.after[k]))
+    return [...EDIT_FIELDS, 'people', 'logo_id'].filter((k) => JSON.stringify(e.before[k]) !== JSON.stringify(e.after[k]))
       .map((k) => t(`org.field.${k}`)).join(', ');
   };
   return html`
@@ -455,6 +455,38 @@ function Editors({ t, session, o, onChange }) {
     </div>`;
 }
 
+const LOGO_TYPES = 'image/png,image/jpeg,image/webp,image/svg+xml';
+
+// The logo's upload field, for those who may change the organisation: the
+// file is sent as it is and becomes the logo at once (no review).
+function LogoUpload({ t, session, o, onDone }) {
+  const [state, setState] = useState(null);
+  const file = useRef(null);
+  const send = async () => {
+    const f = file.current?.files?.[0];
+    if (!f) return;
+    setState({ busy: true });
+    try {
+      await session.send('POST', `/api/v1/attachments?entity=organisation_logo&entity_id=${o.id}&name=${encodeURIComponent(f.name)}`,
+        new Uint8Array(await f.arrayBuffer()), { contentType: 'application/octet-stream' });
+      setState({ ok: true });
+      file.current.value = '';
+      onDone();
+    } catch (err) {
+      setState({ error: err.message });
+    }
+  };
+  return html`
+    <form class="form org-logo-form" onSubmit=${(e) => { e.preventDefault(); send(); }}>
+      <label for="org-logo-file">${t('org.logo')}</label>
+      <input id="org-logo-file" type="file" accept=${LOGO_TYPES} ref=${file} required aria-describedby="org-logo-help" />
+      <p id="org-logo-help" class="muted">${t('org.logo.help')}</p>
+      <p class="actions"><button type="submit" class="button" disabled=${state?.busy}>${t('org.logo.upload')}</button></p>
+      ${state?.ok && html`<p class="form-ok" role="status">${t('org.logo.saved')}</p>`}
+      ${state?.error && html`<p class="form-error" role="alert">${state.error}</p>`}
+    </form>`;
+}
+
 function Fact({ label, children }) {
   return html`<dt>${label}</dt><dd>${children}</dd>`;
 }
@@ -492,6 +524,8 @@ function Profile({ t, session, id, headingRef }) {
   return html`
     <section class="view view-organisation">
       ${back}
+      ${o.logo && html`<p class="org-logo"><img src=${o.logo.url} alt=${o.name}
+        style=${{ display: 'block', maxWidth: '10rem', maxHeight: '6rem', objectFit: 'contain' }} /></p>`}
       <h1 tabindex="-1" ref=${headingRef}>${o.name}</h1>
       <p class="lead">${t(`org.kind.${o.kind}`)}${o.short_name ? ` · ${o.short_name}` : ''}
         ${o.status !== 'active' && html` · <span class="badge">${t(`org.status.${o.status}`)}</span>`}
@@ -532,6 +566,8 @@ function Profile({ t, session, id, headingRef }) {
         onDone=${(r) => saved(r, t('org.saved'))} />`}
       ${o.can_edit && o.status !== 'merged' && !editing && html`<p class="actions">
         <button type="button" class="button primary" onClick=${() => { setEditing(true); setNote(''); }}>${writer ? t('org.edit') : t('org.editPropose')}</button></p>`}
+      ${o.can_edit && o.status !== 'merged' && html`<div class="card"><${LogoUpload} t=${t} session=${session} o=${o}
+        onDone=${() => setVersion(version + 1)} /></div>`}
       ${editing && html`<${EditForm} t=${t} session=${session} o=${o} sectors=${sectors} communes=${communes}
         onSaved=${saved} onCancel=${() => setEditing(false)} />`}
       ${writer && o.editors && html`<${Editors} t=${t} session=${session} o=${o} onChange=${() => setVersion(version + 1)} />`}
