@@ -84,9 +84,9 @@ run_node "browser" tests/browser
 # --- a short pass of every fuzz target (fuzz/run.sh), each one test; the
 # clang build is FUZZ_BUILD (make test builds build-fuzz)
 FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
-section "fuzzing, ${FUZZ_SHORT_SECONDS:-12} s per target ($FUZZ_BUILD)"
+section "fuzzing, ${FUZZ_SHORT_SECONDS:-6} s per target ($FUZZ_BUILD)"
 if [ -d "$FUZZ_BUILD/fuzz" ]; then
-	fuzz/run.sh "$FUZZ_BUILD" "${FUZZ_SHORT_SECONDS:-12}" >"$OUT/fuzz.log" 2>&1
+	fuzz/run.sh "$FUZZ_BUILD" "${FUZZ_SHORT_SECONDS:-6}" >"$OUT/fuzz.log" 2>&1
 	rc=$?
 	cat "$OUT/fuzz.log"
 	p=$(grep -c '^PASS fuzz_' "$OUT/fuzz.log")
