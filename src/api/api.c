@@ -10,6 +10,7 @@
 #include "util/err.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/table.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -390,6 +391,17 @@ int api_respond_error(http_req *req, int code, json_t *details)
 	json_object_set_new(err, "details", details ? details : json_array());
 	json_object_set_new(err, "request_id", json_string(req->id));
 	return api_respond_json(req, status, json_pack("{s:o}", "error", err));
+}
+
+int api_body_table(http_req *req)
+{
+	const char *ct = http_req_header(req, "Content-Type");
+	if (table_is_xlsx(req->body.ptr, req->body.len))
+		return 0;
+	if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0))
+		return err_set(ERR_INVALID, "send the file as text/csv or as an .xlsx workbook, not '%.60s'",
+			ct ? ct : "nothing");
+	return 0;
 }
 
 int api_body_json(json_t **out, http_req *req)

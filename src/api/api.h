@@ -64,6 +64,9 @@ int api_respond_raw(http_req *req, int status, const char *json, size_t len);
 int api_body_object(json_t **out, http_req *req);
 /* The same for any JSON value (an array of targets). */
 int api_body_json(json_t **out, http_req *req);
+/* An import's body: an .xlsx workbook (told by its content) or CSV sent
+ * as text/csv or text/plain; ERR_INVALID naming the type sent otherwise. */
+int api_body_table(http_req *req);
 
 #define API_SESSION_COOKIE "nq57_session"
 #define API_CSRF_HEADER "X-CSRF-Token"

@@ -337,7 +337,5 @@ export const messages = {
   "'unit': there is no unit with the code %s": m('Không có đơn vị mã {0}.', 'There is no unit with the code {0}.'),
   "name the editor by 'person_id' or 'login'": m('Cần cho biết người cập nhật hồ sơ (tên đăng nhập).', "Name the editor by 'person_id' or 'login'."),
   "'login': there is no person %s": m('Không có người dùng {0}.', 'There is no person {0}.'),
-  "send the organisations as text/csv or as an .xlsx workbook, not '%.60s'":
-    m('Hãy gửi tệp CSV (text/csv) hoặc Excel (.xlsx), không phải {0}.', "Send the organisations as text/csv or as an .xlsx workbook, not '{0}'."),
   'sign in to export the organisations': m('Cần đăng nhập để xuất danh sách tổ chức.', 'Sign in to export the organisations.'),
 };

@@ -64,19 +64,6 @@ static int limits(int64_t *limit, int64_t *offset, http_req *req)
 	return rc < 0 ? rc : api_query_int64(offset, req, "offset", 0, 0, INT64_MAX);
 }
 
-/* An import's body: CSV (text/csv) or an .xlsx workbook, told apart by
- * its content. */
-static int csv_body(http_req *req)
-{
-	const char *ct = http_req_header(req, "Content-Type");
-	if (table_is_xlsx(req->body.ptr, req->body.len))
-		return 0;
-	if (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0))
-		return err_set(ERR_INVALID, "send the file as text/csv or as an .xlsx workbook, not '%.60s'",
-			ct ? ct : "nothing");
-	return 0;
-}
-
 static int respond_csv(http_req *req, const char *name, char *csv, size_t len)
 {
 	http_req_add_header(req, "Content-Disposition", api_disposition(req, name, false));
@@ -272,7 +259,7 @@ int api_agreements_import(http_req *req)
 	agreement_import_result r;
 	bool dry = flag(req, "dry_run");
 	int rc;
-	if ((rc = writer(&who, &db, NULL, req)) < 0 || (rc = csv_body(req)) < 0)
+	if ((rc = writer(&who, &db, NULL, req)) < 0 || (rc = api_body_table(req)) < 0)
 		return rc;
 	rc = agreement_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, dry);
 	if (rc == ERR_INVALID && json_array_size(r.bad))
@@ -408,7 +395,7 @@ int api_investments_import(http_req *req)
 	investment_import_result r;
 	bool dry = flag(req, "dry_run");
 	int rc;
-	if ((rc = writer(&who, &db, NULL, req)) < 0 || (rc = csv_body(req)) < 0)
+	if ((rc = writer(&who, &db, NULL, req)) < 0 || (rc = api_body_table(req)) < 0)
 		return rc;
 	rc = investment_import(&r, db, who, req->body.ptr ? req->body.ptr : "", req->body.len, dry);
 	if (rc == ERR_INVALID && json_array_size(r.bad))

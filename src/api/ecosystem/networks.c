@@ -262,18 +262,14 @@ int api_resources_export(http_req *req)
 int api_resources_import(http_req *req)
 {
 	const principal *who;
-	const char *ct = http_req_header(req, "Content-Type"), *dry = http_req_query(req, "dry_run");
+	const char *dry = http_req_query(req, "dry_run");
 	db_conn *db;
 	int rc;
 	if ((rc = signed_in(req, &who)) < 0)
 		return rc;
 	if (!authz_registry_writer(who) && who->n_orgs == 0)
 		return err_set(ERR_FORBIDDEN, "only the registry's writers and organisation editors import resources");
-	if (!table_is_xlsx(req->body.ptr, req->body.len) &&
-	    (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0)))
-		return err_set(ERR_INVALID, "send the file as text/csv or as an .xlsx workbook, not '%.60s'",
-			ct ? ct : "nothing");
-	if ((rc = api_db(&db, req)) < 0)
+	if ((rc = api_body_table(req)) < 0 || (rc = api_db(&db, req)) < 0)
 		return rc;
 	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
 	resource_import_result r;

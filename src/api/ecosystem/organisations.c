@@ -276,9 +276,7 @@ static bool flag(http_req *req, const char *name)
 int api_organisations_import(http_req *req)
 {
 	const principal *who;
-	const char *ct = http_req_header(req, "Content-Type");
 	const char *body = req->body.ptr ? req->body.ptr : "";
-	bool xlsx = req->body.len >= 4 && memcmp(body, "PK\x03\x04", 4) == 0;
 	bool dry_run = flag(req, "dry_run");
 	organisation_import_result r;
 	db_conn *db;
@@ -286,9 +284,8 @@ int api_organisations_import(http_req *req)
 	if ((rc = signed_in(&who, req)) < 0 || (rc = api_require(req, ACT_REGISTRY_WRITE, NULL)) < 0 ||
 	    (rc = api_db(&db, req)) < 0)
 		return rc;
-	if (!xlsx && (!ct || (strncasecmp(ct, "text/csv", 8) != 0 && strncasecmp(ct, "text/plain", 10) != 0)))
-		return err_set(ERR_INVALID, "send the organisations as text/csv or as an .xlsx workbook, not '%.60s'",
-			ct ? ct : "nothing");
+	if ((rc = api_body_table(req)) < 0)
+		return rc;
 	rc = organisation_import(&r, db, who, body, req->body.len, dry_run);
 	if (rc == ERR_INVALID && r.problems) {
 		json_decref(r.rows);
