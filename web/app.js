@@ -237,7 +237,9 @@ function App() {
   useEffect(() => { document.title = t('app.title'); }, [lang]);
   useEffect(() => {
     const start = landing(session);
-    if (start && /^#?\/?$/.test(hash)) location.replace(start);
+    // the live hash, not the rendered one: a page opened since the sign-in
+    // (a click, a link) is not taken back to the landing page
+    if (start && /^#?\/?$/.test(hash) && /^#?\/?$/.test(location.hash)) location.replace(start);
   }, [session.me, hash]);
 
   let view;
