@@ -38,6 +38,19 @@ int db_begin(db_conn *c);
 int db_begin_write(db_conn *c);
 int db_commit(db_conn *c);
 int db_rollback(db_conn *c);   /* safe to call when no transaction is open */
+/* Returns call's result run in a write transaction of its own: committed
+ * when it succeeds, rolled back (its error kept) when it fails. */
+#define DB_IN_WRITE(db, call)                       \
+	do {                                        \
+		int rc_ = db_begin_write(db);       \
+		if (rc_ < 0)                        \
+			return rc_;                 \
+		if ((rc_ = (call)) < 0) {           \
+			db_rollback(db);            \
+			return rc_;                 \
+		}                                   \
+		return db_commit(db);               \
+	} while (0)
 
 /* Prepares sql; *out is owned by the caller (db_finalize). */
 int db_prepare(db_stmt **out, db_conn *c, const char *sql);

@@ -592,23 +592,10 @@ done:
 }
 
 /* Runs fn inside one write transaction. */
-#define IN_TRANSACTION(db, call)                    \
-	do {                                        \
-		int rc_ = db_begin_write(db);       \
-		if (rc_ < 0)                        \
-			return rc_;                 \
-		if ((rc_ = (call)) < 0) {           \
-			err_keep();                 \
-			db_rollback(db);            \
-			err_restore();              \
-			return rc_;                 \
-		}                                   \
-		return db_commit(db);               \
-	} while (0)
 
 int agreement_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
-	IN_TRANSACTION(db, agreement_insert(out_id, db, who, in));
+	DB_IN_WRITE(db, agreement_insert(out_id, db, who, in));
 }
 
 static int update_in(db_conn *db, const principal *who, int64_t id, const agreement_fields *f)
@@ -665,7 +652,7 @@ int agreement_update(db_conn *db, const principal *who, int64_t id, const json_t
 		return rc;
 	if (f.code)
 		return err_set(ERR_INVALID, "an agreement's code does not change");
-	IN_TRANSACTION(db, update_in(db, who, id, &f));
+	DB_IN_WRITE(db, update_in(db, who, id, &f));
 }
 
 /* ----------------------------------------------------------- actions */
@@ -700,7 +687,7 @@ static int link_in(db_conn *db, const principal *who, int64_t id, int64_t task_i
 
 int agreement_action_link(db_conn *db, const principal *who, int64_t id, int64_t task_id)
 {
-	IN_TRANSACTION(db, link_in(db, who, id, task_id));
+	DB_IN_WRITE(db, link_in(db, who, id, task_id));
 }
 
 static int create_action_in(int64_t *out_task_id, db_conn *db, const principal *who, int64_t id, const json_t *task)
@@ -756,7 +743,7 @@ static int create_action_in(int64_t *out_task_id, db_conn *db, const principal *
 
 int agreement_action_create(int64_t *out_task_id, db_conn *db, const principal *who, int64_t id, const json_t *task)
 {
-	IN_TRANSACTION(db, create_action_in(out_task_id, db, who, id, task));
+	DB_IN_WRITE(db, create_action_in(out_task_id, db, who, id, task));
 }
 
 static int unlink_in(db_conn *db, const principal *who, int64_t id, int64_t task_id)
@@ -771,7 +758,7 @@ static int unlink_in(db_conn *db, const principal *who, int64_t id, int64_t task
 
 int agreement_action_unlink(db_conn *db, const principal *who, int64_t id, int64_t task_id)
 {
-	IN_TRANSACTION(db, unlink_in(db, who, id, task_id));
+	DB_IN_WRITE(db, unlink_in(db, who, id, task_id));
 }
 
 /* ----------------------------------------------------------- problems */
@@ -845,7 +832,7 @@ int agreement_problem_insert(int64_t *out_id, db_conn *db, const principal *who,
 
 int agreement_problem_add(int64_t *out_id, db_conn *db, const principal *who, int64_t id, const json_t *in)
 {
-	IN_TRANSACTION(db, agreement_problem_insert(out_id, db, who, id, in));
+	DB_IN_WRITE(db, agreement_problem_insert(out_id, db, who, id, in));
 }
 
 static int problem_update_in(db_conn *db, const principal *who, int64_t id, int64_t problem_id, const json_t *in)
@@ -877,7 +864,7 @@ static int problem_update_in(db_conn *db, const principal *who, int64_t id, int6
 
 int agreement_problem_update(db_conn *db, const principal *who, int64_t id, int64_t problem_id, const json_t *in)
 {
-	IN_TRANSACTION(db, problem_update_in(db, who, id, problem_id, in));
+	DB_IN_WRITE(db, problem_update_in(db, who, id, problem_id, in));
 }
 
 /* ----------------------------------------------------------- exchange */
@@ -1067,9 +1054,7 @@ int agreement_import(agreement_import_result *r, db_conn *db, const principal *w
 	if (rc == 0 && json_array_size(r->bad))
 		rc = err_set(ERR_INVALID, "%zu of %d rows are wrong; nothing was saved", json_array_size(r->bad), r->total);
 	if (rc < 0 || dry_run) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);

@@ -471,9 +471,7 @@ int booking_request(int64_t *out_id, db_conn *db, const principal *who, int64_t 
 	if (rc < 0)
 		return rc;
 	if ((rc = insert_request(out_id, db, who, resource_id, in, false)) < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
@@ -570,9 +568,7 @@ int booking_decide(db_conn *db, const principal *who, int64_t id, booking_decisi
 		return rc;
 	/* cancelling a used booking takes its hours out of the figures */
 	if ((rc = decide_in(db, who, id, d, reason)) < 0 || (rc = registry_refresh_for(db, "booking")) < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
@@ -618,9 +614,7 @@ int booking_record_usage(db_conn *db, const principal *who, int64_t id, const js
 	if (rc < 0)
 		return rc;
 	if ((rc = usage_in(db, who, id, in)) < 0 || (rc = registry_refresh_for(db, "booking")) < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);

@@ -25,21 +25,6 @@
 /* 10^18 VND: beyond any real amount, within a double's exact integers' reach */
 #define AMOUNT_MAX 1e18
 
-/* Runs call inside one write transaction of its own. */
-#define IN_TRANSACTION(db, call)                    \
-	do {                                        \
-		int rc_ = db_begin_write(db);       \
-		if (rc_ < 0)                        \
-			return rc_;                 \
-		if ((rc_ = (call)) < 0) {           \
-			err_keep();                 \
-			db_rollback(db);            \
-			err_restore();              \
-			return rc_;                 \
-		}                                   \
-		return db_commit(db);               \
-	} while (0)
-
 /* ---------------------------------------------------------------- checks */
 
 static int check_code(const char *code)
@@ -384,7 +369,7 @@ int fund_insert(int64_t *out_id, db_conn *db, const principal *who, const json_t
 
 int fund_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
-	IN_TRANSACTION(db, fund_insert(out_id, db, who, in));
+	DB_IN_WRITE(db, fund_insert(out_id, db, who, in));
 }
 
 static int fund_update_in(db_conn *db, const principal *who, int64_t id, const fund_fields *f)
@@ -408,7 +393,7 @@ int fund_update(db_conn *db, const principal *who, int64_t id, const json_t *in)
 		return rc;
 	if (f.code)
 		return err_set(ERR_INVALID, "a fund's code does not change");
-	IN_TRANSACTION(db, fund_update_in(db, who, id, &f));
+	DB_IN_WRITE(db, fund_update_in(db, who, id, &f));
 }
 
 /* ----------------------------------------------------------- investments */
@@ -594,7 +579,7 @@ static int investment_insert_counted(int64_t *out_id, db_conn *db, const princip
 
 int investment_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
-	IN_TRANSACTION(db, investment_insert_counted(out_id, db, who, in));
+	DB_IN_WRITE(db, investment_insert_counted(out_id, db, who, in));
 }
 
 /* ---------------------------------------------------- investments in CSV */
@@ -728,9 +713,7 @@ int investment_import(investment_import_result *r, db_conn *db, const principal 
 	if (rc == 0 && !dry_run)
 		rc = registry_refresh_for(db, "investment");
 	if (rc < 0 || dry_run) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
@@ -938,7 +921,7 @@ int support_insert(int64_t *out_id, db_conn *db, const principal *who, const jso
 
 int support_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
-	IN_TRANSACTION(db, support_insert(out_id, db, who, in));
+	DB_IN_WRITE(db, support_insert(out_id, db, who, in));
 }
 
 static int recipient_add_in(db_conn *db, const principal *who, int64_t id, const json_t *in)
@@ -956,7 +939,7 @@ static int recipient_add_in(db_conn *db, const principal *who, int64_t id, const
 
 int support_recipient_add(db_conn *db, const principal *who, int64_t id, const json_t *in)
 {
-	IN_TRANSACTION(db, recipient_add_in(db, who, id, in));
+	DB_IN_WRITE(db, recipient_add_in(db, who, id, in));
 }
 
 /* ------------------------------------------------------ commercialisation */
@@ -1057,5 +1040,5 @@ int commercialisation_insert(int64_t *out_id, db_conn *db, const principal *who,
 
 int commercialisation_create(int64_t *out_id, db_conn *db, const principal *who, const json_t *in)
 {
-	IN_TRANSACTION(db, commercialisation_insert(out_id, db, who, in));
+	DB_IN_WRITE(db, commercialisation_insert(out_id, db, who, in));
 }

@@ -983,9 +983,7 @@ int resource_import(resource_import_result *r, db_conn *db, const principal *who
 		rc = 0;
 	}
 	if (rc < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	if (json_array_size(r->bad)) {

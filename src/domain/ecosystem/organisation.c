@@ -1019,9 +1019,7 @@ int organisation_create(int64_t *out_id, db_conn *db, const principal *who, cons
 	if (rc < 0)
 		return rc;
 	if ((rc = organisation_insert(out_id, db, who, in)) < 0 || (rc = registry_refresh(db)) < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
@@ -1103,9 +1101,7 @@ int organisation_update(int64_t *out_change_id, db_conn *db, const principal *wh
 		rc = registry_refresh(db);
 	organisation__fields_free(&f);
 	if (rc < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
@@ -1169,9 +1165,7 @@ static int decide(db_conn *db, const principal *who, int64_t id, int64_t change_
 	organisation__fields_free(&f);
 	return db_commit(db);
 fail:
-	err_keep();
 	db_rollback(db);
-	err_restore();
 	json_decref(fields);
 	organisation__fields_free(&f);
 	return rc;
@@ -1225,9 +1219,7 @@ int organisation_editor_add(db_conn *db, const principal *who, int64_t id, int64
 		goto fail;
 	return db_commit(db);
 fail:
-	err_keep();
 	db_rollback(db);
-	err_restore();
 	return rc;
 }
 
@@ -1248,9 +1240,7 @@ int organisation_editor_remove(db_conn *db, const principal *who, int64_t id, in
 		goto fail;
 	return db_commit(db);
 fail:
-	err_keep();
 	db_rollback(db);
-	err_restore();
 	return rc;
 }
 
@@ -1448,9 +1438,7 @@ int organisation_merge(db_conn *db, const principal *who, int64_t kept_id, int64
 	free(dup_text);
 	return db_commit(db);
 fail:
-	err_keep();
 	db_rollback(db);
-	err_restore();
 	json_decref(kept);
 	json_decref(dup);
 	json_decref(kept_after);

@@ -347,9 +347,7 @@ int organisation_import(organisation_import_result *r, db_conn *db, const princi
 	if (rc == 0 && json_array_size(r->problems))
 		rc = err_set(ERR_INVALID, "%zu rows of the file are not right; nothing was saved", json_array_size(r->problems));
 	if (rc < 0 || dry_run) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		if (rc != ERR_INVALID) {
 			json_decref(r->problems);
 			r->problems = NULL;
@@ -359,9 +357,7 @@ int organisation_import(organisation_import_result *r, db_conn *db, const princi
 	json_decref(r->problems);
 	r->problems = NULL;
 	if ((r->created || r->updated) && (rc = registry_refresh(db)) < 0) {
-		err_keep();
 		db_rollback(db);
-		err_restore();
 		return rc;
 	}
 	return db_commit(db);
