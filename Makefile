@@ -8,7 +8,7 @@ BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 600
 MESON_OPTS ?=
 
-.PHONY: all run test build build-san build-fuzz fuzz deps deps-test bench clean
+.PHONY: all run test build build-san build-fuzz fuzz deps deps-test bench bench-registry bench-network bench-search bench-bibliometrics clean
 
 all: build
 
@@ -65,6 +65,15 @@ bench:
 
 bench-registry: build
 	BUILD=$(BUILD) bench/registry.sh
+
+bench-network: build
+	BUILD=$(BUILD) bench/network.sh
+
+bench-search: build
+	BUILD=$(BUILD) bench/search.sh
+
+bench-bibliometrics: build
+	BUILD=$(BUILD) bench/bibliometrics.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

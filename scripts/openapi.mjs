@@ -11,6 +11,12 @@ import * as organisations from './openapi/organisations.mjs';
 import * as networks from './openapi/networks.mjs';
 import * as agreements from './openapi/agreements.mjs';
 import * as registry from './openapi/registry.mjs';
+import * as stmapOutputs from './openapi/stmap_outputs.mjs';
+import * as stmapIndicators from './openapi/stmap_indicators.mjs';
+import * as stmapMaps from './openapi/stmap_maps.mjs';
+import * as stmapNetwork from './openapi/stmap_network.mjs';
+import * as market from './openapi/market.mjs';
+import * as marketMatch from './openapi/market_match.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -287,7 +293,7 @@ const R = [
 // each exports describe(h) returning { schemas, routes, tags } in the
 // notation above (h holds obj, list, ref, q, qs and JSON_BODY).
 const EXTRA_TAGS = [];
-for (const m of [organisations, networks, agreements, registry]) {
+for (const m of [organisations, networks, agreements, registry, stmapOutputs, stmapIndicators, stmapMaps, stmapNetwork, market, marketMatch]) {
   const d = m.describe({ obj, list, ref, q, qs, JSON_BODY });
   Object.assign(schemas, d.schemas || {});
   R.push(...(d.routes || []));

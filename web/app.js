@@ -26,9 +26,14 @@ import { EcosystemView } from './views/ecosystem/ecosystem.js';
 import { OrganisationsView } from './views/ecosystem/organisations.js';
 import { NetworksView, ResourceView } from './views/ecosystem/networks.js';
 import { AgreementsView, FundsView } from './views/ecosystem/agreements.js';
+import { MapView } from './views/stmap/mapview.js';
+import { OutputsView } from './views/stmap/outputs.js';
+import { StIndicatorsView } from './views/stmap/indicators.js';
+import { CollaborationView } from './views/stmap/collaboration.js';
+import { MarketView } from './views/market/market.js';
 
 // The views in navigation order; `id` is both the hash route and the i18n key.
-const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so', 'he-sinh-thai'];
+const VIEWS = ['tong-quan', 'chi-tieu', 'nhiem-vu', 'van-ban', 'don-vi', 'bao-cao', 'chi-so', 'he-sinh-thai', 'ban-do', 'cho-cong-nghe'];
 const HOME = VIEWS[0];
 const HEALTH_REFRESH_MS = 60000;
 
@@ -268,6 +273,11 @@ function App() {
   else if (route === 'tai-nguyen') view = html`<${ResourceView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'thoa-thuan') view = html`<${AgreementsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'quy') view = html`<${FundsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'ban-do') view = html`<${MapView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'cong-bo') view = html`<${OutputsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'chi-so-khcn') view = html`<${StIndicatorsView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'mang-hop-tac') view = html`<${CollaborationView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
+  else if (route === 'cho-cong-nghe') view = html`<${MarketView} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   else if (route === 'api') view = html`<${ApiView} t=${t} headingRef=${headingRef} />`;
   else if (route === 'doi-mat-khau') view = html`<${ChangePasswordView} t=${t} session=${session} headingRef=${headingRef} />`;
   else if (VIEWS.includes(route)) view = html`<${WipView} t=${t} route=${route} headingRef=${headingRef} />`;

@@ -16,10 +16,17 @@ import * as ecosystem from './i18n/ecosystem.js';
 import * as ecosystemOrgs from './i18n/ecosystem_orgs.js';
 import * as ecosystemNetworks from './i18n/ecosystem_networks.js';
 import * as ecosystemAgreements from './i18n/ecosystem_agreements.js';
+import * as stmapMap from './i18n/stmap_map.js';
+import * as stmapOutputs from './i18n/stmap_outputs.js';
+import * as stmapIndicators from './i18n/stmap_indicators.js';
+import * as stmapNetwork from './i18n/stmap_network.js';
+import * as market from './i18n/market.js';
+import * as marketMatch from './i18n/market_match.js';
 
 // Each area keeps its own strings in i18n/<area>.js; they are merged here.
 const AREAS = [tasks, inbox, values, documents, errors, api, exchange, grid, validation, completeness, hardening,
-  ecosystem, ecosystemOrgs, ecosystemNetworks, ecosystemAgreements];
+  ecosystem, ecosystemOrgs, ecosystemNetworks, ecosystemAgreements,
+  stmapMap, stmapOutputs, stmapIndicators, stmapNetwork, market, marketMatch];
 
 export const LANGS = ['vi', 'en'];
 export const DEFAULT_LANG = 'vi';

@@ -4,6 +4,12 @@
 #include "api/ecosystem/networks.h"
 #include "api/ecosystem/organisations.h"
 #include "api/ecosystem/registry.h"
+#include "api/market/listings.h"
+#include "api/market/matching.h"
+#include "api/stmap/collaboration.h"
+#include "api/stmap/indicators.h"
+#include "api/stmap/maps.h"
+#include "api/stmap/outputs.h"
 #include "domain/people/password.h"
 #include "domain/people/session.h"
 #include "http/router.h"
@@ -120,6 +126,14 @@ static const http_route routes[] = {
 	API_NETWORKS_ROUTES
 	API_AGREEMENTS_ROUTES
 	API_REGISTRY_ROUTES
+	/* the S&T map (api/stmap/) */
+	API_OUTPUTS_ROUTES
+	API_STMAP_INDICATORS_ROUTES
+	API_MAPS_ROUTES
+	API_COLLABORATION_ROUTES
+	/* the technology market (api/market/) */
+	API_LISTINGS_ROUTES
+	API_MATCHING_ROUTES
 };
 
 const http_route *api_routes(size_t *n)

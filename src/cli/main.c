@@ -80,6 +80,10 @@ static const cli_command commands[] = {
 	  "(scripts/demo/registry.json is an example) in one transaction: the first\n"
 	  "bad record is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "stmap", cmd_stmap, "research outputs of the S&T map",
+	  "usage: nq57 stmap ... (to be written)\n" },
+	{ "network", cmd_network, "cluster and lay out a network (VOSviewer files)",
+	  "usage: nq57 network ... (to be written)\n" },
 	{ "index", cmd_index, "compute a composite index and its ranking from a table",
 	  "usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]\n"
 	  "       nq57 index save DEF.json\n"

@@ -1,0 +1,2 @@
+-- 0024: unit boundaries (to be written).
+SELECT 1;

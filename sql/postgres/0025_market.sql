@@ -1,0 +1,2 @@
+-- 0025: the technology market (to be written).
+SELECT 1;

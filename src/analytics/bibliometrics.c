@@ -1,0 +1,2 @@
+/* analytics/bibliometrics: Leiden-style indicators (to be written). */
+typedef int nq57_stub_bibliometrics;

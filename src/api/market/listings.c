@@ -1,0 +1,2 @@
+/* api/market/listings (to be written). */
+typedef int nq57_stub_listings;

@@ -1,0 +1,2 @@
+/* api/market/matching (to be written). */
+typedef int nq57_stub_matching;

@@ -1,0 +1,2 @@
+/* api/stmap/collaboration (to be written). */
+typedef int nq57_stub_collaboration;

@@ -1,0 +1,2 @@
+/* api/stmap/indicators (to be written). */
+typedef int nq57_stub_indicators;

@@ -1,0 +1,2 @@
+/* api/stmap/maps (to be written). */
+typedef int nq57_stub_maps;

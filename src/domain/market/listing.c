@@ -1,0 +1,2 @@
+/* domain/market/listing: market listings (to be written). */
+typedef int nq57_stub_listing;

@@ -1,0 +1,2 @@
+/* domain/stmap/outputs: research outputs (to be written). */
+typedef int nq57_stub_outputs;

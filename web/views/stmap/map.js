@@ -1,0 +1,2 @@
+// The map component (to be written): an SVG choropleth of units.
+export {};
