@@ -32,6 +32,9 @@ static const char *const titles[][3] = {
 	{ "name_en", "Tên tiếng Anh", "English name" }, { "title", "Tiêu đề", "Title" }, { "kind", "Loại", "Kind" },
 	{ "status", "Trạng thái", "Status" }, { "status_label", "Trạng thái", "Status" }, { "deadline", "Hạn", "Deadline" },
 	{ "as_of", "Tình trạng tại ngày", "Status on" },
+	{ "year", "Năm", "Year" }, { "doi", "DOI", "DOI" }, { "venue", "Tạp chí, nguồn", "Venue" }, { "field", "Lĩnh vực", "Field" },
+	{ "cited_by_count", "Số trích dẫn", "Citations" }, { "fwci", "FWCI", "FWCI" }, { "is_oa", "Truy cập mở", "Open access" },
+	{ "is_top10", "Top 10% trích dẫn", "Top 10% cited" }, { "organisations", "Tổ chức", "Organisations" },
 	{ "progress", "Tiến độ (%)", "Progress (%)" }, { "measure", "Đơn vị tính", "Measure" },
 	{ "direction", "Chiều tốt", "Better when" }, { "aggregation", "Cách tổng hợp", "Aggregation" },
 	{ "weight_code", "Chỉ tiêu làm trọng số", "Weighted by" }, { "formula", "Công thức", "Formula" },
@@ -95,6 +98,34 @@ static const char *const titles[][3] = {
 	{ "materials_energy", "Vật liệu mới, năng lượng sạch", "New materials and clean energy" },
 	{ "automation", "Tự động hóa, robot", "Automation and robotics" }, { "cybersecurity", "An ninh mạng", "Cybersecurity" },
 	{ "none", "Chưa rõ lĩnh vực", "Sector not given" },
+	/* bibliometric indicators (stmap/indicators) */
+	{ "short_name", "Tên viết tắt", "Short name" }, { "n_organisations", "Số tổ chức", "Organisations" },
+	{ "counting", "Cách đếm", "Counting" }, { "p", "P – Số công bố", "P – Publications" },
+	{ "tcs", "TCS – Tổng trích dẫn", "TCS – Total citations" }, { "mcs", "MCS – Trích dẫn bình quân", "MCS – Mean citations" },
+	{ "tncs", "TNCS – Tổng trích dẫn chuẩn hóa", "TNCS – Total normalised citations" },
+	{ "mncs", "MNCS – Trích dẫn chuẩn hóa bình quân", "MNCS – Mean normalised citations" },
+	{ "p_top1", "P(top 1%)", "P(top 1%)" }, { "pp_top1", "PP(top 1%)", "PP(top 1%)" },
+	{ "p_top10", "P(top 10%)", "P(top 10%)" }, { "pp_top10", "PP(top 10%)", "PP(top 10%)" },
+	{ "p_top50", "P(top 50%)", "P(top 50%)" }, { "pp_top50", "PP(top 50%)", "PP(top 50%)" },
+	{ "p_collab", "P(hợp tác)", "P(collab)" }, { "pp_collab", "PP(hợp tác)", "PP(collab)" },
+	{ "p_int_collab", "P(hợp tác quốc tế)", "P(int collab)" }, { "pp_int_collab", "PP(hợp tác quốc tế)", "PP(int collab)" },
+	{ "p_industry", "P(với doanh nghiệp)", "P(industry)" }, { "pp_industry", "PP(với doanh nghiệp)", "PP(industry)" },
+	{ "p_short_dist", "P(<100 km)", "P(<100 km)" }, { "pp_short_dist", "PP(<100 km)", "PP(<100 km)" },
+	{ "p_long_dist", "P(>5000 km)", "P(>5000 km)" }, { "pp_long_dist", "PP(>5000 km)", "PP(>5000 km)" },
+	{ "mgcd", "MGCD – Khoảng cách hợp tác bình quân (km)", "MGCD – Mean collaboration distance (km)" },
+	{ "p_dist_known", "Số công bố biết khoảng cách", "Publications with a known distance" },
+	{ "h_index", "Chỉ số h", "h-index" }, { "mcs_lo", "MCS – cận dưới", "MCS – low" }, { "mcs_hi", "MCS – cận trên", "MCS – high" },
+	{ "mncs_lo", "MNCS – cận dưới", "MNCS – low" }, { "mncs_hi", "MNCS – cận trên", "MNCS – high" },
+	{ "pp_top1_lo", "PP(top 1%) – cận dưới", "PP(top 1%) – low" }, { "pp_top1_hi", "PP(top 1%) – cận trên", "PP(top 1%) – high" },
+	{ "pp_top10_lo", "PP(top 10%) – cận dưới", "PP(top 10%) – low" }, { "pp_top10_hi", "PP(top 10%) – cận trên", "PP(top 10%) – high" },
+	{ "pp_top50_lo", "PP(top 50%) – cận dưới", "PP(top 50%) – low" }, { "pp_top50_hi", "PP(top 50%) – cận trên", "PP(top 50%) – high" },
+	{ "pp_collab_lo", "PP(hợp tác) – cận dưới", "PP(collab) – low" }, { "pp_collab_hi", "PP(hợp tác) – cận trên", "PP(collab) – high" },
+	{ "pp_int_collab_lo", "PP(hợp tác quốc tế) – cận dưới", "PP(int collab) – low" },
+	{ "pp_int_collab_hi", "PP(hợp tác quốc tế) – cận trên", "PP(int collab) – high" },
+	{ "patents", "Bằng độc quyền sáng chế", "Patents" }, { "utility_solutions", "Giải pháp hữu ích", "Utility solutions" },
+	{ "projects", "Đề tài, dự án", "Projects" }, { "funding", "Kinh phí đề tài chủ trì (đồng)", "Funding of projects led (VND)" },
+	{ "contracts", "Hợp đồng chuyển giao công nghệ", "Technology-transfer contracts" },
+	{ "contract_value", "Giá trị hợp đồng (đồng)", "Contract value (VND)" }, { "spinoffs", "Doanh nghiệp spin-off", "Spin-offs" },
 };
 
 /* List names as sheet names and titles. */
@@ -113,6 +144,8 @@ static const char *const sheet_names[][3] = {
 static const char *const path_names[][3] = {
 	{ "/api/v1/dashboard", "Tổng quan", "Overview" }, { "/api/v1/index-runs", "Kết quả chỉ số", "Index results" },
 	{ "/api/v1/index-uncertainty", "Phân tích bất định", "Uncertainty analysis" },
+	{ "/api/v1/stmap/indicators", "Chỉ số năng suất và tác động khoa học", "Bibliometric indicators" },
+	{ "/api/v1/stmap/organisations/", "Chỉ số khoa học của tổ chức", "Bibliometric indicators of an organisation" },
 };
 
 /* Codes said in words: code, Vietnamese, English. */

@@ -57,6 +57,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_programme(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_stmap(int argc, char **argv);
+int cmd_market(int argc, char **argv);
 int cmd_network(int argc, char **argv);
 int cmd_values(int argc, char **argv);
 int cmd_report(int argc, char **argv);

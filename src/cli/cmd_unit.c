@@ -1,6 +1,8 @@
-/* nq57 unit: import and export organisation units as CSV, list them. */
+/* nq57 unit: import and export organisation units as CSV, list them, load
+ * their boundaries from GeoJSON. */
 #include "cli/cli.h"
 #include "domain/people/unit.h"
+#include "domain/stmap/boundaries.h"
 #include "util/err.h"
 #include "util/str.h"
 
@@ -9,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IMPORT_MAX_BYTES (64u << 20)
+#define IMPORT_MAX_BYTES (256u << 20)
 
 static int read_file(char **out, size_t *len, const char *path)
 {
@@ -99,21 +101,67 @@ static int unit_list_cmd(db_conn *db)
 	return 0;
 }
 
+/* Prints what a load matched; each unmatched feature on a line of its own
+ * unless quiet. */
+static void boundaries_print(const boundaries_result *r, bool quiet)
+{
+	size_t i;
+	json_t *u;
+	printf("%d features: %d matched to units%s, %d without a unit\n", r->total, r->matched,
+		r->dry_run ? " (dry run: nothing saved)" : "", r->unmatched);
+	if (quiet)
+		return;
+	json_array_foreach(r->unmatched_list, i, u)
+		printf("  unmatched: features[%lld] code %s  %s\n", (long long)json_integer_value(json_object_get(u, "index")),
+			json_string_value(json_object_get(u, "code")),
+			json_string_value(json_object_get(u, "name")) ? json_string_value(json_object_get(u, "name")) : "");
+}
+
+static int unit_boundaries_cmd(db_conn *db, const char *path, bool dry_run, bool quiet)
+{
+	principal cli;
+	char *data;
+	size_t len;
+	boundaries_result r;
+	int rc = read_file(&data, &len, path);
+	if (rc < 0)
+		return cli_fail("%s", err_msg());
+	cli_principal(&cli);
+	const char *base = strrchr(path, '/');
+	rc = boundaries_load(&r, db, &cli, data, len, base ? base + 1 : path, dry_run);
+	free(data);
+	if (rc == ERR_INVALID && json_array_size(r.problems)) {
+		size_t i;
+		json_t *p;
+		json_array_foreach(r.problems, i, p)
+			fprintf(stderr, "%s: %s\n", path, json_string_value(json_object_get(p, "message")));
+	}
+	if (rc == 0)
+		boundaries_print(&r, quiet);
+	boundaries_result_free(&r);
+	return rc < 0 ? cli_fail("%s", err_msg()) : 0;
+}
+
 int cmd_unit(int argc, char **argv)
 {
+	static const char *const own[] = { "dry-run!", "quiet!", NULL };
 	cli_args a;
 	db_conn *db;
 	int rc;
-	if ((rc = cli_parse(&a, argc, argv, NULL)) < 0)
+	if ((rc = cli_parse(&a, argc, argv, own)) < 0)
 		return cli_fail("%s", err_msg());
 	const char *verb = a.n_pos ? a.pos[0] : "";
 	bool import = strcmp(verb, "import") == 0, export = strcmp(verb, "export") == 0, list = strcmp(verb, "list") == 0;
-	if (!(import && a.n_pos == 2) && !(export && a.n_pos <= 2) && !(list && a.n_pos == 1))
-		return cli_fail("usage: nq57 unit import FILE | export [FILE] | list (see nq57 unit --help)");
+	bool boundaries = strcmp(verb, "boundaries") == 0;
+	if (!(import && a.n_pos == 2) && !(export && a.n_pos <= 2) && !(list && a.n_pos == 1) &&
+	    !(boundaries && a.n_pos == 2))
+		return cli_fail("usage: nq57 unit import FILE | export [FILE] | list | boundaries FILE [--dry-run] "
+				"(see nq57 unit --help)");
 	if ((rc = cli_open_db(&db, &a)) < 0)
 		return cli_fail("%s", err_msg());
 	rc = import ? unit_import_cmd(db, a.pos[1]) : export ? unit_export_cmd(db, a.n_pos == 2 ? a.pos[1] : NULL)
-						     : unit_list_cmd(db);
+		: boundaries ? unit_boundaries_cmd(db, a.pos[1], a.vals[0] != NULL, a.vals[1] != NULL)
+			     : unit_list_cmd(db);
 	db_close(db);
 	return rc;
 }

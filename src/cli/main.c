@@ -52,14 +52,22 @@ static const cli_command commands[] = {
 	  "command line. ROLE is admin, steering, officer or viewer; CODE is a\n"
 	  "unit's code. Every change is recorded in the audit trail.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
-	{ "unit", cmd_unit, "import and export organisation units as CSV",
+	{ "unit", cmd_unit, "import and export organisation units as CSV, load their boundaries",
 	  "usage: nq57 unit import FILE.csv\n"
 	  "       nq57 unit export [FILE.csv]\n"
 	  "       nq57 unit list\n"
+	  "       nq57 unit boundaries FILE.geojson[.gz] [--dry-run] [--quiet]\n"
 	  "CSV columns (header row, any order): code, name, and optionally\n"
 	  "parent_code (or province_code), kind, active, public. A row whose code\n"
 	  "exists updates that unit. One bad row changes nothing; every bad row is\n"
 	  "reported with its line number.\n"
+	  "boundaries reads a GeoJSON FeatureCollection (or the same gzip-compressed)\n"
+	  "whose features carry the unit code in the property \"code\" and a Polygon\n"
+	  "or MultiPolygon geometry, and replaces the boundaries of the units it\n"
+	  "matches (coordinates kept to 5 decimals). Features whose code is no\n"
+	  "unit's are listed and skipped; a feature without a code or with a bad\n"
+	  "geometry is named by its index and nothing is saved. --dry-run checks\n"
+	  "and lists without saving; --quiet prints the counts only.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
 	{ "audit", cmd_audit, "verify the audit trail's hash chain",
 	  "usage: nq57 audit verify\n"
@@ -80,10 +88,52 @@ static const cli_command commands[] = {
 	  "(scripts/demo/registry.json is an example) in one transaction: the first\n"
 	  "bad record is named and nothing is saved.\n"
 	  "options: --db URL  [NQ57_DB]\n" },
+	{ "market", cmd_market, "import listings of the technology market",
+	  "usage: nq57 market import FILE.csv|FILE.xlsx [--dry-run]\n"
+	  "Imports technology offers, problems and experts (a fair's catalogue;\n"
+	  "scripts/demo/market.csv is an example) with a header row of field names\n"
+	  "as GET /api/v1/market/listings/export writes them, in one transaction:\n"
+	  "every bad cell is named by line and column and nothing is saved.\n"
+	  "A row with an id updates that listing; one without is added (published\n"
+	  "unless its status says draft or submitted).\n"
+	  "options: --dry-run  check only\n"
+	  "         --db URL  [NQ57_DB]\n" },
 	{ "stmap", cmd_stmap, "research outputs of the S&T map",
-	  "usage: nq57 stmap ... (to be written)\n" },
+	  "usage: nq57 stmap import FILE.jsonl [--dry-run] [--demo]\n"
+	  "       nq57 stmap import-sheet KIND FILE [--dry-run] [--demo]\n"
+	  "       nq57 stmap export-sheet KIND FILE [--template]\n"
+	  "import reads OpenAlex works in JSON Lines (one per line; '-' is standard\n"
+	  "input), matches each affiliation to a registry organisation (OpenAlex id,\n"
+	  "ROR, a link made on the review list, then name) and saves all in one\n"
+	  "transaction: a malformed line is named and nothing is saved; works\n"
+	  "already imported are updated. KIND is patents, projects, contracts or\n"
+	  "spinoffs: import-sheet reads its CSV or XLSX template (every bad row\n"
+	  "named, nothing saved if one is wrong), export-sheet writes every record\n"
+	  "(or with --template the columns only) as CSV, or XLSX for FILE.xlsx.\n"
+	  "options: --db URL  [NQ57_DB]\n" },
 	{ "network", cmd_network, "cluster and lay out a network (VOSviewer files)",
-	  "usage: nq57 network ... (to be written)\n" },
+	  "usage: nq57 network analyse NETWORK.txt [--map MAP.txt] [options]\n"
+	  "Reads a VOSviewer network file (id1, id2, strength; tab-separated) and,\n"
+	  "with --map, its map file; clusters the network with the Leiden algorithm\n"
+	  "and lays it out with the VOS layout; writes the map with clusters and\n"
+	  "coordinates (to --out, else to standard output) and prints the number of\n"
+	  "clusters, the clustering and layout quality values and their times.\n"
+	  "options:\n"
+	  "  --normalisation none|association|fractionalization   [association]\n"
+	  "  --quality cpm|modularity   quality function of the clustering [cpm]\n"
+	  "  --resolution R             [1]\n"
+	  "  --randomness R             of the refinement [0.01]\n"
+	  "  --iterations N             Leiden iterations, 0: until stable [10]\n"
+	  "  --starts N                 keep the best of N clusterings [1]\n"
+	  "  --attraction A --repulsion R   of the layout [2, 1]\n"
+	  "  --layout-iterations N      most gradient-descent sweeps [1000]\n"
+	  "  --fast                     layout sums reassociated (vector code): faster;\n"
+	  "                             a layout of the same quality, not the reference's\n"
+	  "  --seed S                   [0]\n"
+	  "  --random java|fast         java.util.Random's generator (results equal\n"
+	  "                             CWTS networkanalysis) or xoshiro256** [java]\n"
+	  "  --layout-only | --clusters-only   keep the map's clusters or coordinates\n"
+	  "  --out MAP.txt\n" },
 	{ "index", cmd_index, "compute a composite index and its ranking from a table",
 	  "usage: nq57 index run DEF.json DATA.csv [--denominators DEN.csv] [--format csv|json]\n"
 	  "       nq57 index save DEF.json\n"

@@ -97,7 +97,7 @@ static uint64_t now_ns(void)
 static bool is_upload(const char *url)
 {
 	static const char *const prefixes[] = { "/api/v1/attachments", "/api/v1/values/import", "/api/v1/units/import",
-		"/api/v1/dataValueSets", "/api/v1/indices/" };
+		"/api/v1/units/boundaries", "/api/v1/dataValueSets", "/api/v1/indices/", "/api/v1/outputs/" };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(url, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;

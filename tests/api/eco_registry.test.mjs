@@ -93,7 +93,7 @@ test('a bad registry spec is refused with the field named; viewers may not defin
   const base = { code: 'HST-X', name_vi: 'Thử', direction: 'up', aggregation: 'sum' };
   let r = await bcd.post('/api/v1/indicators', { ...base, registry: { entity: 'people', measure: 'count' } });
   assert.equal(r.status, 422, r.text);
-  assert.equal(r.json.error.template, "'registry': the entity must be organisation, investment or booking");
+  assert.equal(r.json.error.template, "'registry': the entity must be organisation, investment, booking or publication");
   r = await bcd.post('/api/v1/indicators', { ...base, registry: { entity: 'organisation', measure: 'count', filter: { kind: ['bakery'] } } });
   assert.equal(r.status, 422, r.text);
   r = await bcd.post('/api/v1/indicators', { ...base, aggregation: 'mean', registry: { entity: 'organisation', measure: 'count' } });

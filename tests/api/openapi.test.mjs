@@ -8,7 +8,7 @@
 // answers of any other API suite (tests/lib/openapi_check.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../lib/demo.mjs';
@@ -22,8 +22,9 @@ const routesOf = (file) => [...readFileSync(path.join(root, file), 'utf8')
 // api.c's table, and the routes of the capabilities it expands from their
 // headers (src/api/ecosystem/*.h: API_*_ROUTES), which
 // tests/api/openapi_ecosystem.test.mjs walks.
-const ECOSYSTEM = readdirSync(path.join(root, 'src/api/ecosystem')).filter((f) => f.endsWith('.h'))
-  .flatMap((f) => routesOf(`src/api/ecosystem/${f}`));
+const ECOSYSTEM = ['ecosystem', 'stmap', 'market'].filter((d) => existsSync(path.join(root, 'src/api', d)))
+  .flatMap((d) => readdirSync(path.join(root, 'src/api', d)).filter((f) => f.endsWith('.h')).map((f) => `src/api/${d}/${f}`))
+  .flatMap((f) => routesOf(f));
 const routeTable = [...routesOf('src/api/api.c'), ...ECOSYSTEM];
 
 // Routes the walk cannot reach both ways, and why.

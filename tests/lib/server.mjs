@@ -1,7 +1,7 @@
 // Starts the built nq57 binary on a free port with a temporary database and
 // data directory, and stops it by the PID it was started with.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,38 @@ export function freshDatabase(dir) {
   const admin = process.env.NQ57_TEST_DB;
   const name = `nq57_t${process.pid}_${++dbCounter}`;
   psql(admin, `CREATE DATABASE ${name}`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop() { psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); },
+  };
+}
+
+// A fresh copy of a database seeded once (see demo.mjs): the SQLite file
+// copied into dir, or a new PostgreSQL database made from the template
+// database named in url. Returns { url, drop() } like freshDatabase.
+export function databaseFrom(url, dir) {
+  if (!onPostgres) {
+    const from = url.replace(/^sqlite:/, ''), to = path.join(dir, 'nq57.db');
+    copyFileSync(from, to);
+    if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
+    return { url: `sqlite:${to}`, drop() {} };
+  }
+  const admin = process.env.NQ57_TEST_DB;
+  const template = new URL(url).pathname.slice(1);
+  const name = `nq57_t${process.pid}_${++dbCounter}`;
+  // Two copies of one template at the same moment may be refused
+  // ("being accessed by other users"): try again shortly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      psql(admin, `CREATE DATABASE ${name} TEMPLATE ${template}`);
+      break;
+    } catch (e) {
+      if (attempt >= 20) throw e;
+      spawnSync('sleep', ['0.2']);
+    }
+  }
   const u = new URL(admin);
   u.pathname = `/${name}`;
   return {

@@ -105,9 +105,9 @@ export const messages = {
     vi: 'Chỉ tiêu tính từ cơ sở dữ liệu hệ sinh thái phải cộng dồn theo đơn vị (aggregation = sum).',
     en: 'An indicator computed from the registry is a sum over units.' },
   "'registry': %s": { vi: 'Cách tính từ cơ sở dữ liệu hệ sinh thái: {0}', en: "'registry': {0}" },
-  "'registry': the entity must be organisation, investment or booking": {
-    vi: 'Cách tính: đối tượng phải là tổ chức, khoản đầu tư hoặc lượt sử dụng tài nguyên.',
-    en: 'Registry: the entity must be organisation, investment or booking.' },
+  "'registry': the entity must be organisation, investment, booking or publication": {
+    vi: 'Cách tính: đối tượng phải là tổ chức, khoản đầu tư, lượt sử dụng tài nguyên hoặc công bố khoa học.',
+    en: 'Registry: the entity must be organisation, investment, booking or publication.' },
   "'registry': the measure must be count or sum": { vi: 'Cách tính: phép tính phải là đếm (count) hoặc cộng (sum).', en: 'Registry: the measure must be count or sum.' },
   "'registry': the mode must be stock or flow": { vi: 'Cách tính: phải là số lũy kế cuối năm (stock) hoặc phát sinh trong năm (flow).', en: 'Registry: the mode must be stock or flow.' },
   "'registry': the first year must be between 2000 and 2100": { vi: 'Cách tính: năm đầu tiên phải từ 2000 đến 2100.', en: 'Registry: the first year must be between 2000 and 2100.' },

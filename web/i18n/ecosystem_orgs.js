@@ -1,6 +1,10 @@
 // Strings of the ecosystem registry (ecosystem_orgs), merged by ../i18n.js;
 // `messages` holds the catalogue entries of server messages (see errors.js).
 export const vi = {
+  'org.stmap': 'Kết quả khoa học và công nghệ',
+  'org.stmap.outputs': 'Công bố, sáng chế, đề tài, hợp đồng chuyển giao của tổ chức',
+  'org.stmap.indicators': 'Năng suất và tác động khoa học',
+  'org.stmap.map': 'Trên bản đồ KH&CN',
   'org.search': 'Tìm tổ chức',
   'org.searchHint': 'Tên, tên viết tắt hoặc tên khác, gõ có dấu hay không dấu',
   'org.allKinds': 'Mọi loại hình',
@@ -142,6 +146,10 @@ export const vi = {
 };
 
 export const en = {
+  'org.stmap': 'Science and technology outputs',
+  'org.stmap.outputs': 'Publications, patents, projects and transfer contracts of the organisation',
+  'org.stmap.indicators': 'Research productivity and impact',
+  'org.stmap.map': 'On the S&T map',
   'org.search': 'Find an organisation',
   'org.searchHint': 'Name, short name or another name, with or without diacritics',
   'org.allKinds': 'Every kind',

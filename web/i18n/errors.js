@@ -9,6 +9,8 @@
 // it; tests/api/catalogue.test.mjs checks that every template in src/ that
 // a person can meet has both entries. Areas add the templates of their own
 // code to `messages` in their own file of this folder.
+import { vi as marketVi, en as marketEn } from './market.js';
+
 export const vi = {
   'error.code.invalid': 'Dữ liệu không hợp lệ.',
   'error.code.malformed': 'Yêu cầu không đọc được.',
@@ -512,11 +514,21 @@ const said = [
 
 export const messages = Object.fromEntries(said.map(([template, vi, en]) => [template, { vi, en: en ?? englishOf(template) }]));
 
+// A listing's fields as the market's forms name them ("Cần điền 'Tóm tắt'
+// trước khi gửi duyệt"); the general labels below take precedence.
+const marketFields = (strings) => ({
+  ...Object.fromEntries(Object.entries(strings)
+    .filter(([k]) => k.startsWith('market.field.')).map(([k, v]) => [k.slice('market.field.'.length), v])),
+  partner_name: strings['market.deal.partner'], value_vnd: strings['market.deal.value'], signed_on: strings['market.deal.signed'],
+  purpose: strings['market.engage.why'],
+});
+
 // The API's field names and status codes as a person knows them: a
 // message's parameter that is exactly one of these is said with its label
 // ("Thiếu trường bắt buộc 'Giá trị'", "trạng thái bị trả lại").
 export const fields = {
   vi: {
+    ...marketFields(marketVi),
     value: 'Giá trị', period: 'Kỳ báo cáo', reason: 'Lý do', text: 'Nội dung', note: 'Ghi chú', progress: 'Tiến độ (%)',
     indicator_code: 'Chỉ tiêu', indicator_id: 'Chỉ tiêu', unit_code: 'Đơn vị', unit_id: 'Đơn vị', password: 'Mật khẩu',
     new_password: 'Mật khẩu mới', login: 'Tên đăng nhập', name: 'Họ và tên', title: 'Tên', code: 'Mã', deadline: 'Hạn',
@@ -525,6 +537,7 @@ export const fields = {
     draft: 'nháp', submitted: 'chờ phê duyệt', approved: 'đã phê duyệt', returned: 'bị trả lại', recorded: 'đã ghi nhận',
   },
   en: {
+    ...marketFields(marketEn),
     value: 'Value', period: 'Period', reason: 'Reason', text: 'Text', note: 'Note', progress: 'Progress (%)',
     indicator_code: 'Indicator', indicator_id: 'Indicator', unit_code: 'Unit', unit_id: 'Unit', password: 'Password',
     new_password: 'New password', login: 'Login', name: 'Full name', title: 'Title', code: 'Code', deadline: 'Deadline',

@@ -348,9 +348,10 @@ static int units_reload(rollup_cache *c, db_conn *db)
 	if ((rc = units_read(&rows, &n, db)) < 0)
 		return rc;
 	units_link(rows, n);
-	rollup_unit *units = calloc((size_t)(n ? n : 1), sizeof(*units));
-	id_slot *index = calloc((size_t)(n ? n : 1), sizeof(*index));
-	int *ends = calloc((size_t)(n ? n : 1), sizeof(*ends));
+	size_t cap = n > 0 ? (size_t)n : 1;
+	rollup_unit *units = calloc(cap, sizeof(*units));
+	id_slot *index = calloc(cap, sizeof(*index));
+	int *ends = calloc(cap, sizeof(*ends));
 	if (!units || !index || !ends) {
 		free(units);
 		free(index);

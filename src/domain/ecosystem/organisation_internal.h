@@ -48,6 +48,11 @@ int organisation__fields_apply(db_conn *db, const principal *who, int64_t id, co
 /* Marks that the organisations changed (organisation_generation), inside
  * the caller's write transaction: the search index reads them again. */
 int organisation__changed(db_conn *db);
+/* The whole record of organisation id (contacts included), for audit
+ * entries and comparisons. */
+int organisation__record(json_t **out, db_conn *db, int64_t id);
+/* A copy of s without surrounding white space (the caller frees it). */
+char *organisation__trimmed(const char *s);
 /* A column's text as JSON (null for NULL); "a,b" as ["a", "b"]. */
 json_t *organisation__text_or_null(db_stmt *s, int i);
 json_t *organisation__sector_list(const char *codes);

@@ -3,6 +3,7 @@
 #include "domain/ecosystem/registry.h"
 #include "domain/people/audit.h"
 #include "domain/programme/task.h"
+#include "domain/stmap/indicators.h"
 #include "util/arena.h"
 #include "util/err.h"
 #include "util/json.h"
@@ -20,7 +21,7 @@
 #define REGISTRY_NOTE "Tính từ cơ sở dữ liệu hệ sinh thái"
 #define YEARS_MAX 50
 
-typedef enum entity { ENT_ORGANISATION, ENT_INVESTMENT, ENT_BOOKING } entity;
+typedef enum entity { ENT_ORGANISATION, ENT_INVESTMENT, ENT_BOOKING, ENT_PUBLICATION, N_ENTITIES } entity;
 
 typedef struct spec {
 	entity ent;
@@ -32,7 +33,7 @@ typedef struct spec {
 	double scale;
 } spec;
 
-static const char *const entity_names[] = { "organisation", "investment", "booking" };
+static const char *const entity_names[] = { "organisation", "investment", "booking", "publication" };
 static const char *const org_kinds[] = { "university", "institute", "enterprise", "st_enterprise", "startup",
 	"innovation_centre", "fund", "agency", "foreign_partner" };
 
@@ -51,6 +52,10 @@ static const entity_sql entity_sqls[] = {
 	[ENT_BOOKING] = { "booking x JOIN resource r ON r.id = x.resource_id "
 			  "JOIN organisation o ON o.id = r.organisation_id JOIN unit u ON u.id = o.unit_id",
 		"SUBSTR(x.starts_at, 1, 10)", "x.used_hours", "x.status = 'used'", "x.id", "r.name", "x.starts_at, x.id" },
+	/* publications are counted by stmap/indicators (fractional P, or with
+	 * "sum" P(top 10 %)); the SQL only names the units holding organisations */
+	[ENT_PUBLICATION] = { "organisation o JOIN unit u ON u.id = o.unit_id", "NULL", "NULL", "o.status <> 'merged'",
+		"o.id", "o.name", "o.name" },
 };
 
 /* ------------------------------------------------------------------- spec */
@@ -76,9 +81,9 @@ static int spec_read(spec *sp, const json_t *in)
 	    (rc = json_get_int(&from, &present, in, "from", 0)) < 0 ||
 	    (rc = json_get_number(&scale, &present, in, "scale", 0)) < 0)
 		return err_set(ERR_INVALID, "'registry': %s", err_msg());
-	int e = pick(entity_names, 3, ent);
+	int e = pick(entity_names, N_ENTITIES, ent);
 	if (e < 0)
-		return err_set(ERR_INVALID, "'registry': the entity must be organisation, investment or booking");
+		return err_set(ERR_INVALID, "'registry': the entity must be organisation, investment, booking or publication");
 	sp->ent = (entity)e;
 	if (strcmp(measure, "count") != 0 && strcmp(measure, "sum") != 0)
 		return err_set(ERR_INVALID, "'registry': the measure must be count or sum");
@@ -86,6 +91,11 @@ static int spec_read(spec *sp, const json_t *in)
 	if (mode && strcmp(mode, "stock") != 0 && strcmp(mode, "flow") != 0)
 		return err_set(ERR_INVALID, "'registry': the mode must be stock or flow");
 	sp->stock = !mode || strcmp(mode, "stock") == 0;
+	if (sp->ent == ENT_PUBLICATION) {
+		if (mode && sp->stock)
+			return err_set(ERR_INVALID, "'registry': publications are counted within a year: the mode must be flow");
+		sp->stock = false;
+	}
 	if (from < 2000 || from > 2100)
 		return err_set(ERR_INVALID, "'registry': the first year must be between 2000 and 2100");
 	sp->from = (int)from;
@@ -254,6 +264,7 @@ typedef struct refresh {
 	size_t n_t, cap_t;
 	existing *x;
 	size_t n_x, cap_x;
+	stmap_pub_units *pubs;   /* the works, read once per refresh */
 } refresh;
 
 static int grow(void **arr, size_t *cap, size_t n, size_t size)
@@ -276,9 +287,38 @@ static void refresh_clear_year(refresh *r)
 	r->n_d = 0;
 }
 
+static int add_publication_figure(void *ctx, const stmap_pub_figure *fig)
+{
+	refresh *r = ctx;
+	int rc;
+	if ((rc = grow((void **)&r->d, &r->cap_d, r->n_d, sizeof(direct))) < 0)
+		return rc;
+	if (!(r->d[r->n_d].path = strdup(fig->unit_path ? fig->unit_path : "")))
+		return err_set(ERR_NOMEM, "out of memory");
+	r->d[r->n_d++].value = fig->value * r->sp.scale;
+	return 0;
+}
+
+/* Publications: one direct figure per organisation holding works of year y. */
+static int read_direct_publications(refresh *r, int y)
+{
+	stmap_pub_filter f = { .kinds = r->sp.kinds, .n_kinds = r->sp.n_kinds, .sector = r->sp.sector };
+	int rc;
+	refresh_clear_year(r);
+	if (!r->pubs && (rc = stmap_pub_units_load(&r->pubs, r->db)) < 0)
+		return rc;
+	if ((rc = stmap_pub_units_year(r->pubs, y, r->sp.sum, &f, add_publication_figure, r)) < 0)
+		return rc;
+	if (r->n_d)
+		qsort(r->d, r->n_d, sizeof(direct), cmp_direct);
+	return 0;
+}
+
 /* Reads the direct figure of each unit that holds records for year y. */
 static int read_direct(refresh *r, int y)
 {
+	if (r->sp.ent == ENT_PUBLICATION)
+		return read_direct_publications(r, y);
 	char start[16], end[16], pattern[80] = "";
 	snprintf(start, sizeof(start), "%04d-01-01", y);
 	snprintf(end, sizeof(end), "%04d-12-31", y);
@@ -452,6 +492,7 @@ static void refresh_free(refresh *r)
 	free(r->t);
 	free(r->x);
 	free(r->report_kinds);
+	stmap_pub_units_free(r->pubs);
 }
 
 static int this_year(void)
@@ -535,6 +576,52 @@ int registry_refresh(db_conn *db)
 
 /* ---------------------------------------------------------------- records */
 
+typedef struct pub_records {
+	const char *path;
+	size_t path_len;
+	double scale;
+	int64_t limit, total;
+	double value;
+	json_t *records;
+} pub_records;
+
+static int add_publication_record(void *ctx, const stmap_pub_figure *fig)
+{
+	pub_records *pr = ctx;
+	if (!fig->unit_path || strncmp(fig->unit_path, pr->path, pr->path_len) != 0)
+		return 0;
+	pr->total++;
+	pr->value += fig->value * pr->scale;
+	if (pr->total > pr->limit)
+		return 0;
+	json_t *rec = json_pack("{s:I, s:s?, s:I, s:s?, s:s?, s:s?, s:s?, s:n, s:I, s:f}", "id", (json_int_t)fig->organisation_id,
+		"name", fig->name, "organisation_id", (json_int_t)fig->organisation_id, "organisation", fig->name, "kind",
+		fig->kind, "unit_code", fig->unit_code, "unit_name", fig->unit_name, "date", "unit_id",
+		(json_int_t)fig->unit_id, "amount", fig->value);
+	return rec && json_array_append_new(pr->records, rec) == 0 ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
+/* The organisations of path's subtree with their publications of period:
+ * the records behind a publication figure. */
+static int publication_records(json_t **out, refresh *r, const char *indicator_code, int64_t unit_id,
+	const char *period, const char *path, int64_t limit)
+{
+	pub_records pr = { .path = path, .path_len = strlen(path), .scale = r->sp.scale, .limit = limit,
+		.records = json_array() };
+	stmap_pub_filter f = { .kinds = r->sp.kinds, .n_kinds = r->sp.n_kinds, .sector = r->sp.sector };
+	int rc;
+	if ((rc = stmap_pub_units_load(&r->pubs, r->db)) < 0
+		|| (rc = stmap_pub_units_year(r->pubs, atoi(period), r->sp.sum, &f, add_publication_record, &pr)) < 0) {
+		json_decref(pr.records);
+		return rc;
+	}
+	*out = json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:I, s:f, s:o}", "indicator", indicator_code, "unit_id",
+		(json_int_t)unit_id, "period", period, "entity", entity_names[ENT_PUBLICATION], "measure",
+		r->sp.sum ? "sum" : "count", "stock", false, "total", (json_int_t)pr.total, "value",
+		json_round_significant(pr.value, 12), "records", pr.records);
+	return *out ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
 int registry_records(json_t **out, db_conn *db, const char *indicator_code, int64_t unit_id, const char *period,
 	int64_t limit)
 {
@@ -568,6 +655,10 @@ int registry_records(json_t **out, db_conn *db, const char *indicator_code, int6
 		goto done;
 	if (!got) {
 		rc = err_set(ERR_NOTFOUND, "no unit with id %lld", (long long)unit_id);
+		goto done;
+	}
+	if (r.sp.ent == ENT_PUBLICATION) {
+		rc = publication_records(out, &r, indicator_code, unit_id, period, path, limit);
 		goto done;
 	}
 	snprintf(start, sizeof(start), "%.4s-01-01", period);

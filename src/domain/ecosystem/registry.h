@@ -3,7 +3,7 @@
  * An indicator whose "registry" is set is computed, never reported: a count
  * or a sum over the registry's records, for each year from its first year
  * to the current one. Its spec (stored as JSON in indicator.registry):
- *   {"entity": "organisation" | "investment" | "booking",
+ *   {"entity": "organisation" | "investment" | "booking" | "publication",
  *    "measure": "count" | "sum",   sum: employees, amount_vnd, used_hours
  *    "mode": "stock" | "flow",     stock: as at the end of the year;
  *                                  flow: within the year
@@ -11,6 +11,9 @@
  *                                  sector of the organisation concerned)
  *    "from": 2025,                 the first year
  *    "scale": 1e-9}                (a sum in tỷ đồng rather than đồng)
+ * Publications (stmap/indicators.h) are counted within each year, in
+ * fractional counting: "count" is P, "sum" is P(top 10 %), each work's
+ * share going to the units of its organisations.
  * Each record counts at the unit of its organisation (an investment at the
  * start-up's, a booking at the provider's). The figures are written as
  * approved values: every unit of the indicator's report_kinds gets one

@@ -1,6 +1,8 @@
 /* inbox: each person's items, derived from where things happened, and
  * their read marks (inbox.h). */
 #include "domain/people/inbox.h"
+#include "domain/market/matching.h"
+#include "domain/market/notice.h"
 #include "util/err.h"
 #include "util/period.h"
 #include "util/str.h"
@@ -427,6 +429,12 @@ int inbox__collect(json_t **out, db_conn *db, const principal *who, const char *
 	     (rc = source(items, db, EXTENSION_SQL, NULL, "ORDER BY e.decided_at DESC", since, me, &sc, extension_row)) < 0))
 		goto done;
 	if (sc.n_steer > 0 && (rc = approvals_item(items, db, &sc)) < 0)
+		goto done;
+	/* new listings of the market that the person's saved searches find */
+	if ((rc = matching_inbox_items(items, db, who, since)) < 0)
+		goto done;
+	/* publications, returns and engagements of the listings the person owns */
+	if ((rc = notice_inbox_items(items, db, who, since)) < 0)
 		goto done;
 	rc = sort_items(&items);
 done:

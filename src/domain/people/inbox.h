@@ -13,7 +13,17 @@
  *                                    for such a task;
  *   approvals_waiting                for the steering office: values and
  *                                    completion requests waiting in its
- *                                    subtree, as one item.
+ *                                    subtree, as one item;
+ *   market_match                     a listing of the technology market
+ *                                    that one of the person's saved
+ *                                    searches finds was published
+ *                                    (domain/market/matching.h);
+ *   market_published, market_returned,
+ *   market_engagement                a listing the person owns was
+ *                                    published or returned (with the
+ *                                    reason), or someone expressed
+ *                                    interest, proposed or asked on it
+ *                                    (domain/market/notice.h).
  * Reviews, comments and decisions count for INBOX_WINDOW_DAYS days; what
  * the person did themselves is left out. Each item has a key that names
  * it for good ("value-returned:<value id>:<history id>"); only the read

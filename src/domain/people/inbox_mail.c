@@ -26,6 +26,10 @@ int inbox_mark(char out[INBOX_MARK_SIZE], db_conn *db)
 		"SELECT COALESCE(MAX(id), 0) FROM reminder",
 		"SELECT COALESCE(MAX(id), 0) FROM task_comment",
 		"SELECT COUNT(*) FROM task_extension WHERE status IN ('approved', 'refused')",
+		"SELECT n FROM listing_generation WHERE id = 1",
+		"SELECT COALESCE(MAX(id), 0) FROM saved_search",
+		"SELECT COALESCE(MAX(id), 0) FROM listing_review",
+		"SELECT COALESCE(MAX(id), 0) FROM engagement",
 	};
 	str s = STR_INIT;
 	int rc = 0;
@@ -104,6 +108,18 @@ static void append_item(str *s, const json_t *item)
 		str_appendf(s, "- [CHỜ DUYỆT] %lld số liệu và %lld đề nghị hoàn thành nhiệm vụ đang chờ phê duyệt",
 			(long long)json_integer_value(json_object_get(item, "values")),
 			(long long)json_integer_value(json_object_get(item, "reports")));
+	} else if (strcmp(kind, "market_match") == 0) {
+		const char *q = sub(item, "search", "q"), *name = sub(item, "search", "name");
+		str_appendf(s, "- [CHỢ CÔNG NGHỆ] Tin mới phù hợp với tìm kiếm đã lưu «%s»: %s", *name ? name : q,
+			sub(item, "listing", "title"));
+	} else if (strcmp(kind, "market_published") == 0 || strcmp(kind, "market_returned") == 0) {
+		str_appendf(s, "- [CHỢ CÔNG NGHỆ] Tin «%s» %s", sub(item, "listing", "title"),
+			strcmp(kind, "market_published") == 0 ? "đã được công bố" : "bị trả lại");
+	} else if (strcmp(kind, "market_engagement") == 0) {
+		const char *ek = sub(item, "engagement", "kind"), *from = sub(item, "from", "name");
+		str_appendf(s, "- [CHỢ CÔNG NGHỆ] %s về tin «%s»%s%s",
+			strcmp(ek, "interest") == 0 ? "Quan tâm mới" : strcmp(ek, "proposal") == 0 ? "Đề xuất mới" : "Câu hỏi mới",
+			sub(item, "listing", "title"), *from ? " từ " : "", from);
 	} else {
 		str_appendf(s, "- %s", kind);
 	}
@@ -129,7 +145,8 @@ static void people_free(person_addr *list, int n)
 	free(list);
 }
 
-/* The active people with an address and a grant that brings items. */
+/* The active people with an address and a grant, a saved search, a
+ * listing or an organisation they edit that brings items. */
 static int people_to_mail(person_addr **out, int *n, db_conn *db)
 {
 	db_stmt *s;
@@ -137,8 +154,11 @@ static int people_to_mail(person_addr **out, int *n, db_conn *db)
 	*out = NULL;
 	*n = 0;
 	if ((rc = db_prepare(&s, db, "SELECT p.id, p.email, p.name FROM person p WHERE p.active = 1 AND p.email IS NOT NULL "
-				     "AND p.email <> '' AND EXISTS (SELECT 1 FROM role_grant g WHERE g.person_id = p.id "
-				     "AND g.role IN ('officer', 'admin', 'steering')) ORDER BY p.id")) < 0)
+				     "AND p.email <> '' AND (EXISTS (SELECT 1 FROM role_grant g WHERE g.person_id = p.id "
+				     "AND g.role IN ('officer', 'admin', 'steering')) "
+				     "OR EXISTS (SELECT 1 FROM saved_search s WHERE s.person_id = p.id AND s.notify = 1) "
+				     "OR EXISTS (SELECT 1 FROM listing l WHERE l.created_by = p.id) "
+				     "OR EXISTS (SELECT 1 FROM organisation_editor e WHERE e.person_id = p.id)) ORDER BY p.id")) < 0)
 		return rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (*n == cap) {

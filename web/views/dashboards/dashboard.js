@@ -4,7 +4,8 @@
 //                                official status, overdue and due-soon tasks,
 //                                units ranked by tasks done on time;
 //   #/tong-quan/chi-tieu/{id}    an indicator: series by period with targets
-//                                and the forecast band, the breakdown by unit;
+//                                and the forecast band, the breakdown by unit
+//                                and its map when the units have boundaries;
 //   #/tong-quan/don-vi/{id}      a unit's scorecard.
 // Every screen filters by document and period, says when its numbers are
 // from, and exports to Excel.
@@ -16,6 +17,7 @@ import { dateVi, ExcelLink, taskDeadline } from '../programme/programme.js';
 import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
 import { periodWords } from '../programme/values/common.js';
 import { RegistryRecords } from '../ecosystem/ecosystem.js';
+import { IndicatorMap } from '../stmap/mapview.js';
 
 const COLOURS = { green: '#1b7f3a', yellow: '#b7791f', red: '#b3261e', grey: '#6b7280' };
 const STATUSES = ['done_on_time', 'done_late', 'open_overdue', 'open_due_soon', 'open_in_time'];
@@ -401,6 +403,7 @@ function IndicatorPage({ t, id, session }) {
             ${r.values.map((v) => html`<td class="num">${num(v)}</td>`)}</tr>`)}</tbody>
         </table></div>
       </section>`}
+    ${rows.length > 0 && html`<${IndicatorMap} t=${t} d=${d} />`}
     ${registry && html`<p class="notice">${t('eco.fromRegistry')}</p>
       <${RegistryRecords} t=${t} id=${id} unit=${unit || d.unit.id}
         year=${String(d.tile?.period || [...d.series].reverse().find((x) => x.value !== null)?.period || '').slice(0, 4)} />`}

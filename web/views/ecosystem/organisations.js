@@ -561,6 +561,12 @@ function Profile({ t, session, id, headingRef }) {
       ${o.networks.length > 0 && html`<h2>${t('org.field.networks')}</h2>
         <ul class="card org-networks">${o.networks.map((n) => html`<li><a href=${networkHref(n.code)}>${n.name}</a>
           ${n.joined_on && html` <span class="muted">(${viDay(n.joined_on)})</span>`}</li>`)}</ul>`}
+      <h2>${t('org.stmap')}</h2>
+      <ul class="card org-stmap">
+        <li><a href=${`#/cong-bo?to-chuc=${o.id}`}>${t('org.stmap.outputs')}</a></li>
+        <li><a href=${`#/chi-so-khcn/to-chuc/${o.id}`}>${t('org.stmap.indicators')}</a></li>
+        ${o.unit_id && html`<li><a href=${`#/ban-do?don-vi=${o.unit_id}`}>${t('org.stmap.map')}</a></li>`}
+      </ul>
       ${o.can_edit && !writer && html`<${ChangeNote} t=${t} change=${o.change} />`}
       ${writer && o.change?.status === 'submitted' && html`<${Review} t=${t} session=${session} o=${o} sectors=${sectors}
         onDone=${(r) => saved(r, t('org.saved'))} />`}

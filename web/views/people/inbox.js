@@ -1,8 +1,11 @@
 // "Hộp thư" (#/hop-thu): what the server says each person should know about
 // their units' work — values and reports returned (with the reason) or
-// approved, comments, extension decisions, tasks due or overdue, and for the
-// steering office what waits for approval. Also the bell in the header and
-// the count in the menu, which share one request for the unread count.
+// approved, comments, extension decisions, tasks due or overdue, for the
+// steering office what waits for approval, and the technology market's
+// notices (a listing published or returned, a proposal received, a saved
+// search's new match), each linked to its listing. Also the bell in the
+// header and the count in the menu, which share one request for the unread
+// count.
 import { html, useEffect, useState } from '../../ui.js';
 import { apiSend } from '../../api.js';
 import { formatNumber } from '../../format.js';
@@ -87,6 +90,10 @@ function headline(t, item) {
     case 'task_due_soon': return t('inbox.dueSoon', dateVi(item.deadline));
     case 'task_overdue': return t('inbox.overdue', dateVi(item.deadline));
     case 'approvals_waiting': return t('inbox.waiting', formatNumber(item.count));
+    case 'market_match': return t('inbox.marketMatch', item.search?.name || item.search?.q || '');
+    case 'market_published': return t('inbox.marketPublished');
+    case 'market_returned': return t('inbox.marketReturned');
+    case 'market_engagement': return t(`inbox.marketEngagement.${item.engagement?.kind || 'interest'}`);
     default: return item.kind;
   }
 }
@@ -101,6 +108,10 @@ function Subject({ t, item, onOpen }) {
   }
   if (item.task) {
     return html`<p class="inbox-subject"><a class="unit-code" href=${item.link} onClick=${onOpen}>${item.task.code}</a> ${item.task.title}</p>`;
+  }
+  if (item.listing) {
+    return html`<p class="inbox-subject"><a href=${item.link} onClick=${onOpen}>${item.listing.title}</a>
+      ${item.listing.organisation && html`<span> · <a href=${`#/to-chuc/${item.listing.organisation.id}`}>${item.listing.organisation.name}</a></span>`}</p>`;
   }
   if (item.kind === 'approvals_waiting') {
     const parts = [item.values > 0 && t('inbox.waitingValues', formatNumber(item.values)),
@@ -122,9 +133,12 @@ function Item({ t, item, onRead }) {
       <${Subject} t=${t} item=${item} onOpen=${open} />
       ${item.reason && html`<p class="inbox-reason"><span class="muted">${t('inbox.reason')}:</span> ${item.reason}</p>`}
       ${item.kind === 'comment' && item.text && html`<blockquote class="inbox-text">${item.text}</blockquote>`}
+      ${item.kind === 'market_engagement' && html`<p class="inbox-from"><span class="muted">${t('inbox.from')}:</span>
+        ${item.from ? html` <a href=${`#/to-chuc/${item.from.id}`}>${item.from.name}</a>` : ''}${item.by ? ` ${item.from ? '· ' : ''}${item.by}` : ''}
+        ${!item.from && !item.by && html` <span class="muted">${t('inbox.fromUnnamed')}</span>`}</p>`}
       <p class="muted inbox-meta">
         ${item.unit && html`<a href=${`#/tong-quan/don-vi/${item.unit.id}`}>${item.unit.name}</a>`}
-        ${item.by && item.kind !== 'comment' && html` · ${t('inbox.by', item.by)}`}
+        ${item.by && item.kind !== 'comment' && item.kind !== 'market_engagement' && html`${item.unit ? ' · ' : ''}${t('inbox.by', item.by)}`}
       </p>
       ${!item.read && html`<button type="button" class="button inbox-mark" onClick=${() => onRead([item.key])}>${t('inbox.markRead')}</button>`}
     </li>`;
