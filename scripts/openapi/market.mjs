@@ -13,9 +13,9 @@ export function describe(h) {
   const schemas = {
     ListingOrg: obj('id:i name:s?'),
     ListingPerson: obj('id:i name:s?'),
-    Listing: obj(`id:i kind:s status:s state:s organisation:@ListingOrg? role:s ${fields} ~created_by:@ListingPerson? `
+    Listing: obj(`id:i kind:s status:s state:s organisation:@ListingOrg? role:s ${fields} ~created_by:@ListingPerson? ~submitted_by:@ListingPerson? `
       + '~return_reason:s? ~submitted_at:s? ~reviewed_at:s? published_at:s? ~generation:i created_at:s updated_at:s ~details_hidden:b ~files:o[]', {
-      description: "A technology offer, a problem to solve (bài toán đặt hàng) or an expert. state is the status, or 'expired' for a published listing past expires_on (the day in Viet Nam). Readers other than its owners and the market operator never get the contacts, the creator, the return reason or the generation; a summary_only problem hides its description, context, expected result and constraints from anonymous readers, a private one from every reader (details_hidden). role says who the caller is to it: reader, owner or operator.",
+      description: "A technology offer, a problem to solve (bài toán đặt hàng) or an expert. state is the status, or 'expired' for a published listing past expires_on (the day in Viet Nam). In the operator's review queue (status submitted) submitted_by is the person who last submitted it. Readers other than its owners and the market operator never get the contacts, the creator, the return reason or the generation; a summary_only problem hides its description, context, expected result and constraints from anonymous readers, a private one from every reader (details_hidden). role says who the caller is to it: reader, owner or operator.",
     }),
     ListingEngagement: obj('id:i kind:s message:s purpose:s? organisation:@ListingOrg? contact_shared:b contact:o? status:s created_at:s', {
       description: "Interest in an offer, a proposal on a problem or a question to an expert. contact is the sender's name, e-mail and phone only when they consented (contact_shared); otherwise the owners see the organisation alone.",
@@ -27,8 +27,8 @@ export function describe(h) {
     ExpertRecord: obj('listing:o organisation:@ListingOrg? works_by:s? works:o[] projects:o[] patents:o[] contracts:o[] agreements:o[] commercialisations:o[] totals:o', {
       description: "What the S&T map and the registry know of an expert listing's expert: works (by the listing's ORCID iD when it has one, else by the expert's name among the authors affiliated with the expert's organisation; works_by says which), and the organisation's projects (lead or partner), patents and utility solutions, technology contracts (seller or buyer, without their value), agreements and commercialisations, each list newest first and at most 50 long, totals counting them all.",
     }),
-    MarketStats: obj('by_kind:o by_status:o by_sector:o by_trl:o engagements:i views:i first_contact_days:o deals:o', {
-      description: 'Listings by kind, status, sector and TRL (offers), engagements and views in all, the median days from publication to the first engagement, deals (count, value in VND).',
+    MarketStats: obj('by_kind:o by_status:o by_sector:o by_trl:o published:o engagements:i views:i first_contact_days:o deals:o', {
+      description: "Listings by kind, sector and TRL (offers) over every listing but withdrawn ones, by status over all (a published listing past its expiry counted as 'expired'); published: the same by kind, sector and TRL over the published listings the search shows; engagements and views in all, the median days from publication to the first engagement, deals (count, value in VND).",
     }),
   };
   const L = 'market';
@@ -69,7 +69,8 @@ export function describe(h) {
       body: JSON_BODY(obj('signed_on:s ~partner_id:i ~partner_name:s ~transfer_type:s ~value_vnd:n ~note:s ~engagement_id:i'), { partner_name: 'Công ty TNHH Nông nghiệp Xanh', transfer_type: 'exclusive_licence', value_vnd: 800000000, signed_on: '2026-11-20' }),
       ok: obj('id:i listing_id:i'), status: 201, errors: [400, 401, 403, 404, 422] }],
     ['GET', '/api/v1/market/engagements', L, 'The interest, proposals and questions the caller has sent', 'Quan tâm, đề xuất tôi đã gửi', { ok: list('engagements', 'o'), errors: [401] }],
-    ['GET', '/api/v1/market/stats', L, "The operator's statistics of the market", 'Thống kê chợ công nghệ', { ok: ref('MarketStats'), errors: [401, 403] }],
+    ['GET', '/api/v1/market/stats', L, "The operator's statistics of the market: listings by kind, status, sector and TRL (published: those the search shows), engagement, deals; with format=xlsx a workbook of a sheet per table (lang=en in English)", 'Thống kê chợ công nghệ', {
+      query: [q('format', 'string', 'json (default) or xlsx', { vi: 'xlsx: bảng tính Excel, mỗi bảng thống kê một trang' }), q('lang', 'string', 'en: the workbook in English', { vi: 'en: bảng tính bằng tiếng Anh' })], ok: { 'application/json': { schema: ref('MarketStats') }, [XLSX]: BINARY }, errors: [401, 403] }],
   ];
   schemas.Listing.properties.kind.enum = ['offer', 'problem', 'expert'];
   schemas.Listing.properties.status.enum = ['draft', 'submitted', 'published', 'returned', 'withdrawn'];

@@ -348,3 +348,16 @@ json_t *json_err_detail(json_t *detail)
 		json_object_update_new(detail, said);
 	return detail;
 }
+
+json_t *json_csv_list(const char *csv)
+{
+	json_t *a = json_array();
+	while (csv && *csv) {
+		const char *end = strchr(csv, ',');
+		size_t n = end ? (size_t)(end - csv) : strlen(csv);
+		if (n)
+			json_array_append_new(a, json_stringn(csv, n));
+		csv = end ? end + 1 : NULL;
+	}
+	return a;
+}

@@ -53,4 +53,8 @@ json_t *json_err_describe(void);
  * Returns detail. */
 json_t *json_err_detail(json_t *detail);
 
+/* "a,b" (a list kept in one text column) as ["a", "b"]; empty items
+ * are left out, NULL or "" gives []. */
+json_t *json_csv_list(const char *csv);
+
 #endif

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, dbExec, runCli } from '../lib/server.mjs';
 import { addUser, importUnits, signIn, client } from '../lib/auth.mjs';
+import { readSheet, unzip } from '../lib/xlsx.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'nq57-market-'));
 const clockFile = path.join(dir, 'now');
@@ -251,6 +252,11 @@ test('a private problem is hidden from anonymous readers; an expired listing lea
     assert.equal((await xem.post(`/api/v1/market/listings/${p}/engagements`, { message: 'Đề xuất' })).status, 409);
     r = await bcd.get('/api/v1/market/listings?status=expired');
     assert.ok(r.json.listings.some((l) => l.id === p));
+    // the statistics count it as expired, not among the listings the search shows
+    const stats = (await bcd.get('/api/v1/market/stats')).json;
+    assert.equal(stats.by_status.expired, r.json.total);
+    const shown = await xem.get('/api/v1/market/listings?kind=problem&limit=500');
+    assert.equal(stats.published.by_kind.problem ?? 0, shown.json.listings.filter((l) => l.state === 'published').length);
   } finally {
     writeFileSync(clockFile, '2026-03-02T10:00:00Z\n');
   }
@@ -322,4 +328,104 @@ test('the command line imports a catalogue the same way, naming each bad cell', 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /1 listings created/);
   assert.equal(countOf('listing'), before + 1);
+});
+
+test('a shared contact must be an e-mail address and a phone number, named by field, with nothing saved', async () => {
+  const offer = (await other.post('/api/v1/market/listings', { kind: 'offer', title: 'Bẫy côn trùng thông minh', summary: 'Đếm sâu hại tự động', sector: 'iot', trl: 6, organisation_id: 7002 })).json.id;
+  await other.post(`/api/v1/market/listings/${offer}/submit`);
+  assert.equal((await bcd.post(`/api/v1/market/listings/${offer}/publish`)).status, 200);
+  const before = countOf('engagement');
+  let r = await firm.post(`/api/v1/market/listings/${offer}/engagements`, { message: 'Quan tâm', contact_shared: true, contact_email: 'bad' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.error.message, /'contact_email' is not an e-mail address/);
+  r = await firm.post(`/api/v1/market/listings/${offer}/engagements`, { message: 'Quan tâm', contact_shared: true, contact_email: 'ha@nongsan.example.vn', contact_phone: 'gọi tôi' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.error.message, /'contact_phone' is not a phone number/);
+  assert.equal(countOf('engagement'), before, 'nothing saved');
+  // a listing's own contact phone is checked the same way
+  r = await firm.post('/api/v1/market/listings', { ...PROBLEM, contact_phone: '12' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.error.message, /'contact_phone' is not a phone number/);
+  r = await firm.post(`/api/v1/market/listings/${offer}/engagements`, { message: 'Quan tâm', contact_shared: true, contact_email: 'ha@nongsan.example.vn', contact_phone: '+84 912-345-678' });
+  assert.equal(r.status, 201, r.text);
+});
+
+test('a date that has passed is refused on saving, publishing and importing, naming the field; nothing is replaced silently', async () => {
+  const before = countOf('listing');
+  for (const field of ['deadline', 'expires_on']) {
+    const r = await firm.post('/api/v1/market/listings', { ...PROBLEM, title: 'Hạn đã qua', [field]: '2020-01-01' });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.error.message, `'${field}': the date 2020-01-01 has passed`);
+  }
+  assert.equal(countOf('listing'), before, 'nothing saved');
+  // a draft whose dates are still ahead; an edit to a past date is refused
+  const id = (await firm.post('/api/v1/market/listings', { ...PROBLEM, title: 'Giám sát sâu bệnh bằng ảnh vệ tinh', deadline: '2026-03-02', expires_on: '2026-03-02' })).json.id;
+  const state = stateOf(id);
+  let r = await firm.patch(`/api/v1/market/listings/${id}`, { deadline: '2026-03-01' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.error.message, /'deadline': the date 2026-03-01 has passed/);
+  assert.equal(stateOf(id), state);
+  assert.equal((await firm.post(`/api/v1/market/listings/${id}/submit`)).status, 200);
+  // the review took too long: publishing is refused, nothing changed, until a later date is set
+  writeFileSync(clockFile, '2026-03-02T17:30:00Z\n');   // past midnight in Viet Nam
+  try {
+    r = await bcd.post(`/api/v1/market/listings/${id}/publish`);
+    assert.equal(r.status, 422, r.text);
+    assert.match(r.json.error.message, /'expires_on': the date 2026-03-02 has passed; set a later one before publishing/);
+    r = await bcd.get(`/api/v1/market/listings/${id}`);
+    assert.equal(r.json.status, 'submitted');
+    assert.equal(r.json.expires_on, '2026-03-02', 'not replaced');
+    assert.equal((await bcd.patch(`/api/v1/market/listings/${id}`, { expires_on: '2026-09-30' })).status, 200);
+    r = await bcd.post(`/api/v1/market/listings/${id}/publish`);
+    assert.equal(r.status, 422, 'the deadline too has passed');
+    assert.match(r.json.error.message, /'deadline': the date 2026-03-02 has passed/);
+    assert.equal((await bcd.patch(`/api/v1/market/listings/${id}`, { deadline: '2026-08-31' })).status, 200);
+    r = await bcd.post(`/api/v1/market/listings/${id}/publish`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.expires_on, '2026-09-30');
+    assert.equal(r.json.deadline, '2026-08-31');
+  } finally {
+    writeFileSync(clockFile, '2026-03-02T10:00:00Z\n');
+  }
+  // a catalogue with a passed date: the cell named, nothing saved
+  const n = countOf('listing');
+  r = await bcd.post('/api/v1/market/listings/import', 'kind,title,summary,deadline,expires_on\n'
+    + 'problem,Tưới tiết kiệm nước,Cho cây ăn quả,2027-01-31,\n'
+    + 'problem,Sấy vải thiều,Giữ màu,2020-01-01,\n'
+    + 'offer,Máy gieo hạt,Gieo 2 ha/giờ,,2025-12-31\n', { 'content-type': 'text/csv' });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.error.details.map((d) => `${d.line}${d.column}:${d.field}`), ['3D:deadline', '4E:expires_on']);
+  assert.match(r.json.error.details[0].message, /the date 2020-01-01 has passed/);
+  assert.equal(countOf('listing'), n);
+});
+
+test('the review queue says who submitted each listing and for which organisation', async () => {
+  const id = (await firm.post('/api/v1/market/listings', { ...PROBLEM, title: 'Truy xuất nguồn gốc gạo' })).json.id;
+  await firm.post(`/api/v1/market/listings/${id}/submit`);
+  const r = await bcd.get('/api/v1/market/listings?status=submitted');
+  const l = r.json.listings.find((x) => x.id === id);
+  assert.equal(l.submitted_by.name, 'Phạm Thu Hà');
+  assert.deepEqual(l.organisation, { id: 7001, name: 'Công ty Nông sản Thái Bình' });
+  // nobody else learns who submitted it
+  assert.equal((await firm.get('/api/v1/market/listings?mine=1')).json.listings.find((x) => x.id === id).submitted_by, undefined);
+  await firm.post(`/api/v1/market/listings/${id}/withdraw`);
+});
+
+test("the operator's statistics as a workbook: a sheet per table, the counts as the JSON says, the published ones beside", async () => {
+  const stats = (await bcd.get('/api/v1/market/stats')).json;
+  assert.ok(stats.published.by_kind.offer >= 1);
+  assert.ok(stats.published.by_kind.offer <= stats.by_kind.offer);
+  const x = await bcd.get('/api/v1/market/stats?format=xlsx');
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.match(x.headers.get('content-disposition'), /thong-ke-cho-cong-nghe\.xlsx/);
+  const { name, rows } = readSheet(x.bytes);
+  assert.equal(name, 'Theo loại tin');
+  const offers = rows.find((row) => row[0] === 'Chào bán công nghệ');
+  assert.deepEqual(offers.map(String), ['Chào bán công nghệ', String(stats.by_kind.offer), String(stats.published.by_kind.offer)]);
+  const book = unzip(x.bytes).get('xl/workbook.xml').toString();
+  for (const sheet of ['Theo trạng thái', 'Theo lĩnh vực', 'Theo mức TRL', 'Tương tác và giao dịch']) assert.ok(book.includes(sheet), sheet);
+  const en = readSheet((await bcd.get('/api/v1/market/stats?format=xlsx&lang=en')).bytes);
+  assert.equal(en.name, 'By kind');
+  assert.equal((await xem.get('/api/v1/market/stats?format=xlsx')).status, 403);
 });

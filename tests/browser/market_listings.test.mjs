@@ -198,3 +198,68 @@ test('a budget or a deal value written in words is refused by the field\'s name,
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test("each count of the operator's statistics opens the search of those listings, and the back button undoes a filter", async () => {
+  const bcd = await signIn(server, 'bcd');
+  const stats = (await bcd.get('/api/v1/market/stats')).json;
+  const sectors = (await bcd.get('/api/v1/sectors')).json.sectors;
+  const [code, n] = Object.entries(stats.published.by_sector).filter(([k]) => k !== 'none').sort((a, b) => b[1] - a[1])[0];
+  const name = sectors.find((s) => s.code === code).name_vi;
+  const { ctx, page, problems } = await pageAs(browser, server, 'bcd', { viewport: DESKTOP });
+  await page.goto(`${server.url}/#/cho-cong-nghe/thong-ke`);
+  const card = page.locator('.card', { has: page.getByRole('heading', { name: 'Theo lĩnh vực' }) });
+  const row = card.locator('tr', { has: page.getByRole('rowheader', { name, exact: true }) });
+  await row.getByRole('link', { name: String(n), exact: true }).click();
+  await page.waitForURL(new RegExp(`#/cho-cong-nghe/tim-kiem\\?linh-vuc=${code}$`));
+  await page.locator('.mm-total', { hasText: `${n} kết quả` }).waitFor();
+  const chip = page.locator('.mm-facet', { hasText: 'Lĩnh vực' }).locator('button[aria-pressed="true"]');
+  assert.match(await chip.innerText(), new RegExp(name));
+  await shot(page, 'market-stats-search-1366');
+  // a further filter, then back: the search as the link opened it
+  const kinds = page.locator('.mm-facet', { hasText: 'Loại tin' }).locator('button[aria-pressed="false"]');
+  if (await kinds.count()) {
+    await kinds.first().click();
+    await page.waitForURL(/loai=/);
+    await page.goBack();
+    await page.waitForURL(new RegExp(`#/cho-cong-nghe/tim-kiem\\?linh-vuc=${code}$`));
+    await page.locator('.mm-total', { hasText: `${n} kết quả` }).waitFor();
+  }
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Theo lĩnh vực' }).waitFor();
+  // offers by TRL open the offers' search with that TRL; a link typed by hand works the same
+  const [trl, m] = Object.entries(stats.published.by_trl).filter(([k]) => k !== 'none')[0];
+  await page.locator('.card', { has: page.getByRole('heading', { name: 'Công nghệ theo TRL' }) })
+    .locator('tr', { has: page.getByRole('rowheader', { name: `TRL ${trl}`, exact: true }) }).getByRole('link', { name: String(m), exact: true }).click();
+  await page.waitForURL(new RegExp(`#/cho-cong-nghe\\?trl=${trl}$`));
+  await page.locator('.mm-total', { hasText: `${m} kết quả` }).waitFor();
+  await page.goto(`${server.url}/#/cho-cong-nghe/bai-toan?q=nguon%20gen`);
+  assert.equal(await page.locator('#mm-q').inputValue(), 'nguon gen');
+  await page.getByRole('link', { name: /Mã hóa nguồn gen cây trồng/ }).first().waitFor();
+  // the statistics as a workbook
+  await page.goto(`${server.url}/#/cho-cong-nghe/thong-ke`);
+  assert.equal(await page.getByRole('link', { name: 'Tải bảng thống kê (Excel)' }).getAttribute('href'), '/api/v1/market/stats?format=xlsx');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('the review queue says who submitted a listing and for which organisation', async () => {
+  await addUser(server, 'nguoi.gui', { name: 'Đặng Thị Gửi' });
+  const bcd = await signIn(server, 'bcd');
+  const org = (await bcd.get(`/api/v1/organisations?q=${encodeURIComponent('cam bien nong nghiep xanh')}`)).json.organisations[0];
+  assert.equal((await bcd.post(`/api/v1/organisations/${org.id}/editors`, { login: 'nguoi.gui' })).status, 200);
+  const firm = await signIn(server, 'nguoi.gui');
+  const made = await firm.post('/api/v1/market/listings', { kind: 'problem', title: 'Truy xuất nguồn gốc rau an toàn', summary: 'Tem QR cho 50 hợp tác xã', organisation_id: org.id });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await firm.post(`/api/v1/market/listings/${made.json.id}/submit`)).status, 200);
+  const { ctx, page, problems } = await pageAs(browser, server, 'bcd', { viewport: PHONE });
+  await page.goto(`${server.url}/#/cho-cong-nghe/duyet`);
+  const card = page.locator('.review-item', { hasText: 'Truy xuất nguồn gốc rau an toàn' });
+  await card.waitFor();
+  assert.match(await card.locator('.review-by').innerText(), /Gửi duyệt bởi Đặng Thị Gửi cho tổ chức/);
+  assert.equal(await card.locator('.review-by').getByRole('link', { name: org.name }).getAttribute('href'), `#/to-chuc/${org.id}`);
+  assert.equal(await overflow(page), 0);
+  await shot(page, 'market-queue-submitter-390');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+  await firm.post(`/api/v1/market/listings/${made.json.id}/withdraw`);
+});

@@ -17,8 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-const NAV_VI = ['Tổng quan', 'Chỉ tiêu', 'Nhiệm vụ', 'Văn bản', 'Đơn vị', 'Báo cáo', 'Chỉ số đổi mới sáng tạo', 'Hệ sinh thái'];
-const NAV_EN = ['Overview', 'Indicators', 'Tasks', 'Documents', 'Units', 'Reports', 'Innovation index', 'Ecosystem'];
+const NAV_VI = ['Tổng quan', 'Chỉ tiêu', 'Nhiệm vụ', 'Văn bản', 'Đơn vị', 'Báo cáo', 'Chỉ số đổi mới sáng tạo', 'Hệ sinh thái', 'Bản đồ KH&CN', 'Chợ công nghệ'];
+const NAV_EN = ['Overview', 'Indicators', 'Tasks', 'Documents', 'Units', 'Reports', 'Innovation index', 'Ecosystem', 'S&T map', 'Technology market'];
 
 let server = null;
 let baseUrl;

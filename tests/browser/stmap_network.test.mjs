@@ -87,13 +87,18 @@ for (const [name, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
   });
 }
 
-test('anonymous visitors see the network but no import form', async () => {
+test('anonymous visitors see the network but no import form; a count of publications opens them', async () => {
   const { ctx, page, problems } = await pageAs(browser, server, null);
   try {
     await page.goto(`${server.url}/#/mang-hop-tac`);
     await page.locator('svg.net-svg circle.net-node').first().waitFor();
     assert.equal(await page.locator('#net-network').count(), 0);
     assert.ok(await page.locator('a.net-export-map').count() === 1);
+    // an organisation's number of publications opens the list of them, as many
+    const row = page.locator('table.net-table tbody tr', { hasText: 'Đại học Bách khoa Hà Nội' });
+    const count = (await row.locator('td.num').first().innerText()).trim();
+    await row.locator('td.num a[href^="#/cong-bo?to-chuc="]').click();
+    await page.getByText(`${count} kết quả`, { exact: true }).waitFor();
     assert.deepEqual(problems, []);
   } finally {
     await ctx.close();

@@ -3,7 +3,8 @@
 // institution of it on the review list, links it to an organisation, and
 // the publication's page then links that author to the organisation's
 // profile; a patent file with a bad row shows the row and column. A viewer
-// sees the lists and a publication without any import form or link action.
+// sees the lists and a publication without any import form or link action,
+// and follows a field to its publications.
 // At 1366 and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,11 +51,12 @@ test('the steering office imports publications, links an unmatched institution a
     const row = page.locator('table.review-table tbody tr', { hasText: INSTITUTION });
     await row.waitFor();
     assert.match(await row.innerText(), /\b2\b/, 'two publications name it');
+    assert.match(await row.innerText(), /Giáo dục/, 'its kind in Vietnamese');
     await row.getByRole('button', { name: `Gắn với tổ chức: ${INSTITUTION}` }).click();
     await row.getByLabel('Tìm tổ chức').fill('bach khoa ha noi');
     await row.getByRole('button', { name: 'Gắn với Đại học Bách khoa Hà Nội' }).click();
     await page.getByText(`Đã gắn ${INSTITUTION} với Đại học Bách khoa Hà Nội: 2 liên kết tác giả đi theo.`).waitFor();
-    assert.equal(await page.locator('table.review-table tbody tr', { hasText: INSTITUTION }).count(), 0);
+    await page.locator('table.review-table tbody tr', { hasText: INSTITUTION }).waitFor({ state: 'detached' });
     await shot(page, 'stmap-outputs-review-1366');
 
     // the publication: found without diacritics, its author linked to HUST's profile
@@ -94,9 +96,19 @@ test('a viewer sees the outputs and a publication without forms; the pages fit 3
     assert.equal(await page.locator('input[type=file]').count(), 0, 'no import form');
     assert.equal(await overflow(page), 0);
     await shot(page, 'stmap-outputs-390');
+    // a field is a link to the publications of that field
+    const fieldLink = page.locator('table.outputs-table tbody tr a[href^="#/cong-bo?linh-vuc="]').first();
+    const fieldName = (await fieldLink.innerText()).trim();
+    await fieldLink.click();
+    await page.waitForFunction((name) => [...document.querySelectorAll('table.outputs-table tbody tr td:nth-child(3)')]
+      .every((td) => td.textContent.trim() === name), fieldName);
+    assert.notEqual(await page.getByLabel(/^Lĩnh vực/).inputValue(), '', 'the field is chosen in the filter');
+    await page.goto(`${server.url}/#/cong-bo`);
+    await page.locator('table.outputs-table tbody tr').first().waitFor();
     // a publication with its authors
     await page.locator('table.outputs-table tbody tr a[href^="#/cong-bo/bai/"]').first().click();
     await page.locator('table.work-authors tbody tr').first().waitFor();
+    assert.equal(await page.locator('dl.facts a[href^="#/cong-bo?linh-vuc="]').count(), 1, 'its field is a link');
     assert.equal(await overflow(page), 0);
     await shot(page, 'stmap-outputs-work-390');
     // the contracts: values for signed-in readers

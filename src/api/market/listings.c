@@ -313,7 +313,23 @@ int api_market_stats(http_req *req)
 	db_conn *db;
 	json_t *out;
 	int rc;
-	if ((rc = api_require(req, ACT_REGISTRY_WRITE, NULL)) < 0 || (rc = api_db(&db, req)) < 0 || (rc = market_stats(&out, db)) < 0)
+	if ((rc = api_require(req, ACT_REGISTRY_WRITE, NULL)) < 0 || (rc = api_db(&db, req)) < 0)
+		return rc;
+	if (api_wants_sheet(req)) {
+		/* several tables: a workbook of its own rather than api/sheet.c's one list */
+		char *data;
+		size_t len;
+		bool en = api_wants_english(req);
+		if ((rc = market_stats_xlsx(&data, &len, db, en)) < 0)
+			return rc;
+		http_req_add_header(req, "Content-Disposition",
+			api_disposition(req, en ? "market-statistics.xlsx" : "thong-ke-cho-cong-nghe.xlsx", false));
+		http_req_add_header(req, "Cache-Control", "no-store");
+		rc = http_respond(req, 200, API_XLSX_TYPE, data, len);
+		free(data);
+		return rc;
+	}
+	if ((rc = market_stats(&out, db)) < 0)
 		return rc;
 	return api_respond_json(req, 200, out);
 }

@@ -66,20 +66,6 @@ static int parties_of(json_t **out, db_conn *db, int64_t id)
 	return 0;
 }
 
-/* "a,b" -> ["a", "b"] */
-static json_t *focus_array(const char *csv)
-{
-	json_t *a = json_array();
-	while (csv && *csv) {
-		const char *end = strchr(csv, ',');
-		size_t n = end ? (size_t)(end - csv) : strlen(csv);
-		if (n)
-			json_array_append_new(a, json_stringn(csv, n));
-		csv = end ? end + 1 : NULL;
-	}
-	return a;
-}
-
 #define AGREEMENT_SELECT \
 	"SELECT a.id, a.code, a.kind, a.title, a.signed_on, a.ends_on, a.focus, " STATUS_SQL ", a.description, a.demo, " \
 	"a.created_at, a.updated_at, (SELECT COUNT(*) FROM agreement_action x WHERE x.agreement_id = a.id), " \
@@ -90,7 +76,7 @@ static json_t *agreement_row(db_stmt *s)
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:o, s:s, s:s?, s:b, s:s, s:s, s:I, s:I}", "id",
 		(json_int_t)db_column_int64(s, 0), "code", db_column_text(s, 1), "kind", db_column_text(s, 2), "title",
 		db_column_text(s, 3), "signed_on", db_column_text(s, 4), "ends_on", db_column_text(s, 5), "focus",
-		focus_array(db_column_text(s, 6)), "status", db_column_text(s, 7), "description", db_column_text(s, 8),
+		json_csv_list(db_column_text(s, 6)), "status", db_column_text(s, 7), "description", db_column_text(s, 8),
 		"demo", db_column_int64(s, 9) != 0, "created_at", db_column_text(s, 10), "updated_at",
 		db_column_text(s, 11), "n_actions", (json_int_t)db_column_int64(s, 12), "n_problems",
 		(json_int_t)db_column_int64(s, 13));

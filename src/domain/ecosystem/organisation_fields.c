@@ -578,12 +578,7 @@ json_t *organisation__text_or_null(db_stmt *s, int i)
 
 json_t *organisation__sector_list(const char *codes)
 {
-	json_t *list = json_array();
-	char *copy = strdup(codes ? codes : ""), *save = NULL;
-	for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-		json_array_append_new(list, json_string(t));
-	free(copy);
-	return list;
+	return json_csv_list(codes);
 }
 
 /* ----------------------------------------------------------------- writes */

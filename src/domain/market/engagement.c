@@ -3,12 +3,15 @@
  * statistics. */
 #include "domain/market/engagement.h"
 #include "domain/market/listing.h"
+#include "domain/market/listing_internal.h"
 #include "domain/people/audit.h"
+#include "domain/programme/task.h"
 #include "util/err.h"
 #include "util/json.h"
 #include "util/period.h"
 #include "util/str.h"
 #include "util/time.h"
+#include "util/xlsx.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -86,6 +89,10 @@ static int create_in(int64_t *out_id, db_conn *db, const principal *who, int64_t
 		       (rc = text_field(&email, in, "contact_email", false, 200)) < 0 ||
 		       (rc = text_field(&phone, in, "contact_phone", false, 40)) < 0))
 		return rc;
+	if (shared && email && !listing__email_like(email))
+		return err_set(ERR_INVALID, "'%s' is not an e-mail address", "contact_email");
+	if (shared && phone && !listing__phone_like(phone))
+		return err_set(ERR_INVALID, "'%s' is not a phone number", "contact_phone");
 	const char *ekind = strcmp(kind, "offer") == 0 ? "interest" : strcmp(kind, "problem") == 0 ? "proposal" : "question";
 	time_now_iso(now);
 	if ((rc = db_run(db, out_id, "INSERT INTO engagement (listing_id, kind, person_id, organisation_id, message, purpose, "
@@ -187,19 +194,6 @@ static int engagements_of(json_t **out, db_conn *db, int64_t id)
 	return 0;
 }
 
-static json_t *codes_json(const char *csv)
-{
-	json_t *a = json_array();
-	while (csv && *csv) {
-		const char *end = strchr(csv, ',');
-		size_t n = end ? (size_t)(end - csv) : strlen(csv);
-		if (n)
-			json_array_append_new(a, json_stringn(csv, n));
-		csv = end ? end + 1 : NULL;
-	}
-	return a;
-}
-
 static int feedback_of(json_t **out, db_conn *db, int64_t id)
 {
 	db_stmt *s;
@@ -211,7 +205,7 @@ static int feedback_of(json_t **out, db_conn *db, int64_t id)
 	if (rc == 0) {
 		db_bind_int64(s, 1, id);
 		while ((rc = db_step(s)) == DB_ROW) {
-			json_t *reasons = codes_json(db_column_text(s, 1));
+			json_t *reasons = json_csv_list(db_column_text(s, 1));
 			size_t i;
 			json_t *r;
 			json_array_foreach(reasons, i, r) {
@@ -457,11 +451,14 @@ int deal_create(int64_t *out_id, db_conn *db, const principal *who, int64_t id, 
 
 /* ------------------------------------------------------------- statistics */
 
-static int count_by(json_t **out, db_conn *db, const char *sql)
+/* {key: n} of sql's rows (key, n); today, when given, is its one parameter. */
+static int count_by(json_t **out, db_conn *db, const char *sql, const char *today)
 {
 	db_stmt *s;
 	json_t *o = json_object();
 	int rc = db_prepare(&s, db, sql);
+	if (rc == 0 && today)
+		db_bind_text(s, 1, today);
 	if (rc == 0) {
 		while ((rc = db_step(s)) == DB_ROW)
 			json_object_set_new(o, db_column_is_null(s, 0) ? "none" : db_column_text(s, 0),
@@ -522,19 +519,31 @@ static int first_contact(json_t **out, db_conn *db)
 	return 0;
 }
 
+/* What the market's search shows: published and not expired (today is
+ * the parameter). */
+#define SHOWN_SQL "status = 'published' AND (expires_on IS NULL OR expires_on >= ?)"
+
 int market_stats(json_t **out, db_conn *db)
 {
 	json_t *kind = NULL, *status = NULL, *sector = NULL, *trl = NULL, *contact = NULL;
+	json_t *p_kind = NULL, *p_sector = NULL, *p_trl = NULL;
 	int64_t engagements = 0, views = 0, deals = 0;
 	double value = 0;
+	char today[11];
 	db_stmt *s;
 	int rc;
 	*out = NULL;
-	if ((rc = count_by(&kind, db, "SELECT kind, COUNT(*) FROM listing WHERE status <> 'withdrawn' GROUP BY kind")) < 0 ||
-	    (rc = count_by(&status, db, "SELECT status, COUNT(*) FROM listing GROUP BY status")) < 0 ||
-	    (rc = count_by(&sector, db, "SELECT sector, COUNT(*) FROM listing WHERE status <> 'withdrawn' GROUP BY sector")) < 0 ||
+	date_format_iso(task_today(), today);
+	if ((rc = count_by(&kind, db, "SELECT kind, COUNT(*) FROM listing WHERE status <> 'withdrawn' GROUP BY kind", NULL)) < 0 ||
+	    (rc = count_by(&status, db, "SELECT CASE WHEN status = 'published' AND expires_on < ? THEN 'expired' ELSE status END, "
+					"COUNT(*) FROM listing GROUP BY 1", today)) < 0 ||
+	    (rc = count_by(&sector, db, "SELECT sector, COUNT(*) FROM listing WHERE status <> 'withdrawn' GROUP BY sector", NULL)) < 0 ||
 	    (rc = count_by(&trl, db, "SELECT CAST(trl AS TEXT), COUNT(*) FROM listing WHERE status <> 'withdrawn' AND kind = 'offer' "
-				     "GROUP BY trl")) < 0 ||
+				     "GROUP BY trl", NULL)) < 0 ||
+	    (rc = count_by(&p_kind, db, "SELECT kind, COUNT(*) FROM listing WHERE " SHOWN_SQL " GROUP BY kind", today)) < 0 ||
+	    (rc = count_by(&p_sector, db, "SELECT sector, COUNT(*) FROM listing WHERE " SHOWN_SQL " GROUP BY sector", today)) < 0 ||
+	    (rc = count_by(&p_trl, db, "SELECT CAST(trl AS TEXT), COUNT(*) FROM listing WHERE " SHOWN_SQL " AND kind = 'offer' "
+				       "GROUP BY trl", today)) < 0 ||
 	    (rc = first_contact(&contact, db)) < 0 ||
 	    (rc = db_run(db, &engagements, "SELECT COUNT(*) FROM engagement", "")) < 0 ||
 	    (rc = db_run(db, &views, "SELECT COALESCE(SUM(n), 0) FROM listing_view", "")) < 0 ||
@@ -547,8 +556,9 @@ int market_stats(json_t **out, db_conn *db)
 	db_finalize(s);
 	if (rc < 0)
 		goto fail;
-	*out = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:{s:I, s:o}}", "by_kind", kind, "by_status", status,
-		"by_sector", sector, "by_trl", trl, "engagements", (json_int_t)engagements, "views", (json_int_t)views,
+	*out = json_pack("{s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:I, s:I, s:o, s:{s:I, s:o}}", "by_kind", kind,
+		"by_status", status, "by_sector", sector, "by_trl", trl, "published", "by_kind", p_kind, "by_sector", p_sector,
+		"by_trl", p_trl, "engagements", (json_int_t)engagements, "views", (json_int_t)views,
 		"first_contact_days", contact, "deals", "count", (json_int_t)deals, "value_vnd",
 		value == floor(value) && value < 9e15 ? json_integer((json_int_t)value) : json_real(value));
 	return 0;
@@ -557,6 +567,150 @@ fail:
 	json_decref(status);
 	json_decref(sector);
 	json_decref(trl);
+	json_decref(p_kind);
+	json_decref(p_sector);
+	json_decref(p_trl);
 	json_decref(contact);
 	return rc;
+}
+
+/* ------------------------------------------------------------ workbook */
+
+/* Words of the codes in the statistics: code, Vietnamese, English. */
+static const char *const stat_words[][3] = {
+	{ "offer", "Chào bán công nghệ", "Technology offers" }, { "problem", "Bài toán đặt hàng", "Problems to solve" },
+	{ "expert", "Chuyên gia", "Experts" }, { "draft", "Nháp", "Draft" }, { "submitted", "Chờ duyệt", "Awaiting review" },
+	{ "published", "Đã đăng", "Published" }, { "returned", "Bị trả lại", "Returned" }, { "withdrawn", "Đã rút", "Withdrawn" },
+	{ "expired", "Hết hạn", "Expired" },
+	{ "none", "Chưa ghi", "Not given" },
+};
+
+static const char *stat_word(const char *code, bool en)
+{
+	for (size_t i = 0; i < sizeof(stat_words) / sizeof(stat_words[0]); i++)
+		if (strcmp(stat_words[i][0], code) == 0)
+			return stat_words[i][en ? 2 : 1];
+	return code;
+}
+
+/* A sector's name in the reader's language (the code if unknown). */
+static int sector_label(str *out, db_conn *db, const char *code, bool en)
+{
+	db_stmt *s;
+	str_clear(out);
+	if (strcmp(code, "none") == 0) {
+		str_append(out, stat_word(code, en));
+		return 0;
+	}
+	int rc = db_prepare(&s, db, en ? "SELECT name_en FROM sector WHERE code = ?" : "SELECT name_vi FROM sector WHERE code = ?");
+	if (rc < 0)
+		return rc;
+	db_bind_text(s, 1, code);
+	if ((rc = db_step(s)) == DB_ROW && db_column_text(s, 0))
+		str_append(out, db_column_text(s, 0));
+	else
+		str_append(out, code);
+	db_finalize(s);
+	return rc < 0 ? rc : 0;
+}
+
+enum stat_table { ST_KIND, ST_STATUS, ST_SECTOR, ST_TRL };
+
+/* One sheet of counts: a row per key of counts, with the published
+ * listings beside (published may be NULL: the column is left out). */
+static int stat_sheet(xlsx_writer *w, db_conn *db, enum stat_table what, const json_t *counts, const json_t *published,
+		      const char *when, bool en)
+{
+	static const char *const names[][2] = { { "Theo loại tin", "By kind" }, { "Theo trạng thái", "By status" },
+		{ "Theo lĩnh vực", "By sector" }, { "Theo mức TRL", "By TRL" } };
+	static const char *const firsts[][2] = { { "Loại tin", "Kind" }, { "Trạng thái", "Status" },
+		{ "Lĩnh vực", "Sector" }, { "Mức độ sẵn sàng công nghệ", "Technology readiness" } };
+	const char *head[3] = { firsts[what][en], en ? "Listings (all but withdrawn)" : "Số tin (trừ tin đã rút)",
+		en ? "Published, shown by the search" : "Đang đăng (tìm thấy trên chợ)" };
+	if (what == ST_STATUS)
+		head[1] = en ? "Listings" : "Số tin";
+	char line[200];
+	str label = STR_INIT;
+	int rc = 0;
+	xlsx_writer_init(w, names[what][en]);
+	snprintf(line, sizeof(line), en ? "Technology market – listings %s" : "Chợ công nghệ – số tin %s",
+		en ? names[what][1] : names[what][0]);
+	xlsx_title(w, line);
+	snprintf(line, sizeof(line), en ? "Data as of %s (Viet Nam time)" : "Số liệu tại thời điểm %s", when);
+	xlsx_note(w, line);
+	xlsx_header(w, head, published ? 3 : 2);
+	xlsx_filter(w);
+	const char *key;
+	json_t *n;
+	json_object_foreach((json_t *)counts, key, n) {
+		xlsx_row(w);
+		if (what == ST_SECTOR) {
+			if ((rc = sector_label(&label, db, key, en)) < 0)
+				break;
+			xlsx_text(w, str_cstr(&label));
+		} else if (what == ST_TRL && strcmp(key, "none") != 0) {
+			snprintf(line, sizeof(line), "TRL %s", key);
+			xlsx_text(w, line);
+		} else {
+			xlsx_text(w, stat_word(key, en));
+		}
+		xlsx_number_as(w, (double)json_integer_value(n), XLSX_INTEGER);
+		if (published)
+			xlsx_number_as(w, (double)json_integer_value(json_object_get(published, key)), XLSX_INTEGER);
+	}
+	str_free(&label);
+	return rc;
+}
+
+int market_stats_xlsx(char **out, size_t *len, db_conn *db, bool en)
+{
+	json_t *st;
+	xlsx_writer sheets[5];
+	int n = 0, rc;
+	char when[64];
+	*out = NULL;
+	if ((rc = market_stats(&st, db)) < 0)
+		return rc;
+	struct tm tm;
+	time_vn_tm(&tm, time_now());
+	snprintf(when, sizeof(when), "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900, tm.tm_hour,
+		tm.tm_min);
+	const json_t *pub = json_object_get(st, "published");
+	static const char *const keys[] = { "by_kind", "by_status", "by_sector", "by_trl" };
+	for (int k = ST_KIND; k <= ST_TRL && rc == 0; k++)
+		rc = stat_sheet(&sheets[n++], db, (enum stat_table)k, json_object_get(st, keys[k]),
+			k == ST_STATUS ? NULL : json_object_get(pub, keys[k]), when, en);
+	if (rc == 0) {
+		xlsx_writer *w = &sheets[n++];
+		const char *head[2] = { en ? "Figure" : "Chỉ số", en ? "Value" : "Giá trị" };
+		const json_t *fc = json_object_get(st, "first_contact_days"), *deals = json_object_get(st, "deals");
+		xlsx_writer_init(w, en ? "Engagement and deals" : "Tương tác và giao dịch");
+		xlsx_title(w, en ? "Technology market – engagement and deals" : "Chợ công nghệ – tương tác và giao dịch");
+		xlsx_header(w, head, 2);
+		xlsx_row(w);
+		xlsx_text(w, en ? "Interest, proposals and questions" : "Lượt quan tâm, đề xuất, câu hỏi");
+		xlsx_number_as(w, (double)json_integer_value(json_object_get(st, "engagements")), XLSX_INTEGER);
+		xlsx_row(w);
+		xlsx_text(w, en ? "Views of listings" : "Lượt xem tin");
+		xlsx_number_as(w, (double)json_integer_value(json_object_get(st, "views")), XLSX_INTEGER);
+		xlsx_row(w);
+		xlsx_text(w, en ? "Median days to the first contact" : "Số ngày trung vị đến lần liên hệ đầu tiên");
+		if (json_is_number(json_object_get(fc, "median")))
+			xlsx_amount(w, json_number_value(json_object_get(fc, "median")));
+		else
+			xlsx_text(w, "");
+		xlsx_row(w);
+		xlsx_text(w, en ? "Deals recorded" : "Số giao dịch đã ghi nhận");
+		xlsx_number_as(w, (double)json_integer_value(json_object_get(deals, "count")), XLSX_INTEGER);
+		xlsx_row(w);
+		xlsx_text(w, en ? "Value of the deals (VND)" : "Giá trị giao dịch (đồng)");
+		xlsx_amount(w, json_number_value(json_object_get(deals, "value_vnd")));
+	}
+	json_decref(st);
+	if (rc < 0) {
+		for (int k = 0; k < n; k++)
+			xlsx_writer_free(&sheets[k]);
+		return rc;
+	}
+	return xlsx_book_finish(sheets, n, out, len);
 }

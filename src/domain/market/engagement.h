@@ -7,6 +7,8 @@
 #define NQ57_ENGAGEMENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -55,10 +57,17 @@ int deal_create(int64_t *out_id, db_conn *db, const principal *who, int64_t id, 
 
 /* The operator's statistics: {"by_kind", "by_status", "by_sector",
  * "by_trl": {key: n} over every listing but withdrawn ones (by_status
- * over all), "engagements": n, "views": n, "first_contact_days":
+ * over all, a published listing past its expiry counted as "expired"), "published": {by_kind, by_sector, by_trl} over the
+ * published listings not expired (those the search shows), "engagements": n, "views": n, "first_contact_days":
  * {median, listings} (days from publication to the first engagement of
  * each published listing that has one; median null without any),
  * "deals": {count, value_vnd}}. */
 int market_stats(json_t **out, db_conn *db);
+
+/* The statistics as an .xlsx workbook (malloc'd *out, the caller frees):
+ * a sheet per table (by kind, status, sector and TRL, each count beside
+ * the published listings the search shows) and one of engagement and
+ * deals, in Vietnamese or (en) English. */
+int market_stats_xlsx(char **out, size_t *len, db_conn *db, bool en);
 
 #endif

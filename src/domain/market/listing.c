@@ -39,7 +39,7 @@ const listing_field listing__fields[] = {
 	{ "organisation_id", "organisation_id", "Tổ chức", LF_ORG, LK_ALL, LR_PUBLIC, 0, NULL, NULL },
 	{ "contact_name", "contact_name", "Người liên hệ", LF_TEXT, LK_ALL, LR_PRIVATE, 200, NULL, NULL },
 	{ "contact_email", "contact_email", "Thư điện tử", LF_EMAIL, LK_ALL, LR_PRIVATE, 200, NULL, NULL },
-	{ "contact_phone", "contact_phone", "Điện thoại", LF_TEXT, LK_ALL, LR_PRIVATE, 40, NULL, NULL },
+	{ "contact_phone", "contact_phone", "Điện thoại", LF_PHONE, LK_ALL, LR_PRIVATE, 40, NULL, NULL },
 	{ "trl", "trl", "Mức độ sẵn sàng (TRL)", LF_INT, LK_OFFER, LR_PUBLIC, 9, NULL, NULL },
 	{ "ip_status", "ip_status", "Tình trạng sở hữu trí tuệ", LF_ENUM, LK_OFFER, LR_PUBLIC, 0, ip_statuses, NULL },
 	{ "ip_numbers", "ip_numbers", "Số bằng", LF_TEXT, LK_OFFER, LR_PUBLIC, 500, NULL, NULL },
@@ -118,10 +118,39 @@ void listing__values_free(listing_value *vals)
 		free(vals[i].owned);
 }
 
-static bool email_like(const char *v)
+bool listing__email_like(const char *v)
 {
 	const char *at = strchr(v, '@');
 	return at && at != v && strchr(at + 1, '.') && !strchr(at + 1, '@') && !strpbrk(v, " \t\r\n<>,;");
+}
+
+bool listing__phone_like(const char *v)
+{
+	int digits = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (!strchr(" +-.()", *p))
+			return false;
+	}
+	return digits >= 8 && digits <= 15;
+}
+
+int listing__dates_check(const listing_value *vals, int *bad, const json_t *before)
+{
+	static const int dated[] = { F_DEADLINE, F_EXPIRES_ON };
+	char today[11];
+	today_iso(today);
+	for (size_t k = 0; k < sizeof(dated) / sizeof(dated[0]); k++) {
+		const listing_value *v = &vals[dated[k]];
+		const char *name = listing__fields[dated[k]].name;
+		const char *was = before ? json_string_value(json_object_get(before, name)) : NULL;
+		if (!v->present || v->null || !v->text || strcmp(v->text, today) >= 0 || (was && strcmp(was, v->text) == 0))
+			continue;
+		*bad = dated[k];
+		return err_set(ERR_INVALID, "'%s': the date %s has passed", name, v->text);
+	}
+	return 0;
 }
 
 /* An array of codes (or "a;b" / "a,b") of list, as "a,b" in list order. */
@@ -212,6 +241,7 @@ static int read_value(listing_value *v, db_conn *db, const listing_field *f, con
 	case LF_ENUM:
 	case LF_SECTOR:
 	case LF_ORCID:
+	case LF_PHONE:
 		if (!json_is_string(x))
 			return err_set(ERR_INVALID, "'%s' must be a string", f->name);
 		v->text = json_string_value(x);
@@ -246,8 +276,12 @@ static int read_value(listing_value *v, db_conn *db, const listing_field *f, con
 			return err_set(ERR_INVALID, "'%s' must have 1 to %d bytes", f->name, f->max);
 		return 0;
 	case LF_EMAIL:
-		if (strlen(v->text) > (size_t)f->max || !email_like(v->text))
+		if (strlen(v->text) > (size_t)f->max || !listing__email_like(v->text))
 			return err_set(ERR_INVALID, "'%s' is not an e-mail address", f->name);
+		return 0;
+	case LF_PHONE:
+		if (strlen(v->text) > (size_t)f->max || !listing__phone_like(v->text))
+			return err_set(ERR_INVALID, "'%s' is not a phone number", f->name);
 		return 0;
 	case LF_DATE: {
 		date_ymd d;
@@ -374,19 +408,6 @@ static json_t *number_json(double d)
 	return json_real(d);
 }
 
-static json_t *set_json(const char *csv)
-{
-	json_t *a = json_array();
-	while (csv && *csv) {
-		const char *end = strchr(csv, ',');
-		size_t n = end ? (size_t)(end - csv) : strlen(csv);
-		if (n)
-			json_array_append_new(a, json_stringn(csv, n));
-		csv = end ? end + 1 : NULL;
-	}
-	return a;
-}
-
 /* The JSON of a stored column of field f. */
 static json_t *column_json(db_stmt *s, int i, const listing_field *f)
 {
@@ -402,7 +423,7 @@ static json_t *column_json(db_stmt *s, int i, const listing_field *f)
 	case LF_BOOL:
 		return json_boolean(db_column_int64(s, i) != 0);
 	case LF_SET:
-		return set_json(db_column_text(s, i));
+		return json_csv_list(db_column_text(s, i));
 	default:
 		return json_string(db_column_text(s, i));
 	}
@@ -423,7 +444,7 @@ static json_t *value_json(const listing_field *f, const listing_value *v)
 	case LF_BOOL:
 		return json_boolean(v->i != 0);
 	case LF_SET:
-		return set_json(v->owned);
+		return json_csv_list(v->owned);
 	default:
 		return json_string(v->text);
 	}
@@ -682,6 +703,27 @@ static int build_where(list_query *q, const principal *who, const listing_filter
 	return 0;
 }
 
+/* Sets rec's "submitted_by" {id, name} | null: the person of its last submission. */
+static int submitter_add(json_t *rec, db_conn *db)
+{
+	char key[24];
+	db_stmt *s;
+	snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(rec, "id")));
+	int rc = db_prepare(&s, db, "SELECT p.id, p.name FROM audit a JOIN person p ON p.id = a.person_id WHERE a.entity = "
+				   "'listing' AND a.entity_id = ? AND a.action = 'submit' ORDER BY a.seq DESC LIMIT 1");
+	if (rc < 0)
+		return rc;
+	db_bind_text(s, 1, key);
+	json_t *by = json_null();
+	if ((rc = db_step(s)) == DB_ROW) {
+		json_decref(by);
+		by = json_pack("{s:I, s:s?}", "id", (json_int_t)db_column_int64(s, 0), "name", db_column_text(s, 1));
+	}
+	db_finalize(s);
+	json_object_set_new(rec, "submitted_by", by);
+	return rc < 0 ? rc : DB_DONE;
+}
+
 int listing_list(json_t **out, db_conn *db, const principal *who, const listing_filter *f)
 {
 	char today[11];
@@ -737,6 +779,13 @@ int listing_list(json_t **out, db_conn *db, const principal *who, const listing_
 		json_array_append_new(list, rec);
 	}
 	db_finalize(s);
+	/* the review queue says who submitted each listing */
+	for (size_t k = 0; rc == DB_DONE && k < json_array_size(list); k++) {
+		json_t *rec = json_array_get(list, k);
+		if (strcmp(json_string_value(json_object_get(rec, "role")), "operator") == 0 &&
+		    strcmp(json_string_value(json_object_get(rec, "status")), "submitted") == 0)
+			rc = submitter_add(rec, db);
+	}
 done:
 	str_free(&sql);
 	str_free(&q.where);
@@ -803,7 +852,8 @@ int listing_insert(int64_t *out_id, db_conn *db, const principal *who, const jso
 		return rc;
 	if (!in_list(listing_kinds, kind))
 		return one_of("kind", listing_kinds);
-	if ((rc = listing__values_read(vals, &bad, db, in, kind, true)) < 0)
+	if ((rc = listing__values_read(vals, &bad, db, in, kind, true)) < 0 ||
+	    (rc = listing__dates_check(vals, &bad, NULL)) < 0)
 		goto done;
 	if (vals[F_ORG].present && !vals[F_ORG].null && !authz_edits_organisation(who, vals[F_ORG].i)) {
 		rc = err_set(ERR_FORBIDDEN, "you may not create listings for organisation %lld", (long long)vals[F_ORG].i);
@@ -859,7 +909,8 @@ int listing_update_in(bool *changed, db_conn *db, const principal *who, int64_t 
 		rc = err_set(ERR_INVALID, "a listing's kind does not change");
 		goto done;
 	}
-	if ((rc = listing__values_read(vals, &bad, db, in, kind, false)) < 0)
+	if ((rc = listing__values_read(vals, &bad, db, in, kind, false)) < 0 ||
+	    (rc = listing__dates_check(vals, &bad, before)) < 0)
 		goto done;
 	if (vals[F_TITLE].present && vals[F_TITLE].null) {
 		rc = err_set(ERR_INVALID, "'%s' is required", "title");
@@ -965,9 +1016,21 @@ static int review_in(db_conn *db, const principal *who, int64_t id, enum review 
 		today_iso(today);
 		date_format_iso(date_from_days(date_to_days(task_today()) + LISTING_DEFAULT_DAYS), until);
 		const char *exp = json_string_value(json_object_get(before, "expires_on"));
+		const char *deadline = json_string_value(json_object_get(before, "deadline"));
+		/* a date that passed while the listing waited is the owners' to
+		 * set again (or the operator's, who may edit it): never guessed */
+		if (exp && strcmp(exp, today) < 0) {
+			rc = err_set(ERR_INVALID, "'%s': the date %s has passed; set a later one before publishing", "expires_on", exp);
+			goto done;
+		}
+		if (deadline && strcmp(deadline, today) < 0) {
+			rc = err_set(ERR_INVALID, "'%s': the date %s has passed; set a later one before publishing", "deadline",
+				deadline);
+			goto done;
+		}
 		rc = db_run(db, NULL, "UPDATE listing SET status = 'published', return_reason = NULL, reviewed_by = NULLIF(?, 0), "
 				      "reviewed_at = ?, published_at = COALESCE(published_at, ?), expires_on = ? WHERE id = ?",
-			"ittti", who->person_id, now, now, exp && strcmp(exp, today) >= 0 ? exp : until, id);
+			"ittti", who->person_id, now, now, exp ? exp : until, id);
 		break;
 	}
 	case R_RETURN:

@@ -276,17 +276,19 @@ static int import_row(import_state *st, const csv_record *rec)
 	}
 	if ((rc = row_json(&o, st, rec, !id)) < 0)
 		return rc == ERR_INVALID ? 0 : rc;
+	json_t *before = NULL;
 	if (id) {
-		json_t *before;
 		if ((rc = listing__load(&before, st->db, id)) < 0)
 			goto done;
 		kind = json_string_value(json_object_get(before, "kind"));
 		kind = kind && !strcmp(kind, "offer") ? "offer" : kind && !strcmp(kind, "problem") ? "problem" : "expert";
-		json_decref(before);
 	}
 	listing_value vals[LISTING_MAX_FIELDS];
 	rc = listing__values_read(vals, &bad, st->db, o, kind, !id);
+	if (rc == 0)
+		rc = listing__dates_check(vals, &bad, before);
 	listing__values_free(vals);
+	json_decref(before);
 	if (rc == 0) {
 		bool changed = false;
 		if (id) {

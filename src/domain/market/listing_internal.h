@@ -8,7 +8,8 @@
 
 enum listing_type {
 	LF_TEXT, LF_EMAIL, LF_INT, LF_REAL, LF_DATE, LF_ENUM, LF_SET, LF_SECTOR, LF_ORG, LF_PERSON, LF_BOOL,
-	LF_ORCID   /* '0000-0002-1825-0097', its check digit right; an https://orcid.org/ prefix is dropped */
+	LF_ORCID,  /* '0000-0002-1825-0097', its check digit right; an https://orcid.org/ prefix is dropped */
+	LF_PHONE   /* digits with + - . ( ) and spaces, 8 to 15 digits */
 };
 
 /* The kinds a field applies to. */
@@ -40,7 +41,7 @@ extern const listing_field listing__fields[];
 /* The index in listing__fields of the fields the rules name. */
 enum {
 	F_TITLE = 0, F_SUMMARY = 1, F_SECTOR = 3, F_ORG = 4, F_TRL = 8, F_TRANSFER_TYPES = 11, F_BUDGET_MIN = 16,
-	F_BUDGET_MAX = 17, F_CONFIDENTIALITY = 20, F_EXPIRES_ON = 25, F_DEMO = 26
+	F_BUDGET_MAX = 17, F_DEADLINE = 18, F_CONFIDENTIALITY = 20, F_EXPIRES_ON = 25, F_DEMO = 26
 };
 extern const int listing__n_fields;
 
@@ -60,6 +61,16 @@ typedef struct listing_value {
  * listing__values_free. ERR_INVALID naming the field. */
 int listing__values_read(listing_value *vals, int *bad, db_conn *db, const json_t *in, const char *kind, bool creating);
 void listing__values_free(listing_value *vals);
+
+/* Refuses a date of vals (a problem's deadline, the expiry) that is
+ * before today, unless it is the one before (the stored listing, NULL
+ * when creating) already holds. *bad is the field at fault. ERR_INVALID
+ * naming the field. */
+int listing__dates_check(const listing_value *vals, int *bad, const json_t *before);
+
+/* Whether v looks like an e-mail address / a phone number. */
+bool listing__email_like(const char *v);
+bool listing__phone_like(const char *v);
 
 /* The kind bit of a kind name (0 for an unknown one). */
 int listing__kind_bit(const char *kind);

@@ -1,6 +1,8 @@
 // The technology market, #/cho-cong-nghe: its kinds as tabs (offers
 // #/cho-cong-nghe, problems #/cho-cong-nghe/bai-toan, experts
-// #/cho-cong-nghe/chuyen-gia), each with the search box and its facets; the
+// #/cho-cong-nghe/chuyen-gia), each with the search box and its facets (the
+// search of every kind at once is #/cho-cong-nghe/tim-kiem; the search's
+// text and filters follow in the hash's query, search.js); the
 // signed-in person's own listings and messages (#/cho-cong-nghe/cua-toi)
 // and the create form (#/cho-cong-nghe/moi/<kind>); for the market
 // operator the review queue, the statistics and the exchange
@@ -28,18 +30,22 @@ function Tabs({ t, session, current }) {
 // A kind's tab: the search (views/market/search.js: prefix search while
 // typing, facets by sector, TRL, organisation, commune and transfer type)
 // lists its published listings; signed-in people may post one.
-function Browse({ t, session, kind, headingRef }) {
-  const slug = KIND_TABS.find(([k]) => k === kind)[1];
+function Browse({ t, session, kind, hash, headingRef }) {
+  const slug = kind ? KIND_TABS.find(([k]) => k === kind)[1] : ALL_KINDS;
   return html`
     <section class="view view-market">
       <h1 tabindex="-1" ref=${headingRef}>${t('view.cho-cong-nghe')}</h1>
       <p class="lead">${t('market.lead')}</p>
       <${Tabs} t=${t} session=${session} current=${slug} />
-      ${session.me && html`<p class="actions"><a class="button primary" href=${`#/cho-cong-nghe/moi/${kind}`}>${t(`market.new.${kind}`)}</a></p>`}
+      ${!kind && html`<h2>${t('market.search.all')}</h2>`}
+      ${session.me && kind && html`<p class="actions"><a class="button primary" href=${`#/cho-cong-nghe/moi/${kind}`}>${t(`market.new.${kind}`)}</a></p>`}
       ${!session.me && html`<p><a href="#/dang-nhap">${t('market.signInToPost')}</a></p>`}
-      <${MarketSearch} t=${t} session=${session} kind=${kind} />
+      <${MarketSearch} t=${t} session=${session} kind=${kind} hash=${hash} />
     </section>`;
 }
+
+// The search over every kind (the statistics link to it).
+const ALL_KINDS = 'tim-kiem';
 
 // "#/cho-cong-nghe/<sub...>?<query>" -> [sub parts]
 function parse(hash) {
@@ -65,6 +71,9 @@ export function MarketView({ t, session, hash, headingRef }) {
   if (first === 'duyet') return frame(html`<${ReviewQueue} t=${t} session=${session} />`);
   if (first === 'thong-ke') return frame(html`<${MarketStats} t=${t} session=${session} />`);
   if (first === 'nhap') return frame(html`<${MarketExchange} t=${t} session=${session} />`);
+  if (first === ALL_KINDS) return html`<${Browse} t=${t} session=${session} hash=${hash} headingRef=${headingRef} />`;
   const tab = KIND_TABS.find(([, slug]) => slug === (first || '')) || KIND_TABS[0];
-  return html`<${Browse} t=${t} session=${session} kind=${tab[0]} headingRef=${headingRef} />`;
+  // an unknown sub-page is the offers' search, without the query it does not understand
+  const own = tab[1] === (first || '');
+  return html`<${Browse} t=${t} session=${session} kind=${tab[0]} hash=${own ? hash : '#/cho-cong-nghe'} headingRef=${headingRef} />`;
 }

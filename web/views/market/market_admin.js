@@ -2,9 +2,12 @@
 // their status (#/cho-cong-nghe/cua-toi); for the market operator the review
 // queue (#/cho-cong-nghe/duyet), the statistics (#/cho-cong-nghe/thong-ke) and
 // the import of a fair's catalogue with its export (#/cho-cong-nghe/nhap).
+// Each count of the statistics links to the search that shows those
+// listings (search.js reads its filters from the hash).
 import { html, useRef, useState } from '../../ui.js';
 import { formatNumber } from '../../format.js';
 import { KIND_TABS, ListingTable, Problems, XLSX, isOperator, listingHref, orgHref, sectorName, useLoad, useSectors, when } from './common.js';
+import { searchHref } from './search.js';
 
 export function MyListings({ t, session }) {
   const sectors = useSectors();
@@ -42,8 +45,10 @@ function QueueRow({ t, session, l, sectors, onDone }) {
   return html`
     <div class="card review-item">
       <h3><a href=${listingHref(l.id)}>${l.title}</a> <span class="badge">${t(`market.kind.${l.kind}`)}</span></h3>
-      <p>${l.organisation ? html`<a href=${orgHref(l.organisation.id)}>${l.organisation.name}</a>` : t('market.panel.noOrg')}
-        ${l.sector && html` · ${sectorName(sectors, l.sector)}`} · <span class="muted small">${when(l.updated_at)}</span></p>
+      <p class="review-by">${l.submitted_by ? t('market.submittedBy', l.submitted_by.name) : ''}
+        ${l.submitted_by && l.organisation ? ` ${t('market.submittedFor')} ` : l.submitted_by ? ' · ' : ''}
+        ${l.organisation ? html`<a href=${orgHref(l.organisation.id)}>${l.organisation.name}</a>` : t('market.panel.noOrg')}
+        ${l.sector && html` · ${sectorName(sectors, l.sector)}`} · <span class="muted small">${when(l.submitted_at || l.updated_at)}</span></p>
       ${l.summary && html`<p>${l.summary}</p>`}
       <p class="actions"><button type="button" class="button primary" disabled=${state?.busy} onClick=${() => act('publish')}>${t('market.publish')}</button></p>
       <form class="form" onSubmit=${(e) => { e.preventDefault(); act('return', { reason }); }}>
@@ -66,13 +71,34 @@ export function ReviewQueue({ t, session }) {
     ${data?.listings.map((l) => html`<${QueueRow} key=${l.id} t=${t} session=${session} l=${l} sectors=${sectors} onDone=${reload} />`)}`;
 }
 
-function CountTable({ t, title, counts, label }) {
+// Where the listings of a count are shown: the search with that filter
+// (null when no page shows them, such as drafts).
+const kindHref = (k) => {
+  const tab = KIND_TABS.find(([kind]) => kind === k);
+  return tab ? (tab[1] ? `#/cho-cong-nghe/${tab[1]}` : '#/cho-cong-nghe') : null;
+};
+const ALL = '#/cho-cong-nghe/tim-kiem';
+const sectorHref = (k) => (k === 'none' ? null : searchHref(ALL, { chosen: { sector: [k] } }));
+const trlHref = (k) => (k === 'none' ? null : searchHref('#/cho-cong-nghe', { chosen: { trl: [k] } }));
+const statusHref = (k) => ({ published: ALL, submitted: '#/cho-cong-nghe/duyet' }[k] || null);
+
+// A table of counts: every listing (but withdrawn ones) and, when shown,
+// the published ones, each a link to the search that lists them.
+function CountTable({ t, title, counts, shown, label, href }) {
   const rows = Object.entries(counts || {});
+  const link = (k, n, text) => {
+    const to = n > 0 ? href(k) : null;
+    return to ? html`<a href=${to} title=${t('market.stats.showSearch', text, label(k))}>${text}</a>` : text;
+  };
   return html`
     <div class="card">
       <h3>${title}</h3>
-      ${rows.length === 0 ? html`<p class="muted">${t('market.none')}</p>` : html`<div class="table-scroll"><table class="table">
-        <tbody>${rows.map(([k, n]) => html`<tr><th scope="row">${label(k)}</th><td>${formatNumber(n)}</td></tr>`)}</tbody>
+      ${rows.length === 0 ? html`<p class="muted">${t('market.none')}</p>` : html`<div class="table-scroll"><table class="table market-stats">
+        ${shown && html`<thead><tr><th scope="col"></th><th scope="col" title=${t('market.stats.allHelp')}>${t('market.stats.all')}</th>
+          <th scope="col" title=${t('market.stats.shownHelp')}>${t('market.stats.shown')}</th></tr></thead>`}
+        <tbody>${rows.map(([k, n]) => html`<tr key=${k}><th scope="row">${label(k)}</th>
+          ${shown ? html`<td>${formatNumber(n)}</td><td>${link(k, shown[k] || 0, formatNumber(shown[k] || 0))}</td>`
+            : html`<td>${link(k, n, formatNumber(n))}</td>`}</tr>`)}</tbody>
       </table></div>`}
     </div>`;
 }
@@ -86,6 +112,8 @@ export function MarketStats({ t, session }) {
   const median = s.first_contact_days.median;
   return html`
     <h2>${t('market.stats')}</h2>
+    <p class="actions"><a class="button" href=${`/api/v1/market/stats?format=xlsx${globalThis.document?.documentElement.lang === 'en' ? '&lang=en' : ''}`} download>${t('market.stats.xlsx')}</a></p>
+    <p class="muted small">${t('market.stats.help')}</p>
     <div class="eco-counts">
       <p class="card eco-count"><span class="eco-count-n">${formatNumber(s.engagements)}</span>${t('market.stats.engagements')}</p>
       <p class="card eco-count"><span class="eco-count-n">${formatNumber(s.views)}</span>${t('market.stats.views')}</p>
@@ -93,10 +121,10 @@ export function MarketStats({ t, session }) {
       <p class="card eco-count"><span class="eco-count-n">${formatNumber(s.deals.count)}</span>${t('market.stats.deals', formatNumber(s.deals.value_vnd))}</p>
     </div>
     <div class="cards">
-      <${CountTable} t=${t} title=${t('market.stats.byKind')} counts=${s.by_kind} label=${(k) => t(`market.kind.${k}`)} />
-      <${CountTable} t=${t} title=${t('market.stats.byStatus')} counts=${s.by_status} label=${(k) => t(`market.state.${k}`)} />
-      <${CountTable} t=${t} title=${t('market.stats.bySector')} counts=${s.by_sector} label=${(k) => (k === 'none' ? t('market.stats.unset') : sectorName(sectors, k))} />
-      <${CountTable} t=${t} title=${t('market.stats.byTrl')} counts=${s.by_trl} label=${(k) => (k === 'none' ? t('market.stats.unset') : `TRL ${k}`)} />
+      <${CountTable} t=${t} title=${t('market.stats.byKind')} counts=${s.by_kind} shown=${s.published.by_kind} href=${kindHref} label=${(k) => t(`market.kind.${k}`)} />
+      <${CountTable} t=${t} title=${t('market.stats.byStatus')} counts=${s.by_status} href=${statusHref} label=${(k) => t(`market.state.${k}`)} />
+      <${CountTable} t=${t} title=${t('market.stats.bySector')} counts=${s.by_sector} shown=${s.published.by_sector} href=${sectorHref} label=${(k) => (k === 'none' ? t('market.stats.unset') : sectorName(sectors, k))} />
+      <${CountTable} t=${t} title=${t('market.stats.byTrl')} counts=${s.by_trl} shown=${s.published.by_trl} href=${trlHref} label=${(k) => (k === 'none' ? t('market.stats.unset') : `TRL ${k}`)} />
     </div>`;
 }
 

@@ -2,7 +2,9 @@
 // one types (the last word may be unfinished, marks optional), facets as
 // chips with their counts, results with the matched words marked, each a
 // link to its listing; a signed-in person saves the search and is told in
-// the inbox when a new listing matches it.
+// the inbox when a new listing matches it. The text, the chosen facets and
+// the page live in the hash (#/cho-cong-nghe?linh-vuc=ai&trl=7), so that a
+// link opens that search and the browser's back button undoes a filter.
 import { html, useEffect, useRef, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
@@ -13,6 +15,30 @@ const DELAY_MS = 200;
 const FACETS = ['kind', 'sector', 'trl', 'transfer_type', 'organisation', 'commune'];
 const FACET_PARAM = { organisation: 'organisation_id', commune: 'unit_id' };
 const FACET_SHOWN = 8;   // values of a facet before "more"
+// A facet's name in the hash.
+const HASH_PARAM = { kind: 'loai', sector: 'linh-vuc', trl: 'trl', transfer_type: 'chuyen-giao', organisation: 'to-chuc', commune: 'dia-ban' };
+const HASH_OFFSET = 'tu';
+
+// "#/cho-cong-nghe/bai-toan?q=...&linh-vuc=ai,iot&tu=20" -> { q, chosen, offset }
+export function searchFromHash(hash) {
+  const p = new URLSearchParams((hash || '').split('?')[1] || '');
+  const chosen = {};
+  for (const [facet, name] of Object.entries(HASH_PARAM)) {
+    const v = p.get(name);
+    if (v) chosen[facet] = v.split(',').filter(Boolean);
+  }
+  return { q: p.get('q') || '', chosen, offset: Math.max(0, Math.floor(Number(p.get(HASH_OFFSET)) || 0)) };
+}
+
+// The hash of a search on the page base ("#/cho-cong-nghe").
+export function searchHref(base, { q = '', chosen = {}, offset = 0 }) {
+  const p = new URLSearchParams();
+  if (q.trim()) p.set('q', q.trim());
+  for (const [facet, values] of Object.entries(chosen)) if (values?.length && HASH_PARAM[facet]) p.set(HASH_PARAM[facet], values.join(','));
+  if (offset) p.set(HASH_OFFSET, String(offset));
+  const query = p.toString().replace(/%2C/g, ',');
+  return query ? `${base}?${query}` : base;
+}
 
 export const listingHref = (id) => `#/cho-cong-nghe/${id}`;
 export const orgHref = (id) => `#/to-chuc/${id}`;
@@ -145,15 +171,30 @@ function useSectorNames() {
 }
 
 // kind: the page's tab ('offer', 'problem', 'expert'), fixed; or none.
-export function MarketSearch({ t, session, kind }) {
-  const [q, setQ] = useState('');
-  const [typed, setTyped] = useState('');
-  const [chosen, setChosen] = useState({});
-  const [offset, setOffset] = useState(0);
+// hash: the page's hash, whose query is the search (searchFromHash).
+export function MarketSearch({ t, session, kind, hash = '#/cho-cong-nghe' }) {
+  const base = hash.split('?')[0];
+  const { q, chosen, offset } = searchFromHash(hash);
+  if (kind) delete chosen.kind;
+  const chosenKey = JSON.stringify(chosen);
+  const [typed, setTyped] = useState(q);
   const [state, setState] = useState({ data: null, error: '', busy: true });
   const sectors = useSectorNames();
   const timer = useRef(0);
-  useEffect(() => { setChosen({}); setOffset(0); }, [kind]);
+  // a new search in the hash (a link, the back button) shows its text in the box
+  useEffect(() => { setTyped((now) => (now.trim() === q ? now : q)); }, [q]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  // a filter or a page is a step back can undo; the text typed replaces the
+  // step. What is not changed is read from the live hash: a late timer must
+  // not undo a filter chosen meanwhile.
+  const go = (next, replace = false) => {
+    const live = location.hash.split('?')[0] === base ? searchFromHash(location.hash) : { q, chosen, offset };
+    if (kind) delete live.chosen.kind;
+    const href = searchHref(base, { ...live, ...next });
+    if (href === location.hash) return;
+    if (replace) location.replace(href);
+    else location.hash = href;
+  };
   useEffect(() => {
     const ctl = new AbortController();
     setState((s) => ({ ...s, busy: true }));
@@ -161,29 +202,27 @@ export function MarketSearch({ t, session, kind }) {
       .then((data) => setState({ data, error: '', busy: false }),
         (e) => { if (e.name !== 'AbortError') setState({ data: null, error: e.message, busy: false }); });
     return () => ctl.abort();
-  }, [q, chosen, kind, offset]);
+  }, [q, chosenKey, kind, offset]);
   const onInput = (e) => {
     const v = e.target.value;
     setTyped(v);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => { setQ(v); setOffset(0); }, DELAY_MS);
+    timer.current = setTimeout(() => go({ q: v, offset: 0 }, true), DELAY_MS);
   };
   const toggle = (facet, value) => {
     const now = chosen[facet] || [];
     // one commune at a time (a unit and its subtree)
     const next = now.includes(value) ? now.filter((x) => x !== value) : facet === 'commune' ? [value] : [...now, value];
-    setChosen({ ...chosen, [facet]: next });
-    setOffset(0);
+    clearTimeout(timer.current);   // the text being typed goes with the filter
+    go({ q: typed, chosen: { ...chosen, [facet]: next }, offset: 0 });
   };
   const pick = (s) => {
     setTyped(s.q || '');
-    setQ(s.q || '');
     const c = {};
     for (const f of ['kind', 'sector', 'trl', 'transfer_type']) if (s[f] && !(f === 'kind' && kind)) c[f] = String(s[f]).split(',');
     if (s.organisation_id) c.organisation = String(s.organisation_id).split(',');
     if (s.unit_id) c.commune = [String(s.unit_id)];
-    setChosen(c);
-    setOffset(0);
+    go({ q: s.q || '', chosen: c, offset: 0 });
   };
   // what a saved search keeps: the text and the filters as the API takes them
   const saved = { q: q.trim() };
@@ -198,7 +237,7 @@ export function MarketSearch({ t, session, kind }) {
   const last = data ? offset + data.hits.length : 0;
   return html`
     <section class="mm-search" aria-label=${t('mm.searchLabel')}>
-      <form class="search mm-box" role="search" onSubmit=${(e) => { e.preventDefault(); clearTimeout(timer.current); setQ(typed); setOffset(0); }}>
+      <form class="search mm-box" role="search" onSubmit=${(e) => { e.preventDefault(); clearTimeout(timer.current); go({ q: typed, offset: 0 }); }}>
         <label for="mm-q">${t('mm.searchLabel')}</label>
         <input id="mm-q" type="search" value=${typed} onInput=${onInput} placeholder=${t('mm.placeholder')} autocomplete="off" />
         <p class="muted mm-hint">${t('mm.hint')}</p>
@@ -217,8 +256,8 @@ export function MarketSearch({ t, session, kind }) {
           ${data && data.total > PAGE && html`
             <p class="pager">
               <span class="muted">${t('mm.page', formatNumber(offset + 1), formatNumber(last), formatNumber(data.total))}</span>
-              ${offset > 0 && html` <button type="button" class="button" onClick=${() => setOffset(Math.max(0, offset - PAGE))}>${t('mm.prev')}</button>`}
-              ${last < data.total && html` <button type="button" class="button" onClick=${() => setOffset(offset + PAGE)}>${t('mm.next')}</button>`}
+              ${offset > 0 && html` <button type="button" class="button" onClick=${() => go({ offset: Math.max(0, offset - PAGE) })}>${t('mm.prev')}</button>`}
+              ${last < data.total && html` <button type="button" class="button" onClick=${() => go({ offset: offset + PAGE })}>${t('mm.next')}</button>`}
             </p>`}
         </div>
       </div>

@@ -21,6 +21,8 @@ const boxFor = (narrow) => (narrow ? { W: 480, H: 620, M: 80, turn: true } : { W
 const isNarrow = () => !!globalThis.matchMedia?.('(max-width: 640px)').matches;
 const LABELLED = 60;   // the heaviest nodes are labelled at first; the rest as one zooms in
 const orgHref = (id) => `#/to-chuc/${id}`;
+// The outputs page listing what a node's weight counts.
+const OUTPUT_TABS = { Documents: '', Projects: '/de-tai' };
 
 // Vietnamese folded for search: no marks, đ as d, lower case.
 const fold = (s) => (s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
@@ -156,7 +158,9 @@ function Table({ t, data }) {
             <td>${n.organisation_id ? html`<a href=${orgHref(n.organisation_id)}>${n.label}</a>` : n.label}</td>
             <td><svg class="net-swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill=${colourOf(n.cluster)} /></svg>
               ${formatNumber(n.cluster)}</td>
-            <td class="num">${formatNumber(n.weight)}</td><td class="num">${formatNumber(n.links)}</td><td class="num">${formatNumber(n.strength)}</td>
+            <td class="num">${n.organisation_id && OUTPUT_TABS[data.weight_name] !== undefined
+              ? html`<a href=${`#/cong-bo${OUTPUT_TABS[data.weight_name]}?to-chuc=${n.organisation_id}`}>${formatNumber(n.weight)}</a>`
+              : formatNumber(n.weight)}</td><td class="num">${formatNumber(n.links)}</td><td class="num">${formatNumber(n.strength)}</td>
           </tr>`)}</tbody>
       </table>
     </div>`;

@@ -2,8 +2,10 @@
 // organisation, commune, field or year, full or fractional counting, a
 // period and a kind, sortable, with each value's stability interval and
 // the workbook) and #/chi-so-khcn/to-chuc/<id> (one organisation's trend
-// by year in both countings and its other outputs).
-import { html, useEffect, useState } from '../../ui.js';
+// by year in both countings and its other outputs) and
+// #/chi-so-khcn/so-sanh?to-chuc=1,2 (organisations side by side: every
+// indicator over all years and the publications by year).
+import { html, useEffect, useRef, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { Chart } from '../../chart.js';
@@ -66,7 +68,7 @@ function nameCell(t, by, r) {
     ${r.short_name && html`<br /><small class="muted"><a href=${orgHref(r.organisation_id)}>${r.name}</a></small>`}</td>`;
   if (by === 'commune') return html`<td><a href=${mapHref(r.unit_id)} title=${t('sti.toMap')}>${r.unit_name}</a>
     ${r.unit_code && html` <small class="muted">${r.unit_code}</small>`}</td>`;
-  if (by === 'field') return html`<td>${r.field}</td>`;
+  if (by === 'field') return html`<td><a href=${`#/cong-bo?linh-vuc=${encodeURIComponent(r.field_id)}`}>${r.field || r.field_id}</a></td>`;
   return html`<td>${r.year}</td>`;
 }
 
@@ -160,6 +162,7 @@ function IndicatorTable({ t, headingRef }) {
           ${KINDS.map((k) => html`<option value=${k}>${t(`org.kind.${k}`)}</option>`)}
         </select></label>
       <a class="button" href=${`${path}&format=xlsx`} download>${t('sti.xlsx')}</a>
+      <a class="button" href="#/chi-so-khcn/so-sanh">${t('sti.cmp.open')}</a>
     </form>
     ${error && html`<p class="form-error" role="alert">${error}</p>`}
     ${!data && !error && html`<p class="muted">${t('sti.loading')}</p>`}
@@ -233,7 +236,111 @@ function OrganisationPage({ t, id, headingRef }) {
     <${Glossary} t=${t} />`;
 }
 
+
+// ------------------------------------------------ organisations compared
+
+const compareHref = (ids) => `#/chi-so-khcn/so-sanh${ids.length ? `?to-chuc=${ids.join(',')}` : ''}`;
+
+function idsFromHash(hash) {
+  const m = /[?&]to-chuc=([\d,]+)/.exec(hash || '');
+  return m ? [...new Set(m[1].split(',').filter((x) => /^\d+$/.test(x)))] : [];
+}
+
+function useProfiles(ids) {
+  const key = ids.join(',');
+  const [state, setState] = useState({ key: '', list: [], error: '' });
+  useEffect(() => {
+    if (!ids.length) { setState({ key, list: [], error: '' }); return undefined; }
+    const ctl = new AbortController();
+    Promise.all(ids.map((id) => apiGet(`/api/v1/stmap/organisations/${id}/indicators`, { signal: ctl.signal })))
+      .then((list) => setState({ key, list, error: '' }),
+        (e) => { if (e.name !== 'AbortError') setState({ key, list: [], error: e.message }); });
+    return () => ctl.abort();
+  }, [key]);
+  return state;
+}
+
+function compareOption(t, list, counting) {
+  const years = [...new Set(list.flatMap((d) => d.years.map((y) => y.year)))].sort((a, b) => a - b);
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 40, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: years.map(String) },
+    yAxis: { type: 'value', name: 'P' },
+    series: list.map((d) => ({
+      name: d.organisation.short_name || d.organisation.name,
+      type: 'line',
+      data: years.map((yr) => d.years.find((y) => y.year === yr)?.[counting].p ?? 0),
+    })),
+  };
+}
+
+function ComparePage({ t, hash, headingRef }) {
+  const ids = idsFromHash(hash);
+  const [counting, setCounting] = useState('fractional');
+  const { data: all, error: listError } = useLoad('/api/v1/stmap/indicators?by=organisation&counting=fractional');
+  const toggle = (id, on) => {
+    const next = on ? [...ids, String(id)] : ids.filter((x) => x !== String(id));
+    location.replace(compareHref(next));
+  };
+  const { key, list, error } = useProfiles(ids);
+  // the figures of the organisations chosen now, not of an earlier choice
+  const shown = key === ids.join(',') && ids.length >= 2 ? list : [];
+  // the organisations with publications, and any other once chosen by its link
+  const seen = useRef(new Map());
+  for (const d of list) seen.current.set(d.organisation.organisation_id, d.organisation);
+  const choices = all ? [...all.rows, ...[...seen.current.values()]
+    .filter((o) => !all.rows.some((r) => r.organisation_id === o.organisation_id))] : [];
+  return html`
+    <p><a href="#/chi-so-khcn">${t('sti.org.back')}</a></p>
+    <h1 ref=${headingRef} tabindex="-1">${t('sti.cmp.title')}</h1>
+    <p class="muted">${t('sti.cmp.intro')}</p>
+    ${listError && html`<p class="form-error" role="alert">${listError}</p>`}
+    ${all && !all.rows.length && html`<p>${t('sti.none')}</p>`}
+    ${choices.length > 0 && html`
+      <form class="filters sti-filters" onSubmit=${(e) => e.preventDefault()}>
+        <fieldset class="inline sti-choose">
+          <legend>${t('sti.cmp.choose')}</legend>
+          ${choices.map((r) => html`<label class="radio" key=${r.organisation_id}>
+            <input type="checkbox" value=${r.organisation_id} checked=${ids.includes(String(r.organisation_id))}
+              onChange=${(e) => toggle(r.organisation_id, e.target.checked)} />
+            ${r.short_name || r.name}</label>`)}
+        </fieldset>
+        <fieldset class="inline">
+          <legend>${t('sti.counting')}</legend>
+          ${['fractional', 'full'].map((c) => html`<label class="radio">
+            <input type="radio" name="sti-cmp-counting" value=${c} checked=${counting === c} onChange=${() => setCounting(c)} />
+            ${t(`sti.counting.${c}`)}</label>`)}
+        </fieldset>
+      </form>`}
+    ${error && html`<p class="form-error" role="alert">${error}</p>`}
+    ${ids.length < 2 && html`<p>${t('sti.cmp.pick')}</p>`}
+    ${shown.length > 0 && html`
+      <section class="card">
+        <h2>${t('sti.org.total')}</h2>
+        <div class="table-scroll"><table class="table sti-compare">
+          <thead><tr><th scope="col">${t('sti.org.indicator')}</th>
+            ${shown.map((d) => html`<th scope="col"><a href=${pageHref(d.organisation.organisation_id)}
+              title=${d.organisation.name}>${d.organisation.short_name || d.organisation.name}</a></th>`)}</tr></thead>
+          <tbody>${PAGE_ROWS.map((key) => html`<tr key=${key}><th scope="row">${t(`sti.col.${key}`)}</th>
+            ${shown.map((d) => html`<${Cell} t=${t} row=${d.total[counting]} col=${colOf(key)} />`)}</tr>`)}
+          <tr><th scope="row">${t('sti.col.unit')}</th>${shown.map((d) => html`<td>${d.organisation.unit_id
+            ? html`<a href=${mapHref(d.organisation.unit_id)}>${d.organisation.unit_name}</a>` : '–'}</td>`)}</tr>
+          ${Object.keys(shown[0].outputs).map((k) => html`<tr key=${k}><th scope="row">${t(`sti.out.${k}`)}</th>
+            ${shown.map((d) => html`<td class="num">${show(d.outputs[k], 'count')}</td>`)}</tr>`)}</tbody>
+        </table></div>
+      </section>
+      ${shown.some((d) => d.years.length > 0) && html`<section class="card">
+        <h2>${t('sti.cmp.trend')}</h2>
+        <${Chart} option=${compareOption(t, shown, counting)} label=${t('sti.cmp.trendLabel')} />
+      </section>`}`}
+    <${Glossary} t=${t} />`;
+}
+
 export function StIndicatorsView({ t, hash, headingRef }) {
+  if (/^#\/chi-so-khcn\/so-sanh/.test(hash || '')) return html`<${ComparePage} t=${t} hash=${hash} headingRef=${headingRef} />`;
   const m = /^#\/chi-so-khcn\/to-chuc\/(\d+)/.exec(hash || '');
   if (m) return html`<${OrganisationPage} t=${t} id=${m[1]} headingRef=${headingRef} />`;
   return html`<${IndicatorTable} t=${t} headingRef=${headingRef} />`;

@@ -6,7 +6,8 @@
 // publication (#/cong-bo/bai/<id>) with its authors and their institutions;
 // the review of unmatched institutions (#/cong-bo/chua-khop) where a
 // registry writer links one to an organisation or creates it.
-// ?to-chuc=<id> in the hash filters by an organisation.
+// ?to-chuc=<id> in the hash filters by an organisation, ?linh-vuc=<field id>
+// the publications by their field.
 import { html, useEffect, useRef, useState } from '../../ui.js';
 import { apiGet, sayMessage } from '../../api.js';
 import { formatNumber } from '../../format.js';
@@ -47,6 +48,9 @@ function useLoad(path, deps = []) {
   return [state.data, state.error, () => setTick((n) => n + 1), state.status];
 }
 
+// OpenAlex's kinds of institution, named in the reader's language.
+const INST_TYPES = ['education', 'company', 'government', 'healthcare', 'facility', 'nonprofit', 'archive', 'funder', 'other'];
+
 function hashQuery(hash) {
   const i = (hash || '').indexOf('?');
   return new URLSearchParams(i >= 0 ? hash.slice(i + 1) : '');
@@ -68,7 +72,7 @@ function WorksTable({ t, rows }) {
           <td><a href=${workHref(w.id)}>${w.title || w.openalex_id}</a>
             ${w.is_top10 && html` <span class="badge">${t('out.top10')}</span>`}</td>
           <td>${w.year ?? ''}</td>
-          <td>${w.field || ''}</td>
+          <td>${w.field_id ? html`<a href=${`#/cong-bo?linh-vuc=${encodeURIComponent(w.field_id)}`}>${w.field || w.field_id}</a>` : ''}</td>
           <td>${w.organisations.map((o, i) => html`${i ? ', ' : ''}<${OrgLink} id=${o.id} name=${o.name} />`)}</td>
           <td class="num">${formatNumber(w.cited_by_count || 0)}</td>
           <td class="num">${w.fwci === null ? '' : formatNumber(w.fwci)}</td>
@@ -187,12 +191,13 @@ function Import({ t, session, tab, onDone }) {
 function OutputList({ t, session, hash, tab, reloadSummary }) {
   const params = hashQuery(hash);
   const orgId = params.get('to-chuc') || '';
+  const fieldParam = params.get('linh-vuc') || '';
   const [typed, setTyped] = useState('');
   const [q, setQ] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [unit, setUnit] = useState('');
-  const [field, setField] = useState('');
+  const [field, setField] = useState(fieldParam);
   const [kind, setKind] = useState('');
   const [offset, setOffset] = useState(0);
   const [version, setVersion] = useState(0);
@@ -202,7 +207,7 @@ function OutputList({ t, session, hash, tab, reloadSummary }) {
     timer.current = setTimeout(() => { setQ(typed.trim()); setOffset(0); }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer.current);
   }, [typed]);
-  useEffect(() => { setOffset(0); setKind(''); setField(''); }, [tab.key]);
+  useEffect(() => { setOffset(0); setKind(''); setField(tab.key === 'works' ? fieldParam : ''); }, [tab.key, fieldParam]);
   const [communes] = useLoad('/api/v1/units?kind=commune&limit=1000');
   const [org] = useLoad(orgId ? `/api/v1/organisations/${orgId}` : null);
   const query = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
@@ -282,7 +287,7 @@ function WorkPage({ t, id, headingRef }) {
     [t('out.col.year'), w.year ?? ''],
     [t('out.work.venue'), w.venue || ''],
     [t('out.work.type'), w.type || ''],
-    [t('out.col.field'), [w.field, w.subfield].filter(Boolean).join(' › ')],
+    [t('out.col.field'), html`${w.field_id ? html`<a href=${`#/cong-bo?linh-vuc=${encodeURIComponent(w.field_id)}`}>${w.field || w.field_id}</a>` : w.field || ''}${w.subfield ? ` › ${w.subfield}` : ''}`],
     [t('out.col.oa'), w.is_oa === null ? '' : `${t(w.is_oa ? 'out.yes' : 'out.no')}${w.oa_status ? ` (${w.oa_status})` : ''}`],
     [t('out.col.cited'), formatNumber(w.cited_by_count || 0)],
     [t('out.col.fwci'), w.fwci === null ? '' : formatNumber(w.fwci, 3)],
@@ -407,7 +412,7 @@ function Review({ t, session, headingRef, reloadSummary }) {
             <tbody>${data.institutions.map((i) => html`
               <tr key=${i.key}>
                 <td>${i.name}${i.institution_id && html` <span class="muted">${i.institution_id}</span>`}${i.ror && html` <span class="muted">ROR ${i.ror}</span>`}</td>
-                <td>${i.country_code || ''}</td><td>${i.type || ''}</td><td class="num">${formatNumber(i.works)}</td>
+                <td>${i.country_code || ''}</td><td>${i.type ? (INST_TYPES.includes(i.type) ? t(`out.instType.${i.type}`) : i.type) : ''}</td><td class="num">${formatNumber(i.works)}</td>
                 ${writer && html`<td>${open === i.key
                   ? html`<${LinkForm} t=${t} session=${session} inst=${i} onCancel=${() => setOpen('')}
                       onLinked=${(msg) => { setNote(msg); setOpen(''); reload(); reloadSummary(); }} />`
