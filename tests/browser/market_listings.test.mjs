@@ -211,7 +211,7 @@ test("each count of the operator's statistics opens the search of those listings
   const row = card.locator('tr', { has: page.getByRole('rowheader', { name, exact: true }) });
   await row.getByRole('link', { name: String(n), exact: true }).click();
   await page.waitForURL(new RegExp(`#/cho-cong-nghe/tim-kiem\\?linh-vuc=${code}$`));
-  await page.locator('.mm-total', { hasText: `${n} kết quả` }).waitFor();
+  await page.locator('.mm-total', { hasText: new RegExp(`^${n} kết quả$`) }).waitFor();
   const chip = page.locator('.mm-facet', { hasText: 'Lĩnh vực' }).locator('button[aria-pressed="true"]');
   assert.match(await chip.innerText(), new RegExp(name));
   await shot(page, 'market-stats-search-1366');
@@ -222,7 +222,7 @@ test("each count of the operator's statistics opens the search of those listings
     await page.waitForURL(/loai=/);
     await page.goBack();
     await page.waitForURL(new RegExp(`#/cho-cong-nghe/tim-kiem\\?linh-vuc=${code}$`));
-    await page.locator('.mm-total', { hasText: `${n} kết quả` }).waitFor();
+    await page.locator('.mm-total', { hasText: new RegExp(`^${n} kết quả$`) }).waitFor();
   }
   await page.goBack();
   await page.getByRole('heading', { name: 'Theo lĩnh vực' }).waitFor();
@@ -231,10 +231,10 @@ test("each count of the operator's statistics opens the search of those listings
   await page.locator('.card', { has: page.getByRole('heading', { name: 'Công nghệ theo TRL' }) })
     .locator('tr', { has: page.getByRole('rowheader', { name: `TRL ${trl}`, exact: true }) }).getByRole('link', { name: String(m), exact: true }).click();
   await page.waitForURL(new RegExp(`#/cho-cong-nghe\\?trl=${trl}$`));
-  await page.locator('.mm-total', { hasText: `${m} kết quả` }).waitFor();
+  await page.locator('.mm-total', { hasText: new RegExp(`^${m} kết quả$`) }).waitFor();
   await page.goto(`${server.url}/#/cho-cong-nghe/bai-toan?q=nguon%20gen`);
-  assert.equal(await page.locator('#mm-q').inputValue(), 'nguon gen');
   await page.getByRole('link', { name: /Mã hóa nguồn gen cây trồng/ }).first().waitFor();
+  assert.equal(await page.locator('#mm-q').inputValue(), 'nguon gen');
   // the statistics as a workbook
   await page.goto(`${server.url}/#/cho-cong-nghe/thong-ke`);
   assert.equal(await page.getByRole('link', { name: 'Tải bảng thống kê (Excel)' }).getAttribute('href'), '/api/v1/market/stats?format=xlsx');
