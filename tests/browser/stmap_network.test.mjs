@@ -99,6 +99,21 @@ test('anonymous visitors see the network but no import form; a count of publicat
     const count = (await row.locator('td.num').first().innerText()).trim();
     await row.locator('td.num a[href^="#/cong-bo?to-chuc="]').click();
     await page.getByText(`${count} kết quả`, { exact: true }).waitFor();
+    // the network of some years: the count opens the publications of those years
+    await page.goBack();
+    await page.locator('svg.net-svg circle.net-node').first().waitFor();
+    // (typed one after the other: the network reloading for the first year
+    // must not wipe the second)
+    await page.getByLabel('Từ năm').pressSequentially('2020');
+    await page.getByLabel('Đến năm').pressSequentially('2022', { delay: 50 });
+    const link = page.locator('table.net-table tbody tr', { hasText: 'Đại học Bách khoa Hà Nội' })
+      .locator('td.num a[href*="tu-nam=2020&den-nam=2022"]');
+    await link.waitFor();
+    const some = (await link.innerText()).trim();
+    await link.click();
+    await page.getByText(`${some} kết quả`, { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Từ năm').inputValue(), '2020');
+    assert.equal(await page.getByLabel('Đến năm').inputValue(), '2022');
     assert.deepEqual(problems, []);
   } finally {
     await ctx.close();

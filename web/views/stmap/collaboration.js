@@ -144,7 +144,9 @@ function Drawing({ t, data, found }) {
     </div>`;
 }
 
-function Table({ t, data }) {
+// years: '&tu-nam=..&den-nam=..' of the network's period, carried to the
+// outputs a count opens.
+function Table({ t, data, years = '' }) {
   const weightName = ['Documents', 'Projects', 'Agreements'].includes(data.weight_name) ? t(`cnet.weight.${data.weight_name}`) : t('cnet.weight.other');
   const rows = [...data.nodes].sort((a, b) => a.cluster - b.cluster || b.weight - a.weight || a.label.localeCompare(b.label));
   return html`
@@ -159,7 +161,7 @@ function Table({ t, data }) {
             <td><svg class="net-swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true"><circle cx="6" cy="6" r="5" fill=${colourOf(n.cluster)} /></svg>
               ${formatNumber(n.cluster)}</td>
             <td class="num">${n.organisation_id && OUTPUT_TABS[data.weight_name] !== undefined
-              ? html`<a href=${`#/cong-bo${OUTPUT_TABS[data.weight_name]}?to-chuc=${n.organisation_id}`}>${formatNumber(n.weight)}</a>`
+              ? html`<a href=${`#/cong-bo${OUTPUT_TABS[data.weight_name]}?to-chuc=${n.organisation_id}${years}`}>${formatNumber(n.weight)}</a>`
               : formatNumber(n.weight)}</td><td class="num">${formatNumber(n.links)}</td><td class="num">${formatNumber(n.strength)}</td>
           </tr>`)}</tbody>
       </table>
@@ -201,6 +203,8 @@ function Import({ t, session, query, onShown }) {
 
 export function CollaborationView({ t, session, headingRef }) {
   const [kind, setKind] = useState('coauthorship');
+  // years kept as typed (the network reloads once one has four digits), so
+  // a reload never wipes the other year being typed
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [norm, setNorm] = useState('association');
@@ -226,8 +230,8 @@ export function CollaborationView({ t, session, headingRef }) {
           <select value=${kind} onChange=${(e) => { setKind(e.target.value); setImported(null); }}>
             ${KINDS.map((k) => html`<option value=${k}>${t(`cnet.kind.${k}`)}</option>`)}
           </select></label>
-        <label>${t('cnet.from')}<input type="number" min="1900" max="2100" value=${from} onChange=${(e) => setFrom(e.target.value)} /></label>
-        <label>${t('cnet.to')}<input type="number" min="1900" max="2100" value=${to} onChange=${(e) => setTo(e.target.value)} /></label>
+        <label>${t('cnet.from')}<input type="number" min="1900" max="2100" value=${from} onInput=${(e) => setFrom(e.target.value)} /></label>
+        <label>${t('cnet.to')}<input type="number" min="1900" max="2100" value=${to} onInput=${(e) => setTo(e.target.value)} /></label>
         <label>${t('cnet.normalisation')}
           <select value=${norm} onChange=${(e) => setNorm(e.target.value)}>
             ${NORMS.map((k) => html`<option value=${k}>${t(`cnet.norm.${k}`)}</option>`)}
@@ -257,7 +261,7 @@ export function CollaborationView({ t, session, headingRef }) {
             <a class="button" href=${`/api/v1/collaboration?${query}&format=xlsx`} download=${`mang-hop-tac-${kind}.xlsx`}>${t('cnet.export.xlsx')}</a>
           </p>
         </div>`}
-      ${data && data.nodes.length > 0 && html`<${Table} t=${t} data=${data} />`}
+      ${data && data.nodes.length > 0 && html`<${Table} t=${t} data=${data} years=${imported ? '' : `${/^\d{4}$/.test(from) ? `&tu-nam=${from}` : ''}${/^\d{4}$/.test(to) ? `&den-nam=${to}` : ''}`} />`}
       ${session.me && html`<${Import} t=${t} session=${session} query=${new URLSearchParams({ normalisation: norm, resolution: resolution || '1' })}
         onShown=${(d, name) => setImported({ data: d, name })} />`}
     </section>`;

@@ -194,8 +194,9 @@ function OutputList({ t, session, hash, tab, reloadSummary }) {
   const fieldParam = params.get('linh-vuc') || '';
   const [typed, setTyped] = useState('');
   const [q, setQ] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  // ?tu-nam=&den-nam= (a count of the collaboration network opens its years)
+  const [from, setFrom] = useState(params.get('tu-nam') || '');
+  const [to, setTo] = useState(params.get('den-nam') || '');
   const [unit, setUnit] = useState('');
   const [field, setField] = useState(fieldParam);
   const [kind, setKind] = useState('');
