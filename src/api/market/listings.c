@@ -114,26 +114,26 @@ int api_listings_update(http_req *req)
 	return rc < 0 ? rc : respond_listing(req, db, who, id, 200);
 }
 
-int api_listings_submit(http_req *req)
+/* A change of state that takes no body: submit, publish, withdraw. */
+static int transition(http_req *req, int (*change)(db_conn *, const principal *, int64_t))
 {
 	const principal *who;
 	db_conn *db;
 	int64_t id;
 	int rc;
-	if ((rc = begin(&who, &db, &id, req)) < 0 || (rc = listing_submit(db, who, id)) < 0)
+	if ((rc = begin(&who, &db, &id, req)) < 0 || (rc = change(db, who, id)) < 0)
 		return rc;
 	return respond_listing(req, db, who, id, 200);
 }
 
+int api_listings_submit(http_req *req)
+{
+	return transition(req, listing_submit);
+}
+
 int api_listings_publish(http_req *req)
 {
-	const principal *who;
-	db_conn *db;
-	int64_t id;
-	int rc;
-	if ((rc = begin(&who, &db, &id, req)) < 0 || (rc = listing_publish(db, who, id)) < 0)
-		return rc;
-	return respond_listing(req, db, who, id, 200);
+	return transition(req, listing_publish);
 }
 
 /* {reason} */
@@ -157,13 +157,7 @@ int api_listings_return(http_req *req)
 
 int api_listings_withdraw(http_req *req)
 {
-	const principal *who;
-	db_conn *db;
-	int64_t id;
-	int rc;
-	if ((rc = begin(&who, &db, &id, req)) < 0 || (rc = listing_withdraw(db, who, id)) < 0)
-		return rc;
-	return respond_listing(req, db, who, id, 200);
+	return transition(req, listing_withdraw);
 }
 
 /* The file is the body; ?name=FILE&role=file|image. */

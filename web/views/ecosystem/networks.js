@@ -8,6 +8,7 @@ import { html, useEffect, useState } from '../../ui.js';
 import { apiGet } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
+import { useLoad } from '../../load.js';
 
 const KINDS = ['space', 'lab', 'equipment', 'hosting', 'service'];
 const STATUSES = ['requested', 'approved', 'used', 'refused', 'cancelled'];
@@ -52,18 +53,6 @@ export function bookingWhen(b) {
   return `${b.starts_at.slice(11, 16)}–${b.ends_at.slice(11, 16) === '00:00' ? '24:00' : b.ends_at.slice(11, 16)} ${viDay(b.starts_at)}`;
 }
 
-function useLoad(path, deps) {
-  const [state, setState] = useState({ data: null, error: '' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!path) return undefined;
-    const ctl = new AbortController();
-    apiGet(path, { signal: ctl.signal }).then((data) => setState({ data, error: '' }),
-      (e) => { if (e.name !== 'AbortError') setState({ data: null, error: e.message }); });
-    return () => ctl.abort();
-  }, [path, tick, ...deps]);
-  return [state.data, state.error, () => setTick((n) => n + 1)];
-}
 
 function useSectors() {
   const [sectors, setSectors] = useState([]);

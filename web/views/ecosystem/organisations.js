@@ -3,9 +3,10 @@
 // and their merge) and #/to-chuc/<id> (the profile, its edit form for who
 // may edit, the review of an editor's proposal and the history).
 import { html, useEffect, useRef, useState } from '../../ui.js';
-import { apiGet, sayMessage } from '../../api.js';
+import { sayMessage } from '../../api.js';
 import { formatDateTime, formatNumber } from '../../format.js';
 import { LinkedText, useDocumentNumbers } from '../programme/linked.js';
+import { useLoad } from '../../load.js';
 
 // A description, its document numbers and task codes as links.
 function Prose({ text }) {
@@ -32,18 +33,6 @@ const viDay = (s) => {
 const when = (iso) => (iso ? formatDateTime(new Date(iso)) : '');
 const registryWriter = (session) => !!session.me?.registry_writer;
 
-function useLoad(path, deps = []) {
-  const [state, setState] = useState({ data: null, error: '' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!path) return undefined;
-    const ctl = new AbortController();
-    apiGet(path, { signal: ctl.signal }).then((data) => setState({ data, error: '' }),
-      (e) => { if (e.name !== 'AbortError') setState({ data: null, error: e.message, status: e.status }); });
-    return () => ctl.abort();
-  }, [path, tick, ...deps]);
-  return [state.data, state.error, () => setTick((n) => n + 1), state.status];
-}
 
 function useSectors() {
   const [data] = useLoad('/api/v1/sectors');

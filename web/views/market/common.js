@@ -1,8 +1,10 @@
 // What the market's pages share: links, loading, sectors, who the person is
 // to the market, and the table of an import's bad cells.
-import { html, useEffect, useState } from '../../ui.js';
-import { apiGet, sayMessage } from '../../api.js';
+import { html } from '../../ui.js';
+import { sayMessage } from '../../api.js';
 import { formatDateTime, formatNumber } from '../../format.js';
+import { useLoad } from '../../load.js';
+export { useLoad };
 
 // [kind, the tab's hash part]
 export const KIND_TABS = [['offer', ''], ['problem', 'bai-toan'], ['expert', 'chuyen-gia']];
@@ -25,18 +27,6 @@ export const viDay = (s) => {
 };
 export const when = (iso) => (iso ? formatDateTime(new Date(iso)) : '');
 
-export function useLoad(path, deps = []) {
-  const [state, setState] = useState({ data: null, error: '' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!path) return undefined;
-    const ctl = new AbortController();
-    apiGet(path, { signal: ctl.signal }).then((data) => setState({ data, error: '', status: 200 }),
-      (e) => { if (e.name !== 'AbortError') setState({ data: null, error: e.message, status: e.status }); });
-    return () => ctl.abort();
-  }, [path, tick, ...deps]);
-  return [state.data, state.error, () => setTick((n) => n + 1), state.status];
-}
 
 export function useSectors() {
   const [data] = useLoad('/api/v1/sectors');

@@ -9,9 +9,10 @@
 // ?to-chuc=<id> in the hash filters by an organisation, ?linh-vuc=<field id>
 // the publications by their field.
 import { html, useEffect, useRef, useState } from '../../ui.js';
-import { apiGet, sayMessage } from '../../api.js';
+import { sayMessage } from '../../api.js';
 import { formatNumber } from '../../format.js';
 import { StmapNav } from './stmap_nav.js';
+import { useLoad } from '../../load.js';
 
 const PAGE = 25;
 const SEARCH_DELAY_MS = 250;
@@ -35,18 +36,6 @@ const viDay = (s) => {
 };
 const registryWriter = (session) => !!session.me?.registry_writer;
 
-function useLoad(path, deps = []) {
-  const [state, setState] = useState({ data: null, error: '' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!path) return undefined;
-    const ctl = new AbortController();
-    apiGet(path, { signal: ctl.signal }).then((data) => setState({ data, error: '' }),
-      (e) => { if (e.name !== 'AbortError') setState({ data: null, error: e.message, status: e.status }); });
-    return () => ctl.abort();
-  }, [path, tick, ...deps]);
-  return [state.data, state.error, () => setTick((n) => n + 1), state.status];
-}
 
 // OpenAlex's kinds of institution, named in the reader's language.
 const INST_TYPES = ['education', 'company', 'government', 'healthcare', 'facility', 'nonprofit', 'archive', 'funder', 'other'];
