@@ -73,7 +73,13 @@ test('a start-up requests the lab, the provider approves and records use, the us
     await p.goto(`${server.url}/#/tai-nguyen/${labId}`);
     await p.getByRole('heading', { level: 1, name: 'Phòng thí nghiệm IoT và hệ thống nhúng' }).waitFor();
     const next = p.getByRole('button', { name: 'Tuần sau' });
-    for (let i = 0; i < 2 && !(await p.locator('td.cal-pending').count()); i++) await next.click();
+    // (each week's calendar is read once it has loaded, not while the last one still shows)
+    for (let i = 0; i < 2 && !(await p.locator('td.cal-pending').count()); i++) {
+      const loaded = p.waitForResponse((r) => r.url().includes('/calendar?'));
+      await next.click();
+      await loaded;
+      await p.waitForTimeout(100);
+    }
     await p.locator('td.cal-pending').first().waitFor();
     assert.equal(await p.locator('td.cal-pending').count(), 2);
     assert.doesNotMatch(await p.locator('main').innerText(), /Sao Khuê/);
